@@ -1,0 +1,35 @@
+# QualityFlow — the commands a newcomer types. Each target installs the system packages it needs.
+SWIFT ?= swift
+APT_PACKAGES := libsqlite3-dev libxlsxwriter-dev pkg-config
+DB ?= qflow.sqlite
+
+.PHONY: deps demo test bench build clean
+
+## deps: install the C libraries from apt when they are missing (root or sudo).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+## demo: the main job.
+demo: deps
+	$(SWIFT) build --product qflow
+	$$($(SWIFT) build --show-bin-path)/qflow protocol validate Protocols
+
+## test: every test of every module.
+test: deps
+	$(SWIFT) test --disable-xctest
+
+## bench: side-by-side benchmarks against the peers in ../shared/bench (release build).
+bench: deps
+	$(SWIFT) build -c release --product qflow-bench
+	$$($(SWIFT) build -c release --show-bin-path)/qflow-bench $(BENCH_ARGS)
+
+build: deps
+	$(SWIFT) build
+
+clean:
+	rm -rf .build

@@ -1,0 +1,39 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "QualityFlow",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "qflow", targets: ["qflow"]),
+        .library(name: "QFlowEngine", targets: ["QFlowEngine"]),
+        .library(name: "QFlowStats", targets: ["QFlowStats"]),
+        .library(name: "QFlowProtocolFile", targets: ["QFlowProtocolFile"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Pure layers: no I/O, no clock, no database.
+        .target(name: "QFlowEngine"),
+        .target(name: "QFlowStats"),
+        // Adapter: protocol files (YAML) to engine specs, with source locations.
+        .target(name: "QFlowProtocolFile", dependencies: ["QFlowEngine", "Yams"]),
+        // Command-line front end, as a library so that tests can drive it.
+        .target(
+            name: "QFlowCLI",
+            dependencies: [
+                "QFlowEngine", "QFlowStats", "QFlowProtocolFile",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "qflow", dependencies: ["QFlowCLI"]),
+        .executableTarget(name: "qflow-bench", dependencies: ["QFlowEngine", "QFlowStats"], path: "Benchmarks/qflow-bench"),
+        .testTarget(name: "QFlowEngineTests", dependencies: ["QFlowEngine"]),
+        .testTarget(name: "QFlowStatsTests", dependencies: ["QFlowStats"]),
+        .testTarget(name: "QFlowProtocolFileTests", dependencies: ["QFlowProtocolFile"]),
+        .testTarget(name: "QFlowCLITests", dependencies: ["QFlowCLI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

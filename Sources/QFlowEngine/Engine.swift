@@ -1,0 +1,194 @@
+import Foundation
+
+/// The process engine: pure transitions from (definition, state, command, context) to events or a typed error.
+///
+/// ```swift
+/// var events = try Engine.start(spec, runId: "r1", subjectId: "case-1", context: ctx)
+/// var state = try RunState.fold(events)
+/// let more = try Engine.execute(.record(item: "si.identity", value: .check(true)), spec: spec, state: state, context: ctx)
+/// for event in more { try state.apply(event) }
+/// ```
+public enum Engine {
+    /// Starts a run of `spec` on a subject; fires triggers whose condition already holds.
+    public static func start(
+        _ spec: ProtocolSpec, runId: String, subjectId: String, context: CommandContext, restarting previous: RunState? = nil
+    ) throws(EngineError) -> [RunEvent] {
+        let start = RunEvent.Start(
+            runId: runId, protocolId: spec.id, version: spec.version, specHash: spec.contentHash, subjectId: subjectId,
+            attempt: (previous?.attempt ?? 0) + 1, previousRun: previous?.runId)
+        let first = RunEvent(at: context.at, actor: context.actor, reason: context.reason, change: .started(start))
+        let state = try RunState(start: first)
+        return [first] + triggers(spec, state, context)
+    }
+
+    /// Applies a verb to a run and returns the events it appends.
+    public static func execute(
+        _ command: RunCommand, spec: ProtocolSpec, state: RunState, context: CommandContext
+    ) throws(EngineError) -> [RunEvent] {
+        guard spec.id == state.protocolId, spec.version == state.version else {
+            throw EngineError(.invalidState, "run \(state.runId) follows \(state.protocolId)@\(state.version), not \(spec.reference)")
+        }
+        let reason = context.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if command.needsReason, reason?.isEmpty ?? true {
+            throw EngineError(.reasonRequired, "\(command.verb) needs a reason")
+        }
+        let sheet = RunSheet(spec: spec, state: state, subject: context.subject)
+        func event(_ change: RunEvent.Change) -> RunEvent {
+            RunEvent(at: context.at, actor: context.actor, reason: reason?.isEmpty == false ? reason : nil, change: change)
+        }
+        switch command {
+        case .record(let id, let value):
+            try requireActive(state, command)
+            let item = try reachable(id, sheet)
+            try requireRole(item.roles, context.actor, item.id, "answer")
+            try item.validate(value)
+            var next = state
+            let recorded = event(.recorded(item: id, value: value))
+            try next.apply(recorded)
+            return [recorded] + triggers(spec, next, context)
+
+        case .sign(let id):
+            try requireActive(state, command)
+            let item = try reachable(id, sheet, signing: true)
+            guard case .signature(let signers) = item.type else {
+                throw EngineError(.notRecordable, "'\(id)' is a \(item.type.name) item, not a signature: use record", item: id)
+            }
+            try requireRole(signers, context.actor, id, "sign")
+            if state.signatures[id]?[context.actor.role] != nil {
+                throw EngineError(.invalidState, "'\(id)' is already signed by \(context.actor.role)", item: id)
+            }
+            var next = state
+            let signed = event(.signed(item: id, role: context.actor.role))
+            try next.apply(signed)
+            return [signed] + triggers(spec, next, context)
+
+        case .returnTo(let target):
+            try requireOpen(state, command)
+            let items = sheet.orderedItems
+            let start: Int
+            if let target {
+                guard let location = sheet.location(of: target) else { throw unknownItem(target, spec) }
+                start = location.position
+            } else {
+                guard let last = items.lastIndex(where: { sheet.isTouched($0.id) }) else {
+                    throw EngineError(.invalidTarget, "there is no previous step to return to")
+                }
+                start = last
+            }
+            let reopened = items[start...].map(\.id).filter { sheet.isTouched($0) }
+            guard !reopened.isEmpty else {
+                throw EngineError(.invalidTarget, "nothing has been recorded from '\(items[start].id)' onward: there is nothing to return to", item: items[start].id)
+            }
+            return [event(.returned(to: items[start].id, reopened: reopened))]
+
+        case .jump(let target):
+            try requireActive(state, command)
+            guard let location = sheet.location(of: target) else { throw unknownItem(target, spec) }
+            let before = sheet.orderedItems[..<location.position]
+            guard let firstOpen = sheet.orderedItems.firstIndex(where: { sheet.status(of: $0) == .open }),
+                  firstOpen < location.position else {
+                throw EngineError(.invalidTarget, "'\(target)' is not ahead of the open items: jump goes forward (use return to go back)", item: target)
+            }
+            let passed = before.filter { sheet.status(of: $0) == .open }
+            if let critical = passed.first(where: \.critical) {
+                throw EngineError(.criticalFailure, "critical item '\(critical.id)' cannot be skipped: answer it (or n.a. where allowed) first", item: critical.id)
+            }
+            return [event(.jumped(to: target, skipped: passed.map(\.id)))]
+
+        case .suspend:
+            try requireActive(state, command)
+            return [event(.suspended)]
+
+        case .resume:
+            guard state.status == .suspended else {
+                throw EngineError(.invalidState, "run \(state.runId) is \(state.status.rawValue), not suspended")
+            }
+            return [event(.resumed)]
+
+        case .stop:
+            try requireOpen(state, command)
+            return [event(.stopped)]
+
+        case .complete:
+            try requireActive(state, command)
+            if let blocker = sheet.completionBlockers.first(where: { $0.code == .criticalFailure })
+                ?? sheet.completionBlockers.first {
+                throw blocker
+            }
+            return [event(.completed)]
+        }
+    }
+
+    /// Starts a new attempt of a stopped or completed run; returns the event for the old run and the new run's events.
+    public static func restart(
+        _ spec: ProtocolSpec, state: RunState, newRunId: String, context: CommandContext
+    ) throws(EngineError) -> (old: [RunEvent], new: [RunEvent]) {
+        guard !state.status.isOpen else {
+            throw EngineError(.invalidState, "run \(state.runId) is \(state.status.rawValue): stop it before restarting")
+        }
+        guard state.nextRun == nil else {
+            throw EngineError(.invalidState, "run \(state.runId) was already restarted as \(state.nextRun!)")
+        }
+        guard !(context.reason?.trimmingCharacters(in: .whitespaces).isEmpty ?? true) else {
+            throw EngineError(.reasonRequired, "restart needs a reason")
+        }
+        guard spec.id == state.protocolId else {
+            throw EngineError(.invalidState, "run \(state.runId) follows \(state.protocolId), not \(spec.id)")
+        }
+        let old = RunEvent(at: context.at, actor: context.actor, reason: context.reason, change: .restarted(newRun: newRunId))
+        let new = try start(spec, runId: newRunId, subjectId: state.subjectId, context: context, restarting: state)
+        return ([old], new)
+    }
+
+    private static func requireActive(_ state: RunState, _ command: RunCommand) throws(EngineError) {
+        switch state.status {
+        case .active: return
+        case .suspended: throw EngineError(.invalidState, "run \(state.runId) is suspended: resume it before \(command.verb)")
+        case .stopped, .completed: throw EngineError(.invalidState, "run \(state.runId) is \(state.status.rawValue): \(command.verb) is not possible")
+        }
+    }
+
+    private static func requireOpen(_ state: RunState, _ command: RunCommand) throws(EngineError) {
+        guard state.status.isOpen else {
+            throw EngineError(.invalidState, "run \(state.runId) is \(state.status.rawValue): \(command.verb) is not possible")
+        }
+    }
+
+    private static func requireRole(_ roles: [String], _ actor: Actor, _ item: String, _ verb: String) throws(EngineError) {
+        guard roles.isEmpty || roles.contains(actor.role) else {
+            throw EngineError(.roleNotAllowed, "role \(actor.role) may not \(verb) '\(item)' (allowed: \(roles.joined(separator: ", ")))", item: item)
+        }
+    }
+
+    private static func unknownItem(_ id: String, _ spec: ProtocolSpec) -> EngineError {
+        EngineError(.unknownItem, "\(spec.reference) has no item '\(id)'\(RuleExpression.suggestion(id, spec.items.map(\.id)))", item: id)
+    }
+
+    /// The item, if it exists, is shown and its phase has been reached.
+    private static func reachable(_ id: String, _ sheet: RunSheet, signing: Bool = false) throws(EngineError) -> ItemSpec {
+        guard let item = sheet.item(id), let location = sheet.location(of: id) else { throw unknownItem(id, sheet.spec) }
+        if item.type.name == "signature", !signing {
+            throw EngineError(.notRecordable, "'\(id)' is a signature: use sign", item: id)
+        }
+        guard sheet.isVisible(item) else {
+            throw EngineError(.itemHidden, "'\(id)' does not apply here (its show_if rule does not hold: \(item.showIf!.source))", item: id)
+        }
+        let current = sheet.currentPhase
+        guard location.phase <= current else {
+            let phase = sheet.spec.phases[current]
+            throw EngineError(.itemNotReached, "'\(id)' belongs to phase '\(sheet.spec.phases[location.phase].id)'; finish phase '\(phase.id)' first (or jump)", item: id)
+        }
+        return item
+    }
+
+    /// `triggered` events for triggers whose condition holds now and that have not fired before.
+    private static func triggers(_ spec: ProtocolSpec, _ state: RunState, _ context: CommandContext) -> [RunEvent] {
+        guard !spec.triggers.isEmpty else { return [] }
+        let sheet = RunSheet(spec: spec, state: state, subject: context.subject)
+        return spec.triggers.compactMap { trigger in
+            guard !state.firedTriggers.contains(trigger.id), trigger.when.holds(in: sheet) == true else { return nil }
+            return RunEvent(at: context.at, actor: context.actor, reason: nil,
+                            change: .triggered(trigger: trigger.id, protocolId: trigger.protocolId))
+        }
+    }
+}

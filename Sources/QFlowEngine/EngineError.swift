@@ -1,0 +1,58 @@
+/// Why the engine refused a command: a stable code, a message for people, and the item concerned.
+///
+/// Messages name items and rules, never patient data.
+public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A stable, extensible error code.
+    public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        /// The code's text, e.g. `invalid_answer`.
+        public let rawValue: String
+        /// Creates a code.
+        public init(rawValue: String) { self.rawValue = rawValue }
+        /// The code's text.
+        public var description: String { rawValue }
+
+        /// The run is not in a state that allows the command (stopped, completed, suspended…).
+        public static let invalidState = Code(rawValue: "invalid_state")
+        /// The item does not exist in this protocol version.
+        public static let unknownItem = Code(rawValue: "unknown_item")
+        /// The answer does not fit the item's type, range or options.
+        public static let invalidAnswer = Code(rawValue: "invalid_answer")
+        /// The item is hidden by its `show_if` rule.
+        public static let itemHidden = Code(rawValue: "item_hidden")
+        /// The item belongs to a phase that has not been reached.
+        public static let itemNotReached = Code(rawValue: "item_not_reached")
+        /// The item cannot be recorded this way (a signature must be signed).
+        public static let notRecordable = Code(rawValue: "not_recordable")
+        /// The actor's role may not do this.
+        public static let roleNotAllowed = Code(rawValue: "role_not_allowed")
+        /// A reason is required for this command.
+        public static let reasonRequired = Code(rawValue: "reason_required")
+        /// The target of return or jump is not valid.
+        public static let invalidTarget = Code(rawValue: "invalid_target")
+        /// A critical item failed: completion is blocked.
+        public static let criticalFailure = Code(rawValue: "critical_failure")
+        /// Required items are still open.
+        public static let incomplete = Code(rawValue: "incomplete")
+        /// Migration between these versions is not possible.
+        public static let invalidMigration = Code(rawValue: "invalid_migration")
+        /// The event log is not a valid history of a run.
+        public static let corruptHistory = Code(rawValue: "corrupt_history")
+    }
+
+    /// The code.
+    public var code: Code
+    /// What happened and why, for people.
+    public var message: String
+    /// The item concerned, if any.
+    public var item: String?
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String, item: String? = nil) {
+        self.code = code
+        self.message = message
+        self.item = item
+    }
+
+    /// The message.
+    public var description: String { message }
+}

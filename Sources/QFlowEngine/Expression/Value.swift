@@ -1,0 +1,48 @@
+import Foundation
+
+/// The type of a value inside a rule expression.
+public enum ValueType: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    /// True or false (check items, signatures, flags).
+    case bool
+    /// A number (counts, measurements, minutes).
+    case number
+    /// Text (text and choice items).
+    case text
+    /// A point in time.
+    case time
+
+    /// The type's name as written in protocol files.
+    public var description: String { rawValue }
+}
+
+/// A value inside a rule expression.
+public enum Value: Sendable, Hashable, CustomStringConvertible {
+    /// A boolean.
+    case bool(Bool)
+    /// A number.
+    case number(Double)
+    /// A text.
+    case text(String)
+    /// A point in time.
+    case time(Date)
+
+    /// The value's type.
+    public var type: ValueType {
+        switch self {
+        case .bool: .bool
+        case .number: .number
+        case .text: .text
+        case .time: .time
+        }
+    }
+
+    /// A short rendering for messages.
+    public var description: String {
+        switch self {
+        case .bool(let b): b ? "true" : "false"
+        case .number(let n): n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)
+        case .text(let s): "\"\(s)\""
+        case .time(let d): Timestamp.format(d)
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// A verb applied to a run.
+public enum RunCommand: Sendable, Hashable {
+    /// Answer an item (a later answer supersedes an earlier one; history keeps both).
+    case record(item: String, value: AnswerValue)
+    /// Sign a signature item in the actor's role.
+    case sign(item: String)
+    /// Go back to an item (nil: the previous step); answers from it onward are superseded and open again.
+    case returnTo(item: String?)
+    /// Go forward to an item; open items passed over are skipped with the reason.
+    case jump(to: String)
+    /// Pause the run.
+    case suspend
+    /// Continue a paused run.
+    case resume
+    /// Terminate the run.
+    case stop
+    /// Complete the run (refused while required items are open or a critical item fails).
+    case complete
+
+    /// Whether the verb needs a reason.
+    public var needsReason: Bool {
+        switch self {
+        case .record, .sign, .complete: false
+        case .returnTo, .jump, .suspend, .resume, .stop: true
+        }
+    }
+
+    /// The verb's name.
+    public var verb: String {
+        switch self {
+        case .record: "record"
+        case .sign: "sign"
+        case .returnTo: "return"
+        case .jump: "jump"
+        case .suspend: "suspend"
+        case .resume: "resume"
+        case .stop: "stop"
+        case .complete: "complete"
+        }
+    }
+}
+
+/// Who runs a command, when, why, and what is known about the subject.
+public struct CommandContext: Sendable {
+    /// Who.
+    public var actor: Actor
+    /// When (the engine has no clock).
+    public var at: Date
+    /// Why.
+    public var reason: String?
+    /// The subject's facts.
+    public var subject: SubjectFacts
+
+    /// Creates a context.
+    public init(actor: Actor, at: Date, reason: String? = nil, subject: SubjectFacts = SubjectFacts()) {
+        self.actor = actor
+        self.at = at
+        self.reason = reason
+        self.subject = subject
+    }
+}

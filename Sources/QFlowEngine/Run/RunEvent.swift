@@ -1,0 +1,116 @@
+import Foundation
+
+/// Who did something, in which role, at which workstation.
+public struct Actor: Sendable, Hashable, Codable {
+    /// The user's id (a staff id, never a patient's).
+    public var id: String
+    /// The role the user acted in.
+    public var role: String
+    /// The workstation, if known.
+    public var workstation: String?
+
+    /// Creates an actor.
+    public init(id: String, role: String, workstation: String? = nil) {
+        self.id = id
+        self.role = role
+        self.workstation = workstation
+    }
+}
+
+/// One fact in a run's history. A run's state is the fold of its events (``RunState/fold(_:)``).
+public struct RunEvent: Sendable, Hashable, Codable {
+    /// When it happened.
+    public var at: Date
+    /// Who did it.
+    public var actor: Actor
+    /// Why (required for every verb except record, sign and complete).
+    public var reason: String?
+    /// What changed.
+    public var change: Change
+
+    /// Creates an event.
+    public init(at: Date, actor: Actor, reason: String? = nil, change: Change) {
+        self.at = at
+        self.actor = actor
+        self.reason = reason
+        self.change = change
+    }
+
+    /// What an event changes.
+    public enum Change: Sendable, Hashable, Codable {
+        /// The run began.
+        case started(Start)
+        /// An item was answered (a later answer supersedes an earlier one).
+        case recorded(item: String, value: AnswerValue)
+        /// A role signed a signature item.
+        case signed(item: String, role: String)
+        /// The run went back to an item; answers from it onward are superseded and open again.
+        case returned(to: String, reopened: [String])
+        /// The run jumped forward to an item; the open items passed over are skipped.
+        case jumped(to: String, skipped: [String])
+        /// Work paused.
+        case suspended
+        /// Work resumed.
+        case resumed
+        /// The run was terminated.
+        case stopped
+        /// A new attempt of this run was started under `newRun`.
+        case restarted(newRun: String)
+        /// The run moved to a newer version of its protocol.
+        case migrated(Migration)
+        /// A trigger's condition held: the application starts `protocolId` on the same subject.
+        case triggered(trigger: String, protocolId: String)
+        /// The run was completed.
+        case completed
+    }
+
+    /// The facts of a run's beginning.
+    public struct Start: Sendable, Hashable, Codable {
+        /// The run's id.
+        public var runId: String
+        /// The protocol id.
+        public var protocolId: String
+        /// The protocol version.
+        public var version: Int
+        /// The content hash of that version.
+        public var specHash: String
+        /// The subject's id.
+        public var subjectId: String
+        /// Attempt number (1 for a first run).
+        public var attempt: Int
+        /// The run this one restarts, if any.
+        public var previousRun: String?
+    }
+
+    /// The facts of a migration.
+    public struct Migration: Sendable, Hashable, Codable {
+        /// The version before.
+        public var fromVersion: Int
+        /// The version after.
+        public var toVersion: Int
+        /// The content hash of the new version.
+        public var toHash: String
+        /// Old item id → new item id, for answers, skips and signatures carried over.
+        public var carried: [String: String]
+        /// Old item ids whose answers were dropped.
+        public var dropped: [String]
+    }
+
+    /// A short name of the kind of change, for logs and listings (`recorded`, `jumped`, …).
+    public var kind: String {
+        switch change {
+        case .started: "started"
+        case .recorded: "recorded"
+        case .signed: "signed"
+        case .returned: "returned"
+        case .jumped: "jumped"
+        case .suspended: "suspended"
+        case .resumed: "resumed"
+        case .stopped: "stopped"
+        case .restarted: "restarted"
+        case .migrated: "migrated"
+        case .triggered: "triggered"
+        case .completed: "completed"
+        }
+    }
+}

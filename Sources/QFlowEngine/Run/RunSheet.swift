@@ -1,0 +1,221 @@
+import Foundation
+
+/// Facts about a run's subject (e.g. `scheduled_start`, `special_infection`), read by rules as `subject.NAME`.
+public struct SubjectFacts: Sendable, Hashable {
+    /// Values by field name.
+    public var values: [String: Value]
+
+    /// Creates subject facts.
+    public init(_ values: [String: Value] = [:]) {
+        self.values = values
+    }
+}
+
+/// Where an item stands in a run.
+public enum ItemStatus: String, Sendable, Hashable, Codable {
+    /// Its `show_if` rule does not hold: not shown, not required.
+    case hidden
+    /// Waiting for an answer (or for more signatures).
+    case open
+    /// Answered (or fully signed).
+    case answered
+    /// Answered "not applicable".
+    case notApplicable = "not_applicable"
+    /// Passed over by a jump.
+    case skipped
+}
+
+/// Whether an answered item meets its rule.
+public enum ItemOutcome: Sendable, Hashable {
+    /// Meets its rule.
+    case pass
+    /// Does not: a non-conformance (a hard stop if the item is critical).
+    case fail(String)
+    /// Its `pass_if` cannot be decided yet because an input is missing.
+    case undetermined
+}
+
+/// A run read against its protocol definition: item statuses, outcomes, the current phase, what blocks completion.
+///
+/// Rules read the current answers; a signature item reads as true once every signer has signed.
+public struct RunSheet: RuleEnvironment, Sendable {
+    /// The definition the run follows.
+    public let spec: ProtocolSpec
+    /// The run.
+    public let state: RunState
+    /// The subject's facts.
+    public let subject: SubjectFacts
+    private let index: [String: (phase: Int, position: Int)]
+    private let items: [ItemSpec]
+
+    /// Reads `state` against `spec`.
+    public init(spec: ProtocolSpec, state: RunState, subject: SubjectFacts = SubjectFacts()) {
+        self.spec = spec
+        self.state = state
+        self.subject = subject
+        var index: [String: (Int, Int)] = [:]
+        var items: [ItemSpec] = []
+        for (p, phase) in spec.phases.enumerated() {
+            for item in phase.items {
+                index[item.id] = (p, items.count)
+                items.append(item)
+            }
+        }
+        self.index = index
+        self.items = items
+    }
+
+    // MARK: RuleEnvironment
+
+    /// The item's current value for rules.
+    public func value(ofItem id: String) -> Value? {
+        if let signers = signers(of: id) { return .bool(isFullySigned(id, signers)) }
+        return state.answers[id]?.value.ruleValue
+    }
+
+    /// Whether the item has an answer other than n.a.
+    public func isAnswered(_ id: String) -> Bool {
+        if let signers = signers(of: id) { return isFullySigned(id, signers) }
+        guard let answer = state.answers[id] else { return false }
+        return answer.value != .notApplicable
+    }
+
+    /// Whether the item was answered n.a.
+    public func isNotApplicable(_ id: String) -> Bool { state.answers[id]?.value == .notApplicable }
+
+    /// A subject fact.
+    public func subjectValue(_ field: String) -> Value? { subject.values[field] }
+
+    // MARK: Items
+
+    /// The definition of an item.
+    public func item(_ id: String) -> ItemSpec? { index[id].map { items[$0.position] } }
+
+    /// All items in order.
+    public var orderedItems: [ItemSpec] { items }
+
+    /// Checklist position (0-based, across phases) and phase index of an item.
+    public func location(of id: String) -> (phase: Int, position: Int)? { index[id] }
+
+    /// Whether the item is shown (no `show_if`, or it holds).
+    public func isVisible(_ item: ItemSpec) -> Bool {
+        guard let rule = item.showIf else { return true }
+        return rule.holds(in: self) == true
+    }
+
+    /// Whether the item must be answered before its phase is done.
+    public func isRequired(_ item: ItemSpec) -> Bool {
+        guard isVisible(item) else { return false }
+        if let rule = item.requiredIf { return rule.holds(in: self) == true }
+        return item.required
+    }
+
+    /// The status of an item.
+    public func status(of item: ItemSpec) -> ItemStatus {
+        guard isVisible(item) else { return .hidden }
+        if state.skipped[item.id] != nil { return .skipped }
+        if let signers = signers(of: item.id) { return isFullySigned(item.id, signers) ? .answered : .open }
+        switch state.answers[item.id]?.value {
+        case nil: return .open
+        case .notApplicable?: return .notApplicable
+        default: return .answered
+        }
+    }
+
+    /// Whether the item has any answer, skip or signature (something a return would reopen).
+    public func isTouched(_ id: String) -> Bool {
+        state.answers[id] != nil || state.skipped[id] != nil || !(state.signatures[id]?.isEmpty ?? true)
+    }
+
+    /// The outcome of an answered item, or nil when it is not answered (open, hidden, skipped, n.a.).
+    public func outcome(of item: ItemSpec) -> ItemOutcome? {
+        guard status(of: item) == .answered else { return nil }
+        if let rule = item.passIf {
+            switch rule.holds(in: self) {
+            case true?: return .pass
+            case false?: return .fail("rule not met: \(rule.source)")
+            case nil: return .undetermined
+            }
+        }
+        if case .check(false)? = state.answers[item.id]?.value { return .fail("answered no") }
+        return .pass
+    }
+
+    /// Index of the phase being worked on: the first with an open required item (`spec.phases.count` when none).
+    public var currentPhase: Int {
+        for item in items where status(of: item) == .open && isRequired(item) {
+            return index[item.id]!.phase
+        }
+        return spec.phases.count
+    }
+
+    /// Everything that stands between the run and `complete`, as engine errors (empty when it can complete).
+    public var completionBlockers: [EngineError] {
+        var blockers: [EngineError] = []
+        for item in items {
+            let status = status(of: item)
+            if status == .open && isRequired(item) {
+                let why = signers(of: item.id).map { signers in
+                    let missing = signers.filter { state.signatures[item.id]?[$0] == nil }
+                    return "'\(item.id)' still needs the signature of \(missing.joined(separator: ", "))"
+                } ?? "required item '\(item.id)' is not answered"
+                blockers.append(EngineError(.incomplete, why, item: item.id))
+            }
+            guard item.critical else { continue }
+            switch outcome(of: item) {
+            case .fail(let why)?:
+                blockers.append(EngineError(.criticalFailure, "critical item '\(item.id)' failed (\(why)): it must pass before the run can complete", item: item.id))
+            case .undetermined?:
+                let inputs = item.passIf?.referencedItems.filter { !isAnswered($0) }.sorted().joined(separator: ", ") ?? ""
+                blockers.append(EngineError(.criticalFailure, "critical item '\(item.id)' cannot be checked yet: \(inputs) not answered", item: item.id))
+            default:
+                break
+            }
+        }
+        return blockers
+    }
+
+    /// Items that have a deadline, are still open and were due before `now`.
+    public func overdue(at now: Date) -> [OverdueItem] {
+        guard state.status.isOpen else { return [] }
+        return items.compactMap { item in
+            guard let due = due(item), due < now, status(of: item) == .open else { return nil }
+            return OverdueItem(runId: state.runId, item: item.id, due: due, escalateTo: item.deadline?.escalateTo)
+        }
+    }
+
+    /// When the item is due, or nil when it has no deadline or the anchor is not known yet.
+    public func due(_ item: ItemSpec) -> Date? {
+        guard let deadline = item.deadline else { return nil }
+        let anchor: Date?
+        switch deadline.anchor {
+        case .subjectField(let field):
+            if case .time(let t)? = subject.values[field] { anchor = t } else { anchor = nil }
+        case .item(let id):
+            if case .time(let t)? = state.answers[id]?.value { anchor = t } else { anchor = state.answers[id]?.at }
+        }
+        return anchor.map(deadline.due(from:))
+    }
+
+    private func signers(of id: String) -> [String]? {
+        guard let position = index[id]?.position, case .signature(let signers) = items[position].type else { return nil }
+        return signers
+    }
+
+    private func isFullySigned(_ id: String, _ signers: [String]) -> Bool {
+        guard let signed = state.signatures[id] else { return false }
+        return signers.allSatisfy { signed[$0] != nil }
+    }
+}
+
+/// An item past its deadline.
+public struct OverdueItem: Sendable, Hashable {
+    /// The run.
+    public var runId: String
+    /// The item.
+    public var item: String
+    /// When it was due.
+    public var due: Date
+    /// Who is told.
+    public var escalateTo: String?
+}

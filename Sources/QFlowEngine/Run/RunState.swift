@@ -1,0 +1,157 @@
+import Foundation
+
+/// Where a run stands in its life.
+public enum RunStatus: String, Sendable, Hashable, Codable {
+    /// Being worked on.
+    case active
+    /// Paused; only resume, stop and reads are allowed.
+    case suspended
+    /// Terminated before completion.
+    case stopped
+    /// Completed.
+    case completed
+
+    /// Whether the run can still change (active or suspended).
+    public var isOpen: Bool { self == .active || self == .suspended }
+}
+
+/// The state of one run: the fold of its events. It does not need the protocol definition to be built.
+public struct RunState: Sendable, Hashable {
+    /// A current answer.
+    public struct Answer: Sendable, Hashable {
+        /// The value.
+        public var value: AnswerValue
+        /// When it was recorded.
+        public var at: Date
+        /// Who recorded it.
+        public var actor: Actor
+    }
+
+    /// A signature by one role.
+    public struct Signature: Sendable, Hashable {
+        /// When it was signed.
+        public var at: Date
+        /// Who signed.
+        public var actor: Actor
+    }
+
+    /// The run's id.
+    public private(set) var runId: String
+    /// The protocol id.
+    public private(set) var protocolId: String
+    /// The protocol version in force (changes on migrate).
+    public private(set) var version: Int
+    /// The content hash of that version.
+    public private(set) var specHash: String
+    /// The subject's id.
+    public private(set) var subjectId: String
+    /// Attempt number.
+    public private(set) var attempt: Int
+    /// The run this one restarts.
+    public private(set) var previousRun: String?
+    /// The run that restarted this one.
+    public private(set) var nextRun: String?
+    /// Life-cycle status.
+    public private(set) var status: RunStatus
+    /// Current answers by item id.
+    public private(set) var answers: [String: Answer] = [:]
+    /// Skipped items by id, with the reason.
+    public private(set) var skipped: [String: String] = [:]
+    /// Signatures by item id, then role.
+    public private(set) var signatures: [String: [String: Signature]] = [:]
+    /// How many times each item's answer was superseded (re-answered or reopened by return).
+    public private(set) var revisions: [String: Int] = [:]
+    /// Triggers that have fired.
+    public private(set) var firedTriggers: Set<String> = []
+    /// When the run started.
+    public private(set) var startedAt: Date
+    /// When the run was completed or stopped.
+    public private(set) var endedAt: Date?
+    /// Number of events folded.
+    public private(set) var eventCount: Int
+
+    /// Builds the state from the first event of a run.
+    public init(start event: RunEvent) throws(EngineError) {
+        guard case .started(let s) = event.change else {
+            throw EngineError(.corruptHistory, "a run's history must begin with 'started', not '\(event.kind)'")
+        }
+        runId = s.runId
+        protocolId = s.protocolId
+        version = s.version
+        specHash = s.specHash
+        subjectId = s.subjectId
+        attempt = s.attempt
+        previousRun = s.previousRun
+        status = .active
+        startedAt = event.at
+        eventCount = 1
+    }
+
+    /// Replays a run's events from the first; throws when the history is not a valid one.
+    public static func fold(_ events: some Sequence<RunEvent>) throws(EngineError) -> RunState {
+        var state: RunState?
+        for event in events {
+            if state == nil {
+                state = try RunState(start: event)
+            } else {
+                try state!.apply(event)
+            }
+        }
+        guard let state else { throw EngineError(.corruptHistory, "a run needs at least one event") }
+        return state
+    }
+
+    /// Applies one event (the engine only produces events that apply cleanly).
+    public mutating func apply(_ event: RunEvent) throws(EngineError) {
+        eventCount += 1
+        switch event.change {
+        case .started:
+            throw EngineError(.corruptHistory, "run \(runId) cannot start twice")
+        case .recorded(let item, let value):
+            if answers[item] != nil { revisions[item, default: 0] += 1 }
+            answers[item] = Answer(value: value, at: event.at, actor: event.actor)
+            skipped[item] = nil
+        case .signed(let item, let role):
+            signatures[item, default: [:]][role] = Signature(at: event.at, actor: event.actor)
+            skipped[item] = nil
+        case .returned(_, let reopened):
+            for item in reopened {
+                if answers.removeValue(forKey: item) != nil || signatures.removeValue(forKey: item) != nil {
+                    revisions[item, default: 0] += 1
+                }
+                skipped[item] = nil
+            }
+        case .jumped(_, let items):
+            for item in items { skipped[item] = event.reason ?? "" }
+        case .suspended:
+            status = .suspended
+        case .resumed:
+            status = .active
+        case .stopped:
+            status = .stopped
+            endedAt = event.at
+        case .restarted(let newRun):
+            nextRun = newRun
+        case .migrated(let m):
+            version = m.toVersion
+            specHash = m.toHash
+            answers = Self.rename(answers, m.carried)
+            skipped = Self.rename(skipped, m.carried)
+            signatures = Self.rename(signatures, m.carried)
+            revisions = Self.rename(revisions, m.carried)
+        case .triggered(let trigger, _):
+            firedTriggers.insert(trigger)
+        case .completed:
+            status = .completed
+            endedAt = event.at
+        }
+    }
+
+    private static func rename<V>(_ map: [String: V], _ carried: [String: String]) -> [String: V] {
+        var out: [String: V] = [:]
+        for (old, value) in map {
+            if let new = carried[old] { out[new] = value }
+        }
+        return out
+    }
+}

@@ -1,0 +1,141 @@
+/// An immutable protocol definition: a versioned, bilingual checklist with roles, phases, rules and triggers.
+///
+/// A protocol is identified by ``id`` and ``version``; once published it never changes (its content hash,
+/// ``contentHash``, is stored beside it). Runs execute one version of one protocol on one subject.
+///
+/// ```swift
+/// let spec = ProtocolSpec(id: "who_ssc", version: 1, title: .init(zh: "手术安全核查", en: "Surgical safety"),
+///                         kind: .core, subject: "surgical-case", roles: [...], phases: [...])
+/// ```
+public struct ProtocolSpec: Sendable, Hashable, Codable {
+    /// Stable identifier shared by every version (`[a-z][a-z0-9_]*`).
+    public var id: String
+    /// Version number; a newer version has a larger number.
+    public var version: Int
+    /// Bilingual title.
+    public var title: LocalizedText
+    /// The family of flow this protocol belongs to.
+    public var kind: ProtocolKind
+    /// What a run is about, e.g. `surgical-case`, `linen-batch`, `audit`, `respondent`.
+    public var subject: String
+    /// Facts about the subject that rules and deadlines may read, by name.
+    public var subjectFields: [SubjectFieldSpec]
+    /// The roles that take part.
+    public var roles: [RoleSpec]
+    /// Ordered phases, each with ordered items.
+    public var phases: [PhaseSpec]
+    /// Other protocols started when a condition holds.
+    public var triggers: [TriggerSpec]
+    /// Where the content comes from (standard, guideline, study).
+    public var source: String?
+
+    /// Creates a protocol definition.
+    public init(
+        id: String, version: Int, title: LocalizedText, kind: ProtocolKind, subject: String,
+        subjectFields: [SubjectFieldSpec] = [], roles: [RoleSpec], phases: [PhaseSpec],
+        triggers: [TriggerSpec] = [], source: String? = nil
+    ) {
+        self.id = id
+        self.version = version
+        self.title = title
+        self.kind = kind
+        self.subject = subject
+        self.subjectFields = subjectFields
+        self.roles = roles
+        self.phases = phases
+        self.triggers = triggers
+        self.source = source
+    }
+
+    /// The reference `id@version`.
+    public var reference: String { "\(id)@\(version)" }
+
+    /// All items in checklist order, across phases.
+    public var items: [ItemSpec] { phases.flatMap(\.items) }
+
+    /// The SHA-256 of the canonical JSON encoding of this definition, as lowercase hex.
+    public var contentHash: String {
+        SHA256.hex(of: CanonicalJSON.encode(self))
+    }
+}
+
+/// The family of a protocol, as the source study groups its flows.
+public enum ProtocolKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Duties of the nurses on a case, pre-op to post-op follow-up.
+    case core
+    /// Flows started by a condition (consultation, special infection, IUSS, specimens, …).
+    case auxiliary
+    /// Quality-control audits.
+    case qc
+    /// Linen isolation stages.
+    case linen
+    /// Satisfaction surveys.
+    case survey
+    /// Anything else.
+    case other
+}
+
+/// A role that takes part in a protocol (e.g. scrub nurse).
+public struct RoleSpec: Sendable, Hashable, Codable {
+    /// Role identifier.
+    public var id: String
+    /// Bilingual role name.
+    public var title: LocalizedText
+
+    /// Creates a role.
+    public init(id: String, title: LocalizedText) {
+        self.id = id
+        self.title = title
+    }
+}
+
+/// A named, ordered group of items (e.g. WHO "Sign In").
+public struct PhaseSpec: Sendable, Hashable, Codable {
+    /// Phase identifier.
+    public var id: String
+    /// Bilingual phase name.
+    public var title: LocalizedText
+    /// Ordered items.
+    public var items: [ItemSpec]
+
+    /// Creates a phase.
+    public init(id: String, title: LocalizedText, items: [ItemSpec]) {
+        self.id = id
+        self.title = title
+        self.items = items
+    }
+}
+
+/// A fact about the subject that rules may read as `subject.NAME` (e.g. `subject.scheduled_start`).
+public struct SubjectFieldSpec: Sendable, Hashable, Codable {
+    /// Field name.
+    public var name: String
+    /// Field type.
+    public var type: ValueType
+
+    /// Creates a subject field declaration.
+    public init(name: String, type: ValueType) {
+        self.name = name
+        self.type = type
+    }
+}
+
+/// Starts another protocol on the same subject when a condition holds.
+public struct TriggerSpec: Sendable, Hashable, Codable {
+    /// Trigger identifier, unique within the protocol.
+    public var id: String
+    /// The protocol to start (its id; the latest published version is used).
+    public var protocolId: String
+    /// The condition, a boolean rule.
+    public var when: RuleExpression
+    /// Why the flow starts, for people.
+    public var title: LocalizedText?
+
+    /// Creates a trigger.
+    public init(id: String, protocolId: String, when: RuleExpression, title: LocalizedText? = nil) {
+        self.id = id
+        self.protocolId = protocolId
+        self.when = when
+        self.title = title
+    }
+}

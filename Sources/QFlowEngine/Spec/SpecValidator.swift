@@ -1,0 +1,263 @@
+/// A location inside a protocol definition, such as `phases[1].items[3].pass_if`.
+public struct SpecPath: Sendable, Hashable, CustomStringConvertible {
+    /// One step of a path.
+    public enum Component: Sendable, Hashable {
+        /// A mapping key.
+        case key(String)
+        /// A sequence index (0-based).
+        case index(Int)
+    }
+
+    /// The steps from the document root.
+    public var components: [Component]
+
+    /// Creates a path.
+    public init(_ components: [Component] = []) {
+        self.components = components
+    }
+
+    /// The path extended by a key.
+    public func key(_ key: String) -> SpecPath { SpecPath(components + [.key(key)]) }
+    /// The path extended by an index.
+    public func index(_ index: Int) -> SpecPath { SpecPath(components + [.index(index)]) }
+
+    /// The path written as `a.b[2].c`.
+    public var description: String {
+        var out = ""
+        for component in components {
+            switch component {
+            case .key(let k): out += out.isEmpty ? k : ".\(k)"
+            case .index(let i): out += "[\(i)]"
+            }
+        }
+        return out
+    }
+}
+
+/// A problem found in a protocol definition: where it is and what is wrong.
+public struct SpecIssue: Sendable, Hashable, CustomStringConvertible {
+    /// Where the problem is.
+    public var path: SpecPath
+    /// What is wrong.
+    public var message: String
+    /// For a problem inside an expression, the character offset into it.
+    public var offset: Int?
+
+    /// Creates an issue.
+    public init(_ path: SpecPath, _ message: String, offset: Int? = nil) {
+        self.path = path
+        self.message = message
+        self.offset = offset
+    }
+
+    /// `path: message`.
+    public var description: String { "\(path): \(message)" }
+}
+
+extension ProtocolSpec {
+    /// Whether `text` is a valid protocol, role or phase id (`[a-z][a-z0-9_]*`).
+    public static func isValidIdentifier(_ text: String) -> Bool {
+        guard let first = text.utf8.first, first >= 97, first <= 122, text.utf8.count <= 64 else { return false }
+        return text.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
+    }
+
+    /// Whether `text` is a valid item id: identifiers joined by dots, e.g. `si.identity`.
+    public static func isValidItemIdentifier(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        return !parts.isEmpty && parts.allSatisfy { isValidIdentifier(String($0)) } && parts[0] != "subject"
+            && text.utf8.count <= 64
+    }
+
+    /// Checks the meaning of the definition (ids, references, types of rules, deadlines) and returns every problem.
+    public func validate() -> [SpecIssue] {
+        var issues: [SpecIssue] = []
+        let root = SpecPath()
+        if !Self.isValidIdentifier(id) {
+            issues.append(.init(root.key("id"), "protocol id '\(id)' must be lower-case letters, digits and '_', starting with a letter"))
+        }
+        if version < 1 { issues.append(.init(root.key("version"), "version must be 1 or more")) }
+        if roles.isEmpty { issues.append(.init(root.key("roles"), "a protocol needs at least one role")) }
+        var roleIds = Set<String>()
+        for (i, role) in roles.enumerated() {
+            if !Self.isValidIdentifier(role.id) {
+                issues.append(.init(root.key("roles").index(i).key("id"), "role id '\(role.id)' must be lower-case letters, digits and '_'"))
+            }
+            if !roleIds.insert(role.id).inserted {
+                issues.append(.init(root.key("roles").index(i).key("id"), "duplicate role id '\(role.id)'"))
+            }
+        }
+        var fieldNames = Set<String>()
+        for (i, field) in subjectFields.enumerated() where !fieldNames.insert(field.name).inserted {
+            issues.append(.init(root.key("subject_fields").index(i), "duplicate subject field '\(field.name)'"))
+        }
+        func checkRole(_ role: String, _ path: SpecPath) {
+            if !roleIds.contains(role) {
+                issues.append(.init(path, "unknown role '\(role)'\(RuleExpression.suggestion(role, roleIds))"))
+            }
+        }
+        if phases.isEmpty { issues.append(.init(root.key("phases"), "a protocol needs at least one phase")) }
+        let scope = RuleScope(self)
+        var phaseIds = Set<String>()
+        var itemIds = Set<String>()
+        for (p, phase) in phases.enumerated() {
+            let phasePath = root.key("phases").index(p)
+            if !Self.isValidIdentifier(phase.id) {
+                issues.append(.init(phasePath.key("id"), "phase id '\(phase.id)' must be lower-case letters, digits and '_'"))
+            }
+            if !phaseIds.insert(phase.id).inserted {
+                issues.append(.init(phasePath.key("id"), "duplicate phase id '\(phase.id)'"))
+            }
+            if phase.items.isEmpty { issues.append(.init(phasePath.key("items"), "a phase needs at least one item")) }
+            for (n, item) in phase.items.enumerated() {
+                let path = phasePath.key("items").index(n)
+                if !Self.isValidItemIdentifier(item.id) {
+                    issues.append(.init(path.key("id"), "item id '\(item.id)' must be lower-case names joined by '.', e.g. si.identity"))
+                }
+                if !itemIds.insert(item.id).inserted {
+                    issues.append(.init(path.key("id"), "duplicate item id '\(item.id)'"))
+                }
+                for (r, role) in item.roles.enumerated() { checkRole(role, path.key("roles").index(r)) }
+                switch item.type {
+                case .number(_, let min, let max):
+                    if let min, let max, min > max {
+                        issues.append(.init(path.key("max"), "max (\(Value.number(max))) is below min (\(Value.number(min)))"))
+                    }
+                case .choice(let options):
+                    if options.isEmpty { issues.append(.init(path.key("options"), "a choice item needs at least one option")) }
+                    var seen = Set<String>()
+                    for (o, option) in options.enumerated() where !seen.insert(option.id).inserted {
+                        issues.append(.init(path.key("options").index(o), "duplicate option '\(option.id)'"))
+                    }
+                case .signature(let signers):
+                    if signers.isEmpty { issues.append(.init(path.key("signers"), "a signature item needs at least one signing role")) }
+                    for (s, signer) in signers.enumerated() { checkRole(signer, path.key("signers").index(s)) }
+                case .check, .count, .time, .text:
+                    break
+                }
+                for (key, rule) in [("show_if", item.showIf), ("required_if", item.requiredIf), ("pass_if", item.passIf)] {
+                    guard let rule else { continue }
+                    do {
+                        try rule.checkCondition(in: scope)
+                        if key != "pass_if", rule.referencedItems.contains(item.id) {
+                            issues.append(.init(path.key(key), "\(key) of '\(item.id)' cannot depend on the item itself"))
+                        }
+                    } catch {
+                        issues.append(.init(path.key(key), error.message, offset: error.offset))
+                    }
+                }
+                if let deadline = item.deadline {
+                    let dpath = path.key("deadline")
+                    switch deadline.anchor {
+                    case .item(let anchor):
+                        if anchor == item.id {
+                            issues.append(.init(dpath.key("of"), "a deadline cannot be measured from its own item"))
+                        } else if scope.items[anchor] == nil {
+                            issues.append(.init(dpath.key("of"), "unknown item '\(anchor)'\(RuleExpression.suggestion(anchor, scope.items.keys))"))
+                        }
+                    case .subjectField(let field):
+                        if let type = scope.subjectFields[field] {
+                            if type != .time {
+                                issues.append(.init(dpath.key("of"), "subject field '\(field)' is \(type), a deadline needs a time"))
+                            }
+                        } else {
+                            issues.append(.init(dpath.key("of"), "unknown subject field '\(field)' (declare it under subject_fields)"))
+                        }
+                    }
+                    if let role = deadline.escalateTo { checkRole(role, dpath.key("escalate_to")) }
+                }
+            }
+        }
+        var triggerIds = Set<String>()
+        for (t, trigger) in triggers.enumerated() {
+            let path = root.key("triggers").index(t)
+            if !triggerIds.insert(trigger.id).inserted {
+                issues.append(.init(path.key("id"), "duplicate trigger id '\(trigger.id)'"))
+            }
+            if !Self.isValidIdentifier(trigger.protocolId) {
+                issues.append(.init(path.key("protocol"), "'\(trigger.protocolId)' is not a valid protocol id"))
+            }
+            do {
+                try trigger.when.checkCondition(in: scope)
+            } catch {
+                issues.append(.init(path.key("when"), error.message, offset: error.offset))
+            }
+        }
+        return issues
+    }
+}
+
+/// A problem across protocol files: which protocol (by its index in the list) and what.
+public struct LibraryIssue: Sendable, Hashable {
+    /// Index of the protocol in the validated list.
+    public var protocolIndex: Int
+    /// Where in that protocol.
+    public var path: SpecPath
+    /// What is wrong.
+    public var message: String
+}
+
+/// Checks that hold across a set of protocols: unique id@version, triggers that name existing protocols, no cycles.
+public enum ProtocolLibrary {
+    /// Returns every cross-protocol problem of `specs`.
+    public static func validate(_ specs: [ProtocolSpec]) -> [LibraryIssue] {
+        var issues: [LibraryIssue] = []
+        var firstIndex: [String: Int] = [:]
+        for (i, spec) in specs.enumerated() {
+            if let first = firstIndex[spec.reference] {
+                issues.append(.init(protocolIndex: i, path: SpecPath().key("id"),
+                                    message: "duplicate protocol \(spec.reference) (also defined by file #\(first + 1))"))
+            } else {
+                firstIndex[spec.reference] = i
+            }
+        }
+        let ids = Set(specs.map(\.id))
+        // Edges of the trigger graph, by protocol id (any version).
+        var edges: [String: Set<String>] = [:]
+        for (i, spec) in specs.enumerated() {
+            for (t, trigger) in spec.triggers.enumerated() {
+                if !ids.contains(trigger.protocolId) {
+                    issues.append(.init(protocolIndex: i, path: SpecPath().key("triggers").index(t).key("protocol"),
+                                        message: "trigger '\(trigger.id)' starts unknown protocol '\(trigger.protocolId)'\(RuleExpression.suggestion(trigger.protocolId, ids))"))
+                } else {
+                    edges[spec.id, default: []].insert(trigger.protocolId)
+                }
+            }
+        }
+        // Report each trigger that closes a cycle, at the trigger.
+        for (i, spec) in specs.enumerated() {
+            for (t, trigger) in spec.triggers.enumerated() where ids.contains(trigger.protocolId) {
+                if let cycle = path(from: trigger.protocolId, to: spec.id, edges: edges) {
+                    let chain = ([spec.id] + cycle).joined(separator: " → ")
+                    issues.append(.init(protocolIndex: i, path: SpecPath().key("triggers").index(t).key("protocol"),
+                                        message: "trigger cycle: \(chain)"))
+                }
+            }
+        }
+        return issues
+    }
+
+    /// A path of protocol ids from `start` to `goal` in the trigger graph (breadth first), including both ends.
+    private static func path(from start: String, to goal: String, edges: [String: Set<String>]) -> [String]? {
+        var previous: [String: String] = [start: start]
+        var queue = [start]
+        var head = 0
+        while head < queue.count {
+            let node = queue[head]
+            head += 1
+            if node == goal {
+                var chain = [node]
+                var cursor = node
+                while cursor != start, let p = previous[cursor] {
+                    chain.append(p)
+                    cursor = p
+                }
+                return chain.reversed()
+            }
+            for next in (edges[node] ?? []).sorted() where previous[next] == nil {
+                previous[next] = node
+                queue.append(next)
+            }
+        }
+        return nil
+    }
+}
