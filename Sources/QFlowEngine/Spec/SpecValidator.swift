@@ -198,8 +198,8 @@ public struct LibraryIssue: Sendable, Hashable {
 
 /// Checks that hold across a set of protocols: unique id@version, triggers that name existing protocols, no cycles.
 public enum ProtocolLibrary {
-    /// Returns every cross-protocol problem of `specs`.
-    public static func validate(_ specs: [ProtocolSpec]) -> [LibraryIssue] {
+    /// Returns every cross-protocol problem of `specs`; `otherIds` are protocols known to exist elsewhere.
+    public static func validate(_ specs: [ProtocolSpec], otherIds: Set<String> = []) -> [LibraryIssue] {
         var issues: [LibraryIssue] = []
         var firstIndex: [String: Int] = [:]
         for (i, spec) in specs.enumerated() {
@@ -210,7 +210,7 @@ public enum ProtocolLibrary {
                 firstIndex[spec.reference] = i
             }
         }
-        let ids = Set(specs.map(\.id))
+        let ids = Set(specs.map(\.id)).union(otherIds)
         // Edges of the trigger graph, by protocol id (any version).
         var edges: [String: Set<String>] = [:]
         for (i, spec) in specs.enumerated() {

@@ -1,0 +1,63 @@
+import QFlowEngine
+
+/// Renders a protocol as a plain-text checklist, in one language, for printing.
+struct ChecklistRenderer {
+    let spec: ProtocolSpec
+    let language: Language
+
+    private func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
+
+    func render() -> String {
+        var out = ""
+        let title = "\(spec.title.text(language))  (\(spec.reference))"
+        out += title + "\n" + String(repeating: "=", count: min(78, title.count + 4)) + "\n"
+        let roles = spec.roles.map { $0.title.text(language) }.joined(separator: language == .zh ? "、" : ", ")
+        out += t("角色：", "Roles: ") + roles + "\n"
+        if let source = spec.source { out += t("依据：", "Source: ") + source + "\n" }
+        let roleNames = Dictionary(spec.roles.map { ($0.id, $0.title.text(language)) }, uniquingKeysWith: { a, _ in a })
+        var number = 0
+        for phase in spec.phases {
+            out += "\n## \(phase.title.text(language))\n"
+            for item in phase.items {
+                number += 1
+                var flags: [String] = []
+                if item.critical { flags.append(t("关键", "CRITICAL")) }
+                if !item.required || item.requiredIf != nil { flags.append(t("视情况", "if applicable")) }
+                if item.allowsNotApplicable { flags.append(t("可不适用", "n.a. allowed")) }
+                let flagText = flags.isEmpty ? "" : "  [\(flags.joined(separator: ", "))]"
+                out += "\(number). \(box(item)) \(item.title.text(language))\(flagText)\n"
+                if let show = item.showIf { out += "     " + t("仅当：", "only when: ") + show.source + "\n" }
+                if let pass = item.passIf { out += "     " + t("合格条件：", "passes when: ") + pass.source + "\n" }
+                if case .signature(let signers) = item.type {
+                    for signer in signers { out += "     " + t("签名", "Signed") + " (\(roleNames[signer] ?? signer)): ____________\n" }
+                }
+                if let deadline = item.deadline {
+                    let anchor: String
+                    switch deadline.anchor {
+                    case .subjectField(let f): anchor = "subject.\(f)"
+                    case .item(let i): anchor = i
+                    }
+                    let side = deadline.before ? t("之前", "before") : t("之后", "after")
+                    out += "     " + t("时限：", "due: ") + "\(deadline.offset) \(side) \(anchor)"
+                    if let role = deadline.escalateTo { out += t("；逾期上报 ", "; overdue → ") + (roleNames[role] ?? role) }
+                    out += "\n"
+                }
+                if let guidance = item.guidance { out += "     " + t("指引：", "Guidance: ") + guidance.text(language) + "\n" }
+                if let source = item.source { out += "     " + t("来源：", "Source: ") + source + "\n" }
+            }
+        }
+        return out
+    }
+
+    private func box(_ item: ItemSpec) -> String {
+        switch item.type {
+        case .check: return item.allowsNotApplicable ? t("□是 □否 □不适用", "[ ] yes [ ] no [ ] n.a.") : t("□是 □否", "[ ] yes [ ] no")
+        case .count: return t("数量 ____", "count ____")
+        case .number(let unit, _, _): return "____ \(unit ?? "")"
+        case .time: return t("时间 __:__", "time __:__")
+        case .choice(let options): return options.map { "[ ] " + $0.label.text(language) }.joined(separator: " ")
+        case .text: return "__________"
+        case .signature: return t("签名", "sign")
+        }
+    }
+}

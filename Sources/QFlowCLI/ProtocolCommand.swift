@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import QFlowEngine
+import QFlowProtocolFile
+
+/// `qflow protocol …`: check and read protocol files.
+struct ProtocolCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "protocol",
+        abstract: "Check and read protocol files.",
+        subcommands: [Validate.self, List.self, Show.self]
+    )
+
+    /// `qflow protocol validate PATH…`
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check protocol files; print every problem as FILE:LINE:COLUMN: message.",
+            discussion: "Exits 0 when every file is valid, 1 when any problem is found.")
+
+        @Argument(help: "Protocol files or folders (folders are searched for .yaml files).")
+        var paths: [String]
+
+        @Flag(help: "Print nothing when everything is valid.")
+        var quiet = false
+
+        func validate() throws {
+            guard !paths.isEmpty else { throw ValidationError("give at least one protocol file or folder") }
+        }
+
+        func run() throws {
+            let result = ProtocolLibraryLoader.load(paths: paths)
+            for problem in result.diagnostics { print(problem) }
+            let count = result.files.count
+            if result.isValid {
+                if !quiet { print("ok: \(count) protocol file\(count == 1 ? "" : "s") valid") }
+            } else {
+                let bad = Set(result.diagnostics.map(\.file)).count
+                printError("\(result.diagnostics.count) problem\(result.diagnostics.count == 1 ? "" : "s") in \(bad) of \(max(count, bad)) file\(count == 1 ? "" : "s")")
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    /// `qflow protocol list [PATH…]`
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the protocols in files or folders.")
+
+        @Argument(help: "Protocol files or folders.")
+        var paths: [String] = ["Protocols"]
+
+        @Option(help: "Language of titles: zh or en.")
+        var lang: Language = .en
+
+        func run() throws {
+            let library = try loadValidLibrary(paths)
+            for spec in library.sorted(by: { ($0.kind.rawValue, $0.id, $0.version) < ($1.kind.rawValue, $1.id, $1.version) }) {
+                print("\(spec.reference.padding(toLength: 32, withPad: " ", startingAt: 0)) \(spec.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(spec.title.text(lang))")
+            }
+        }
+    }
+
+    /// `qflow protocol show ID`
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a protocol as a checklist a nurse can print and pin up.")
+
+        @Argument(help: "Protocol id, or id@version (default: the latest version).")
+        var id: String
+
+        @Option(name: .customLong("from"), help: "Protocol files or folders to look in.")
+        var paths: [String] = ["Protocols"]
+
+        @Option(help: "Language: zh or en.")
+        var lang: Language = .en
+
+        func run() throws {
+            let library = try loadValidLibrary(paths)
+            let parts = id.split(separator: "@", maxSplits: 1).map(String.init)
+            let candidates = library.filter { $0.id == parts[0] && (parts.count == 1 || String($0.version) == parts[1]) }
+            guard let spec = candidates.max(by: { $0.version < $1.version }) else {
+                throw CLIError("no protocol '\(id)' in \(paths.joined(separator: ", "))")
+            }
+            print(ChecklistRenderer(spec: spec, language: lang).render(), terminator: "")
+        }
+    }
+}
+
+/// Loads a library and refuses to go on when any file has a problem.
+func loadValidLibrary(_ paths: [String]) throws -> [ProtocolSpec] {
+    let result = ProtocolLibraryLoader.load(paths: paths)
+    guard result.isValid else {
+        for problem in result.diagnostics { printError(problem.description) }
+        throw CLIError("protocol files have problems; run 'qflow protocol validate \(paths.joined(separator: " "))'")
+    }
+    return result.specs
+}
+
+extension Language: ExpressibleByArgument {}

@@ -1,0 +1,198 @@
+import QFlowEngine
+import Yams
+
+/// The protocol file schema: turns a YAML tree into a ``ProtocolSpec``, reporting every problem it meets.
+struct ProtocolReader {
+    let reader: NodeReader
+    /// Ids of items that were present but could not be read (so references to them are not reported again).
+    final class Dropped { var ids: [String] = [] }
+    private let dropped = Dropped()
+    var unreadableItemIds: [String] { dropped.ids }
+
+    init(_ reader: NodeReader) {
+        self.reader = reader
+    }
+
+    static let protocolKeys = ["id", "version", "title", "kind", "subject", "subject_fields", "roles", "phases", "triggers", "source"]
+    static let itemKeys = [
+        "id", "title", "type", "required", "critical", "allow_na", "roles", "guidance", "source", "show_if",
+        "required_if", "pass_if", "deadline", "unit", "min", "max", "options", "signers",
+    ]
+
+    func protocolSpec(_ root: Node) -> ProtocolSpec? {
+        let path = SpecPath()
+        guard let map = reader.mapping(
+            root, path, what: "the protocol", allowed: Self.protocolKeys,
+            required: ["id", "version", "title", "kind", "subject", "roles", "phases"]) else { return nil }
+        let id = reader.string(map["id"], path.key("id"), what: "id")
+        let version = reader.int(map["version"], path.key("version"), what: "version")
+        let title = reader.text(map["title"], path.key("title"), what: "title")
+        var kind: ProtocolKind?
+        if let text = reader.string(map["kind"], path.key("kind"), what: "kind") {
+            kind = ProtocolKind(rawValue: text)
+            if kind == nil {
+                reader.error(map["kind"]?.mark, "unknown kind '\(text)' (one of: \(ProtocolKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+        }
+        let subject = reader.string(map["subject"], path.key("subject"), what: "subject")
+        let fields = subjectFields(map["subject_fields"], path.key("subject_fields"))
+        let roles = list(map["roles"], path.key("roles"), what: "roles") { node, p in role(node, p) }
+        let phases = list(map["phases"], path.key("phases"), what: "phases") { node, p in phase(node, p) }
+        let triggers = list(map["triggers"], path.key("triggers"), what: "triggers") { node, p in trigger(node, p) }
+        let source = reader.string(map["source"], path.key("source"), what: "source")
+        guard let id, let version, let title, let kind, let subject, let roles, let phases else { return nil }
+        return ProtocolSpec(
+            id: id, version: version, title: title, kind: kind, subject: subject, subjectFields: fields ?? [],
+            roles: roles, phases: phases, triggers: triggers ?? [], source: source)
+    }
+
+    /// Reads a list; returns nil when the node is absent or not a list, otherwise the entries that could be read.
+    private func list<T>(_ node: Node?, _ path: SpecPath, what: String, _ body: (Node, SpecPath) -> T?) -> [T]? {
+        guard let node, let nodes = reader.sequence(node, path, what: what) else { return nil }
+        return nodes.enumerated().compactMap { body($1, path.index($0)) }
+    }
+
+    private func subjectFields(_ node: Node?, _ path: SpecPath) -> [SubjectFieldSpec]? {
+        guard let node else { return nil }
+        guard reader.enter(node, path), let mapping = node.mapping else {
+            reader.error(node.mark, "subject_fields must map field names to types (bool, number, text, time)")
+            return nil
+        }
+        var out: [SubjectFieldSpec] = []
+        for (key, value) in mapping {
+            guard let name = key.scalar?.string, ProtocolSpec.isValidIdentifier(name) else {
+                reader.error(key.mark, "subject field names are lower-case letters, digits and '_'")
+                continue
+            }
+            guard let typeName = reader.string(value, path.key(name), what: "type of subject field '\(name)'") else { continue }
+            guard let type = ValueType(rawValue: typeName) else {
+                reader.error(value.mark, "unknown type '\(typeName)' for subject field '\(name)' (one of: bool, number, text, time)")
+                continue
+            }
+            out.append(SubjectFieldSpec(name: name, type: type))
+        }
+        return out
+    }
+
+    private func role(_ node: Node, _ path: SpecPath) -> RoleSpec? {
+        guard let map = reader.mapping(node, path, what: "a role", allowed: ["id", "title"], required: ["id", "title"]) else { return nil }
+        guard let id = reader.string(map["id"], path.key("id"), what: "role id"),
+              let title = reader.text(map["title"], path.key("title"), what: "role title") else { return nil }
+        return RoleSpec(id: id, title: title)
+    }
+
+    private func phase(_ node: Node, _ path: SpecPath) -> PhaseSpec? {
+        guard let map = reader.mapping(node, path, what: "a phase", allowed: ["id", "title", "items"], required: ["id", "title", "items"]) else { return nil }
+        let id = reader.string(map["id"], path.key("id"), what: "phase id")
+        let title = reader.text(map["title"], path.key("title"), what: "phase title")
+        let items = list(map["items"], path.key("items"), what: "items") { node, p in item(node, p) }
+        guard let id, let title, let items else { return nil }
+        return PhaseSpec(id: id, title: title, items: items)
+    }
+
+    private func item(_ node: Node, _ path: SpecPath) -> ItemSpec? {
+        guard let map = reader.mapping(node, path, what: "an item", allowed: Self.itemKeys, required: ["id", "title", "type"]) else { return nil }
+        let id = reader.string(map["id"], path.key("id"), what: "item id")
+        let what = id.map { "item '\($0)'" } ?? "the item"
+        let title = reader.text(map["title"], path.key("title"), what: "title of \(what)")
+        var type: ItemType?
+        if let typeName = reader.string(map["type"], path.key("type"), what: "type of \(what)") {
+            type = itemType(typeName, map, path, what)
+        }
+        let required = map["required"].flatMap { reader.bool($0, path.key("required"), what: "required") }
+        let critical = map["critical"].flatMap { reader.bool($0, path.key("critical"), what: "critical") }
+        let allowNA = map["allow_na"].flatMap { reader.bool($0, path.key("allow_na"), what: "allow_na") }
+        let roles = reader.strings(map["roles"], path.key("roles"), what: "roles of \(what)")
+        let guidance = reader.text(map["guidance"], path.key("guidance"), what: "guidance of \(what)")
+        let source = reader.string(map["source"], path.key("source"), what: "source of \(what)")
+        let showIf = reader.rule(map["show_if"], path.key("show_if"), what: "show_if")
+        let requiredIf = reader.rule(map["required_if"], path.key("required_if"), what: "required_if")
+        let passIf = reader.rule(map["pass_if"], path.key("pass_if"), what: "pass_if")
+        let due = map["deadline"].flatMap { readDeadline($0, path.key("deadline")) }
+        guard let id, let title, let type else {
+            if let id { dropped.ids.append(id) }
+            return nil
+        }
+        return ItemSpec(
+            id: id, title: title, type: type, required: required ?? true, critical: critical ?? false,
+            allowsNotApplicable: allowNA ?? false, roles: roles ?? [], guidance: guidance, source: source,
+            showIf: showIf, requiredIf: requiredIf, passIf: passIf, deadline: due)
+    }
+
+    private func itemType(_ name: String, _ map: [String: Node], _ path: SpecPath, _ what: String) -> ItemType? {
+        let specific: [String: String] = ["unit": "number", "min": "number", "max": "number", "options": "choice", "signers": "signature"]
+        for (key, owner) in specific.sorted(by: { $0.key < $1.key }) where map[key] != nil && owner != name {
+            reader.error(map[key]?.mark, "'\(key)' applies only to \(owner) items; \(what) is \(name)")
+        }
+        switch name {
+        case "check": return .check
+        case "count": return .count
+        case "time": return .time
+        case "text": return .text
+        case "number":
+            let unit = reader.string(map["unit"], path.key("unit"), what: "unit")
+            let min = map["min"].flatMap { reader.double($0, path.key("min"), what: "min") }
+            let max = map["max"].flatMap { reader.double($0, path.key("max"), what: "max") }
+            return .number(unit: unit, min: min, max: max)
+        case "choice":
+            guard let node = map["options"] else {
+                reader.error(at: path.key("type"), "a choice item needs 'options'")
+                return nil
+            }
+            let options = list(node, path.key("options"), what: "options") { node, p in option(node, p) }
+            return options.map { .choice(options: $0) }
+        case "signature":
+            guard let node = map["signers"] else {
+                reader.error(at: path.key("type"), "a signature item needs 'signers' (one or more roles)")
+                return nil
+            }
+            return reader.strings(node, path.key("signers"), what: "signers").map { .signature(signers: $0) }
+        default:
+            reader.error(map["type"]?.mark, "unknown item type '\(name)'\(NodeReader.suggest(name, ItemType.names))")
+            return nil
+        }
+    }
+
+    private func option(_ node: Node, _ path: SpecPath) -> ChoiceOption? {
+        guard let map = reader.mapping(node, path, what: "an option", allowed: ["id", "label"], required: ["id", "label"]) else { return nil }
+        guard let id = reader.string(map["id"], path.key("id"), what: "option id"),
+              let label = reader.text(map["label"], path.key("label"), what: "option label") else { return nil }
+        return ChoiceOption(id: id, label: label)
+    }
+
+    private func readDeadline(_ node: Node, _ path: SpecPath) -> DeadlineSpec? {
+        guard let map = reader.mapping(node, path, what: "a deadline", allowed: ["after", "before", "of", "escalate_to"], required: ["of"]) else { return nil }
+        let before = map["before"] != nil
+        if map["before"] != nil, map["after"] != nil {
+            reader.error(node.mark, "a deadline has either 'before' or 'after', not both")
+            return nil
+        }
+        let key = before ? "before" : "after"
+        guard let durationNode = map[key] else {
+            reader.error(node.mark, "a deadline needs 'before' or 'after' with an ISO-8601 duration such as PT60M")
+            return nil
+        }
+        guard let text = reader.string(durationNode, path.key(key), what: key) else { return nil }
+        let duration: ISODuration
+        do {
+            duration = try ISODuration(parsing: text)
+        } catch {
+            reader.error(durationNode.mark, error.message)
+            return nil
+        }
+        guard let of = reader.string(map["of"], path.key("of"), what: "of") else { return nil }
+        let anchor: DeadlineSpec.Anchor = of.hasPrefix("subject.") ? .subjectField(String(of.dropFirst(8))) : .item(of)
+        let escalate = reader.string(map["escalate_to"], path.key("escalate_to"), what: "escalate_to")
+        return DeadlineSpec(anchor: anchor, offset: duration, before: before, escalateTo: escalate)
+    }
+
+    private func trigger(_ node: Node, _ path: SpecPath) -> TriggerSpec? {
+        guard let map = reader.mapping(node, path, what: "a trigger", allowed: ["id", "protocol", "when", "title"], required: ["id", "protocol", "when"]) else { return nil }
+        let id = reader.string(map["id"], path.key("id"), what: "trigger id")
+        let target = reader.string(map["protocol"], path.key("protocol"), what: "protocol")
+        let when = reader.rule(map["when"], path.key("when"), what: "when")
+        let title = reader.text(map["title"], path.key("title"), what: "trigger title")
+        guard let id, let target, let when else { return nil }
+        return TriggerSpec(id: id, protocolId: target, when: when, title: title)
+    }
+}
