@@ -166,7 +166,7 @@ final class NodeReader {
 
     static func suggest(_ key: String, _ allowed: [String]) -> String {
         guard let best = allowed.min(by: { editDistance(key, $0) < editDistance(key, $1) }),
-              editDistance(key, best) <= max(1, key.count / 3), editDistance(key, best) < key.count else {
+              editDistance(key, best) <= max(2, key.count / 3), editDistance(key, best) < key.count else {
             return " (allowed: \(allowed.joined(separator: ", ")))"
         }
         return " (did you mean '\(best)'?)"

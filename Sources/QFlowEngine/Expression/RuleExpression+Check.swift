@@ -144,7 +144,7 @@ extension RuleExpression {
 
     static func suggestion(_ name: String, _ candidates: some Sequence<String>) -> String {
         guard let best = candidates.min(by: { editDistance(name, $0) < editDistance(name, $1) }),
-              editDistance(name, best) <= max(1, name.count / 3), editDistance(name, best) < name.count else { return "" }
+              editDistance(name, best) <= max(2, name.count / 3), editDistance(name, best) < name.count else { return "" }
         return " (did you mean '\(best)'?)"
     }
 }
