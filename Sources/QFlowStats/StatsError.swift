@@ -1,0 +1,39 @@
+/// The single error type of the statistics module: a machine-readable code and a human-readable message.
+///
+/// Messages name the operation and the offending field, never a patient or clinical value beyond the
+/// input numbers the caller supplied.
+public struct StatsError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// An extensible set of error kinds.
+    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        /// The stable string form of the code.
+        public let rawValue: String
+        /// Creates a code from its string form.
+        public init(rawValue: String) { self.rawValue = rawValue }
+        /// An argument is outside the domain of the function or test (negative count, x > n, empty sample…).
+        public static let invalidInput = Code(rawValue: "invalid_input")
+        /// A JSON document could not be parsed or has the wrong overall shape.
+        public static let malformedJSON = Code(rawValue: "malformed_json")
+        /// A request asked for a test this module does not know.
+        public static let unknownTest = Code(rawValue: "unknown_test")
+        /// An iterative algorithm did not converge (should not happen for valid input).
+        public static let noConvergence = Code(rawValue: "no_convergence")
+        /// The string form of the code.
+        public var description: String { rawValue }
+    }
+
+    /// What kind of error this is.
+    public let code: Code
+    /// A clear, complete sentence describing the problem.
+    public let message: String
+
+    /// Creates an error with a code and a message.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// The message, prefixed by nothing: suitable for a CLI error line.
+    public var description: String { message }
+
+    static func invalid(_ message: String) -> StatsError { StatsError(.invalidInput, message) }
+}
