@@ -1,4 +1,4 @@
-// How the reference values in this test target were computed (once, on 2025 tooling: Python 3, mpmath 1.3.0,
+// How the reference values in this test target were computed (once, with Python 3, mpmath 1.3.0 and
 // SciPy 1.17.1). Kept here verbatim so that anyone can re-run them; the tests themselves hold only literals.
 //
 // ---- ref.py ----
