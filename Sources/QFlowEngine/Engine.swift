@@ -10,11 +10,15 @@ import Foundation
 /// ```
 public enum Engine {
     /// Starts a run of `spec` on a subject; fires triggers whose condition already holds.
+    ///
+    /// Pass `specHash` when the caller already knows the definition's content hash (the store keeps it beside each
+    /// published version); otherwise it is computed.
     public static func start(
-        _ spec: ProtocolSpec, runId: String, subjectId: String, context: CommandContext, restarting previous: RunState? = nil
+        _ spec: ProtocolSpec, runId: String, subjectId: String, context: CommandContext, restarting previous: RunState? = nil,
+        specHash: String? = nil
     ) throws(EngineError) -> [RunEvent] {
         let start = RunEvent.Start(
-            runId: runId, protocolId: spec.id, version: spec.version, specHash: spec.contentHash, subjectId: subjectId,
+            runId: runId, protocolId: spec.id, version: spec.version, specHash: specHash ?? spec.contentHash, subjectId: subjectId,
             attempt: (previous?.attempt ?? 0) + 1, previousRun: previous?.runId)
         let first = RunEvent(at: context.at, actor: context.actor, reason: context.reason, change: .started(start))
         let state = try RunState(start: first)
@@ -42,8 +46,9 @@ public enum Engine {
             let item = try reachable(id, sheet)
             try requireRole(item.roles, context.actor, item.id, "answer")
             try item.validate(value)
-            var next = state
             let recorded = event(.recorded(item: id, value: value))
+            guard !spec.triggers.isEmpty else { return [recorded] }
+            var next = state
             try next.apply(recorded)
             return [recorded] + triggers(spec, next, context)
 
@@ -173,7 +178,7 @@ public enum Engine {
         guard sheet.isVisible(item) else {
             throw EngineError(.itemHidden, "'\(id)' does not apply here (its show_if rule does not hold: \(item.showIf!.source))", item: id)
         }
-        let current = sheet.currentPhase
+        let current = sheet.firstPhaseWithOpenRequiredItem(before: location.phase)
         guard location.phase <= current else {
             let phase = sheet.spec.phases[current]
             throw EngineError(.itemNotReached, "'\(id)' belongs to phase '\(sheet.spec.phases[location.phase].id)'; finish phase '\(phase.id)' first (or jump)", item: id)

@@ -45,39 +45,28 @@ public struct RunSheet: RuleEnvironment, Sendable {
     public let state: RunState
     /// The subject's facts.
     public let subject: SubjectFacts
-    private let index: [String: (phase: Int, position: Int)]
-    private let items: [ItemSpec]
 
     /// Reads `state` against `spec`.
     public init(spec: ProtocolSpec, state: RunState, subject: SubjectFacts = SubjectFacts()) {
         self.spec = spec
         self.state = state
         self.subject = subject
-        var index: [String: (Int, Int)] = [:]
-        var items: [ItemSpec] = []
-        for (p, phase) in spec.phases.enumerated() {
-            for item in phase.items {
-                index[item.id] = (p, items.count)
-                items.append(item)
-            }
-        }
-        self.index = index
-        self.items = items
     }
 
     // MARK: RuleEnvironment
 
     /// The item's current value for rules.
     public func value(ofItem id: String) -> Value? {
+        if let answer = state.answers[id] { return answer.value.ruleValue }
         if let signers = signers(of: id) { return .bool(isFullySigned(id, signers)) }
-        return state.answers[id]?.value.ruleValue
+        return nil
     }
 
     /// Whether the item has an answer other than n.a.
     public func isAnswered(_ id: String) -> Bool {
+        if let answer = state.answers[id] { return answer.value != .notApplicable }
         if let signers = signers(of: id) { return isFullySigned(id, signers) }
-        guard let answer = state.answers[id] else { return false }
-        return answer.value != .notApplicable
+        return false
     }
 
     /// Whether the item was answered n.a.
@@ -89,13 +78,28 @@ public struct RunSheet: RuleEnvironment, Sendable {
     // MARK: Items
 
     /// The definition of an item.
-    public func item(_ id: String) -> ItemSpec? { index[id].map { items[$0.position] } }
+    public func item(_ id: String) -> ItemSpec? {
+        for phase in spec.phases {
+            for item in phase.items where item.id == id { return item }
+        }
+        return nil
+    }
 
     /// All items in order.
-    public var orderedItems: [ItemSpec] { items }
+    public var orderedItems: [ItemSpec] { spec.items }
 
     /// Checklist position (0-based, across phases) and phase index of an item.
-    public func location(of id: String) -> (phase: Int, position: Int)? { index[id] }
+    public func location(of id: String) -> (phase: Int, position: Int)? {
+        // A linear scan: checklists have tens to hundreds of items, and this builds nothing per command.
+        var position = 0
+        for (p, phase) in spec.phases.enumerated() {
+            for item in phase.items {
+                if item.id == id { return (p, position) }
+                position += 1
+            }
+        }
+        return nil
+    }
 
     /// Whether the item is shown (no `show_if`, or it holds).
     public func isVisible(_ item: ItemSpec) -> Bool {
@@ -114,7 +118,7 @@ public struct RunSheet: RuleEnvironment, Sendable {
     public func status(of item: ItemSpec) -> ItemStatus {
         guard isVisible(item) else { return .hidden }
         if state.skipped[item.id] != nil { return .skipped }
-        if let signers = signers(of: item.id) { return isFullySigned(item.id, signers) ? .answered : .open }
+        if case .signature(let signers) = item.type { return isFullySigned(item.id, signers) ? .answered : .open }
         switch state.answers[item.id]?.value {
         case nil: return .open
         case .notApplicable?: return .notApplicable
@@ -142,20 +146,25 @@ public struct RunSheet: RuleEnvironment, Sendable {
     }
 
     /// Index of the phase being worked on: the first with an open required item (`spec.phases.count` when none).
-    public var currentPhase: Int {
-        for item in items where status(of: item) == .open && isRequired(item) {
-            return index[item.id]!.phase
+    public var currentPhase: Int { firstPhaseWithOpenRequiredItem(before: spec.phases.count) }
+
+    /// The first phase before `limit` that has an open required item, or `limit` when none has.
+    func firstPhaseWithOpenRequiredItem(before limit: Int) -> Int {
+        for phase in 0..<limit {
+            for item in spec.phases[phase].items where status(of: item) == .open && isRequired(item) {
+                return phase
+            }
         }
-        return spec.phases.count
+        return limit
     }
 
     /// Everything that stands between the run and `complete`, as engine errors (empty when it can complete).
     public var completionBlockers: [EngineError] {
         var blockers: [EngineError] = []
-        for item in items {
+        for item in spec.items {
             let status = status(of: item)
             if status == .open && isRequired(item) {
-                let why = signers(of: item.id).map { signers in
+                let why = signers(of: item).map { signers in
                     let missing = signers.filter { state.signatures[item.id]?[$0] == nil }
                     return "'\(item.id)' still needs the signature of \(missing.joined(separator: ", "))"
                 } ?? "required item '\(item.id)' is not answered"
@@ -178,7 +187,7 @@ public struct RunSheet: RuleEnvironment, Sendable {
     /// Items that have a deadline, are still open and were due before `now`.
     public func overdue(at now: Date) -> [OverdueItem] {
         guard state.status.isOpen else { return [] }
-        return items.compactMap { item in
+        return spec.items.compactMap { item in
             guard let due = due(item), due < now, status(of: item) == .open else { return nil }
             return OverdueItem(runId: state.runId, item: item.id, due: due, escalateTo: item.deadline?.escalateTo)
         }
@@ -198,8 +207,12 @@ public struct RunSheet: RuleEnvironment, Sendable {
     }
 
     private func signers(of id: String) -> [String]? {
-        guard let position = index[id]?.position, case .signature(let signers) = items[position].type else { return nil }
-        return signers
+        item(id).flatMap(signers(of:))
+    }
+
+    private func signers(of item: ItemSpec) -> [String]? {
+        if case .signature(let signers) = item.type { return signers }
+        return nil
     }
 
     private func isFullySigned(_ id: String, _ signers: [String]) -> Bool {

@@ -1,0 +1,43 @@
+import Foundation
+
+/// `make bench`: QualityFlow beside the peers in `../shared/bench`, measured in the same invocation.
+@main
+enum QFlowBench {
+    static func main() throws {
+        var instances = 1000
+        var only: String?
+        var arguments = CommandLine.arguments.dropFirst().makeIterator()
+        while let argument = arguments.next() {
+            switch argument {
+            case "--instances": instances = Int(arguments.next() ?? "") ?? instances
+            case "--only": only = arguments.next()
+            default:
+                print("usage: qflow-bench [--instances N] [--only engine]")
+                exit(2)
+            }
+        }
+        if only == nil || only == "engine" { try engine(instances: instances) }
+    }
+
+    static func engine(instances: Int) throws {
+        print("== engine: 30-item checklist with one exclusive 3-item branch, \(instances) runs in memory")
+        _ = try EngineBench.run(instances: max(1, instances / 10))  // warm-up
+        let ours = try EngineBench.run(instances: instances)
+        print(String(format: "  qflow engine      %9.2f µs per recorded answer (%d answers)", ours.usPerAnswer, ours.answers))
+        guard let shared = Peers.sharedBench,
+              let output = runPeer([Peers.benchDirectory + "/bench_spiff.py", "plain", "--instances", String(instances)], python: true)
+        else {
+            if Peers.sharedBench == nil { print("  SpiffWorkflow peer skipped: ../shared/bench not found") }
+            return
+        }
+        _ = shared
+        guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
+              let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+              let spiff = json["us_per_user_task"] as? Double else {
+            print("  SpiffWorkflow peer printed no figures")
+            return
+        }
+        print(String(format: "  SpiffWorkflow     %9.2f µs per user task (plain, in memory, same invocation)", spiff))
+        print(String(format: "  ratio             %9.1f× faster (target ≥ 50×)", spiff / ours.usPerAnswer))
+    }
+}
