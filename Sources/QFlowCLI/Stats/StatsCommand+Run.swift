@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import QFlowStats
+
+extension StatsCommand {
+    /// `qflow stats run --input FILE.json`: the machine contract.
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Answer a JSON array of statistics requests; print a JSON array of results in the same order.",
+            discussion: """
+                Each request: {"id": …, "test": "proportions" | "contingency" | "mcnemar" | "welch" |
+                "mann_whitney" | "pchart", …inputs}. A malformed request gets {"id": …, "error": "…"} and the
+                others are still answered; malformed JSON is one error line on stderr and exit code 1.
+                Undefined values are null.
+                """)
+
+        @Option(name: .long, help: ArgumentHelp("The requests file; - reads standard input.", valueName: "file"))
+        var input: String
+
+        func validate() throws {
+            if input != "-" && !FileManager.default.isReadableFile(atPath: input) {
+                throw ValidationError("cannot read the input file \(input)")
+            }
+        }
+
+        func run() throws {
+            let data: Data
+            if input == "-" {
+                data = FileHandle.standardInput.readDataToEndOfFile()
+            } else {
+                guard let contents = FileManager.default.contents(atPath: input) else {
+                    printError("error: cannot read the input file \(input)")
+                    throw ExitCode(1)
+                }
+                data = contents
+            }
+            let output = try StatsCommand.reporting { () throws(StatsError) in try StatsContract.run(data) }
+            FileHandle.standardOutput.write(output)
+        }
+    }
+}
