@@ -1,3 +1,4 @@
+import Foundation
 import QFlowEngine
 
 /// Renders a protocol as a plain-text checklist, in one language, for printing.
@@ -27,7 +28,7 @@ struct ChecklistRenderer {
                 let flagText = flags.isEmpty ? "" : "  [\(flags.joined(separator: ", "))]"
                 out += "\(number). \(box(item)) \(item.title.text(language))\(flagText)\n"
                 if let show = item.showIf { out += "     " + t("仅当：", "only when: ") + show.source + "\n" }
-                if let pass = item.passIf { out += "     " + t("合格条件：", "passes when: ") + pass.source + "\n" }
+                if let pass = item.passIf, pass.source.trimmingCharacters(in: .whitespaces) != "true" { out += "     " + t("合格条件：", "passes when: ") + pass.source + "\n" }
                 if case .signature(let signers) = item.type {
                     for signer in signers { out += "     " + t("签名", "Signed") + " (\(roleNames[signer] ?? signer)): ____________\n" }
                 }
