@@ -11,17 +11,21 @@ enum EngineBench {
             main.append(ItemSpec(id: "task_\(i)", title: text("Task \(i)"), type: .check, critical: i % 5 == 0))
             if i == 12 {
                 for b in 1...3 {
-                    main.append(ItemSpec(id: "infection_\(b)", title: text("Infection step \(b)"), type: .check,
-                                         showIf: try! RuleExpression(parsing: "task_12")))
+                    main.append(
+                        ItemSpec(
+                            id: "infection_\(b)", title: text("Infection step \(b)"), type: .check,
+                            showIf: try! RuleExpression(parsing: "task_12")))
                 }
             }
         }
         return ProtocolSpec(
             id: "checklist30", version: 1, title: text("Checklist 30"), kind: .core, subject: "surgical-case",
             roles: [RoleSpec(id: "nurse", title: text("Nurse"))],
-            phases: [PhaseSpec(id: "pre", title: text("Pre"), items: Array(main[..<12])),
-                     PhaseSpec(id: "intra", title: text("Intra"), items: Array(main[12..<24])),
-                     PhaseSpec(id: "post", title: text("Post"), items: Array(main[24...]))])
+            phases: [
+                PhaseSpec(id: "pre", title: text("Pre"), items: Array(main[..<12])),
+                PhaseSpec(id: "intra", title: text("Intra"), items: Array(main[12..<24])),
+                PhaseSpec(id: "post", title: text("Post"), items: Array(main[24...])),
+            ])
     }
 
     /// Runs the checklist; returns microseconds per recorded answer and the number of answers.
@@ -36,16 +40,21 @@ enum EngineBench {
             for i in 0..<instances {
                 let infection = i % 2 == 0
                 let context = CommandContext(actor: actor, at: t0)
-                var state = try RunState.fold(Engine.start(spec, runId: "r\(i)", subjectId: "s\(i)", context: context, specHash: hash))
+                var state = try RunState.fold(
+                    Engine.start(spec, runId: "r\(i)", subjectId: "s\(i)", context: context, specHash: hash))
                 for item in spec.items {
                     if item.showIf != nil && !infection { continue }
                     let value = AnswerValue.check(item.id == "task_12" ? infection : true)
-                    for event in try Engine.execute(.record(item: item.id, value: value), spec: spec, state: state, context: context) {
+                    for event in try Engine.execute(
+                        .record(item: item.id, value: value), spec: spec, state: state, context: context)
+                    {
                         try state.apply(event)
                     }
                     answers += 1
                 }
-                for event in try Engine.execute(.complete, spec: spec, state: state, context: context) { try state.apply(event) }
+                for event in try Engine.execute(.complete, spec: spec, state: state, context: context) {
+                    try state.apply(event)
+                }
                 precondition(state.status == .completed, "benchmark run did not complete")
             }
         }

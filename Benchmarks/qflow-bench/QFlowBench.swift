@@ -23,17 +23,22 @@ enum QFlowBench {
         print("== engine: 30-item checklist with one exclusive 3-item branch, \(instances) runs in memory")
         _ = try EngineBench.run(instances: max(1, instances / 10))  // warm-up
         let ours = try EngineBench.run(instances: instances)
-        print(String(format: "  qflow engine      %9.2f µs per recorded answer (%d answers)", ours.usPerAnswer, ours.answers))
+        print(
+            String(
+                format: "  qflow engine      %9.2f µs per recorded answer (%d answers)", ours.usPerAnswer, ours.answers)
+        )
         guard let shared = Peers.sharedBench,
-              let output = runPeer([Peers.benchDirectory + "/bench_spiff.py", "plain", "--instances", String(instances)], python: true)
+            let output = runPeer(
+                [Peers.benchDirectory + "/bench_spiff.py", "plain", "--instances", String(instances)], python: true)
         else {
             if Peers.sharedBench == nil { print("  SpiffWorkflow peer skipped: ../shared/bench not found") }
             return
         }
         _ = shared
         guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
-              let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-              let spiff = json["us_per_user_task"] as? Double else {
+            let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+            let spiff = json["us_per_user_task"] as? Double
+        else {
             print("  SpiffWorkflow peer printed no figures")
             return
         }

@@ -18,8 +18,9 @@ func runStatsBenchmark(calls: Int) {
         return
     }
     // Same kind of tables on both sides: the peer's own "varied" mode cycles 1,000 random tables of this size.
-    guard let output = StatsBenchTables.shell(
-        ["bash", runPeers, "stats", "--calls", String(calls), "--reps", "1", "--table", "varied"])
+    guard
+        let output = StatsBenchTables.shell(
+            ["bash", runPeers, "stats", "--calls", String(calls), "--reps", "1", "--table", "varied"])
     else {
         print("  SciPy peer failed (see the messages above)")
         return
@@ -68,7 +69,8 @@ private enum StatsBenchTables {
             for i in 0..<calls {
                 let t = tables[i % tables.count]
                 if let r = try? ProportionsComparison(x1: t.x1, n1: t.n1, x2: t.x2, n2: t.n2) {
-                    checksum += r.fisher.twoSidedP + (r.pearsonP ?? 0) + r.riskDifferenceInterval.low
+                    checksum +=
+                        r.fisher.twoSidedP + (r.pearsonP ?? 0) + r.riskDifferenceInterval.low
                         + r.oddsRatioInterval.high + r.wilsonA.low
                 }
             }

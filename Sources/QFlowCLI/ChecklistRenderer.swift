@@ -28,9 +28,13 @@ struct ChecklistRenderer {
                 let flagText = flags.isEmpty ? "" : "  [\(flags.joined(separator: ", "))]"
                 out += "\(number). \(box(item)) \(item.title.text(language))\(flagText)\n"
                 if let show = item.showIf { out += "     " + t("仅当：", "only when: ") + show.source + "\n" }
-                if let pass = item.passIf, pass.source.trimmingCharacters(in: .whitespaces) != "true" { out += "     " + t("合格条件：", "passes when: ") + pass.source + "\n" }
+                if let pass = item.passIf, pass.source.trimmingCharacters(in: .whitespaces) != "true" {
+                    out += "     " + t("合格条件：", "passes when: ") + pass.source + "\n"
+                }
                 if case .signature(let signers) = item.type {
-                    for signer in signers { out += "     " + t("签名", "Signed") + " (\(roleNames[signer] ?? signer)): ____________\n" }
+                    for signer in signers {
+                        out += "     " + t("签名", "Signed") + " (\(roleNames[signer] ?? signer)): ____________\n"
+                    }
                 }
                 if let deadline = item.deadline {
                     let anchor: String
@@ -43,7 +47,9 @@ struct ChecklistRenderer {
                     if let role = deadline.escalateTo { out += t("；逾期上报 ", "; overdue → ") + (roleNames[role] ?? role) }
                     out += "\n"
                 }
-                if let guidance = item.guidance { out += "     " + t("指引：", "Guidance: ") + guidance.text(language) + "\n" }
+                if let guidance = item.guidance {
+                    out += "     " + t("指引：", "Guidance: ") + guidance.text(language) + "\n"
+                }
                 if let source = item.source { out += "     " + t("来源：", "Source: ") + source + "\n" }
             }
         }
@@ -52,7 +58,8 @@ struct ChecklistRenderer {
 
     private func box(_ item: ItemSpec) -> String {
         switch item.type {
-        case .check: return item.allowsNotApplicable ? t("□是 □否 □不适用", "[ ] yes [ ] no [ ] n.a.") : t("□是 □否", "[ ] yes [ ] no")
+        case .check:
+            return item.allowsNotApplicable ? t("□是 □否 □不适用", "[ ] yes [ ] no [ ] n.a.") : t("□是 □否", "[ ] yes [ ] no")
         case .count: return t("数量 ____", "count ____")
         case .number(let unit, _, _): return "____ \(unit ?? "")"
         case .time: return t("时间 __:__", "time __:__")

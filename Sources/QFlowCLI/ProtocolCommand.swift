@@ -35,7 +35,9 @@ struct ProtocolCommand: ParsableCommand {
                 if !quiet { print("ok: \(count) protocol file\(count == 1 ? "" : "s") valid") }
             } else {
                 let bad = Set(result.diagnostics.map(\.file)).count
-                printError("\(result.diagnostics.count) problem\(result.diagnostics.count == 1 ? "" : "s") in \(bad) of \(max(count, bad)) file\(count == 1 ? "" : "s")")
+                printError(
+                    "\(result.diagnostics.count) problem\(result.diagnostics.count == 1 ? "" : "s") in \(bad) of \(max(count, bad)) file\(count == 1 ? "" : "s")"
+                )
                 throw ExitCode(1)
             }
         }
@@ -53,15 +55,20 @@ struct ProtocolCommand: ParsableCommand {
 
         func run() throws {
             let library = try loadValidLibrary(paths)
-            for spec in library.sorted(by: { ($0.kind.rawValue, $0.id, $0.version) < ($1.kind.rawValue, $1.id, $1.version) }) {
-                print("\(spec.reference.padding(toLength: 32, withPad: " ", startingAt: 0)) \(spec.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(spec.title.text(lang))")
+            for spec in library.sorted(by: {
+                ($0.kind.rawValue, $0.id, $0.version) < ($1.kind.rawValue, $1.id, $1.version)
+            }) {
+                print(
+                    "\(spec.reference.padding(toLength: 32, withPad: " ", startingAt: 0)) \(spec.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(spec.title.text(lang))"
+                )
             }
         }
     }
 
     /// `qflow protocol show ID`
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a protocol as a checklist a nurse can print and pin up.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print a protocol as a checklist a nurse can print and pin up.")
 
         @Argument(help: "Protocol id, or id@version (default: the latest version).")
         var id: String
@@ -75,7 +82,9 @@ struct ProtocolCommand: ParsableCommand {
         func run() throws {
             let library = try loadValidLibrary(paths)
             let parts = id.split(separator: "@", maxSplits: 1).map(String.init)
-            let candidates = library.filter { $0.id == parts[0] && (parts.count == 1 || String($0.version) == parts[1]) }
+            let candidates = library.filter {
+                $0.id == parts[0] && (parts.count == 1 || String($0.version) == parts[1])
+            }
             guard let spec = candidates.max(by: { $0.version < $1.version }) else {
                 throw CLIError("no protocol '\(id)' in \(paths.joined(separator: ", "))")
             }

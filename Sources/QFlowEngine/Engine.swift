@@ -14,11 +14,13 @@ public enum Engine {
     /// Pass `specHash` when the caller already knows the definition's content hash (the store keeps it beside each
     /// published version); otherwise it is computed.
     public static func start(
-        _ spec: ProtocolSpec, runId: String, subjectId: String, context: CommandContext, restarting previous: RunState? = nil,
+        _ spec: ProtocolSpec, runId: String, subjectId: String, context: CommandContext,
+        restarting previous: RunState? = nil,
         specHash: String? = nil
     ) throws(EngineError) -> [RunEvent] {
         let start = RunEvent.Start(
-            runId: runId, protocolId: spec.id, version: spec.version, specHash: specHash ?? spec.contentHash, subjectId: subjectId,
+            runId: runId, protocolId: spec.id, version: spec.version, specHash: specHash ?? spec.contentHash,
+            subjectId: subjectId,
             attempt: (previous?.attempt ?? 0) + 1, previousRun: previous?.runId)
         let first = RunEvent(at: context.at, actor: context.actor, reason: context.reason, change: .started(start))
         let state = try RunState(start: first)
@@ -30,7 +32,8 @@ public enum Engine {
         _ command: RunCommand, spec: ProtocolSpec, state: RunState, context: CommandContext
     ) throws(EngineError) -> [RunEvent] {
         guard spec.id == state.protocolId, spec.version == state.version else {
-            throw EngineError(.invalidState, "run \(state.runId) follows \(state.protocolId)@\(state.version), not \(spec.reference)")
+            throw EngineError(
+                .invalidState, "run \(state.runId) follows \(state.protocolId)@\(state.version), not \(spec.reference)")
         }
         let reason = context.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if command.needsReason, reason?.isEmpty ?? true {
@@ -38,7 +41,8 @@ public enum Engine {
         }
         let sheet = RunSheet(spec: spec, state: state, subject: context.subject)
         func event(_ change: RunEvent.Change) -> RunEvent {
-            RunEvent(at: context.at, actor: context.actor, reason: reason?.isEmpty == false ? reason : nil, change: change)
+            RunEvent(
+                at: context.at, actor: context.actor, reason: reason?.isEmpty == false ? reason : nil, change: change)
         }
         switch command {
         case .record(let id, let value):
@@ -56,7 +60,8 @@ public enum Engine {
             try requireActive(state, command)
             let item = try reachable(id, sheet, signing: true)
             guard case .signature(let signers) = item.type else {
-                throw EngineError(.notRecordable, "'\(id)' is a \(item.type.name) item, not a signature: use record", item: id)
+                throw EngineError(
+                    .notRecordable, "'\(id)' is a \(item.type.name) item, not a signature: use record", item: id)
             }
             try requireRole(signers, context.actor, id, "sign")
             if state.signatures[id]?[context.actor.role] != nil {
@@ -82,7 +87,10 @@ public enum Engine {
             }
             let reopened = items[start...].map(\.id).filter { sheet.isTouched($0) }
             guard !reopened.isEmpty else {
-                throw EngineError(.invalidTarget, "nothing has been recorded from '\(items[start].id)' onward: there is nothing to return to", item: items[start].id)
+                throw EngineError(
+                    .invalidTarget,
+                    "nothing has been recorded from '\(items[start].id)' onward: there is nothing to return to",
+                    item: items[start].id)
             }
             return [event(.returned(to: items[start].id, reopened: reopened))]
 
@@ -91,12 +99,19 @@ public enum Engine {
             guard let location = sheet.location(of: target) else { throw unknownItem(target, spec) }
             let before = sheet.orderedItems[..<location.position]
             guard let firstOpen = sheet.orderedItems.firstIndex(where: { sheet.status(of: $0) == .open }),
-                  firstOpen < location.position else {
-                throw EngineError(.invalidTarget, "'\(target)' is not ahead of the open items: jump goes forward (use return to go back)", item: target)
+                firstOpen < location.position
+            else {
+                throw EngineError(
+                    .invalidTarget,
+                    "'\(target)' is not ahead of the open items: jump goes forward (use return to go back)",
+                    item: target)
             }
             let passed = before.filter { sheet.status(of: $0) == .open }
             if let critical = passed.first(where: \.critical) {
-                throw EngineError(.criticalFailure, "critical item '\(critical.id)' cannot be skipped: answer it (or n.a. where allowed) first", item: critical.id)
+                throw EngineError(
+                    .criticalFailure,
+                    "critical item '\(critical.id)' cannot be skipped: answer it (or n.a. where allowed) first",
+                    item: critical.id)
             }
             return [event(.jumped(to: target, skipped: passed.map(\.id)))]
 
@@ -117,7 +132,8 @@ public enum Engine {
         case .complete:
             try requireActive(state, command)
             if let blocker = sheet.completionBlockers.first(where: { $0.code == .criticalFailure })
-                ?? sheet.completionBlockers.first {
+                ?? sheet.completionBlockers.first
+            {
                 throw blocker
             }
             return [event(.completed)]
@@ -129,7 +145,8 @@ public enum Engine {
         _ spec: ProtocolSpec, state: RunState, newRunId: String, context: CommandContext
     ) throws(EngineError) -> (old: [RunEvent], new: [RunEvent]) {
         guard !state.status.isOpen else {
-            throw EngineError(.invalidState, "run \(state.runId) is \(state.status.rawValue): stop it before restarting")
+            throw EngineError(
+                .invalidState, "run \(state.runId) is \(state.status.rawValue): stop it before restarting")
         }
         guard state.nextRun == nil else {
             throw EngineError(.invalidState, "run \(state.runId) was already restarted as \(state.nextRun!)")
@@ -140,7 +157,8 @@ public enum Engine {
         guard spec.id == state.protocolId else {
             throw EngineError(.invalidState, "run \(state.runId) follows \(state.protocolId), not \(spec.id)")
         }
-        let old = RunEvent(at: context.at, actor: context.actor, reason: context.reason, change: .restarted(newRun: newRunId))
+        let old = RunEvent(
+            at: context.at, actor: context.actor, reason: context.reason, change: .restarted(newRun: newRunId))
         let new = try start(spec, runId: newRunId, subjectId: state.subjectId, context: context, restarting: state)
         return ([old], new)
     }
@@ -148,40 +166,59 @@ public enum Engine {
     private static func requireActive(_ state: RunState, _ command: RunCommand) throws(EngineError) {
         switch state.status {
         case .active: return
-        case .suspended: throw EngineError(.invalidState, "run \(state.runId) is suspended: resume it before \(command.verb)")
-        case .stopped, .completed: throw EngineError(.invalidState, "run \(state.runId) is \(state.status.rawValue): \(command.verb) is not possible")
+        case .suspended:
+            throw EngineError(.invalidState, "run \(state.runId) is suspended: resume it before \(command.verb)")
+        case .stopped, .completed:
+            throw EngineError(
+                .invalidState, "run \(state.runId) is \(state.status.rawValue): \(command.verb) is not possible")
         }
     }
 
     private static func requireOpen(_ state: RunState, _ command: RunCommand) throws(EngineError) {
         guard state.status.isOpen else {
-            throw EngineError(.invalidState, "run \(state.runId) is \(state.status.rawValue): \(command.verb) is not possible")
+            throw EngineError(
+                .invalidState, "run \(state.runId) is \(state.status.rawValue): \(command.verb) is not possible")
         }
     }
 
-    private static func requireRole(_ roles: [String], _ actor: Actor, _ item: String, _ verb: String) throws(EngineError) {
+    private static func requireRole(_ roles: [String], _ actor: Actor, _ item: String, _ verb: String)
+        throws(EngineError)
+    {
         guard roles.isEmpty || roles.contains(actor.role) else {
-            throw EngineError(.roleNotAllowed, "role \(actor.role) may not \(verb) '\(item)' (allowed: \(roles.joined(separator: ", ")))", item: item)
+            throw EngineError(
+                .roleNotAllowed,
+                "role \(actor.role) may not \(verb) '\(item)' (allowed: \(roles.joined(separator: ", ")))", item: item)
         }
     }
 
     private static func unknownItem(_ id: String, _ spec: ProtocolSpec) -> EngineError {
-        EngineError(.unknownItem, "\(spec.reference) has no item '\(id)'\(RuleExpression.suggestion(id, spec.items.map(\.id)))", item: id)
+        EngineError(
+            .unknownItem, "\(spec.reference) has no item '\(id)'\(RuleExpression.suggestion(id, spec.items.map(\.id)))",
+            item: id)
     }
 
     /// The item, if it exists, is shown and its phase has been reached.
-    private static func reachable(_ id: String, _ sheet: RunSheet, signing: Bool = false) throws(EngineError) -> ItemSpec {
-        guard let item = sheet.item(id), let location = sheet.location(of: id) else { throw unknownItem(id, sheet.spec) }
+    private static func reachable(_ id: String, _ sheet: RunSheet, signing: Bool = false) throws(EngineError)
+        -> ItemSpec
+    {
+        guard let item = sheet.item(id), let location = sheet.location(of: id) else {
+            throw unknownItem(id, sheet.spec)
+        }
         if item.type.name == "signature", !signing {
             throw EngineError(.notRecordable, "'\(id)' is a signature: use sign", item: id)
         }
         guard sheet.isVisible(item) else {
-            throw EngineError(.itemHidden, "'\(id)' does not apply here (its show_if rule does not hold: \(item.showIf!.source))", item: id)
+            throw EngineError(
+                .itemHidden, "'\(id)' does not apply here (its show_if rule does not hold: \(item.showIf!.source))",
+                item: id)
         }
         let current = sheet.firstPhaseWithOpenRequiredItem(before: location.phase)
         guard location.phase <= current else {
             let phase = sheet.spec.phases[current]
-            throw EngineError(.itemNotReached, "'\(id)' belongs to phase '\(sheet.spec.phases[location.phase].id)'; finish phase '\(phase.id)' first (or jump)", item: id)
+            throw EngineError(
+                .itemNotReached,
+                "'\(id)' belongs to phase '\(sheet.spec.phases[location.phase].id)'; finish phase '\(phase.id)' first (or jump)",
+                item: id)
         }
         return item
     }
@@ -192,8 +229,9 @@ public enum Engine {
         let sheet = RunSheet(spec: spec, state: state, subject: context.subject)
         return spec.triggers.compactMap { trigger in
             guard !state.firedTriggers.contains(trigger.id), trigger.when.holds(in: sheet) == true else { return nil }
-            return RunEvent(at: context.at, actor: context.actor, reason: nil,
-                            change: .triggered(trigger: trigger.id, protocolId: trigger.protocolId))
+            return RunEvent(
+                at: context.at, actor: context.actor, reason: nil,
+                change: .triggered(trigger: trigger.id, protocolId: trigger.protocolId))
         }
     }
 }

@@ -19,7 +19,8 @@ final class NodeReader {
     // MARK: Diagnostics
 
     func error(_ mark: Mark?, _ message: String, columnOffset: Int = 0) {
-        diagnostics.append(Diagnostic(file: file, line: mark?.line ?? 1, column: (mark?.column ?? 1) + columnOffset, message: message))
+        diagnostics.append(
+            Diagnostic(file: file, line: mark?.line ?? 1, column: (mark?.column ?? 1) + columnOffset, message: message))
     }
 
     func error(at path: SpecPath, _ message: String, offset: Int? = nil) {
@@ -38,11 +39,15 @@ final class NodeReader {
     func enter(_ node: Node, _ path: SpecPath) -> Bool {
         visited += 1
         guard visited <= Self.maximumNodes else {
-            if visited == Self.maximumNodes + 1 { error(node.mark, "file has more than \(Self.maximumNodes) YAML nodes") }
+            if visited == Self.maximumNodes + 1 {
+                error(node.mark, "file has more than \(Self.maximumNodes) YAML nodes")
+            }
             return false
         }
         if node.anchor != nil || node.alias != nil {
-            error(node.mark, "YAML anchors and aliases (&name, *name) are not allowed in protocol files; write the content out")
+            error(
+                node.mark,
+                "YAML anchors and aliases (&name, *name) are not allowed in protocol files; write the content out")
             return false
         }
         marks[path.description] = node.mark
@@ -146,11 +151,14 @@ final class NodeReader {
 
     func text(_ node: Node?, _ path: SpecPath, what: String) -> LocalizedText? {
         guard let node else { return nil }
-        guard let map = mapping(node, path, what: "\(what) (zh and en)", allowed: ["zh", "en"], required: ["zh", "en"]) else {
+        guard
+            let map = mapping(node, path, what: "\(what) (zh and en)", allowed: ["zh", "en"], required: ["zh", "en"])
+        else {
             return nil
         }
         guard let zh = string(map["zh"], path.key("zh"), what: "\(what).zh"),
-              let en = string(map["en"], path.key("en"), what: "\(what).en") else { return nil }
+            let en = string(map["en"], path.key("en"), what: "\(what).en")
+        else { return nil }
         return LocalizedText(zh: zh, en: en)
     }
 
@@ -166,7 +174,8 @@ final class NodeReader {
 
     static func suggest(_ key: String, _ allowed: [String]) -> String {
         guard let best = allowed.min(by: { editDistance(key, $0) < editDistance(key, $1) }),
-              editDistance(key, best) <= max(2, key.count / 3), editDistance(key, best) < key.count else {
+            editDistance(key, best) <= max(2, key.count / 3), editDistance(key, best) < key.count
+        else {
             return " (allowed: \(allowed.joined(separator: ", ")))"
         }
         return " (did you mean '\(best)'?)"

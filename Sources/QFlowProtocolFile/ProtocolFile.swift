@@ -42,9 +42,13 @@ public enum ProtocolFile {
             // Read one byte past the limit: enough to know the file is too large without reading 50 MB.
             let data = try handle.read(upToCount: SourceGuard.maximumBytes + 1) ?? Data()
             bytes = [UInt8](data)
-            if bytes.count > SourceGuard.maximumBytes, let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int {
+            if bytes.count > SourceGuard.maximumBytes,
+                let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int
+            {
                 let mb = size / 1_048_576
-                return failure(path, 1, 1, "file is \(mb) MB; a protocol file may be at most \(SourceGuard.maximumBytes / 1_048_576) MB")
+                return failure(
+                    path, 1, 1,
+                    "file is \(mb) MB; a protocol file may be at most \(SourceGuard.maximumBytes / 1_048_576) MB")
             }
         } catch {
             return failure(path, 1, 1, "cannot read file: \(describe(error))")
@@ -72,7 +76,10 @@ public enum ProtocolFile {
         } catch {
             return failure(file, 1, 1, "cannot parse YAML: \(error)")
         }
-        guard let root else { return failure(file, 1, 1, "file is empty: a protocol needs id, version, title, kind, subject, roles and phases") }
+        guard let root else {
+            return failure(
+                file, 1, 1, "file is empty: a protocol needs id, version, title, kind, subject, roles and phases")
+        }
         // Anchors are weak references owned by the parser: keep it alive while walking.
         let schema = ProtocolReader(reader)
         let spec = withExtendedLifetime(parser) { schema.protocolSpec(root) }
@@ -86,11 +93,14 @@ public enum ProtocolFile {
         }
         var locations: [String: (Int, Int)] = [:]
         for (key, mark) in reader.marks { locations[key] = (mark.line, mark.column) }
-        return LoadResult(file: file, spec: spec, diagnostics: Array(Set(reader.diagnostics)).sorted(), locations: locations)
+        return LoadResult(
+            file: file, spec: spec, diagnostics: Array(Set(reader.diagnostics)).sorted(), locations: locations)
     }
 
     private static func failure(_ file: String, _ line: Int, _ column: Int, _ message: String) -> LoadResult {
-        LoadResult(file: file, spec: nil, diagnostics: [Diagnostic(file: file, line: line, column: column, message: message)], locations: [:])
+        LoadResult(
+            file: file, spec: nil, diagnostics: [Diagnostic(file: file, line: line, column: column, message: message)],
+            locations: [:])
     }
 
     private static func describe(_ error: YamlError) -> (Int, Int, String) {
@@ -106,7 +116,10 @@ public enum ProtocolFile {
             }
             return (1, 1, "YAML reader error: \(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return (context.mark.line, context.mark.column, "duplicate key\(duplicates.count > 1 ? "s" : "") \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in one mapping")
+            return (
+                context.mark.line, context.mark.column,
+                "duplicate key\(duplicates.count > 1 ? "s" : "") \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in one mapping"
+            )
         default:
             return (1, 1, "cannot parse YAML: \(error)")
         }

@@ -30,7 +30,8 @@ public enum ProtocolLibraryLoader {
             if isDirectory.boolValue {
                 let found = yamlFiles(in: path)
                 if found.isEmpty {
-                    diagnostics.append(Diagnostic(file: path, line: 1, column: 1, message: "folder has no .yaml protocol files"))
+                    diagnostics.append(
+                        Diagnostic(file: path, line: 1, column: 1, message: "folder has no .yaml protocol files"))
                 }
                 files += found
             } else {
@@ -52,7 +53,8 @@ public enum ProtocolLibraryLoader {
             let (line, column) = file.location(of: issue.path)
             var message = issue.message
             if let range = message.range(of: #"file #\d+"#, options: .regularExpression),
-               let n = Int(message[range].dropFirst(6)), n - 1 < withSpecs.count {
+                let n = Int(message[range].dropFirst(6)), n - 1 < withSpecs.count
+            {
                 message.replaceSubrange(range, with: withSpecs[n - 1].file)
             }
             diagnostics.append(Diagnostic(file: file.file, line: line, column: column, message: message))

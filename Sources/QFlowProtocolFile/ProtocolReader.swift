@@ -13,7 +13,9 @@ struct ProtocolReader {
         self.reader = reader
     }
 
-    static let protocolKeys = ["id", "version", "title", "kind", "subject", "subject_fields", "roles", "phases", "triggers", "source"]
+    static let protocolKeys = [
+        "id", "version", "title", "kind", "subject", "subject_fields", "roles", "phases", "triggers", "source",
+    ]
     static let itemKeys = [
         "id", "title", "type", "required", "critical", "allow_na", "roles", "guidance", "source", "show_if",
         "required_if", "pass_if", "deadline", "unit", "min", "max", "options", "signers",
@@ -21,9 +23,11 @@ struct ProtocolReader {
 
     func protocolSpec(_ root: Node) -> ProtocolSpec? {
         let path = SpecPath()
-        guard let map = reader.mapping(
-            root, path, what: "the protocol", allowed: Self.protocolKeys,
-            required: ["id", "version", "title", "kind", "subject", "roles", "phases"]) else { return nil }
+        guard
+            let map = reader.mapping(
+                root, path, what: "the protocol", allowed: Self.protocolKeys,
+                required: ["id", "version", "title", "kind", "subject", "roles", "phases"])
+        else { return nil }
         let id = reader.string(map["id"], path.key("id"), what: "id")
         let version = reader.int(map["version"], path.key("version"), what: "version")
         let title = reader.text(map["title"], path.key("title"), what: "title")
@@ -31,7 +35,9 @@ struct ProtocolReader {
         if let text = reader.string(map["kind"], path.key("kind"), what: "kind") {
             kind = ProtocolKind(rawValue: text)
             if kind == nil {
-                reader.error(map["kind"]?.mark, "unknown kind '\(text)' (one of: \(ProtocolKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                reader.error(
+                    map["kind"]?.mark,
+                    "unknown kind '\(text)' (one of: \(ProtocolKind.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
         }
         let subject = reader.string(map["subject"], path.key("subject"), what: "subject")
@@ -64,9 +70,13 @@ struct ProtocolReader {
                 reader.error(key.mark, "subject field names are lower-case letters, digits and '_'")
                 continue
             }
-            guard let typeName = reader.string(value, path.key(name), what: "type of subject field '\(name)'") else { continue }
+            guard let typeName = reader.string(value, path.key(name), what: "type of subject field '\(name)'") else {
+                continue
+            }
             guard let type = ValueType(rawValue: typeName) else {
-                reader.error(value.mark, "unknown type '\(typeName)' for subject field '\(name)' (one of: bool, number, text, time)")
+                reader.error(
+                    value.mark,
+                    "unknown type '\(typeName)' for subject field '\(name)' (one of: bool, number, text, time)")
                 continue
             }
             out.append(SubjectFieldSpec(name: name, type: type))
@@ -75,14 +85,20 @@ struct ProtocolReader {
     }
 
     private func role(_ node: Node, _ path: SpecPath) -> RoleSpec? {
-        guard let map = reader.mapping(node, path, what: "a role", allowed: ["id", "title"], required: ["id", "title"]) else { return nil }
+        guard
+            let map = reader.mapping(node, path, what: "a role", allowed: ["id", "title"], required: ["id", "title"])
+        else { return nil }
         guard let id = reader.string(map["id"], path.key("id"), what: "role id"),
-              let title = reader.text(map["title"], path.key("title"), what: "role title") else { return nil }
+            let title = reader.text(map["title"], path.key("title"), what: "role title")
+        else { return nil }
         return RoleSpec(id: id, title: title)
     }
 
     private func phase(_ node: Node, _ path: SpecPath) -> PhaseSpec? {
-        guard let map = reader.mapping(node, path, what: "a phase", allowed: ["id", "title", "items"], required: ["id", "title", "items"]) else { return nil }
+        guard
+            let map = reader.mapping(
+                node, path, what: "a phase", allowed: ["id", "title", "items"], required: ["id", "title", "items"])
+        else { return nil }
         let id = reader.string(map["id"], path.key("id"), what: "phase id")
         let title = reader.text(map["title"], path.key("title"), what: "phase title")
         let items = list(map["items"], path.key("items"), what: "items") { node, p in item(node, p) }
@@ -91,7 +107,10 @@ struct ProtocolReader {
     }
 
     private func item(_ node: Node, _ path: SpecPath) -> ItemSpec? {
-        guard let map = reader.mapping(node, path, what: "an item", allowed: Self.itemKeys, required: ["id", "title", "type"]) else { return nil }
+        guard
+            let map = reader.mapping(
+                node, path, what: "an item", allowed: Self.itemKeys, required: ["id", "title", "type"])
+        else { return nil }
         let id = reader.string(map["id"], path.key("id"), what: "item id")
         let what = id.map { "item '\($0)'" } ?? "the item"
         let title = reader.text(map["title"], path.key("title"), what: "title of \(what)")
@@ -120,7 +139,9 @@ struct ProtocolReader {
     }
 
     private func itemType(_ name: String, _ map: [String: Node], _ path: SpecPath, _ what: String) -> ItemType? {
-        let specific: [String: String] = ["unit": "number", "min": "number", "max": "number", "options": "choice", "signers": "signature"]
+        let specific: [String: String] = [
+            "unit": "number", "min": "number", "max": "number", "options": "choice", "signers": "signature",
+        ]
         for (key, owner) in specific.sorted(by: { $0.key < $1.key }) where map[key] != nil && owner != name {
             reader.error(map[key]?.mark, "'\(key)' applies only to \(owner) items; \(what) is \(name)")
         }
@@ -154,14 +175,21 @@ struct ProtocolReader {
     }
 
     private func option(_ node: Node, _ path: SpecPath) -> ChoiceOption? {
-        guard let map = reader.mapping(node, path, what: "an option", allowed: ["id", "label"], required: ["id", "label"]) else { return nil }
+        guard
+            let map = reader.mapping(
+                node, path, what: "an option", allowed: ["id", "label"], required: ["id", "label"])
+        else { return nil }
         guard let id = reader.string(map["id"], path.key("id"), what: "option id"),
-              let label = reader.text(map["label"], path.key("label"), what: "option label") else { return nil }
+            let label = reader.text(map["label"], path.key("label"), what: "option label")
+        else { return nil }
         return ChoiceOption(id: id, label: label)
     }
 
     private func readDeadline(_ node: Node, _ path: SpecPath) -> DeadlineSpec? {
-        guard let map = reader.mapping(node, path, what: "a deadline", allowed: ["after", "before", "of", "escalate_to"], required: ["of"]) else { return nil }
+        guard
+            let map = reader.mapping(
+                node, path, what: "a deadline", allowed: ["after", "before", "of", "escalate_to"], required: ["of"])
+        else { return nil }
         let before = map["before"] != nil
         if map["before"] != nil, map["after"] != nil {
             reader.error(node.mark, "a deadline has either 'before' or 'after', not both")
@@ -187,7 +215,11 @@ struct ProtocolReader {
     }
 
     private func trigger(_ node: Node, _ path: SpecPath) -> TriggerSpec? {
-        guard let map = reader.mapping(node, path, what: "a trigger", allowed: ["id", "protocol", "when", "title"], required: ["id", "protocol", "when"]) else { return nil }
+        guard
+            let map = reader.mapping(
+                node, path, what: "a trigger", allowed: ["id", "protocol", "when", "title"],
+                required: ["id", "protocol", "when"])
+        else { return nil }
         let id = reader.string(map["id"], path.key("id"), what: "trigger id")
         let target = reader.string(map["protocol"], path.key("protocol"), what: "protocol")
         let when = reader.rule(map["when"], path.key("when"), what: "when")

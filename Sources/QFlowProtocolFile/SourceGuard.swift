@@ -18,11 +18,18 @@ enum SourceGuard {
     static func check(_ bytes: [UInt8]) throws(Problem) -> String {
         guard bytes.count <= maximumBytes else {
             let mb = Double(bytes.count) / 1_048_576
-            throw Problem(line: 1, column: 1, message: "file is \(String(format1(mb))) MB; a protocol file may be at most \(maximumBytes / 1_048_576) MB")
+            throw Problem(
+                line: 1, column: 1,
+                message:
+                    "file is \(String(format1(mb))) MB; a protocol file may be at most \(maximumBytes / 1_048_576) MB")
         }
         if let bad = firstInvalidUTF8(bytes) {
             let (line, column) = position(of: bad, in: bytes)
-            throw Problem(line: line, column: column, message: "invalid UTF-8 (byte 0x\(String(bytes[bad], radix: 16, uppercase: true)) at offset \(bad)); save the file as UTF-8")
+            throw Problem(
+                line: line, column: column,
+                message:
+                    "invalid UTF-8 (byte 0x\(String(bytes[bad], radix: 16, uppercase: true)) at offset \(bad)); save the file as UTF-8"
+            )
         }
         if bytes.contains(0) {
             let at = bytes.firstIndex(of: 0)!
@@ -44,14 +51,26 @@ enum SourceGuard {
         let n = bytes.count
         while i < n {
             let b = bytes[i]
-            if b < 0x80 { i += 1; continue }
+            if b < 0x80 {
+                i += 1
+                continue
+            }
             let length: Int
             var minimum: UInt32
             var scalar: UInt32
             switch b {
-            case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(b & 0x1F)
-            case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(b & 0x0F)
-            case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(b & 0x07)
+            case 0xC2...0xDF:
+                length = 2
+                minimum = 0x80
+                scalar = UInt32(b & 0x1F)
+            case 0xE0...0xEF:
+                length = 3
+                minimum = 0x800
+                scalar = UInt32(b & 0x0F)
+            case 0xF0...0xF4:
+                length = 4
+                minimum = 0x10000
+                scalar = UInt32(b & 0x07)
             default: return i
             }
             guard i + length <= n else { return i }
@@ -86,7 +105,10 @@ enum SourceGuard {
         while i < n {
             // Start of a line: measure indentation.
             var col = 0
-            while i < n, bytes[i] == 32 { i += 1; col += 1 }
+            while i < n, bytes[i] == 32 {
+                i += 1
+                col += 1
+            }
             let contentStart = i
             if i < n, bytes[i] != 10, bytes[i] != 13, bytes[i] != 35, flow == 0 {
                 while let last = indents.last, last >= col { indents.removeLast() }
@@ -94,7 +116,11 @@ enum SourceGuard {
                 // "- - - x" opens one level per dash.
                 var j = i
                 var dashes = 0
-                while j + 1 < n, bytes[j] == 45, bytes[j + 1] == 32 { dashes += 1; j += 2; while j < n, bytes[j] == 32 { j += 1 } }
+                while j + 1 < n, bytes[j] == 45, bytes[j + 1] == 32 {
+                    dashes += 1
+                    j += 2
+                    while j < n, bytes[j] == 32 { j += 1 }
+                }
                 if indents.count + dashes > maximumDepth {
                     throw Problem(line: line, column: col + 1, message: "nesting is deeper than \(maximumDepth) levels")
                 }

@@ -7,7 +7,8 @@ struct QFlow {
         .deletingLastPathComponent()
 
     static var binary: URL {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("qflow")
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "qflow")
         if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
         return packageRoot.appendingPathComponent(".build/debug/qflow")
     }
@@ -23,15 +24,17 @@ struct QFlow {
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 }
 
@@ -46,7 +49,8 @@ struct ProtocolCommandTests {
     @Test func problemsArePrintedAsFileLineColumnAndExitNonZero() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qflow-cli-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let source = try String(contentsOf: QFlow.packageRoot.appendingPathComponent("Protocols/linen_thermal_wash.yaml"), encoding: .utf8)
+        let source = try String(
+            contentsOf: QFlow.packageRoot.appendingPathComponent("Protocols/linen_thermal_wash.yaml"), encoding: .utf8)
         try source.replacingOccurrences(of: "critical: true", with: "critcal: true")
             .write(to: dir.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
         let result = try QFlow.run(["protocol", "validate", dir.path])
@@ -54,8 +58,10 @@ struct ProtocolCommandTests {
         let lines = result.stdout.split(separator: "\n")
         #expect(!lines.isEmpty)
         for line in lines {
-            #expect(line.range(of: #"^/.+/bad\.yaml:\d+:\d+: unknown key 'critcal' in an item \(did you mean 'critical'\?\)$"#,
-                               options: .regularExpression) != nil, "\(line)")
+            #expect(
+                line.range(
+                    of: #"^/.+/bad\.yaml:\d+:\d+: unknown key 'critcal' in an item \(did you mean 'critical'\?\)$"#,
+                    options: .regularExpression) != nil, "\(line)")
         }
         #expect(result.stderr.contains("problem"))
     }

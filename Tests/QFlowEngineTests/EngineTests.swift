@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QFlowEngine
 
 @Suite("Engine verbs")
@@ -53,7 +54,9 @@ struct EngineTests {
         #expect(s.state.answers.isEmpty, "nothing recorded")
     }
 
-    @Test(arguments: [("baseline", "-1"), ("temp", "abc"), ("position", "lateral"), ("antibiotic", "08:30"), ("identity", "maybe")])
+    @Test(arguments: [
+        ("baseline", "-1"), ("temp", "abc"), ("position", "lateral"), ("antibiotic", "08:30"), ("identity", "maybe"),
+    ])
     func typedInputIsParsedOrRefused(item: String, raw: String) throws {
         let spec = Fixtures.counts()
         let itemSpec = try #require(spec.items.first { $0.id == item })
@@ -66,7 +69,9 @@ struct EngineTests {
         #expect(try items["identity"]!.parseAnswer("yes") == .check(true))
         #expect(try items["temp"]!.parseAnswer("21.5") == .number(21.5))
         #expect(try items["antibiotic"]!.parseAnswer("na") == .notApplicable)
-        #expect(try items["antibiotic"]!.parseAnswer("2026-03-01T08:30:00+08:00") == .time(Timestamp.parse("2026-03-01T00:30:00Z")!))
+        #expect(
+            try items["antibiotic"]!.parseAnswer("2026-03-01T08:30:00+08:00")
+                == .time(Timestamp.parse("2026-03-01T00:30:00Z")!))
     }
 
     @Test func roleRestrictionsApply() throws {
@@ -114,7 +119,9 @@ struct EngineTests {
         #expect(s.state.answers["baseline"]?.value == .count(20))
         #expect(s.sheet.currentPhase == 1)
         #expect(s.log.count == before + 1)
-        #expect(s.log.contains { if case .recorded("final", _) = $0.change { true } else { false } }, "history keeps the answer")
+        #expect(
+            s.log.contains { if case .recorded("final", _) = $0.change { true } else { false } },
+            "history keeps the answer")
         // Return to the previous step: the last touched item.
         try s.record("added", .count(3))
         try s.run(.returnTo(item: nil), reason: "typo")
@@ -157,7 +164,8 @@ struct EngineTests {
         try s.run(.stop, reason: "case cancelled")
         #expect(s.state.status == .stopped)
         #expect(throws: EngineError.self) { try s.record("baseline", .count(1)) }
-        let (old, new) = try Engine.restart(s.spec, state: s.state, newRunId: "r2", context: Fixtures.context(reason: "rescheduled"))
+        let (old, new) = try Engine.restart(
+            s.spec, state: s.state, newRunId: "r2", context: Fixtures.context(reason: "rescheduled"))
         for e in old { try s.state.apply(e) }
         #expect(s.state.nextRun == "r2")
         let restarted = try RunState.fold(new)
@@ -212,8 +220,9 @@ struct EngineTests {
         #expect(plan.carried == ["identity": "identity", "baseline": "initial_count"])
         #expect(plan.dropped.keys.sorted() == ["position"])
         #expect(plan.added == ["initial_count", "warming"].filter { $0 != "initial_count" })
-        let events = try Engine.migrate(s.state, from: s.spec, to: v2, itemMap: ["baseline": "initial_count"],
-                                        context: Fixtures.context(reason: "protocol v2 published"))
+        let events = try Engine.migrate(
+            s.state, from: s.spec, to: v2, itemMap: ["baseline": "initial_count"],
+            context: Fixtures.context(reason: "protocol v2 published"))
         for e in events { try s.state.apply(e) }
         s.spec = v2
         #expect(s.state.version == 2)

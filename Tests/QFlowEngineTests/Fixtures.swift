@@ -10,8 +10,10 @@ enum Fixtures {
     static let circulator = Actor(id: "n1", role: "circulating_nurse", workstation: "or-3")
     static let scrub = Actor(id: "n2", role: "scrub_nurse", workstation: "or-3")
 
-    static func context(_ actor: Actor = circulator, minutes: Double = 0, reason: String? = nil,
-                        subject: SubjectFacts = SubjectFacts()) -> CommandContext {
+    static func context(
+        _ actor: Actor = circulator, minutes: Double = 0, reason: String? = nil,
+        subject: SubjectFacts = SubjectFacts()
+    ) -> CommandContext {
         CommandContext(actor: actor, at: t0.addingTimeInterval(minutes * 60), reason: reason, subject: subject)
     }
 
@@ -19,46 +21,69 @@ enum Fixtures {
     static func counts(version: Int = 1) -> ProtocolSpec {
         ProtocolSpec(
             id: "counts", version: version, title: text("Counts"), kind: .core, subject: "surgical-case",
-            subjectFields: [SubjectFieldSpec(name: "scheduled_start", type: .time),
-                            SubjectFieldSpec(name: "infected", type: .bool)],
-            roles: [RoleSpec(id: "scrub_nurse", title: text("Scrub")),
-                    RoleSpec(id: "circulating_nurse", title: text("Circulator"))],
-            phases: [
-                PhaseSpec(id: "pre", title: text("Pre"), items: [
-                    ItemSpec(id: "identity", title: text("Identity"), type: .check, critical: true),
-                    ItemSpec(id: "baseline", title: text("Baseline"), type: .count, critical: true,
-                             roles: ["circulating_nurse"],
-                             deadline: DeadlineSpec(anchor: .subjectField("scheduled_start"),
-                                                    offset: try! ISODuration(parsing: "PT30M"), before: true,
-                                                    escalateTo: "circulating_nurse")),
-                    ItemSpec(id: "temp", title: text("Room temp"), type: .number(unit: "°C", min: 10, max: 40),
-                             required: false),
-                    ItemSpec(id: "position", title: text("Position"), type: .choice(options: [
-                        ChoiceOption(id: "supine", label: text("Supine")),
-                        ChoiceOption(id: "prone", label: text("Prone")),
-                    ])),
-                ]),
-                PhaseSpec(id: "intra", title: text("Intra"), items: [
-                    ItemSpec(id: "added", title: text("Added"), type: .count),
-                    ItemSpec(id: "cavity_needed", title: text("Cavity?"), type: .check, passIf: rule("true")),
-                    ItemSpec(id: "cavity", title: text("Cavity count"), type: .count, critical: true,
-                             showIf: rule("cavity_needed"), passIf: rule("cavity == baseline + added")),
-                    ItemSpec(id: "antibiotic", title: text("Antibiotic"), type: .time, allowsNotApplicable: true),
-                ]),
-                PhaseSpec(id: "close", title: text("Close"), items: [
-                    ItemSpec(id: "final", title: text("Final count"), type: .count, critical: true,
-                             passIf: rule("final == baseline + added")),
-                    ItemSpec(id: "note", title: text("Note"), type: .text, required: false),
-                    ItemSpec(id: "signed", title: text("Signed"), type: .signature(signers: ["scrub_nurse", "circulating_nurse"])),
-                ]),
+            subjectFields: [
+                SubjectFieldSpec(name: "scheduled_start", type: .time),
+                SubjectFieldSpec(name: "infected", type: .bool),
             ],
-            triggers: [TriggerSpec(id: "discrepancy", protocolId: "discrepancy", when: rule("final != baseline + added")),
-                       TriggerSpec(id: "infection", protocolId: "special_infection", when: rule("subject.infected"))]
+            roles: [
+                RoleSpec(id: "scrub_nurse", title: text("Scrub")),
+                RoleSpec(id: "circulating_nurse", title: text("Circulator")),
+            ],
+            phases: [
+                PhaseSpec(
+                    id: "pre", title: text("Pre"),
+                    items: [
+                        ItemSpec(id: "identity", title: text("Identity"), type: .check, critical: true),
+                        ItemSpec(
+                            id: "baseline", title: text("Baseline"), type: .count, critical: true,
+                            roles: ["circulating_nurse"],
+                            deadline: DeadlineSpec(
+                                anchor: .subjectField("scheduled_start"),
+                                offset: try! ISODuration(parsing: "PT30M"), before: true,
+                                escalateTo: "circulating_nurse")),
+                        ItemSpec(
+                            id: "temp", title: text("Room temp"), type: .number(unit: "°C", min: 10, max: 40),
+                            required: false),
+                        ItemSpec(
+                            id: "position", title: text("Position"),
+                            type: .choice(options: [
+                                ChoiceOption(id: "supine", label: text("Supine")),
+                                ChoiceOption(id: "prone", label: text("Prone")),
+                            ])),
+                    ]),
+                PhaseSpec(
+                    id: "intra", title: text("Intra"),
+                    items: [
+                        ItemSpec(id: "added", title: text("Added"), type: .count),
+                        ItemSpec(id: "cavity_needed", title: text("Cavity?"), type: .check, passIf: rule("true")),
+                        ItemSpec(
+                            id: "cavity", title: text("Cavity count"), type: .count, critical: true,
+                            showIf: rule("cavity_needed"), passIf: rule("cavity == baseline + added")),
+                        ItemSpec(id: "antibiotic", title: text("Antibiotic"), type: .time, allowsNotApplicable: true),
+                    ]),
+                PhaseSpec(
+                    id: "close", title: text("Close"),
+                    items: [
+                        ItemSpec(
+                            id: "final", title: text("Final count"), type: .count, critical: true,
+                            passIf: rule("final == baseline + added")),
+                        ItemSpec(id: "note", title: text("Note"), type: .text, required: false),
+                        ItemSpec(
+                            id: "signed", title: text("Signed"),
+                            type: .signature(signers: ["scrub_nurse", "circulating_nurse"])),
+                    ]),
+            ],
+            triggers: [
+                TriggerSpec(id: "discrepancy", protocolId: "discrepancy", when: rule("final != baseline + added")),
+                TriggerSpec(id: "infection", protocolId: "special_infection", when: rule("subject.infected")),
+            ]
         )
     }
 
     /// Starts a run and returns its state and events.
-    static func started(_ spec: ProtocolSpec = counts(), subject: SubjectFacts = SubjectFacts()) throws -> (RunState, [RunEvent]) {
+    static func started(_ spec: ProtocolSpec = counts(), subject: SubjectFacts = SubjectFacts()) throws -> (
+        RunState, [RunEvent]
+    ) {
         let events = try Engine.start(spec, runId: "r1", subjectId: "case-1", context: context(subject: subject))
         return (try RunState.fold(events), events)
     }
@@ -78,16 +103,21 @@ struct Session {
     }
 
     @discardableResult
-    mutating func run(_ command: RunCommand, as actor: Actor = Fixtures.circulator, minutes: Double = 1,
-                      reason: String? = nil) throws(EngineError) -> [RunEvent] {
-        let events = try Engine.execute(command, spec: spec, state: state,
-                                        context: Fixtures.context(actor, minutes: minutes, reason: reason, subject: subject))
+    mutating func run(
+        _ command: RunCommand, as actor: Actor = Fixtures.circulator, minutes: Double = 1,
+        reason: String? = nil
+    ) throws(EngineError) -> [RunEvent] {
+        let events = try Engine.execute(
+            command, spec: spec, state: state,
+            context: Fixtures.context(actor, minutes: minutes, reason: reason, subject: subject))
         for event in events { try state.apply(event) }
         log += events
         return events
     }
 
-    mutating func record(_ item: String, _ value: AnswerValue, as actor: Actor = Fixtures.circulator) throws(EngineError) {
+    mutating func record(_ item: String, _ value: AnswerValue, as actor: Actor = Fixtures.circulator)
+        throws(EngineError)
+    {
         try run(.record(item: item, value: value), as: actor)
     }
 

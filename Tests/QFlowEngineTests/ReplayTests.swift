@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QFlowEngine
 
 /// A seeded generator so that a failing sequence can be replayed.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QFlowEngine
 
 struct Env: RuleEnvironment {
@@ -28,8 +29,11 @@ struct RuleTests {
     func evaluates(source: String, expected: Bool) throws {
         let rule = try RuleExpression(parsing: source)
         try rule.checkCondition(in: scope)
-        let env = Env(values: ["final": .number(22), "baseline": .number(20), "added": .number(2),
-                               "identity": .bool(true), "position": .text("supine")], na: ["antibiotic"])
+        let env = Env(
+            values: [
+                "final": .number(22), "baseline": .number(20), "added": .number(2),
+                "identity": .bool(true), "position": .text("supine"),
+            ], na: ["antibiotic"])
         #expect(rule.holds(in: env) == expected)
     }
 
@@ -38,8 +42,11 @@ struct RuleTests {
         #expect(try RuleExpression(parsing: "final == 3").holds(in: env) == nil)
         #expect(try RuleExpression(parsing: "identity and final == 3").holds(in: env) == false)
         #expect(try RuleExpression(parsing: "not identity or final == 3").holds(in: env) == true)
-        #expect(try RuleExpression(parsing: "minutes_between(antibiotic, antibiotic) == 0").holds(in: Env(na: ["antibiotic"])) == nil)
-        #expect(try RuleExpression(parsing: "baseline / 0 == 1").holds(in: Env(values: ["baseline": .number(1)])) == nil)
+        #expect(
+            try RuleExpression(parsing: "minutes_between(antibiotic, antibiotic) == 0").holds(
+                in: Env(na: ["antibiotic"])) == nil)
+        #expect(
+            try RuleExpression(parsing: "baseline / 0 == 1").holds(in: Env(values: ["baseline": .number(1)])) == nil)
     }
 
     @Test(arguments: [
@@ -80,13 +87,17 @@ struct RuleTests {
         #expect(throws: ExpressionError.self) { try RuleExpression(parsing: deep) }
         let nots = String(repeating: "not ", count: 500) + "true"
         #expect(throws: ExpressionError.self) { try RuleExpression(parsing: nots) }
-        #expect(throws: ExpressionError.self) { try RuleExpression(parsing: String(repeating: "1 + ", count: 600) + "1 == 1") }
+        #expect(throws: ExpressionError.self) {
+            try RuleExpression(parsing: String(repeating: "1 + ", count: 600) + "1 == 1")
+        }
     }
 }
 
 @Suite("Definitions")
 struct SpecTests {
-    @Test(arguments: [("PT60M", 3600), ("PT72H", 259_200), ("P1DT2H", 93_600), ("P2W", 1_209_600), ("PT0M", 0), ("PT1H30M15S", 5415)])
+    @Test(arguments: [
+        ("PT60M", 3600), ("PT72H", 259_200), ("P1DT2H", 93_600), ("P2W", 1_209_600), ("PT0M", 0), ("PT1H30M15S", 5415),
+    ])
     func durationsParse(text: String, seconds: Int) throws {
         #expect(try ISODuration(parsing: text).seconds == seconds)
     }
@@ -109,7 +120,8 @@ struct SpecTests {
         spec.phases[0].items[1].deadline?.anchor = .subjectField("nope")
         let messages = spec.validate().map(\.description)
         #expect(messages.contains { $0.contains("duplicate item id 'identity'") })
-        #expect(messages.contains { $0.hasPrefix("phases[0].items[1].roles[0]") && $0.contains("unknown role 'surgeon'") })
+        #expect(
+            messages.contains { $0.hasPrefix("phases[0].items[1].roles[0]") && $0.contains("unknown role 'surgeon'") })
         #expect(messages.contains { $0.contains("unknown role 'anaesthetist'") })
         #expect(messages.contains { $0.contains("cannot depend on the item itself") })
         #expect(messages.contains { $0.contains("unknown subject field 'nope'") })
@@ -120,8 +132,10 @@ struct SpecTests {
         a.triggers = [TriggerSpec(id: "t", protocolId: "b", when: Fixtures.rule("identity"))]
         var b = Fixtures.counts()
         b.id = "b"
-        b.triggers = [TriggerSpec(id: "t", protocolId: "counts", when: Fixtures.rule("identity")),
-                      TriggerSpec(id: "u", protocolId: "nowhere", when: Fixtures.rule("identity"))]
+        b.triggers = [
+            TriggerSpec(id: "t", protocolId: "counts", when: Fixtures.rule("identity")),
+            TriggerSpec(id: "u", protocolId: "nowhere", when: Fixtures.rule("identity")),
+        ]
         let issues = ProtocolLibrary.validate([a, b, a])
         #expect(issues.contains { $0.message.contains("duplicate protocol counts@1") && $0.protocolIndex == 2 })
         #expect(issues.contains { $0.message.contains("unknown protocol 'nowhere'") })
@@ -141,7 +155,10 @@ struct SpecTests {
     @Test(arguments: [
         ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
         ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+        (
+            "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        ),
     ])
     func sha256MatchesTheStandardVectors(input: String, hex: String) {
         #expect(SHA256.hex(of: Array(input.utf8)) == hex)
@@ -157,7 +174,9 @@ struct SpecTests {
         #expect(Timestamp.format(date) == utc)
     }
 
-    @Test(arguments: ["2026-02-30T08:00Z", "2026-03-01T08:00", "2026-03-01", "08:30", "2026-13-01T00:00Z", "2026-03-01T24:00Z"])
+    @Test(arguments: [
+        "2026-02-30T08:00Z", "2026-03-01T08:00", "2026-03-01", "08:30", "2026-13-01T00:00Z", "2026-03-01T24:00Z",
+    ])
     func badTimestampsAreRefused(input: String) {
         #expect(Timestamp.parse(input) == nil)
     }

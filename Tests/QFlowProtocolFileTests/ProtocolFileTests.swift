@@ -1,40 +1,41 @@
 import Foundation
-import Testing
-@testable import QFlowProtocolFile
 import QFlowEngine
+import Testing
+
+@testable import QFlowProtocolFile
 
 /// A valid protocol to break in small ways.
 let validYAML = """
-id: demo
-version: 1
-title: { zh: 演示, en: Demo }
-kind: core
-subject: surgical-case
-subject_fields:
-  scheduled_start: time
-roles:
-  - id: nurse
-    title: { zh: 护士, en: Nurse }
-phases:
-  - id: only
-    title: { zh: 唯一, en: Only }
-    items:
-      - id: base
-        title: { zh: 基数, en: Baseline }
-        type: count
-        required: true
-        deadline: { before: PT30M, of: subject.scheduled_start, escalate_to: nurse }
-      - id: final
-        title: { zh: 终数, en: Final }
-        type: count
-        critical: true
-        pass_if: final == base
-      - id: note
-        title: { zh: 备注, en: Note }
-        type: text
-        required: false
+    id: demo
+    version: 1
+    title: { zh: 演示, en: Demo }
+    kind: core
+    subject: surgical-case
+    subject_fields:
+      scheduled_start: time
+    roles:
+      - id: nurse
+        title: { zh: 护士, en: Nurse }
+    phases:
+      - id: only
+        title: { zh: 唯一, en: Only }
+        items:
+          - id: base
+            title: { zh: 基数, en: Baseline }
+            type: count
+            required: true
+            deadline: { before: PT30M, of: subject.scheduled_start, escalate_to: nurse }
+          - id: final
+            title: { zh: 终数, en: Final }
+            type: count
+            critical: true
+            pass_if: final == base
+          - id: note
+            title: { zh: 备注, en: Note }
+            type: text
+            required: false
 
-"""
+    """
 
 func load(_ text: String, file: String = "p.yaml") -> ProtocolFile.LoadResult {
     ProtocolFile.load(bytes: Array(text.utf8), file: file)
@@ -95,25 +96,29 @@ struct ProtocolFileTests {
     }
 
     @Test func expressionSyntaxErrorPointsIntoTheExpression() throws {
-        let problem = try onlyProblem(validYAML.replacingOccurrences(of: "pass_if: final == base", with: "pass_if: final = base"))
+        let problem = try onlyProblem(
+            validYAML.replacingOccurrences(of: "pass_if: final == base", with: "pass_if: final = base"))
         #expect(problem.message.contains("use '=='"))
         #expect((problem.line, problem.column) == (24, 24))
     }
 
     @Test func expressionTypeErrorIsFound() throws {
-        let problem = try onlyProblem(validYAML.replacingOccurrences(of: "pass_if: final == base", with: "pass_if: final == note"))
+        let problem = try onlyProblem(
+            validYAML.replacingOccurrences(of: "pass_if: final == base", with: "pass_if: final == note"))
         #expect(problem.message == "cannot compare 'final' (number) with 'note' (text)")
         #expect(problem.line == 24)
     }
 
     @Test func unknownItemReferenceIsFound() throws {
-        let problem = try onlyProblem(validYAML.replacingOccurrences(of: "pass_if: final == base", with: "pass_if: final == bsae"))
+        let problem = try onlyProblem(
+            validYAML.replacingOccurrences(of: "pass_if: final == base", with: "pass_if: final == bsae"))
         #expect(problem.message == "unknown item 'bsae' (did you mean 'base'?)")
         #expect((problem.line, problem.column) == (24, 27))
     }
 
     @Test func everyProblemIsReportedNotJustTheFirst() {
-        let text = validYAML
+        let text =
+            validYAML
             .replacingOccurrences(of: "required: true", with: "requierd: true")
             .replacingOccurrences(of: "type: text", with: "type: txt")
             .replacingOccurrences(of: "kind: core", with: "kind: cor")
@@ -122,7 +127,9 @@ struct ProtocolFileTests {
 
     @Test func aliasBombIsRefusedQuickly() throws {
         var text = validYAML + "x0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
-        for i in 1...12 { text += "x\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 9).joined(separator: ",") + "]\n" }
+        for i in 1...12 {
+            text += "x\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 9).joined(separator: ",") + "]\n"
+        }
         text += "triggers: *a12\n"
         let clock = ContinuousClock()
         let elapsed = clock.measure {
@@ -167,7 +174,8 @@ struct ProtocolFileTests {
     }
 
     @Test func anchorsAreRefused() throws {
-        let text = validYAML.replacingOccurrences(of: "title: { zh: 演示, en: Demo }", with: "title: &t { zh: 演示, en: Demo }")
+        let text = validYAML.replacingOccurrences(
+            of: "title: { zh: 演示, en: Demo }", with: "title: &t { zh: 演示, en: Demo }")
         let problem = try onlyProblem(text)
         #expect(problem.message.contains("anchors and aliases"))
     }
@@ -178,22 +186,25 @@ struct ProtocolLibraryLoaderTests {
     func folder(_ files: [String: String]) throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qflow-lib-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        for (name, text) in files {
+            try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
         return dir.path
     }
 
     func withTrigger(_ id: String, to target: String) -> String {
         validYAML.replacingOccurrences(of: "id: demo", with: "id: \(id)") + """
-        triggers:
-          - id: go
-            protocol: \(target)
-            when: final != base
+            triggers:
+              - id: go
+                protocol: \(target)
+                when: final != base
 
-        """
+            """
     }
 
     @Test func shippedProtocolsAreValid() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let result = ProtocolLibraryLoader.load(paths: [root.appendingPathComponent("Protocols").path])
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
         #expect(result.specs.count >= 3)
@@ -222,7 +233,10 @@ struct ProtocolLibraryLoaderTests {
     }
 
     @Test func singleFileSeesItsSiblings() throws {
-        let dir = try folder(["a.yaml": withTrigger("a", to: "b"), "b.yaml": validYAML.replacingOccurrences(of: "id: demo", with: "id: b")])
+        let dir = try folder([
+            "a.yaml": withTrigger("a", to: "b"),
+            "b.yaml": validYAML.replacingOccurrences(of: "id: demo", with: "id: b"),
+        ])
         #expect(ProtocolLibraryLoader.load(paths: [dir + "/a.yaml"]).isValid)
     }
 

@@ -35,7 +35,12 @@ struct StatsCSV {
             if quoted {
                 if c == "\"" {
                     if let next = iterator.next() {
-                        if next == "\"" { field.append("\"") } else { quoted = false; pending = next }
+                        if next == "\"" {
+                            field.append("\"")
+                        } else {
+                            quoted = false
+                            pending = next
+                        }
                     } else {
                         quoted = false
                     }
@@ -65,7 +70,9 @@ struct StatsCSV {
 
     /// The numeric values of `value`, split into two groups by the `group` column. Empty values are skipped;
     /// a non-numeric value is an error naming its line.
-    func twoGroups(value: String, group: String, names: [String]?) throws -> (a: [Double], b: [Double], labels: (String, String)) {
+    func twoGroups(value: String, group: String, names: [String]?) throws -> (
+        a: [Double], b: [Double], labels: (String, String)
+    ) {
         guard let vi = header.firstIndex(of: value) else {
             throw CLIError("the CSV has no column \"\(value)\" (columns: \(header.joined(separator: ", ")))")
         }
@@ -79,7 +86,9 @@ struct StatsCSV {
             throw CLIError("the column \"\(group)\" has \(order.count) group value(s); two are needed")
         }
         if names == nil && order.count > 2 {
-            throw CLIError("the column \"\(group)\" has \(order.count) groups (\(order.joined(separator: ", "))); choose two with --groups A,B")
+            throw CLIError(
+                "the column \"\(group)\" has \(order.count) groups (\(order.joined(separator: ", "))); choose two with --groups A,B"
+            )
         }
         var a: [Double] = []
         var b: [Double] = []

@@ -54,9 +54,10 @@ extension StatsCommand {
             let block = try StatsCommand.reporting { () throws(StatsError) in
                 try ProportionsComparison(x1: a.x, n1: a.n, x2: b.x, n2: b.n)
             }
-            print(StatsReport.proportions(
-                block, groupLabels: Self.pair(labels), outcomeLabels: Self.pair(outcomes),
-                language: output.lang.report), terminator: "")
+            print(
+                StatsReport.proportions(
+                    block, groupLabels: Self.pair(labels), outcomeLabels: Self.pair(outcomes),
+                    language: output.lang.report), terminator: "")
         }
 
         static func pair(_ text: String?) -> (String, String)? {
@@ -122,7 +123,8 @@ extension StatsCommand {
             let t = try StatsCommand.counts(totals, name: "--totals")
             if output.format == .json {
                 let list = { (v: [Int]) in v.map(String.init).joined(separator: ",") }
-                try StatsCommand.printContractResult(#"{"test":"pchart","events":[\#(list(e))],"totals":[\#(list(t))]}"#)
+                try StatsCommand.printContractResult(
+                    #"{"test":"pchart","events":[\#(list(e))],"totals":[\#(list(t))]}"#)
                 return
             }
             let chart = try StatsCommand.reporting { () throws(StatsError) in

@@ -20,15 +20,17 @@ extension StatsCommand {
         @Option(name: .customLong("group-column"), help: "The CSV column that says which group a row belongs to.")
         var groupColumn: String?
 
-        @Option(help: ArgumentHelp(
-            "The two group values to compare, comma-separated (default: the first two in the file).",
-            valueName: "A,B"))
+        @Option(
+            help: ArgumentHelp(
+                "The two group values to compare, comma-separated (default: the first two in the file).",
+                valueName: "A,B"))
         var groups: String?
 
         func validate() throws {
             if csv == nil {
                 guard let a, let b else {
-                    throw ValidationError("give both samples with --a and --b, or a CSV with --csv, --column and --group-column")
+                    throw ValidationError(
+                        "give both samples with --a and --b, or a CSV with --csv, --column and --group-column")
                 }
                 _ = try StatsCommand.numbers(a, name: "--a")
                 _ = try StatsCommand.numbers(b, name: "--b")

@@ -30,7 +30,8 @@ struct ExpressionParser {
         guard tokens.count > 1 else { throw ExpressionError("empty expression", at: 0) }
         let node = try parseOr()
         guard case .end = current.token else {
-            throw ExpressionError("unexpected \(describe(current.token)) after the end of the expression", at: current.offset)
+            throw ExpressionError(
+                "unexpected \(describe(current.token)) after the end of the expression", at: current.offset)
         }
         return node
     }
@@ -69,7 +70,9 @@ struct ExpressionParser {
                 tokens.append((.string(text), start))
             } else if c.isASCII && (c.isLetter || c == "_") {
                 var text = ""
-                while i < chars.count, chars[i].isASCII, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" || chars[i] == "." {
+                while i < chars.count, chars[i].isASCII,
+                    chars[i].isLetter || chars[i].isNumber || chars[i] == "_" || chars[i] == "."
+                {
                     text.append(chars[i])
                     i += 1
                 }
@@ -271,7 +274,9 @@ struct ExpressionParser {
             }
             if name.hasPrefix("subject.") {
                 let field = String(name.dropFirst("subject.".count))
-                guard !field.contains(".") else { throw ExpressionError("malformed subject field '\(name)'", at: offset) }
+                guard !field.contains(".") else {
+                    throw ExpressionError("malformed subject field '\(name)'", at: offset)
+                }
                 return ExpressionNode(kind: .subject(field), offset: offset)
             }
             if name == "subject" {

@@ -70,7 +70,8 @@ extension RuleExpression {
                 let lt = try type(of: l, in: scope)
                 let rt = try type(of: r, in: scope)
                 guard lt == rt else {
-                    throw ExpressionError("cannot compare \(describe(l)) (\(lt)) with \(describe(r)) (\(rt))", at: node.offset)
+                    throw ExpressionError(
+                        "cannot compare \(describe(l)) (\(lt)) with \(describe(r)) (\(rt))", at: node.offset)
                 }
                 if op != .equal && op != .notEqual && (lt == .bool || lt == .text) {
                     throw ExpressionError("'\(op.rawValue)' needs numbers or times, not \(lt)", at: node.offset)
@@ -85,7 +86,8 @@ extension RuleExpression {
             for element in list {
                 let et = try type(of: element, in: scope)
                 guard et == xt else {
-                    throw ExpressionError("cannot compare \(describe(x)) (\(xt)) with \(describe(element)) (\(et))", at: element.offset)
+                    throw ExpressionError(
+                        "cannot compare \(describe(x)) (\(xt)) with \(describe(element)) (\(et))", at: element.offset)
                 }
                 try checkOption(x, element, scope)
             }
@@ -124,9 +126,12 @@ extension RuleExpression {
     }
 
     /// A text literal compared with a choice item must be one of its options.
-    private static func checkOption(_ a: ExpressionNode, _ b: ExpressionNode, _ scope: RuleScope) throws(ExpressionError) {
+    private static func checkOption(_ a: ExpressionNode, _ b: ExpressionNode, _ scope: RuleScope)
+        throws(ExpressionError)
+    {
         guard case .item(let id) = a.kind, case .choice(let options)? = scope.items[id],
-              case .literal(.text(let text)) = b.kind else { return }
+            case .literal(.text(let text)) = b.kind
+        else { return }
         guard options.contains(where: { $0.id == text }) else {
             let list = options.map(\.id).joined(separator: ", ")
             throw ExpressionError("\"\(text)\" is not an option of '\(id)' (options: \(list))", at: b.offset)
@@ -144,14 +149,16 @@ extension RuleExpression {
 
     static func suggestion(_ name: String, _ candidates: some Sequence<String>) -> String {
         guard let best = candidates.min(by: { editDistance(name, $0) < editDistance(name, $1) }),
-              editDistance(name, best) <= max(2, name.count / 3), editDistance(name, best) < name.count else { return "" }
+            editDistance(name, best) <= max(2, name.count / 3), editDistance(name, best) < name.count
+        else { return "" }
         return " (did you mean '\(best)'?)"
     }
 }
 
 /// Levenshtein distance, for "did you mean" suggestions.
 public func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
+    let a = Array(a)
+    let b = Array(b)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
     var previous = Array(0...b.count)

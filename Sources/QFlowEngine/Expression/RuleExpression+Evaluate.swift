@@ -73,7 +73,9 @@ extension RuleExpression {
                 guard case .item(let id) = args[0].kind else { return nil }
                 return .bool(env.isNotApplicable(id))
             case .minutesBetween, .hoursBetween:
-                guard case .time(let a)? = eval(args[0], env), case .time(let b)? = eval(args[1], env) else { return nil }
+                guard case .time(let a)? = eval(args[0], env), case .time(let b)? = eval(args[1], env) else {
+                    return nil
+                }
                 let seconds = b.timeIntervalSince(a)
                 return .number(function == .minutesBetween ? seconds / 60 : seconds / 3600)
             case .abs:

@@ -81,8 +81,12 @@ public struct ExpressionNode: Sendable, Hashable {
         switch kind {
         case .literal, .item, .subject: break
         case .unary(_, let x): x.visit(body)
-        case .binary(_, let l, let r): l.visit(body); r.visit(body)
-        case .member(let x, let list): x.visit(body); list.forEach { $0.visit(body) }
+        case .binary(_, let l, let r):
+            l.visit(body)
+            r.visit(body)
+        case .member(let x, let list):
+            x.visit(body)
+            list.forEach { $0.visit(body) }
         case .call(_, let args): args.forEach { $0.visit(body) }
         }
     }
@@ -99,8 +103,16 @@ public enum UnaryOperator: String, Sendable, Hashable {
 /// Binary operators, from loosest to tightest binding: `or`, `and`, comparisons, `+ -`, `* /`.
 public enum BinaryOperator: String, Sendable, Hashable {
     case or, and
-    case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
-    case add = "+", subtract = "-", multiply = "*", divide = "/"
+    case equal = "=="
+    case notEqual = "!="
+    case less = "<"
+    case lessOrEqual = "<="
+    case greater = ">"
+    case greaterOrEqual = ">="
+    case add = "+"
+    case subtract = "-"
+    case multiply = "*"
+    case divide = "/"
 
     /// Whether this is a comparison.
     public var isComparison: Bool {

@@ -62,7 +62,9 @@ extension ItemSpec {
             default: throw EngineError(.invalidAnswer, "'\(id)' is a yes/no check: answer yes, no or na", item: id)
             }
         case .count:
-            guard let n = Int(text) else { throw EngineError(.invalidAnswer, "'\(id)' is a count: answer a whole number", item: id) }
+            guard let n = Int(text) else {
+                throw EngineError(.invalidAnswer, "'\(id)' is a count: answer a whole number", item: id)
+            }
             value = .count(n)
         case .number:
             guard let x = Double(text), x.isFinite, !text.isEmpty, text.allSatisfy({ $0.isASCII }) else {
@@ -71,7 +73,9 @@ extension ItemSpec {
             value = .number(x)
         case .time:
             guard let d = Timestamp.parse(text) else {
-                throw EngineError(.invalidAnswer, "'\(id)' is a time: write ISO-8601 with a time zone, e.g. 2026-03-01T08:30:00+08:00", item: id)
+                throw EngineError(
+                    .invalidAnswer,
+                    "'\(id)' is a time: write ISO-8601 with a time zone, e.g. 2026-03-01T08:30:00+08:00", item: id)
             }
             value = .time(d)
         case .choice:
@@ -98,29 +102,38 @@ extension ItemSpec {
             break
         case (.count, .count(let n)):
             guard n >= 0 else { throw EngineError(.invalidAnswer, "'\(id)' is a count: \(n) is below 0", item: id) }
-            guard n <= 1_000_000 else { throw EngineError(.invalidAnswer, "'\(id)' is a count: \(n) is implausibly large", item: id) }
+            guard n <= 1_000_000 else {
+                throw EngineError(.invalidAnswer, "'\(id)' is a count: \(n) is implausibly large", item: id)
+            }
         case (.number(let unit, let min, let max), .number(let x)):
             guard x.isFinite else { throw EngineError(.invalidAnswer, "'\(id)' needs a finite number", item: id) }
             let u = unit.map { " \($0)" } ?? ""
             if let min, x < min {
-                throw EngineError(.invalidAnswer, "'\(id)': \(Value.number(x))\(u) is below the accepted minimum \(Value.number(min))\(u)", item: id)
+                throw EngineError(
+                    .invalidAnswer,
+                    "'\(id)': \(Value.number(x))\(u) is below the accepted minimum \(Value.number(min))\(u)", item: id)
             }
             if let max, x > max {
-                throw EngineError(.invalidAnswer, "'\(id)': \(Value.number(x))\(u) is above the accepted maximum \(Value.number(max))\(u)", item: id)
+                throw EngineError(
+                    .invalidAnswer,
+                    "'\(id)': \(Value.number(x))\(u) is above the accepted maximum \(Value.number(max))\(u)", item: id)
             }
         case (.time, .time):
             break
         case (.choice(let options), .choice(let option)):
             guard options.contains(where: { $0.id == option }) else {
                 let list = options.map(\.id).joined(separator: ", ")
-                throw EngineError(.invalidAnswer, "'\(id)': '\(Self.clip(option))' is not an option (options: \(list))", item: id)
+                throw EngineError(
+                    .invalidAnswer, "'\(id)': '\(Self.clip(option))' is not an option (options: \(list))", item: id)
             }
         case (.text, .text(let s)):
             guard s.count <= Self.maximumTextLength else {
-                throw EngineError(.invalidAnswer, "'\(id)': text is longer than \(Self.maximumTextLength) characters", item: id)
+                throw EngineError(
+                    .invalidAnswer, "'\(id)': text is longer than \(Self.maximumTextLength) characters", item: id)
             }
         default:
-            throw EngineError(.invalidAnswer, "'\(id)' is a \(type.name) item; a \(value.kindName) answer does not fit", item: id)
+            throw EngineError(
+                .invalidAnswer, "'\(id)' is a \(type.name) item; a \(value.kindName) answer does not fit", item: id)
         }
     }
 

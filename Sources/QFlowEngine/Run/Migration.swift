@@ -16,16 +16,25 @@ extension Engine {
         _ state: RunState, from old: ProtocolSpec, to new: ProtocolSpec, itemMap: [String: String] = [:]
     ) throws(EngineError) -> MigrationPlan {
         guard old.id == new.id, old.id == state.protocolId, old.version == state.version else {
-            throw EngineError(.invalidMigration, "run \(state.runId) follows \(state.protocolId)@\(state.version); cannot migrate from \(old.reference) to \(new.reference)")
+            throw EngineError(
+                .invalidMigration,
+                "run \(state.runId) follows \(state.protocolId)@\(state.version); cannot migrate from \(old.reference) to \(new.reference)"
+            )
         }
         guard new.version > old.version else {
-            throw EngineError(.invalidMigration, "migration goes to a newer version: \(new.reference) is not newer than \(old.reference)")
+            throw EngineError(
+                .invalidMigration,
+                "migration goes to a newer version: \(new.reference) is not newer than \(old.reference)")
         }
         let oldItems = Dictionary(old.items.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let newItems = Dictionary(new.items.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for (from, to) in itemMap.sorted(by: { $0.key < $1.key }) {
-            guard oldItems[from] != nil else { throw EngineError(.unknownItem, "item map: \(old.reference) has no item '\(from)'", item: from) }
-            guard newItems[to] != nil else { throw EngineError(.unknownItem, "item map: \(new.reference) has no item '\(to)'", item: to) }
+            guard oldItems[from] != nil else {
+                throw EngineError(.unknownItem, "item map: \(old.reference) has no item '\(from)'", item: from)
+            }
+            guard newItems[to] != nil else {
+                throw EngineError(.unknownItem, "item map: \(new.reference) has no item '\(to)'", item: to)
+            }
         }
         var plan = MigrationPlan(carried: [:], dropped: [:], added: [])
         let touched = Set(state.answers.keys).union(state.skipped.keys).union(state.signatures.keys)

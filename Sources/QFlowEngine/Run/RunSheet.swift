@@ -164,19 +164,28 @@ public struct RunSheet: RuleEnvironment, Sendable {
         for item in spec.items {
             let status = status(of: item)
             if status == .open && isRequired(item) {
-                let why = signers(of: item).map { signers in
-                    let missing = signers.filter { state.signatures[item.id]?[$0] == nil }
-                    return "'\(item.id)' still needs the signature of \(missing.joined(separator: ", "))"
-                } ?? "required item '\(item.id)' is not answered"
+                let why =
+                    signers(of: item).map { signers in
+                        let missing = signers.filter { state.signatures[item.id]?[$0] == nil }
+                        return "'\(item.id)' still needs the signature of \(missing.joined(separator: ", "))"
+                    } ?? "required item '\(item.id)' is not answered"
                 blockers.append(EngineError(.incomplete, why, item: item.id))
             }
             guard item.critical else { continue }
             switch outcome(of: item) {
             case .fail(let why)?:
-                blockers.append(EngineError(.criticalFailure, "critical item '\(item.id)' failed (\(why)): it must pass before the run can complete", item: item.id))
+                blockers.append(
+                    EngineError(
+                        .criticalFailure,
+                        "critical item '\(item.id)' failed (\(why)): it must pass before the run can complete",
+                        item: item.id))
             case .undetermined?:
-                let inputs = item.passIf?.referencedItems.filter { !isAnswered($0) }.sorted().joined(separator: ", ") ?? ""
-                blockers.append(EngineError(.criticalFailure, "critical item '\(item.id)' cannot be checked yet: \(inputs) not answered", item: item.id))
+                let inputs =
+                    item.passIf?.referencedItems.filter { !isAnswered($0) }.sorted().joined(separator: ", ") ?? ""
+                blockers.append(
+                    EngineError(
+                        .criticalFailure, "critical item '\(item.id)' cannot be checked yet: \(inputs) not answered",
+                        item: item.id))
             default:
                 break
             }

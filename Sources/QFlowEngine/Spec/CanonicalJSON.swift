@@ -54,7 +54,10 @@ public enum Timestamp {
             let s = String(v)
             return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
         }
-        let hh = msOfDay / 3_600_000, mi = msOfDay / 60_000 % 60, ss = msOfDay / 1000 % 60, fff = msOfDay % 1000
+        let hh = msOfDay / 3_600_000
+        let mi = msOfDay / 60_000 % 60
+        let ss = msOfDay / 1000 % 60
+        let fff = msOfDay % 1000
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(hh, 2)):\(pad(mi, 2)):\(pad(ss, 2)).\(pad(fff, 3))Z"
     }
 

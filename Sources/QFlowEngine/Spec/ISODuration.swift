@@ -16,7 +16,9 @@ public struct ISODuration: Sendable, Hashable, Codable, CustomStringConvertible 
 
     /// Parses an ISO-8601 duration (`PnW`, `PnDTnHnMnS` and their parts).
     public init(parsing text: String) throws(ParseError) {
-        let fail = { (why: String) in ParseError(message: "bad duration '\(text)': \(why) (expected ISO-8601 such as PT60M, PT72H, P1DT2H)") }
+        let fail = { (why: String) in
+            ParseError(message: "bad duration '\(text)': \(why) (expected ISO-8601 such as PT60M, PT72H, P1DT2H)")
+        }
         var chars = Array(text.utf8)
         guard chars.first == UInt8(ascii: "P") else { throw fail("it must start with 'P'") }
         chars.removeFirst()

@@ -73,14 +73,20 @@ extension ProtocolSpec {
         var issues: [SpecIssue] = []
         let root = SpecPath()
         if !Self.isValidIdentifier(id) {
-            issues.append(.init(root.key("id"), "protocol id '\(id)' must be lower-case letters, digits and '_', starting with a letter"))
+            issues.append(
+                .init(
+                    root.key("id"),
+                    "protocol id '\(id)' must be lower-case letters, digits and '_', starting with a letter"))
         }
         if version < 1 { issues.append(.init(root.key("version"), "version must be 1 or more")) }
         if roles.isEmpty { issues.append(.init(root.key("roles"), "a protocol needs at least one role")) }
         var roleIds = Set<String>()
         for (i, role) in roles.enumerated() {
             if !Self.isValidIdentifier(role.id) {
-                issues.append(.init(root.key("roles").index(i).key("id"), "role id '\(role.id)' must be lower-case letters, digits and '_'"))
+                issues.append(
+                    .init(
+                        root.key("roles").index(i).key("id"),
+                        "role id '\(role.id)' must be lower-case letters, digits and '_'"))
             }
             if !roleIds.insert(role.id).inserted {
                 issues.append(.init(root.key("roles").index(i).key("id"), "duplicate role id '\(role.id)'"))
@@ -102,7 +108,8 @@ extension ProtocolSpec {
         for (p, phase) in phases.enumerated() {
             let phasePath = root.key("phases").index(p)
             if !Self.isValidIdentifier(phase.id) {
-                issues.append(.init(phasePath.key("id"), "phase id '\(phase.id)' must be lower-case letters, digits and '_'"))
+                issues.append(
+                    .init(phasePath.key("id"), "phase id '\(phase.id)' must be lower-case letters, digits and '_'"))
             }
             if !phaseIds.insert(phase.id).inserted {
                 issues.append(.init(phasePath.key("id"), "duplicate phase id '\(phase.id)'"))
@@ -111,7 +118,10 @@ extension ProtocolSpec {
             for (n, item) in phase.items.enumerated() {
                 let path = phasePath.key("items").index(n)
                 if !Self.isValidItemIdentifier(item.id) {
-                    issues.append(.init(path.key("id"), "item id '\(item.id)' must be lower-case names joined by '.', e.g. si.identity"))
+                    issues.append(
+                        .init(
+                            path.key("id"),
+                            "item id '\(item.id)' must be lower-case names joined by '.', e.g. si.identity"))
                 }
                 if !itemIds.insert(item.id).inserted {
                     issues.append(.init(path.key("id"), "duplicate item id '\(item.id)'"))
@@ -120,26 +130,34 @@ extension ProtocolSpec {
                 switch item.type {
                 case .number(_, let min, let max):
                     if let min, let max, min > max {
-                        issues.append(.init(path.key("max"), "max (\(Value.number(max))) is below min (\(Value.number(min)))"))
+                        issues.append(
+                            .init(path.key("max"), "max (\(Value.number(max))) is below min (\(Value.number(min)))"))
                     }
                 case .choice(let options):
-                    if options.isEmpty { issues.append(.init(path.key("options"), "a choice item needs at least one option")) }
+                    if options.isEmpty {
+                        issues.append(.init(path.key("options"), "a choice item needs at least one option"))
+                    }
                     var seen = Set<String>()
                     for (o, option) in options.enumerated() where !seen.insert(option.id).inserted {
                         issues.append(.init(path.key("options").index(o), "duplicate option '\(option.id)'"))
                     }
                 case .signature(let signers):
-                    if signers.isEmpty { issues.append(.init(path.key("signers"), "a signature item needs at least one signing role")) }
+                    if signers.isEmpty {
+                        issues.append(.init(path.key("signers"), "a signature item needs at least one signing role"))
+                    }
                     for (s, signer) in signers.enumerated() { checkRole(signer, path.key("signers").index(s)) }
                 case .check, .count, .time, .text:
                     break
                 }
-                for (key, rule) in [("show_if", item.showIf), ("required_if", item.requiredIf), ("pass_if", item.passIf)] {
+                for (key, rule) in [
+                    ("show_if", item.showIf), ("required_if", item.requiredIf), ("pass_if", item.passIf),
+                ] {
                     guard let rule else { continue }
                     do {
                         try rule.checkCondition(in: scope)
                         if key != "pass_if", rule.referencedItems.contains(item.id) {
-                            issues.append(.init(path.key(key), "\(key) of '\(item.id)' cannot depend on the item itself"))
+                            issues.append(
+                                .init(path.key(key), "\(key) of '\(item.id)' cannot depend on the item itself"))
                         }
                     } catch {
                         issues.append(.init(path.key(key), error.message, offset: error.offset))
@@ -152,15 +170,24 @@ extension ProtocolSpec {
                         if anchor == item.id {
                             issues.append(.init(dpath.key("of"), "a deadline cannot be measured from its own item"))
                         } else if scope.items[anchor] == nil {
-                            issues.append(.init(dpath.key("of"), "unknown item '\(anchor)'\(RuleExpression.suggestion(anchor, scope.items.keys))"))
+                            issues.append(
+                                .init(
+                                    dpath.key("of"),
+                                    "unknown item '\(anchor)'\(RuleExpression.suggestion(anchor, scope.items.keys))"))
                         }
                     case .subjectField(let field):
                         if let type = scope.subjectFields[field] {
                             if type != .time {
-                                issues.append(.init(dpath.key("of"), "subject field '\(field)' is \(type), a deadline needs a time"))
+                                issues.append(
+                                    .init(
+                                        dpath.key("of"), "subject field '\(field)' is \(type), a deadline needs a time")
+                                )
                             }
                         } else {
-                            issues.append(.init(dpath.key("of"), "unknown subject field '\(field)' (declare it under subject_fields)"))
+                            issues.append(
+                                .init(
+                                    dpath.key("of"),
+                                    "unknown subject field '\(field)' (declare it under subject_fields)"))
                         }
                     }
                     if let role = deadline.escalateTo { checkRole(role, dpath.key("escalate_to")) }
@@ -204,8 +231,10 @@ public enum ProtocolLibrary {
         var firstIndex: [String: Int] = [:]
         for (i, spec) in specs.enumerated() {
             if let first = firstIndex[spec.reference] {
-                issues.append(.init(protocolIndex: i, path: SpecPath().key("id"),
-                                    message: "duplicate protocol \(spec.reference) (also defined by file #\(first + 1))"))
+                issues.append(
+                    .init(
+                        protocolIndex: i, path: SpecPath().key("id"),
+                        message: "duplicate protocol \(spec.reference) (also defined by file #\(first + 1))"))
             } else {
                 firstIndex[spec.reference] = i
             }
@@ -216,8 +245,12 @@ public enum ProtocolLibrary {
         for (i, spec) in specs.enumerated() {
             for (t, trigger) in spec.triggers.enumerated() {
                 if !ids.contains(trigger.protocolId) {
-                    issues.append(.init(protocolIndex: i, path: SpecPath().key("triggers").index(t).key("protocol"),
-                                        message: "trigger '\(trigger.id)' starts unknown protocol '\(trigger.protocolId)'\(RuleExpression.suggestion(trigger.protocolId, ids))"))
+                    issues.append(
+                        .init(
+                            protocolIndex: i, path: SpecPath().key("triggers").index(t).key("protocol"),
+                            message:
+                                "trigger '\(trigger.id)' starts unknown protocol '\(trigger.protocolId)'\(RuleExpression.suggestion(trigger.protocolId, ids))"
+                        ))
                 } else {
                     edges[spec.id, default: []].insert(trigger.protocolId)
                 }
@@ -228,8 +261,10 @@ public enum ProtocolLibrary {
             for (t, trigger) in spec.triggers.enumerated() where ids.contains(trigger.protocolId) {
                 if let cycle = path(from: trigger.protocolId, to: spec.id, edges: edges) {
                     let chain = ([spec.id] + cycle).joined(separator: " → ")
-                    issues.append(.init(protocolIndex: i, path: SpecPath().key("triggers").index(t).key("protocol"),
-                                        message: "trigger cycle: \(chain)"))
+                    issues.append(
+                        .init(
+                            protocolIndex: i, path: SpecPath().key("triggers").index(t).key("protocol"),
+                            message: "trigger cycle: \(chain)"))
                 }
             }
         }
