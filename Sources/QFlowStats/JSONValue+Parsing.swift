@@ -47,9 +47,15 @@ extension JSONValue {
             case UInt8(ascii: "{"): return try parseObject(depth: depth)
             case UInt8(ascii: "["): return try parseArray(depth: depth)
             case UInt8(ascii: "\""): return .string(try parseString())
-            case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-            case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-            case UInt8(ascii: "n"): try literal("null"); return .null
+            case UInt8(ascii: "t"):
+                try literal("true")
+                return .bool(true)
+            case UInt8(ascii: "f"):
+                try literal("false")
+                return .bool(false)
+            case UInt8(ascii: "n"):
+                try literal("null")
+                return .null
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
             default: throw error("unexpected character '\(Character(Unicode.Scalar(bytes[index])))', expected a value")
             }
@@ -127,7 +133,9 @@ extension JSONValue {
                 index += 1
                 switch b {
                 case UInt8(ascii: "\""):
-                    guard let s = String(validating: utf8, as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
+                    guard let s = String(validating: utf8, as: UTF8.self) else {
+                        throw error("invalid UTF-8 in a string")
+                    }
                     return s
                 case UInt8(ascii: "\\"):
                     guard index < bytes.count else { throw error("unterminated escape") }

@@ -64,8 +64,10 @@ public struct RunChart: Sendable, Equatable {
         var count = 0
         func close() {
             if count >= shiftLength {
-                result.append(Signal(kind: .shift, direction: side > 0 ? .up : .down, start: start, end: last,
-                                     length: count))
+                result.append(
+                    Signal(
+                        kind: .shift, direction: side > 0 ? .up : .down, start: start, end: last,
+                        length: count))
             }
         }
         for (i, v) in values.enumerated() {
@@ -94,8 +96,10 @@ public struct RunChart: Sendable, Equatable {
         var count = 1
         func close() {
             if direction != 0 && count >= trendLength {
-                result.append(Signal(kind: .trend, direction: direction > 0 ? .up : .down, start: start, end: last,
-                                     length: count))
+                result.append(
+                    Signal(
+                        kind: .trend, direction: direction > 0 ? .up : .down, start: start, end: last,
+                        length: count))
             }
         }
         guard !values.isEmpty else { return result }

@@ -89,8 +89,10 @@ public enum StatsContract {
         case "mcnemar":
             try r.allowOnly(["b", "c"])
             let m = try McNemarTest(b: try r.count("b"), c: try r.count("c"))
-            return [("chi2", .double(m.chi2)), ("p", .double(m.p)), ("exact_p", .double(m.exactP)),
-                    ("mid_p", .double(m.midP))]
+            return [
+                ("chi2", .double(m.chi2)), ("p", .double(m.p)), ("exact_p", .double(m.exactP)),
+                ("mid_p", .double(m.midP)),
+            ]
         case "welch":
             try r.allowOnly(["a", "b"])
             let w = try WelchTTest(a: try r.sample("a"), b: try r.sample("b"))
@@ -125,7 +127,8 @@ public enum StatsContract {
         func allowOnly(_ keys: Set<String>) throws(StatsError) {
             guard case .object(let members) = value else { return }
             for m in members where m.key != "id" && m.key != "test" && !keys.contains(m.key) {
-                throw .invalid("unknown key \"\(m.key)\" for test \(test); expected \(keys.sorted().joined(separator: ", "))")
+                throw .invalid(
+                    "unknown key \"\(m.key)\" for test \(test); expected \(keys.sorted().joined(separator: ", "))")
             }
         }
 
@@ -136,7 +139,8 @@ public enum StatsContract {
 
         static func integer(_ v: JSONValue, _ what: String) throws(StatsError) -> Int {
             guard case .number(let x) = v, x == x.rounded(), abs(x) <= 9_007_199_254_740_992 else {
-                throw .invalid("\(what) must be an integer count, not \(v.kindName == "a number" ? "a fraction" : v.kindName)")
+                throw .invalid(
+                    "\(what) must be an integer count, not \(v.kindName == "a number" ? "a fraction" : v.kindName)")
             }
             guard x >= 0 else { throw .invalid("\(what) must be a non-negative count (got \(Int(x)))") }
             return Int(x)
@@ -154,14 +158,18 @@ public enum StatsContract {
         }
 
         func counts(_ key: String) throws(StatsError) -> [Int] {
-            guard case .array(let items) = try field(key) else { throw .invalid("\"\(key)\" must be an array of counts") }
+            guard case .array(let items) = try field(key) else {
+                throw .invalid("\"\(key)\" must be an array of counts")
+            }
             var out: [Int] = []
             for (i, item) in items.enumerated() { out.append(try Self.integer(item, "\"\(key)\"[\(i)]")) }
             return out
         }
 
         func sample(_ key: String) throws(StatsError) -> [Double] {
-            guard case .array(let items) = try field(key) else { throw .invalid("\"\(key)\" must be an array of numbers") }
+            guard case .array(let items) = try field(key) else {
+                throw .invalid("\"\(key)\" must be an array of numbers")
+            }
             var out: [Double] = []
             for (i, item) in items.enumerated() {
                 guard case .number(let x) = item else {
@@ -178,7 +186,9 @@ public enum StatsContract {
             }
             var out: [[Int]] = []
             for (i, row) in rows.enumerated() {
-                guard case .array(let cells) = row else { throw .invalid("\"\(key)\"[\(i)] must be an array of counts") }
+                guard case .array(let cells) = row else {
+                    throw .invalid("\"\(key)\"[\(i)] must be an array of counts")
+                }
                 var r: [Int] = []
                 for (j, cell) in cells.enumerated() { r.append(try Self.integer(cell, "\"\(key)\"[\(i)][\(j)]")) }
                 out.append(r)

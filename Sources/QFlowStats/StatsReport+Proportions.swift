@@ -19,17 +19,25 @@ extension StatsReport {
         for (i, label) in [groups.0, groups.1].enumerated() {
             let n = observed[i][0] + observed[i][1]
             rows.append([label, t("Count", "计数"), "\(observed[i][0])", "\(observed[i][1])", "\(n)"])
-            rows.append(["", t("Expected Count", "期望计数"), Format.fixed(r.expected[i][0], 1),
-                         Format.fixed(r.expected[i][1], 1), Format.fixed(Double(n), 1)])
-            rows.append(["", t("% within group", "组内百分比"), Format.percent(Double(observed[i][0]) / Double(n)),
-                         Format.percent(Double(observed[i][1]) / Double(n)), "100.0%"])
+            rows.append([
+                "", t("Expected Count", "期望计数"), Format.fixed(r.expected[i][0], 1),
+                Format.fixed(r.expected[i][1], 1), Format.fixed(Double(n), 1),
+            ])
+            rows.append([
+                "", t("% within group", "组内百分比"), Format.percent(Double(observed[i][0]) / Double(n)),
+                Format.percent(Double(observed[i][1]) / Double(n)), "100.0%",
+            ])
         }
         let total = Double(r.total)
         rows.append([t("Total", "合计"), t("Count", "计数"), "\(colTotals[0])", "\(colTotals[1])", "\(r.total)"])
-        rows.append(["", t("Expected Count", "期望计数"), Format.fixed(Double(colTotals[0]), 1),
-                     Format.fixed(Double(colTotals[1]), 1), Format.fixed(total, 1)])
-        rows.append(["", t("% within group", "组内百分比"), Format.percent(Double(colTotals[0]) / total),
-                     Format.percent(Double(colTotals[1]) / total), "100.0%"])
+        rows.append([
+            "", t("Expected Count", "期望计数"), Format.fixed(Double(colTotals[0]), 1),
+            Format.fixed(Double(colTotals[1]), 1), Format.fixed(total, 1),
+        ])
+        rows.append([
+            "", t("% within group", "组内百分比"), Format.percent(Double(colTotals[0]) / total),
+            Format.percent(Double(colTotals[1]) / total), "100.0%",
+        ])
         lines.append(table(rows, leftColumns: 2))
         lines.append("")
 
@@ -37,21 +45,32 @@ extension StatsReport {
         lines.append(t("Chi-Square Tests", "卡方检验"))
         let f = r.fisher
         let tests: [[String]] = [
-            ["", t("Value", "值"), "df", t("Asymp. Sig. (2-sided)", "渐进显著性（双侧）"),
-             t("Exact Sig. (2-sided)", "精确显著性（双侧）"), t("Exact Sig. (1-sided)", "精确显著性（单侧）")],
-            [t("Pearson Chi-Square", "Pearson 卡方"), Format.fixed(r.pearsonChi2, 3) + "a", "1", Format.spssP(r.pearsonP)],
+            [
+                "", t("Value", "值"), "df", t("Asymp. Sig. (2-sided)", "渐进显著性（双侧）"),
+                t("Exact Sig. (2-sided)", "精确显著性（双侧）"), t("Exact Sig. (1-sided)", "精确显著性（单侧）"),
+            ],
+            [
+                t("Pearson Chi-Square", "Pearson 卡方"), Format.fixed(r.pearsonChi2, 3) + "a", "1",
+                Format.spssP(r.pearsonP),
+            ],
             [t("Continuity Correction", "连续性校正") + "b", Format.fixed(r.yatesChi2, 3), "1", Format.spssP(r.yatesP)],
-            [t("Likelihood Ratio", "似然比"), Format.fixed(r.likelihoodRatioChi2, 3), "1",
-             Format.spssP(r.likelihoodRatioP)],
-            [t("Fisher's Exact Test", "Fisher 精确检验"), "", "", "", Format.spssP(f.twoSidedP), Format.spssP(f.oneSidedP)],
+            [
+                t("Likelihood Ratio", "似然比"), Format.fixed(r.likelihoodRatioChi2, 3), "1",
+                Format.spssP(r.likelihoodRatioP),
+            ],
+            [
+                t("Fisher's Exact Test", "Fisher 精确检验"), "", "", "", Format.spssP(f.twoSidedP),
+                Format.spssP(f.oneSidedP),
+            ],
             [t("N of Valid Cases", "有效个案数"), "\(r.total)"],
         ]
         lines.append(table(tests))
         let share = Format.fixed(Double(r.cellsBelowFive) / 4 * 100, 1)
         let minE = Format.fixed(r.minExpected, 2)
-        lines.append(t(
-            "a. \(r.cellsBelowFive) cells (\(share)%) have expected count less than 5. The minimum expected count is \(minE).",
-            "a. \(r.cellsBelowFive) 个单元格 (\(share)%) 的期望计数少于 5。最小期望计数为 \(minE)。"))
+        lines.append(
+            t(
+                "a. \(r.cellsBelowFive) cells (\(share)%) have expected count less than 5. The minimum expected count is \(minE).",
+                "a. \(r.cellsBelowFive) 个单元格 (\(share)%) 的期望计数少于 5。最小期望计数为 \(minE)。"))
         lines.append(t("b. Computed only for a 2x2 table", "b. 仅对 2x2 表进行计算"))
         if r.pearsonChi2 == nil {
             lines.append(t("(— : undefined, because an expected count is 0.)", "（—：因有期望计数为 0，统计量无定义。）"))
@@ -65,17 +84,29 @@ extension StatsReport {
         let rd = r.riskDifferenceInterval
         let or = r.oddsRatioInterval
         let oddsCorrected = observed.joined().contains(0)
-        lines.append(table([
-            [t("Proportion", "率") + " " + groups.0, "\(Format.percent(p1)) (\(r.x1)/\(r.n1))",
-             "Wilson " + range(Format.percent(r.wilsonA.low), Format.percent(r.wilsonA.high), language)],
-            [t("Proportion", "率") + " " + groups.1, "\(Format.percent(p2)) (\(r.x2)/\(r.n2))",
-             "Wilson " + range(Format.percent(r.wilsonB.low), Format.percent(r.wilsonB.high), language)],
-            [t("Risk difference", "率差") + " (\(groups.0) − \(groups.1))",
-             Format.fixed(100 * r.riskDifference, 2) + t(" percentage points", " 个百分点"),
-             "Newcombe " + range(Format.fixed(100 * rd.low, 2), Format.fixed(100 * rd.high, 2), language)],
-            [t("Odds ratio", "比值比 (OR)") + (oddsCorrected ? t(" (0.5 added to each cell)", "（各格加 0.5）") : ""),
-             Format.fixed(r.oddsRatio, 3), "Woolf " + range(Format.fixed(or.low, 3), Format.fixed(or.high, 3), language)],
-        ], leftColumns: 1))
+        lines.append(
+            table(
+                [
+                    [
+                        t("Proportion", "率") + " " + groups.0, "\(Format.percent(p1)) (\(r.x1)/\(r.n1))",
+                        "Wilson " + range(Format.percent(r.wilsonA.low), Format.percent(r.wilsonA.high), language),
+                    ],
+                    [
+                        t("Proportion", "率") + " " + groups.1, "\(Format.percent(p2)) (\(r.x2)/\(r.n2))",
+                        "Wilson " + range(Format.percent(r.wilsonB.low), Format.percent(r.wilsonB.high), language),
+                    ],
+                    [
+                        t("Risk difference", "率差") + " (\(groups.0) − \(groups.1))",
+                        Format.fixed(100 * r.riskDifference, 2) + t(" percentage points", " 个百分点"),
+                        "Newcombe " + range(Format.fixed(100 * rd.low, 2), Format.fixed(100 * rd.high, 2), language),
+                    ],
+                    [
+                        t("Odds ratio", "比值比 (OR)")
+                            + (oddsCorrected ? t(" (0.5 added to each cell)", "（各格加 0.5）") : ""),
+                        Format.fixed(r.oddsRatio, 3),
+                        "Woolf " + range(Format.fixed(or.low, 3), Format.fixed(or.high, 3), language),
+                    ],
+                ], leftColumns: 1))
         lines.append("")
 
         // Headline test, rule and sentence.
@@ -84,20 +115,24 @@ extension StatsReport {
         switch h.choice {
         case .pearson:
             statistic = "χ²=\(Format.fixed(h.statistic, 3))" + t(", ", "，") + Format.journalP(h.p)
-            lines.append(t("Test used: Pearson chi-square test, ", "采用的检验：Pearson χ² 检验，") + statistic
-                + t(".", "。"))
+            lines.append(
+                t("Test used: Pearson chi-square test, ", "采用的检验：Pearson χ² 检验，") + statistic
+                    + t(".", "。"))
         case .fisher:
             statistic = t("Fisher's exact test, ", "Fisher 确切概率法，") + Format.journalP(h.p)
-            lines.append(t("Test used: Fisher's exact test (two-sided), ", "采用的检验：Fisher 确切概率法（双侧），")
-                + Format.journalP(h.p) + t(".", "。"))
+            lines.append(
+                t("Test used: Fisher's exact test (two-sided), ", "采用的检验：Fisher 确切概率法（双侧），")
+                    + Format.journalP(h.p) + t(".", "。"))
         }
         lines.append(t("Rule: ", "规则：") + h.rule(in: language))
         let sentence: String
         if language == .en {
-            sentence = "Conclusion: the difference between \(groups.0) (\(Format.percent(p1))) and \(groups.1) "
+            sentence =
+                "Conclusion: the difference between \(groups.0) (\(Format.percent(p1))) and \(groups.1) "
                 + "(\(Format.percent(p2))) \(significance(h.p, language)) at the 0.05 level (\(statistic))."
         } else {
-            sentence = "结论：\(groups.0)（\(Format.percent(p1))）与\(groups.1)（\(Format.percent(p2))）的"
+            sentence =
+                "结论：\(groups.0)（\(Format.percent(p1))）与\(groups.1)（\(Format.percent(p2))）的"
                 + "\(significance(h.p, language))（\(statistic)，检验水准 α=0.05）。"
         }
         lines.append(sentence)

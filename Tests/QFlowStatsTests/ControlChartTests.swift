@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QFlowStats
 
 // Reference limits: mpmath 1.3 at 50 digits, p̄ ± 3√(p̄(1 − p̄)/nᵢ) clipped to [0, 1].
@@ -17,8 +18,10 @@ struct ControlChartTests {
     @Test func pChartLimitsStepWithSubgroupSizeAndClipAtZero() throws {
         let c = try PChart(events: [3, 4, 5, 20, 2, 0], totals: [50, 50, 60, 50, 40, 45])
         expectClose(c.center, 0.1152542372881356, "centre")
-        let ucl = [0.2507338507122513, 0.2507338507122513, 0.2389296378789154, 0.2507338507122513,
-                   0.2667250498789935, 0.25806228893457867]
+        let ucl = [
+            0.2507338507122513, 0.2507338507122513, 0.2389296378789154, 0.2507338507122513,
+            0.2667250498789935, 0.25806228893457867,
+        ]
         for i in 0..<6 { expectClose(c.upperLimits[i], ucl[i], "UCL \(i)") }
         #expect(c.lowerLimits.allSatisfy { $0 == 0 })
         #expect(c.outOfControl == [3])  // 0/45 equals the clipped LCL of 0: not strictly outside
@@ -52,9 +55,10 @@ struct ControlChartTests {
     @Test func trendNeedsFiveRisingPointsAndRepeatsCountOnce() throws {
         // 1, 2, 2, 3, 4, 5: five distinct rising values (the repeated 2 counts once).
         let rising = try RunChart(values: [1, 2, 2, 3, 4, 5, 0])
-        #expect(rising.signals.filter { $0.kind == .trend } == [
-            RunChart.Signal(kind: .trend, direction: .up, start: 0, end: 5, length: 5)
-        ])
+        #expect(
+            rising.signals.filter { $0.kind == .trend } == [
+                RunChart.Signal(kind: .trend, direction: .up, start: 0, end: 5, length: 5)
+            ])
         let short = try RunChart(values: [5, 4, 4, 3, 2, 9])
         #expect(short.signals.filter { $0.kind == .trend }.isEmpty)
     }

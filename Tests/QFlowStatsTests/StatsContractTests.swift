@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QFlowStats
 
 /// Runs the contract and decodes its output with Foundation's parser (independent of ours).
@@ -53,11 +54,12 @@ struct StatsContractTests {
 
     @Test func resultsHaveExactlyTheKeysOfTheIssueInOrder() throws {
         let order = try keyOrder(try StatsContract.run(Data(Self.mixed.utf8)))
-        #expect(order[0] == [
-            "id", "pearson_chi2", "pearson_p", "yates_chi2", "yates_p", "fisher_p", "likelihood_ratio_chi2",
-            "likelihood_ratio_p", "risk_difference", "rd_ci_low", "rd_ci_high", "odds_ratio", "or_ci_low",
-            "or_ci_high", "wilson_a_low", "wilson_a_high", "wilson_b_low", "wilson_b_high", "min_expected",
-        ])
+        #expect(
+            order[0] == [
+                "id", "pearson_chi2", "pearson_p", "yates_chi2", "yates_p", "fisher_p", "likelihood_ratio_chi2",
+                "likelihood_ratio_p", "risk_difference", "rd_ci_low", "rd_ci_high", "odds_ratio", "or_ci_low",
+                "or_ci_high", "wilson_a_low", "wilson_a_high", "wilson_b_low", "wilson_b_high", "min_expected",
+            ])
         #expect(order[1] == ["id", "chi2", "df", "p", "cramers_v", "min_expected"])
         #expect(order[2] == ["id", "chi2", "p", "exact_p", "mid_p"])
         #expect(order[3] == ["id", "t", "df", "p", "mean_diff", "ci_low", "ci_high"])
@@ -107,7 +109,9 @@ struct StatsContractTests {
         #expect(!text.contains("nan") && !text.contains("NaN") && !text.contains("inf"))
     }
 
-    @Test(arguments: [1e-150, 1.8665272370064378e-301, 4.142222222222222, 0.1 + 0.2, Double.leastNonzeroMagnitude, 123456.789])
+    @Test(arguments: [
+        1e-150, 1.8665272370064378e-301, 4.142222222222222, 0.1 + 0.2, Double.leastNonzeroMagnitude, 123456.789,
+    ])
     func doublesRoundTripExactly(x: Double) throws {
         let text = JSONValue.array([.number(x)]).serialized()
         // Checked with Swift's correctly rounded Double(String). (Foundation's JSONSerialization on Linux reads

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QFlowStats
 
 @Suite("Human-readable reports in the SPSS layout, in English and Chinese")
@@ -55,7 +56,8 @@ struct StatsReportTests {
     }
 
     @Test func pChartReportListsRunChartSignals() throws {
-        let chart = try PChart(events: [30, 45, 60, 10, 31, 32, 33, 34, 35, 36], totals: Array(repeating: 100, count: 10))
+        let chart = try PChart(
+            events: [30, 45, 60, 10, 31, 32, 33, 34, 35, 36], totals: Array(repeating: 100, count: 10))
         let text = StatsReport.pChart(chart, language: .en)
         #expect(text.contains("upward trend: points 4–10, 7 points rising"))
     }
