@@ -5,18 +5,21 @@ import Foundation
 enum QFlowBench {
     static func main() throws {
         var instances = 1000
+        var calls = 10_000
         var only: String?
         var arguments = CommandLine.arguments.dropFirst().makeIterator()
         while let argument = arguments.next() {
             switch argument {
             case "--instances": instances = Int(arguments.next() ?? "") ?? instances
+            case "--calls": calls = Int(arguments.next() ?? "") ?? calls
             case "--only": only = arguments.next()
             default:
-                print("usage: qflow-bench [--instances N] [--only engine]")
+                print("usage: qflow-bench [--instances N] [--calls N] [--only engine|stats]")
                 exit(2)
             }
         }
         if only == nil || only == "engine" { try engine(instances: instances) }
+        if only == nil || only == "stats" { runStatsBenchmark(calls: calls) }
     }
 
     static func engine(instances: Int) throws {

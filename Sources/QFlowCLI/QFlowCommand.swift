@@ -7,7 +7,7 @@ public struct QFlowCommand: ParsableCommand {
         commandName: "qflow",
         abstract: "QualityFlow: hospital process protocols, case checklists and quality statistics.",
         version: "0.1.0",
-        subcommands: [ProtocolCommand.self]
+        subcommands: [ProtocolCommand.self, StatsCommand.self]
     )
 
     /// Creates the command (used by ArgumentParser).

@@ -78,3 +78,35 @@ struct ProtocolCommandTests {
         #expect(missing.stderr.contains("no protocol 'nope'"))
     }
 }
+
+@Suite("qflow stats")
+struct StatsCommandTests {
+    @Test func proportionsPrintsTheSPSSBlockAndTheStudyFigures() throws {
+        let result = try QFlow.run(["stats", "proportions", "229/233", "221/233"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Pearson Chi-Square      4.142"))
+        #expect(result.stdout.contains("Fisher's Exact Test"))
+        let zh = try QFlow.run(["stats", "proportions", "229/233", "221/233", "--lang", "zh"])
+        #expect(zh.stdout.contains("差异有统计学意义"))
+    }
+
+    @Test func runAnswersEachRequestAndRefusesMalformedJSON() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qflow-stats-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let input = dir.appendingPathComponent("in.json")
+        try #"[{"id":"a","test":"proportions","a":[229,233],"b":[221,233]},{"id":"b","test":"proportions","a":[5,3],"b":[1,2]}]"#
+            .write(to: input, atomically: true, encoding: .utf8)
+        let result = try QFlow.run(["stats", "run", "--input", input.path])
+        #expect(result.status == 0)
+        let array = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(array.count == 2)
+        #expect(array[0]["id"] as? String == "a")
+        let pearson = try #require(array[0]["pearson_chi2"] as? Double)
+        #expect(abs(pearson - 4.142222222222222) / 4.142222222222222 < 1e-10)
+        #expect(array[1]["error"] is String)
+        try "[{".write(to: input, atomically: true, encoding: .utf8)
+        let bad = try QFlow.run(["stats", "run", "--input", input.path])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("malformed JSON"))
+    }
+}
