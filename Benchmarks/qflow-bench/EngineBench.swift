@@ -88,7 +88,9 @@ enum Peers {
     static let benchDirectory = ProcessInfo.processInfo.environment["BENCH_DIR"] ?? "/tmp/qflow-peers"
 
     static var sharedBench: String? {
-        let candidates = [FileManager.default.currentDirectoryPath + "/../shared/bench", "/work/shared/bench"]
+        let fromSource = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/bench").path
+        let candidates = [FileManager.default.currentDirectoryPath + "/../shared/bench", fromSource]
         return candidates.first { FileManager.default.fileExists(atPath: $0 + "/run-peers.sh") }
     }
 

@@ -13,14 +13,14 @@ func runStatsBenchmark(calls: Int) {
     let (ours, checksum) = StatsBenchTables.time(tables, calls: calls)
     print(String(format: "  qflow stats       %9.2f µs per block (checksum %.6g)", ours, checksum))
 
-    guard let runPeers = StatsBenchTables.runPeersScript() else {
+    guard let shared = Peers.sharedBench else {
         print("  SciPy peer skipped: ../shared/bench not found")
         return
     }
     // Same kind of tables on both sides: the peer's own "varied" mode cycles 1,000 random tables of this size.
     guard
-        let output = StatsBenchTables.shell(
-            ["bash", runPeers, "stats", "--calls", String(calls), "--reps", "1", "--table", "varied"])
+        let output = Peers.shell(
+            ["bash", shared + "/run-peers.sh", "stats", "--calls", String(calls), "--reps", "1", "--table", "varied"])
     else {
         print("  SciPy peer failed (see the messages above)")
         return
@@ -79,26 +79,4 @@ private enum StatsBenchTables {
         return (seconds * 1e6 / Double(calls), checksum)
     }
 
-    /// `../shared/bench/run-peers.sh` relative to the package root (the working directory of `make bench`),
-    /// or relative to this source file; nil when absent (a user's machine).
-    static func runPeersScript() -> String? {
-        let fromSource = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/bench").path
-        let candidates = [FileManager.default.currentDirectoryPath + "/../shared/bench", fromSource]
-        return candidates.map { $0 + "/run-peers.sh" }.first { FileManager.default.fileExists(atPath: $0) }
-    }
-
-    /// Runs a command, passing its standard error through; its standard output, or nil if it failed.
-    static func shell(_ command: [String]) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.standardError
-        do { try process.run() } catch { return nil }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
-    }
 }
