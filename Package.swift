@@ -32,7 +32,8 @@ let package = Package(
         .executableTarget(name: "qflow-bench", dependencies: ["QFlowEngine", "QFlowStats"], path: "Benchmarks/qflow-bench"),
         .testTarget(name: "QFlowEngineTests", dependencies: ["QFlowEngine"]),
         .testTarget(name: "QFlowStatsTests", dependencies: ["QFlowStats"]),
-        .testTarget(name: "QFlowProtocolFileTests", dependencies: ["QFlowProtocolFile"]),
+        .testTarget(
+            name: "QFlowProtocolFileTests", dependencies: ["QFlowProtocolFile", "Yams"], exclude: ["LibraryRuns"]),
         .testTarget(name: "QFlowCLITests", dependencies: ["QFlowCLI"]),
     ],
     swiftLanguageModes: [.v6]

@@ -241,3 +241,52 @@ public struct OverdueItem: Sendable, Hashable {
     /// Who is told.
     public var escalateTo: String?
 }
+
+extension SubjectFacts {
+    /// Parses typed subject facts from text (`true`/`false`, numbers, ISO-8601 times with a zone, text).
+    ///
+    /// Fields the protocol does not declare are refused, so that a typo cannot silently leave a rule without input.
+    public static func parse(_ raw: [String: String], fields: [SubjectFieldSpec]) throws(EngineError) -> SubjectFacts {
+        var values: [String: Value] = [:]
+        for (name, text) in raw.sorted(by: { $0.key < $1.key }) {
+            guard let field = fields.first(where: { $0.name == name }) else {
+                let known = fields.map(\.name)
+                throw EngineError(
+                    .invalidAnswer,
+                    "unknown subject field '\(name)'\(RuleExpression.suggestion(name, known))"
+                        + (known.isEmpty ? " (this protocol reads no subject fields)" : ""))
+            }
+            values[name] = try field.parse(text)
+        }
+        return SubjectFacts(values)
+    }
+}
+
+extension SubjectFieldSpec {
+    /// Parses one value of this field from text.
+    public func parse(_ raw: String) throws(EngineError) -> Value {
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        switch type {
+        case .bool:
+            switch text.lowercased() {
+            case "true", "yes", "y", "1", "是": return .bool(true)
+            case "false", "no", "n", "0", "否": return .bool(false)
+            default: throw EngineError(.invalidAnswer, "subject field '\(name)' is true/false, not '\(text.prefix(40))'")
+            }
+        case .number:
+            guard let x = Double(text), x.isFinite, text.allSatisfy(\.isASCII) else {
+                throw EngineError(.invalidAnswer, "subject field '\(name)' is a number, not '\(text.prefix(40))'")
+            }
+            return .number(x)
+        case .time:
+            guard let d = Timestamp.parse(text) else {
+                throw EngineError(
+                    .invalidAnswer,
+                    "subject field '\(name)' is a time: write ISO-8601 with a zone, e.g. 2026-03-01T08:30:00+08:00")
+            }
+            return .time(d)
+        case .text:
+            return .text(text)
+        }
+    }
+}

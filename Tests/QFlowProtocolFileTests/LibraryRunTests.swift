@@ -1,0 +1,227 @@
+import Foundation
+import QFlowEngine
+import Testing
+import Yams
+
+@testable import QFlowProtocolFile
+
+/// A worked run of one library protocol: `LibraryRuns/ID.yaml`.
+///
+/// ```yaml
+/// protocol: surgical_counts
+/// subject: { scheduled_start: "2026-03-02T08:00:00+08:00" }
+/// start: "2026-03-02T07:00:00+08:00"      # each step is one minute after the previous unless it says `at`
+/// steps:                                   # a complete, compliant run
+///   - { record: cnt.baseline, value: "10", role: circulating_nurse }
+///   - { sign: cnt.sign, role: scrub_nurse }
+/// failures:                                # one entry per critical item
+///   cnt.skin: { steps: [{ record: cnt.skin, value: "9", role: circulating_nurse }] }
+///   cnt.sign: { omit: [cnt.sign] }
+/// triggers:                                # one entry per trigger
+///   discrepancy: { steps: [{ record: cnt.skin, value: "9", role: circulating_nurse }] }
+/// ```
+///
+/// A variant's `steps` replace the compliant steps for the same item (and role, for signatures) in place, or are
+/// added at the end; `omit` removes every step of the listed items; `subject` overrides subject facts.
+struct LibraryRun: Decodable {
+    struct Step: Decodable {
+        var record: String?
+        var sign: String?
+        var value: String?
+        var role: String
+        var at: String?
+
+        var item: String { record ?? sign ?? "" }
+        func replaces(_ other: Step) -> Bool {
+            item == other.item && (sign == nil || role == other.role)
+        }
+    }
+
+    struct Variant: Decodable {
+        var steps: [Step]?
+        var omit: [String]?
+        var subject: [String: String]?
+    }
+
+    var `protocol`: String
+    var subject: [String: String]?
+    var start: String
+    var steps: [Step]
+    var failures: [String: Variant]?
+    var triggers: [String: Variant]?
+
+    func applying(_ variant: Variant) -> (steps: [Step], subject: [String: String]) {
+        var result = steps.filter { !(variant.omit ?? []).contains($0.item) }
+        for step in variant.steps ?? [] {
+            if let index = result.firstIndex(where: step.replaces) {
+                result[index] = step
+            } else {
+                result.append(step)
+            }
+        }
+        return (result, (subject ?? [:]).merging(variant.subject ?? [:]) { $1 })
+    }
+}
+
+/// The outcome of playing steps through the engine.
+struct Played {
+    var state: RunState
+    var sheet: RunSheet
+    var events: [RunEvent]
+    var lastTime: Date
+    /// Steps the engine refused, with why (only expected when a variant leaves a run stuck).
+    var refused: [(String, EngineError)]
+}
+
+enum LibraryFixture {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    static let runsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("LibraryRuns")
+
+    static let library: ProtocolLibraryLoader.LoadResult = ProtocolLibraryLoader.load(
+        paths: [root.appendingPathComponent("Protocols").path])
+
+    static var specs: [String: ProtocolSpec] {
+        Dictionary(library.specs.map { ($0.id, $0) }, uniquingKeysWith: { $0.version >= $1.version ? $0 : $1 })
+    }
+
+    static func run(for id: String) throws -> LibraryRun {
+        let url = runsDirectory.appendingPathComponent("\(id).yaml")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        return try YAMLDecoder().decode(LibraryRun.self, from: text)
+    }
+
+    static func play(
+        _ spec: ProtocolSpec, steps: [LibraryRun.Step], subject raw: [String: String], start: String
+    ) throws -> Played {
+        let subject = try SubjectFacts.parse(raw, fields: spec.subjectFields)
+        var time = try #require(Timestamp.parse(start), "start '\(start)' is not ISO-8601")
+        let starter = Actor(id: "tester", role: spec.roles.first?.id ?? "staff")
+        var events = try Engine.start(
+            spec, runId: "run-\(spec.id)", subjectId: "subject-1",
+            context: CommandContext(actor: starter, at: time, subject: subject))
+        var state = try RunState.fold(events)
+        var refused: [(String, EngineError)] = []
+        for step in steps {
+            if let at = step.at {
+                time = try #require(Timestamp.parse(at), "step time '\(at)' is not ISO-8601")
+            } else {
+                time = time.addingTimeInterval(60)
+            }
+            let actor = Actor(id: "staff-\(step.role)", role: step.role, workstation: "test")
+            let context = CommandContext(actor: actor, at: time, subject: subject)
+            do {
+                let command: RunCommand
+                if let id = step.record {
+                    let item = try #require(spec.items.first { $0.id == id }, "\(spec.id) has no item '\(id)'")
+                    command = .record(item: id, value: try item.parseAnswer(step.value ?? ""))
+                } else {
+                    command = .sign(item: try #require(step.sign, "a step needs record or sign"))
+                }
+                let new = try Engine.execute(command, spec: spec, state: state, context: context)
+                for event in new { try state.apply(event) }
+                events += new
+            } catch let error as EngineError {
+                refused.append((step.item, error))
+            }
+        }
+        return Played(
+            state: state, sheet: RunSheet(spec: spec, state: state, subject: subject), events: events,
+            lastTime: time, refused: refused)
+    }
+
+    static func fired(_ events: [RunEvent]) -> [String] {
+        events.compactMap {
+            if case .triggered(let trigger, _) = $0.change { trigger } else { nil }
+        }
+    }
+}
+
+@Suite("The protocol library")
+struct LibraryRunTests {
+    @Test func everyFileValidates() {
+        let library = LibraryFixture.library
+        #expect(library.isValid, "\(library.diagnostics.map(\.description).joined(separator: "\n"))")
+        #expect(library.specs.count >= 3)
+    }
+
+    @Test func everyProtocolHasAWorkedRun() throws {
+        let fixtures = try FileManager.default.contentsOfDirectory(atPath: LibraryFixture.runsDirectory.path)
+            .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }
+        let ids = Set(LibraryFixture.specs.keys)
+        #expect(ids.subtracting(fixtures).sorted() == [], "protocols without LibraryRuns/ID.yaml")
+        #expect(Set(fixtures).subtracting(ids).sorted() == [], "worked runs for protocols that do not exist")
+    }
+
+    @Test(arguments: LibraryFixture.specs.keys.sorted())
+    func compliantRunCompletes(_ id: String) throws {
+        let spec = try #require(LibraryFixture.specs[id])
+        let run = try LibraryFixture.run(for: id)
+        #expect(run.protocol == id)
+        let played = try LibraryFixture.play(spec, steps: run.steps, subject: run.subject ?? [:], start: run.start)
+        #expect(played.refused.isEmpty, "\(played.refused.map { "\($0.0): \($0.1)" })")
+        #expect(played.sheet.completionBlockers.isEmpty, "\(played.sheet.completionBlockers)")
+        #expect(played.sheet.overdue(at: played.lastTime).isEmpty, "overdue in a compliant run")
+        for item in spec.items where played.sheet.status(of: item) == .answered {
+            if case .fail(let why)? = played.sheet.outcome(of: item) {
+                Issue.record("\(id): '\(item.id)' fails in the compliant run: \(why)")
+            }
+        }
+        #expect(LibraryFixture.fired(played.events) == [], "a compliant run fires no trigger")
+        let context = CommandContext(
+            actor: Actor(id: "t", role: spec.roles.first?.id ?? "staff"), at: played.lastTime,
+            subject: played.sheet.subject)
+        let done = try Engine.execute(.complete, spec: spec, state: played.state, context: context)
+        var state = played.state
+        for event in done { try state.apply(event) }
+        #expect(state.status == .completed)
+    }
+
+    @Test(arguments: LibraryFixture.specs.keys.sorted())
+    func everyCriticalItemBlocksCompletionWhenItFails(_ id: String) throws {
+        let spec = try #require(LibraryFixture.specs[id])
+        let run = try LibraryFixture.run(for: id)
+        let critical = spec.items.filter(\.critical).map(\.id)
+        #expect(Set(run.failures?.keys ?? [:].keys) == Set(critical), "\(id): failures must list every critical item")
+        for item in critical {
+            let variant = try #require(run.failures?[item])
+            let (steps, subject) = run.applying(variant)
+            let played = try LibraryFixture.play(spec, steps: steps, subject: subject, start: run.start)
+            let expected: EngineError.Code = (variant.omit ?? []).contains(item) ? .incomplete : .criticalFailure
+            let blockers = played.sheet.completionBlockers
+            #expect(
+                blockers.contains { $0.item == item && $0.code == expected },
+                "\(id): failing '\(item)' should block completion with \(expected.rawValue); blockers: \(blockers)")
+            let context = CommandContext(
+                actor: Actor(id: "t", role: spec.roles.first?.id ?? "staff"), at: played.lastTime,
+                subject: played.sheet.subject)
+            #expect(throws: EngineError.self, "\(id): complete must be refused when '\(item)' fails") {
+                try Engine.execute(.complete, spec: spec, state: played.state, context: context)
+            }
+        }
+    }
+
+    @Test(arguments: LibraryFixture.specs.keys.sorted())
+    func everyTriggerStartsItsFlow(_ id: String) throws {
+        let specs = LibraryFixture.specs
+        let spec = try #require(specs[id])
+        let run = try LibraryFixture.run(for: id)
+        #expect(Set(run.triggers?.keys ?? [:].keys) == Set(spec.triggers.map(\.id)), "\(id): one entry per trigger")
+        for trigger in spec.triggers {
+            let variant = try #require(run.triggers?[trigger.id])
+            let (steps, subject) = run.applying(variant)
+            let played = try LibraryFixture.play(spec, steps: steps, subject: subject, start: run.start)
+            #expect(LibraryFixture.fired(played.events).contains(trigger.id), "\(id): trigger \(trigger.id) did not fire")
+            let target = try #require(specs[trigger.protocolId], "\(id): trigger target \(trigger.protocolId)")
+            let facts = try SubjectFacts.parse(
+                subject.filter { key, _ in target.subjectFields.contains { $0.name == key } },
+                fields: target.subjectFields)
+            let started = try Engine.start(
+                target, runId: "triggered", subjectId: "subject-1",
+                context: CommandContext(actor: Actor(id: "t", role: target.roles[0].id), at: played.lastTime,
+                    subject: facts))
+            #expect(try RunState.fold(started).protocolId == trigger.protocolId)
+        }
+    }
+}
