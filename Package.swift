@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Pure layers: no I/O, no clock, no database.
@@ -20,11 +21,16 @@ let package = Package(
         .target(name: "QFlowStats"),
         // Adapter: protocol files (YAML) to engine specs, with source locations.
         .target(name: "QFlowProtocolFile", dependencies: ["QFlowEngine", "Yams"]),
+        // Storage: the event log, projections and registries in one SQLite file. The only module with SQL.
+        .target(
+            name: "QFlowStore",
+            dependencies: ["QFlowEngine", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // Command-line front end, as a library so that tests can drive it.
         .target(
             name: "QFlowCLI",
             dependencies: [
-                "QFlowEngine", "QFlowStats", "QFlowProtocolFile",
+                "QFlowEngine", "QFlowStats", "QFlowProtocolFile", "QFlowStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -34,6 +40,9 @@ let package = Package(
         .testTarget(name: "QFlowStatsTests", dependencies: ["QFlowStats"]),
         .testTarget(
             name: "QFlowProtocolFileTests", dependencies: ["QFlowProtocolFile", "Yams"], exclude: ["LibraryRuns"]),
+        .testTarget(
+            name: "QFlowStoreTests",
+            dependencies: ["QFlowStore", "QFlowProtocolFile", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "QFlowCLITests", dependencies: ["QFlowCLI"]),
     ],
     swiftLanguageModes: [.v6]

@@ -16,12 +16,14 @@ public enum Engine {
     public static func start(
         _ spec: ProtocolSpec, runId: String, subjectId: String, context: CommandContext,
         restarting previous: RunState? = nil,
+        triggeredBy origin: RunEvent.Origin? = nil,
         specHash: String? = nil
     ) throws(EngineError) -> [RunEvent] {
         let start = RunEvent.Start(
             runId: runId, protocolId: spec.id, version: spec.version, specHash: specHash ?? spec.contentHash,
             subjectId: subjectId,
-            attempt: (previous?.attempt ?? 0) + 1, previousRun: previous?.runId)
+            attempt: (previous?.attempt ?? 0) + 1, previousRun: previous?.runId,
+            triggeredBy: origin ?? previous?.triggeredBy)
         let first = RunEvent(at: context.at, actor: context.actor, reason: context.reason, change: .started(start))
         let state = try RunState(start: first)
         return [first] + triggers(spec, state, context)

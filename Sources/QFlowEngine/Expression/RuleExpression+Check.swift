@@ -147,7 +147,8 @@ extension RuleExpression {
         }
     }
 
-    static func suggestion(_ name: String, _ candidates: some Sequence<String>) -> String {
+    /// `" (did you mean 'X'?)"` for the closest candidate within a few edits, else an empty string.
+    public static func suggestion(_ name: String, _ candidates: some Sequence<String>) -> String {
         guard let best = candidates.min(by: { editDistance(name, $0) < editDistance(name, $1) }),
             editDistance(name, best) <= max(2, name.count / 3), editDistance(name, best) < name.count
         else { return "" }

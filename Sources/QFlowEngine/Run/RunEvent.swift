@@ -80,6 +80,22 @@ public struct RunEvent: Sendable, Hashable, Codable {
         public var attempt: Int
         /// The run this one restarts, if any.
         public var previousRun: String?
+        /// The run and trigger that started this run, if a trigger did.
+        public var triggeredBy: Origin?
+    }
+
+    /// The run and trigger that started another run.
+    public struct Origin: Sendable, Hashable, Codable {
+        /// The run whose trigger fired.
+        public var run: String
+        /// The trigger's id in that run's protocol.
+        public var trigger: String
+
+        /// Creates an origin.
+        public init(run: String, trigger: String) {
+            self.run = run
+            self.trigger = trigger
+        }
     }
 
     /// The facts of a migration.

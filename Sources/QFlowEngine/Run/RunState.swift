@@ -61,6 +61,8 @@ public struct RunState: Sendable, Hashable {
     public private(set) var signatures: [String: [String: Signature]] = [:]
     /// How many times each item's answer was superseded (re-answered or reopened by return).
     public private(set) var revisions: [String: Int] = [:]
+    /// The run and trigger that started this run, if a trigger did.
+    public private(set) var triggeredBy: RunEvent.Origin?
     /// Triggers that have fired.
     public private(set) var firedTriggers: Set<String> = []
     /// When the run started.
@@ -82,6 +84,7 @@ public struct RunState: Sendable, Hashable {
         subjectId = s.subjectId
         attempt = s.attempt
         previousRun = s.previousRun
+        triggeredBy = s.triggeredBy
         status = .active
         startedAt = event.at
         eventCount = 1

@@ -1,0 +1,266 @@
+import Foundation
+import GRDB
+import QFlowEngine
+
+/// Something to do to runs.
+public enum RunAction: Sendable, Hashable {
+    /// Start a protocol (the latest published version unless one is given) on a subject.
+    case start(protocolId: String, version: Int? = nil, subjectId: String)
+    /// Apply an engine verb (record, sign, return, jump, suspend, resume, stop, complete) to a run.
+    case command(runId: String, RunCommand)
+    /// Start a new attempt of a stopped or completed run, on the latest published version.
+    case restart(runId: String)
+    /// Move an open run to another published version (the latest when nil), renaming items per the map.
+    case migrate(runId: String, toVersion: Int?, itemMap: [String: String])
+
+    /// The verb, for messages.
+    public var verb: String {
+        switch self {
+        case .start: "start"
+        case .command(_, let command): command.verb
+        case .restart: "restart"
+        case .migrate: "migrate"
+        }
+    }
+}
+
+/// An action with who did it, when, why, and the run's sequence number the caller last saw.
+public struct ActionRequest: Sendable, Hashable {
+    /// What to do.
+    public var action: RunAction
+    /// Who does it, in which role, at which workstation.
+    public var actor: Actor
+    /// When it happened.
+    public var at: Date
+    /// Why (required by return, jump, suspend, resume, stop, restart and migrate).
+    public var reason: String?
+    /// The run's last sequence number as the caller saw it; a different one is refused as a conflict.
+    public var expectedSeq: Int?
+
+    /// Creates a request.
+    public init(_ action: RunAction, by actor: Actor, at: Date, reason: String? = nil, expectedSeq: Int? = nil) {
+        self.action = action
+        self.actor = actor
+        self.at = at
+        self.reason = reason
+        self.expectedSeq = expectedSeq
+    }
+}
+
+/// What an action appended.
+public struct ActionResult: Sendable, Hashable, Codable {
+    /// The run acted on (for `start` and `restart`, the new run).
+    public var runId: String
+    /// The run's sequence number after the action.
+    public var seq: Int
+    /// The run's status after the action.
+    public var status: String
+    /// Every event appended, in order, including those of runs started by triggers.
+    public var events: [StoredEvent]
+    /// Runs started by triggers during the action.
+    public var triggeredRuns: [String]
+}
+
+/// One action inside the writer's transaction: load, decide through the engine, append, project.
+struct Actions {
+    struct Entry {
+        var spec: ProtocolSpec
+        var specHash: String
+        var state: RunState
+        var rows: RunRows?
+        var subject: Subject
+    }
+
+    let db: Database
+    let cache: WriterCache?
+
+    /// The run's current state, from the cache when it is up to date, else folded from its events.
+    func load(_ runId: String) throws -> Entry {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT protocol_id, version, subject_id, last_seq FROM run WHERE id = ?"),
+                arguments: [runId])
+        else {
+            throw StoreError(.notFound, "no run \(runId) (list runs with qflow run list)")
+        }
+        let lastSeq: Int = row["last_seq"]
+        let subjectId: String = row["subject_id"]
+        guard let subject = try Registry.subject(subjectId, db) else {
+            throw StoreError(.corrupt, "run \(runId) refers to a missing subject \(subjectId)")
+        }
+        let published = try Registry.spec(row["protocol_id"], version: row["version"], db, cache: cache)
+        if let cached = cache?.run(runId), cached.state.eventCount == lastSeq, cached.spec.reference == published.spec.reference {
+            return Entry(
+                spec: cached.spec, specHash: published.contentHash, state: cached.state, rows: cached.rows,
+                subject: subject)
+        }
+        let events = try EventLog.events(ofRun: runId, db)
+        let state: RunState
+        do {
+            state = try RunState.fold(events)
+        } catch {
+            throw StoreError(.corrupt, "run \(runId): its history does not replay: \(error.message)")
+        }
+        let rows = RunRows(
+            spec: published.spec, state: state, subject: try subject.facts(for: published.spec),
+            lastAt: events.last!.at)
+        return Entry(spec: published.spec, specHash: published.contentHash, state: state, rows: rows, subject: subject)
+    }
+
+    func apply(_ request: ActionRequest) throws -> ActionResult {
+        var head = try EventLog.head(db)
+        var appended: [StoredEvent] = []
+        var triggered: [String] = []
+        let context = { (subject: Subject, spec: ProtocolSpec) throws -> CommandContext in
+            CommandContext(actor: request.actor, at: request.at, reason: request.reason, subject: try subject.facts(for: spec))
+        }
+        try checkActor(request.actor)
+
+        switch request.action {
+        case .start(let protocolId, let version, let subjectId):
+            guard let subject = try Registry.subject(subjectId, db) else {
+                throw StoreError(.notFound, "no subject \(subjectId) (add it with qflow case add)")
+            }
+            let published = try Registry.spec(protocolId, version: version, db, cache: cache)
+            guard published.spec.subject == subject.kind else {
+                throw StoreError(
+                    .invalidInput,
+                    "\(published.spec.reference) runs on \(published.spec.subject) subjects; \(subjectId) is a \(subject.kind)")
+            }
+            let runId = try nextRunId()
+            let events = try Engine.start(
+                published.spec, runId: runId, subjectId: subjectId, context: context(subject, published.spec),
+                specHash: published.contentHash)
+            let entry = try commit(
+                events, to: nil, new: (published, subject), &head, &appended, &triggered, request: request)
+            return ActionResult(
+                runId: runId, seq: entry.state.eventCount, status: entry.state.status.rawValue, events: appended,
+                triggeredRuns: triggered)
+
+        case .command(let runId, let command):
+            let entry = try load(runId)
+            try checkSequence(entry, request)
+            let events = try Engine.execute(
+                command, spec: entry.spec, state: entry.state, context: context(entry.subject, entry.spec))
+            let after = try commit(events, to: entry, new: nil, &head, &appended, &triggered, request: request)
+            return ActionResult(
+                runId: runId, seq: after.state.eventCount, status: after.state.status.rawValue, events: appended,
+                triggeredRuns: triggered)
+
+        case .restart(let runId):
+            let entry = try load(runId)
+            try checkSequence(entry, request)
+            let latest = try Registry.spec(entry.spec.id, version: nil, db, cache: cache)
+            let newRunId = try nextRunId()
+            let (old, new) = try Engine.restart(
+                latest.spec, state: entry.state, newRunId: newRunId, context: context(entry.subject, latest.spec))
+            try commit(old, to: entry, new: nil, &head, &appended, &triggered, request: request)
+            let after = try commit(
+                new, to: nil, new: (latest, entry.subject), &head, &appended, &triggered, request: request)
+            return ActionResult(
+                runId: newRunId, seq: after.state.eventCount, status: after.state.status.rawValue, events: appended,
+                triggeredRuns: triggered)
+
+        case .migrate(let runId, let toVersion, let itemMap):
+            let entry = try load(runId)
+            try checkSequence(entry, request)
+            let target = try Registry.spec(entry.spec.id, version: toVersion, db, cache: cache)
+            guard target.contentHash == target.spec.contentHash else {
+                throw StoreError(.corrupt, "\(target.spec.reference): stored content hash does not match its definition")
+            }
+            let events = try Engine.migrate(
+                entry.state, from: entry.spec, to: target.spec, itemMap: itemMap,
+                context: context(entry.subject, entry.spec))
+            let after = try commit(events, to: entry, switchingTo: target, new: nil, &head, &appended, &triggered,
+                request: request)
+            return ActionResult(
+                runId: runId, seq: after.state.eventCount, status: after.state.status.rawValue, events: appended,
+                triggeredRuns: triggered)
+        }
+    }
+
+    private func checkActor(_ actor: Actor) throws {
+        for (name, value) in [("user", actor.id), ("role", actor.role)] {
+            guard !value.isEmpty, value.count <= 100, !value.contains(where: \.isNewline) else {
+                throw StoreError(.invalidInput, "the acting \(name) must be 1–100 characters on one line")
+            }
+        }
+    }
+
+    private func checkSequence(_ entry: Entry, _ request: ActionRequest) throws {
+        guard let expected = request.expectedSeq, expected != entry.state.eventCount else { return }
+        throw StoreError(
+            .conflict,
+            "run \(entry.state.runId) changed since you loaded it (you saw event \(expected), it is now at \(entry.state.eventCount)): reload; nothing was recorded"
+        )
+    }
+
+    private func nextRunId() throws -> String {
+        let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(rowid) FROM run")) ?? 0
+        var n = last + 1
+        while try Bool.fetchOne(db, sql: "SELECT 1 FROM run WHERE id = ?", arguments: [Self.runId(n)]) == true {
+            n += 1
+        }
+        return Self.runId(n)
+    }
+
+    static func runId(_ n: Int64) -> String {
+        let digits = String(n)
+        return "R" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+    }
+
+    /// Appends a run's new events, updates its projections, and starts the runs its triggers name.
+    @discardableResult
+    private func commit(
+        _ events: [RunEvent], to existing: Entry?, switchingTo target: PublishedSpec? = nil,
+        new: (PublishedSpec, Subject)?,
+        _ head: inout (id: Int64, hash: String), _ appended: inout [StoredEvent], _ triggered: inout [String],
+        request: ActionRequest, depth: Int = 0
+    ) throws -> Entry {
+        var entry: Entry
+        if let existing {
+            entry = existing
+        } else {
+            let (published, subject) = new!
+            entry = Entry(
+                spec: published.spec, specHash: published.contentHash, state: try RunState(start: events[0]),
+                rows: nil, subject: subject)
+        }
+        let runId = entry.state.runId
+        let seqBefore = existing?.state.eventCount ?? 0
+        appended += try EventLog.append(events, runId: runId, after: seqBefore, head: &head, db)
+        for event in events.dropFirst(existing == nil ? 1 : 0) {
+            try entry.state.apply(event)
+        }
+        if let target {
+            entry.spec = target.spec
+            entry.specHash = target.contentHash
+        }
+        let rows = RunRows(
+            spec: entry.spec, state: entry.state, subject: try entry.subject.facts(for: entry.spec),
+            lastAt: events.last!.at)
+        try rows.write(db, replacing: entry.rows)
+        entry.rows = rows
+        cache?.stage(runId, .init(spec: entry.spec, state: entry.state, rows: rows))
+
+        for event in events {
+            guard case .triggered(let trigger, let protocolId) = event.change else { continue }
+            guard depth < 16 else {
+                throw StoreError(.invalidInput, "triggers nest more than 16 deep from run \(runId)")
+            }
+            let published = try Registry.spec(protocolId, version: nil, db, cache: cache)
+            let newRunId = try nextRunId()
+            let context = CommandContext(
+                actor: request.actor, at: request.at, reason: "triggered by \(runId) (\(trigger))",
+                subject: try entry.subject.facts(for: published.spec))
+            let started = try Engine.start(
+                published.spec, runId: newRunId, subjectId: entry.state.subjectId, context: context,
+                triggeredBy: RunEvent.Origin(run: runId, trigger: trigger), specHash: published.contentHash)
+            triggered.append(newRunId)
+            try commit(
+                started, to: nil, new: (published, entry.subject), &head, &appended, &triggered, request: request,
+                depth: depth + 1)
+        }
+        return entry
+    }
+}

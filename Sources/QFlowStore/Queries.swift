@@ -1,0 +1,160 @@
+import Foundation
+import GRDB
+import QFlowEngine
+
+/// One row of the run projection.
+public struct RunSummary: Sendable, Hashable, Codable {
+    /// Run id.
+    public var id: String
+    /// Protocol id.
+    public var protocolId: String
+    /// Protocol version the run follows.
+    public var version: Int
+    /// The subject.
+    public var subjectId: String
+    /// `active`, `suspended`, `stopped`, `completed`.
+    public var status: String
+    /// Attempt number (restarts count up).
+    public var attempt: Int
+    /// The phase being worked on, if any is left.
+    public var currentPhase: String?
+    /// Required items still open.
+    public var openRequired: Int
+    /// Critical items that failed.
+    public var criticalFailures: Int
+    /// The run that this one restarts, and the one that restarted it.
+    public var previousRun: String?
+    /// The run that restarted this one.
+    public var nextRun: String?
+    /// The run whose trigger started this one, and which trigger.
+    public var triggeredByRun: String?
+    /// The trigger that started this run.
+    public var triggerId: String?
+    /// When it started.
+    public var startedAt: String
+    /// When it was completed or stopped.
+    public var endedAt: String?
+    /// The last sequence number (pass it back as the expected sequence when writing).
+    public var lastSeq: Int
+    /// When the last event happened.
+    public var lastAt: String
+
+    init(_ row: Row) {
+        id = row["id"]
+        protocolId = row["protocol_id"]
+        version = row["version"]
+        subjectId = row["subject_id"]
+        status = row["status"]
+        attempt = row["attempt"]
+        currentPhase = row["current_phase"]
+        openRequired = row["open_required"]
+        criticalFailures = row["critical_failures"]
+        previousRun = row["previous_run"]
+        nextRun = row["next_run"]
+        triggeredByRun = row["triggered_by_run"]
+        triggerId = row["trigger_id"]
+        startedAt = row["started_at"]
+        endedAt = row["ended_at"]
+        lastSeq = row["last_seq"]
+        lastAt = row["last_at"]
+    }
+}
+
+/// A run with its definition, state, subject and history: everything needed to show or act on it.
+public struct RunDetail: Sendable {
+    /// The projection row.
+    public var summary: RunSummary
+    /// The published definition the run follows.
+    public var spec: ProtocolSpec
+    /// The folded state.
+    public var state: RunState
+    /// The subject.
+    public var subject: Subject
+    /// The run read against its definition (statuses, outcomes, blockers).
+    public var sheet: RunSheet
+    /// The history, oldest first, with sequence numbers.
+    public var events: [(seq: Int, event: RunEvent)]
+}
+
+/// An open item past its deadline.
+public struct OverdueEntry: Sendable, Hashable, Codable {
+    /// The run.
+    public var runId: String
+    /// The protocol.
+    public var protocolId: String
+    /// The subject.
+    public var subjectId: String
+    /// The room, if the subject has one.
+    public var room: String?
+    /// The item.
+    public var item: String
+    /// When it was due.
+    public var dueAt: String
+    /// The role it escalates to.
+    public var escalateTo: String?
+}
+
+extension Store {
+    /// A run with everything needed to show it.
+    public func run(_ id: String) throws(StoreError) -> RunDetail {
+        try read("read run \(id)") { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]) else {
+                throw StoreError(.notFound, "no run \(id) (list runs with qflow run list)")
+            }
+            let summary = RunSummary(row)
+            var events: [(Int, RunEvent)] = []
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, seq, payload FROM event WHERE run_id = ? ORDER BY seq", arguments: [id])
+            {
+                events.append((row[1], try EventLog.decode(row[2], eventId: row[0])))
+            }
+            let state: RunState
+            do {
+                state = try RunState.fold(events.map(\.1))
+            } catch let error as EngineError {
+                throw StoreError(.corrupt, "run \(id): its history does not replay: \(error.message)")
+            }
+            let spec = try Registry.spec(state.protocolId, version: state.version, db).spec
+            guard let subject = try Registry.subject(state.subjectId, db) else {
+                throw StoreError(.corrupt, "run \(id) refers to a missing subject \(state.subjectId)")
+            }
+            let sheet = RunSheet(spec: spec, state: state, subject: try subject.facts(for: spec))
+            return RunDetail(
+                summary: summary, spec: spec, state: state, subject: subject, sheet: sheet, events: events)
+        }
+    }
+
+    /// Runs, newest first, filtered by subject, protocol and status.
+    public func runs(subject: String? = nil, protocolId: String? = nil, status: String? = nil, limit: Int = 500)
+        throws(StoreError) -> [RunSummary]
+    {
+        try read("list runs") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM run WHERE (?1 IS NULL OR subject_id = ?1) AND (?2 IS NULL OR protocol_id = ?2)
+                        AND (?3 IS NULL OR status = ?3)
+                    ORDER BY rowid DESC LIMIT ?4
+                    """, arguments: [subject, protocolId, status, limit]
+            ).map(RunSummary.init)
+        }
+    }
+
+    /// Open items whose deadline is before `now`, the most overdue first.
+    public func overdue(at now: Date) throws(StoreError) -> [OverdueEntry] {
+        try read("list overdue items") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.run_id, r.protocol_id, r.subject_id, s.room, d.item, d.due_at, d.escalate_to
+                    FROM deadline d JOIN run r ON r.id = d.run_id JOIN subject s ON s.id = r.subject_id
+                    WHERE d.due_at < ? ORDER BY d.due_at, d.run_id, d.item
+                    """, arguments: [Timestamp.format(now)]
+            ).map {
+                OverdueEntry(
+                    runId: $0[0], protocolId: $0[1], subjectId: $0[2], room: $0[3], item: $0[4], dueAt: $0[5],
+                    escalateTo: $0[6])
+            }
+        }
+    }
+}

@@ -1,0 +1,229 @@
+import Foundation
+import GRDB
+import QFlowEngine
+
+/// A published protocol version with the content hash it was published under.
+public struct PublishedSpec: Sendable, Hashable {
+    /// The definition.
+    public var spec: ProtocolSpec
+    /// SHA-256 of its canonical JSON, fixed at publication.
+    public var contentHash: String
+    /// The file it was published from, if known.
+    public var sourceFile: String?
+    /// When it was published.
+    public var publishedAt: Date
+}
+
+/// What `publish` did with one protocol version.
+public enum PublishOutcome: String, Sendable, Codable {
+    /// A new version was stored.
+    case published
+    /// The same content was already published under this id and version; nothing changed.
+    case unchanged
+}
+
+/// A subject: the thing runs are about.
+public struct Subject: Sendable, Hashable, Codable {
+    /// Its id: the case number, batch number, audit id or respondent id.
+    public var id: String
+    /// `surgical-case`, `linen-batch`, `audit`, `respondent`, … (matched against a protocol's `subject`).
+    public var kind: String
+    /// A human label (e.g. the procedure booked), if any.
+    public var label: String?
+    /// A pseudonymous patient id (never a name or a hospital number).
+    public var patientRef: String?
+    /// Operating room, laundry line, …
+    public var room: String?
+    /// Ward or department.
+    public var ward: String?
+    /// The procedure, for surgical cases.
+    public var procedure: String?
+    /// When the case is scheduled to start.
+    public var scheduledStart: Date?
+    /// Further subject fields and flags, as text (typed by the protocols that read them).
+    public var facts: [String: String]
+
+    /// Creates a subject.
+    public init(
+        id: String, kind: String, label: String? = nil, patientRef: String? = nil, room: String? = nil,
+        ward: String? = nil, procedure: String? = nil, scheduledStart: Date? = nil, facts: [String: String] = [:]
+    ) {
+        self.id = id
+        self.kind = kind
+        self.label = label
+        self.patientRef = patientRef
+        self.room = room
+        self.ward = ward
+        self.procedure = procedure
+        self.scheduledStart = scheduledStart
+        self.facts = facts
+    }
+
+    /// Every fact rules may read, including the standard columns (`scheduled_start`, `room`, `ward`, `procedure`).
+    public var allFacts: [String: String] {
+        var all = facts
+        if let scheduledStart { all["scheduled_start"] = Timestamp.format(scheduledStart) }
+        if let room { all["room"] = room }
+        if let ward { all["ward"] = ward }
+        if let procedure { all["procedure"] = procedure }
+        return all
+    }
+
+    /// The typed facts a protocol reads (fields it does not declare are left out).
+    func facts(for spec: ProtocolSpec) throws(StoreError) -> SubjectFacts {
+        let declared = Set(spec.subjectFields.map(\.name))
+        do {
+            return try SubjectFacts.parse(allFacts.filter { declared.contains($0.key) }, fields: spec.subjectFields)
+        } catch {
+            throw StoreError(.invalidInput, "subject \(id): \(error.message)")
+        }
+    }
+}
+
+enum Registry {
+    static func published(_ row: Row) throws -> PublishedSpec {
+        let definition: String = row["definition"]
+        let spec: ProtocolSpec
+        do {
+            spec = try CanonicalJSON.decode(ProtocolSpec.self, from: Array(definition.utf8))
+        } catch {
+            throw StoreError(
+                .corrupt, "protocol \(row["protocol_id"] as String)@\(row["version"] as Int) cannot be read: \(error)")
+        }
+        return PublishedSpec(
+            spec: spec, contentHash: row["content_hash"], sourceFile: row["source_file"],
+            publishedAt: Timestamp.parse(row["published_at"]) ?? Date(timeIntervalSince1970: 0))
+    }
+
+    /// A published version, or the latest when `version` is nil.
+    static func spec(_ id: String, version: Int?, _ db: Database, cache: WriterCache? = nil) throws -> PublishedSpec {
+        if let version, let cached = cache?.spec("\(id)@\(version)") { return cached }
+        let row: Row?
+        if let version {
+            row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM protocol_version WHERE protocol_id = ? AND version = ?"),
+                arguments: [id, version])
+        } else {
+            row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT * FROM protocol_version WHERE protocol_id = ? ORDER BY version DESC LIMIT 1"),
+                arguments: [id])
+        }
+        guard let row else {
+            let known = try String.fetchAll(db, sql: "SELECT DISTINCT protocol_id FROM protocol_version ORDER BY 1")
+            if let version, known.contains(id) {
+                throw StoreError(.notFound, "protocol \(id) has no published version \(version)")
+            }
+            throw StoreError(
+                .notFound,
+                "no published protocol '\(id)'\(RuleExpression.suggestion(id, known)) (publish it with qflow protocol publish)")
+        }
+        if let version, let cached = cache?.spec("\(id)@\(version)") { return cached }
+        let published = try published(row)
+        cache?.remember(published)
+        return published
+    }
+
+    static func publish(_ spec: ProtocolSpec, sourceFile: String?, at: Date, _ db: Database) throws -> PublishOutcome {
+        let hash = spec.contentHash
+        if let existing = try String.fetchOne(
+            db, sql: "SELECT content_hash FROM protocol_version WHERE protocol_id = ? AND version = ?",
+            arguments: [spec.id, spec.version])
+        {
+            guard existing == hash else {
+                throw StoreError(
+                    .alreadyExists,
+                    "\(spec.reference) is already published with different content: a published version never changes; give the new content a higher version"
+                )
+            }
+            return .unchanged
+        }
+        if let newest = try Int.fetchOne(
+            db, sql: "SELECT max(version) FROM protocol_version WHERE protocol_id = ?", arguments: [spec.id]),
+            newest > spec.version
+        {
+            throw StoreError(
+                .invalidInput, "\(spec.reference) is older than the published \(spec.id)@\(newest): versions only go up")
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO protocol_version (protocol_id, version, kind, subject_kind, title_zh, title_en, content_hash,
+                    definition, source_file, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                spec.id, spec.version, spec.kind.rawValue, spec.subject, spec.title.zh, spec.title.en, hash,
+                String(decoding: CanonicalJSON.encode(spec), as: UTF8.self), sourceFile, Timestamp.format(at),
+            ])
+        return .published
+    }
+
+    static func subject(_ id: String, _ db: Database) throws -> Subject? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM subject WHERE id = ?"), arguments: [id])
+        else { return nil }
+        return try subject(row)
+    }
+
+    static func subject(_ row: Row) throws -> Subject {
+        let id: String = row["id"]
+        let factsText: String = row["facts"]
+        let facts: [String: String]
+        do {
+            facts = try CanonicalJSON.decode([String: String].self, from: Array(factsText.utf8))
+        } catch {
+            throw StoreError(.corrupt, "subject \(id): its facts are not valid JSON")
+        }
+        return Subject(
+            id: id, kind: row["kind"], label: row["label"], patientRef: row["patient_ref"], room: row["room"],
+            ward: row["ward"], procedure: row["procedure"],
+            scheduledStart: (row["scheduled_start"] as String?).flatMap(Timestamp.parse), facts: facts)
+    }
+
+    static func add(_ subject: Subject, at: Date, _ db: Database) throws {
+        let id = subject.id
+        guard !id.isEmpty, id.count <= 100, !id.contains(where: { $0.isNewline || $0 == "\0" }) else {
+            throw StoreError(.invalidInput, "a subject id is 1–100 characters on one line")
+        }
+        guard subject.kind.range(of: "^[a-z][a-z0-9-]*$", options: .regularExpression) != nil else {
+            throw StoreError(.invalidInput, "subject kind '\(subject.kind.prefix(40))' is not a kind name like surgical-case")
+        }
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM subject WHERE id = ?", arguments: [id]) == true {
+            throw StoreError(.alreadyExists, "subject \(id) already exists")
+        }
+        // Facts are typed by the protocols that read them: check each against every published declaration.
+        let declared = try declaredFields(kind: subject.kind, db)
+        for (name, text) in subject.allFacts.sorted(by: { $0.key < $1.key }) {
+            guard let field = declared[name] else { continue }
+            do {
+                _ = try field.parse(text)
+            } catch {
+                throw StoreError(.invalidInput, "subject \(id): \(error.message)", item: name)
+            }
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO subject (id, kind, label, patient_ref, room, ward, procedure, scheduled_start, facts,
+                    created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                id, subject.kind, subject.label, subject.patientRef, subject.room, subject.ward, subject.procedure,
+                subject.scheduledStart.map(Timestamp.format),
+                String(decoding: CanonicalJSON.encode(subject.facts), as: UTF8.self), Timestamp.format(at),
+            ])
+    }
+
+    /// Subject fields declared by the latest published protocols for a kind of subject, by name.
+    static func declaredFields(kind: String, _ db: Database) throws -> [String: SubjectFieldSpec] {
+        var fields: [String: SubjectFieldSpec] = [:]
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT p.* FROM protocol_version p
+                WHERE p.subject_kind = ? AND p.version = (SELECT max(version) FROM protocol_version q
+                    WHERE q.protocol_id = p.protocol_id)
+                """, arguments: [kind])
+        for row in rows {
+            for field in try published(row).spec.subjectFields { fields[field.name] = field }
+        }
+        return fields
+    }
+}

@@ -1,0 +1,142 @@
+import GRDB
+
+/// The database schema as a list of frozen migrations.
+///
+/// A migration that has been committed is never edited: change the schema by appending a new one. Migration `v1`
+/// is pinned by a test against `Tests/QFlowStoreTests/Fixtures/schema-v1.sql`.
+enum Schema {
+    /// Identifies QualityFlow files (`PRAGMA application_id`): "QFlw".
+    static let applicationID: Int32 = 0x5146_6C77
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1", migrate: v1)
+        migrator.registerMigration("v2-reporting-indexes", migrate: v2)
+        return migrator
+    }
+
+    /// Tables: registries (protocol versions, subjects), the event log, and the projections derived from it.
+    private static func v1(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                PRAGMA application_id = \(applicationID);
+
+                -- A published protocol version: immutable once published; `definition` is its canonical JSON.
+                CREATE TABLE protocol_version (
+                    protocol_id  TEXT NOT NULL,
+                    version      INTEGER NOT NULL,
+                    kind         TEXT NOT NULL,
+                    subject_kind TEXT NOT NULL,
+                    title_zh     TEXT NOT NULL,
+                    title_en     TEXT NOT NULL,
+                    content_hash TEXT NOT NULL,
+                    definition   TEXT NOT NULL,
+                    source_file  TEXT,
+                    published_at TEXT NOT NULL,
+                    PRIMARY KEY (protocol_id, version)
+                );
+
+                -- What runs are about: a surgical case, a linen batch, an audit, a survey respondent.
+                -- `patient_ref` is a pseudonymous id; `facts` holds subject fields as a JSON object of text values.
+                CREATE TABLE subject (
+                    id              TEXT PRIMARY KEY,
+                    kind            TEXT NOT NULL,
+                    label           TEXT,
+                    patient_ref     TEXT,
+                    room            TEXT,
+                    ward            TEXT,
+                    procedure       TEXT,
+                    scheduled_start TEXT,
+                    facts           TEXT NOT NULL DEFAULT '{}',
+                    created_at      TEXT NOT NULL
+                );
+
+                -- The source of truth: append-only, one row per engine event. `hash` covers the previous event's hash
+                -- and this event's id, run, sequence number and payload (the event's canonical JSON).
+                CREATE TABLE event (
+                    id          INTEGER PRIMARY KEY,
+                    run_id      TEXT NOT NULL,
+                    seq         INTEGER NOT NULL,
+                    kind        TEXT NOT NULL,
+                    at          TEXT NOT NULL,
+                    actor       TEXT NOT NULL,
+                    role        TEXT NOT NULL,
+                    workstation TEXT,
+                    payload     TEXT NOT NULL,
+                    hash        TEXT NOT NULL,
+                    UNIQUE (run_id, seq)
+                );
+
+                -- Projections: derived from `event` in the same transaction; `qflow rebuild` recreates them.
+                CREATE TABLE run (
+                    id               TEXT PRIMARY KEY,
+                    protocol_id      TEXT NOT NULL,
+                    version          INTEGER NOT NULL,
+                    spec_hash        TEXT NOT NULL,
+                    subject_id       TEXT NOT NULL,
+                    status           TEXT NOT NULL,
+                    attempt          INTEGER NOT NULL,
+                    previous_run     TEXT,
+                    next_run         TEXT,
+                    triggered_by_run TEXT,
+                    trigger_id       TEXT,
+                    current_phase    TEXT,
+                    open_required    INTEGER NOT NULL,
+                    critical_failures INTEGER NOT NULL,
+                    started_at       TEXT NOT NULL,
+                    ended_at         TEXT,
+                    last_seq         INTEGER NOT NULL,
+                    last_at          TEXT NOT NULL
+                );
+                CREATE INDEX run_by_subject ON run (subject_id);
+                CREATE INDEX run_by_protocol ON run (protocol_id, status);
+
+                -- Current answers: one row per item that has been answered, marked n.a., skipped or signed.
+                CREATE TABLE answer (
+                    run_id      TEXT NOT NULL,
+                    item        TEXT NOT NULL,
+                    phase       TEXT NOT NULL,
+                    status      TEXT NOT NULL,
+                    value       TEXT,
+                    number      REAL,
+                    outcome     TEXT,
+                    why         TEXT,
+                    critical    INTEGER NOT NULL,
+                    revisions   INTEGER NOT NULL,
+                    answered_at TEXT,
+                    actor       TEXT,
+                    role        TEXT,
+                    PRIMARY KEY (run_id, item)
+                );
+
+                -- Pending deadlines of open, required items in open runs; overdue = due_at before now.
+                CREATE TABLE deadline (
+                    run_id      TEXT NOT NULL,
+                    item        TEXT NOT NULL,
+                    due_at      TEXT NOT NULL,
+                    escalate_to TEXT,
+                    PRIMARY KEY (run_id, item)
+                );
+                CREATE INDEX deadline_by_due ON deadline (due_at);
+
+                -- Survey answers: the answers of runs of survey protocols, with the respondent (the subject).
+                CREATE VIEW survey_answer AS
+                    SELECT r.subject_id AS respondent, r.protocol_id, r.version, r.id AS run_id, r.status AS run_status,
+                           a.item, a.status, a.value, a.number, a.outcome, a.answered_at
+                    FROM answer a
+                    JOIN run r ON r.id = a.run_id
+                    JOIN protocol_version p ON p.protocol_id = r.protocol_id AND p.version = r.version
+                    WHERE p.kind = 'survey';
+                """)
+    }
+
+    /// Indexes for the measures and reports (compliance per item and month, cohorts by date and room).
+    private static func v2(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE INDEX answer_by_item ON answer (item, outcome);
+                CREATE INDEX subject_by_start ON subject (scheduled_start);
+                CREATE INDEX subject_by_room ON subject (room, scheduled_start);
+                """)
+    }
+}

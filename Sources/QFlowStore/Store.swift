@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+import QFlowEngine
+
+/// The QualityFlow database: one SQLite file holding published protocols, subjects, the append-only event log and
+/// the projections derived from it.
+///
+/// ```swift
+/// let store = try Store.open(path: "qflow.sqlite", create: true)
+/// try store.publish(spec, sourceFile: "Protocols/surgical_counts.yaml", at: now)
+/// try store.addSubject(Subject(id: "C-001", kind: "surgical-case", room: "OR3"), at: now)
+/// let started = try store.perform(ActionRequest(.start(protocolId: "surgical_counts", subjectId: "C-001"), by: nurse, at: now))
+/// ```
+///
+/// Every write goes through one group-commit writer: safe to call from many threads, each call returns once its
+/// transaction is durable (`synchronous = FULL`). Several processes may share the file (WAL, busy timeout).
+public final class Store: Sendable {
+    /// The database file.
+    public let path: String
+    let pool: DatabasePool
+    let writer: GroupCommit
+
+    private init(path: String, pool: DatabasePool) {
+        self.path = path
+        self.pool = pool
+        self.writer = GroupCommit(pool: pool)
+    }
+
+    /// The default database path: `$QFLOW_DB`, else `./qflow.sqlite`.
+    public static var defaultPath: String {
+        ProcessInfo.processInfo.environment["QFLOW_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "qflow.sqlite"
+    }
+
+    /// Opens (and with `create`, creates) a database, bringing its schema up to date.
+    public static func open(path: String, create: Bool = false, busyTimeout: TimeInterval = 30) throws(StoreError)
+        -> Store
+    {
+        let exists = FileManager.default.fileExists(atPath: path)
+        guard exists || create else {
+            throw StoreError(.notFound, "no database at \(path): create one with `qflow init` (or pass --db PATH)")
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(busyTimeout)
+        config.label = "qflow"
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            let pool = try DatabasePool(path: path, configuration: config)
+            try pool.write { db in
+                let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                if tables > 0, appID != Schema.applicationID {
+                    throw StoreError(.corrupt, "\(path) is an SQLite file but not a QualityFlow database")
+                }
+                if try Schema.migrator.hasBeenSuperseded(db) {
+                    throw StoreError(
+                        .corrupt, "\(path) was written by a newer QualityFlow: update qflow before opening it")
+                }
+            }
+            try Schema.migrator.migrate(pool)
+            return Store(path: path, pool: pool)
+        } catch {
+            throw StoreError.wrap(error, "open \(path)")
+        }
+    }
+
+    /// Reads inside one consistent snapshot.
+    func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw StoreError.wrap(error, operation)
+        }
+    }
+
+    // MARK: Registries
+
+    /// Publishes a protocol version; republishing identical content is a no-op, changed content is refused.
+    @discardableResult
+    public func publish(_ spec: ProtocolSpec, sourceFile: String? = nil, at: Date) throws(StoreError)
+        -> PublishOutcome
+    {
+        try writer.submit("publish \(spec.reference)") { db, _ in
+            try Registry.publish(spec, sourceFile: sourceFile, at: at, db)
+        }
+    }
+
+    /// Adds a subject (a surgical case, a linen batch, an audit, a respondent).
+    public func addSubject(_ subject: Subject, at: Date) throws(StoreError) {
+        try writer.submit("add subject \(subject.id)") { db, _ in try Registry.add(subject, at: at, db) }
+    }
+
+    /// A subject by id.
+    public func subject(_ id: String) throws(StoreError) -> Subject? {
+        try read("read subject") { db in try Registry.subject(id, db) }
+    }
+
+    /// Subjects, optionally of one kind, ordered by scheduled start then id.
+    public func subjects(kind: String? = nil, limit: Int = 1_000) throws(StoreError) -> [Subject] {
+        try read("list subjects") { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM subject WHERE (?1 IS NULL OR kind = ?1)
+                    ORDER BY scheduled_start IS NULL, scheduled_start, id LIMIT ?2
+                    """, arguments: [kind, limit])
+            return try rows.map(Registry.subject)
+        }
+    }
+
+    /// A published protocol version (the latest when `version` is nil).
+    public func spec(_ id: String, version: Int? = nil) throws(StoreError) -> PublishedSpec {
+        try read("read protocol") { db in try Registry.spec(id, version: version, db) }
+    }
+
+    /// Every published version, by id then version.
+    public func publishedVersions() throws(StoreError) -> [PublishedSpec] {
+        try read("list protocols") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM protocol_version ORDER BY protocol_id, version").map(
+                Registry.published)
+        }
+    }
+
+    // MARK: Runs
+
+    /// Performs one action on runs (start, a verb, restart, migrate) and returns once it is durable.
+    @discardableResult
+    public func perform(_ request: ActionRequest) throws(StoreError) -> ActionResult {
+        try writer.submit(request.action.verb) { db, cache in try Actions(db: db, cache: cache).apply(request) }
+    }
+
+    /// What a migration would carry over, drop and add, without changing anything.
+    public func planMigration(runId: String, toVersion: Int?, itemMap: [String: String]) throws(StoreError)
+        -> (from: PublishedSpec, to: PublishedSpec, plan: MigrationPlan)
+    {
+        try read("plan migration") { db in
+            let entry = try Actions(db: db, cache: nil).load(runId)
+            let target = try Registry.spec(entry.spec.id, version: toVersion, db)
+            let from = try Registry.spec(entry.spec.id, version: entry.spec.version, db)
+            let plan = try Engine.planMigration(entry.state, from: from.spec, to: target.spec, itemMap: itemMap)
+            return (from, target, plan)
+        }
+    }
+}

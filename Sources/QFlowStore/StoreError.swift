@@ -1,0 +1,77 @@
+import GRDB
+import QFlowEngine
+
+/// Why the store refused or failed an operation. Nothing already recorded is changed when one is thrown.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    /// A stable, machine-readable code (also used by the JSON API).
+    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        /// The code's text, e.g. `conflict`.
+        public let rawValue: String
+        /// Creates a code from its text.
+        public init(rawValue: String) { self.rawValue = rawValue }
+        /// The code's text.
+        public var description: String { rawValue }
+
+        /// No such protocol, subject or run.
+        public static let notFound = Code(rawValue: "not_found")
+        /// Someone else changed the run first (a stale sequence number); reload and try again.
+        public static let conflict = Code(rawValue: "conflict")
+        /// The thing exists already with different content (a published version never changes).
+        public static let alreadyExists = Code(rawValue: "already_exists")
+        /// The request itself is malformed (unknown subject field, bad value).
+        public static let invalidInput = Code(rawValue: "invalid_input")
+        /// The engine refused the command; `engineCode` says why.
+        public static let refused = Code(rawValue: "refused")
+        /// The database file is not a QualityFlow database, is newer than this program, or is damaged.
+        public static let corrupt = Code(rawValue: "corrupt")
+        /// SQLite failed (disk full, I/O error, locked past the busy timeout).
+        public static let database = Code(rawValue: "database")
+    }
+
+    /// What kind of failure this is.
+    public var code: Code
+    /// One line for a person: what, which item, why.
+    public var message: String
+    /// The engine's reason when `code` is `refused`.
+    public var engineCode: EngineError.Code?
+    /// The item concerned, if any.
+    public var item: String?
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String, engineCode: EngineError.Code? = nil, item: String? = nil) {
+        self.code = code
+        self.message = message
+        self.engineCode = engineCode
+        self.item = item
+    }
+
+    /// Wraps an engine refusal.
+    public init(_ error: EngineError) {
+        self.init(.refused, error.message, engineCode: error.code, item: error.item)
+    }
+
+    /// The message, prefixed by the code.
+    public var description: String { "\(engineCode?.rawValue ?? code.rawValue): \(message)" }
+
+    /// Converts any error thrown inside a database closure.
+    static func wrap(_ error: any Error, _ operation: String) -> StoreError {
+        switch error {
+        case let error as StoreError: return error
+        case let error as EngineError: return StoreError(error)
+        case let error as DatabaseError:
+            if error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+                return StoreError(
+                    .database, "\(operation): the database stayed busy past the timeout; nothing was recorded, try again")
+            }
+            if error.resultCode == .SQLITE_CONSTRAINT, error.message?.contains("event.run_id, event.seq") == true {
+                return StoreError(.conflict, "\(operation): another workstation recorded on this run first; reload")
+            }
+            if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+                return StoreError(.corrupt, "\(operation): the file is not a valid QualityFlow database (\(error.resultCode))")
+            }
+            return StoreError(.database, "\(operation): SQLite error \(error.resultCode): \(error.message ?? "")")
+        default:
+            return StoreError(.database, "\(operation): \(error)")
+        }
+    }
+}
