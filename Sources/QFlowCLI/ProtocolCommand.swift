@@ -8,7 +8,7 @@ struct ProtocolCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "protocol",
         abstract: "Check and read protocol files.",
-        subcommands: [Validate.self, List.self, Show.self]
+        subcommands: [Validate.self, List.self, Show.self, Publish.self]
     )
 
     /// `qflow protocol validate PATH…`
@@ -89,6 +89,43 @@ struct ProtocolCommand: ParsableCommand {
                 throw CLIError("no protocol '\(id)' in \(paths.joined(separator: ", "))")
             }
             print(ChecklistRenderer(spec: spec, language: lang).render(), terminator: "")
+        }
+    }
+}
+
+extension ProtocolCommand {
+    /// `qflow protocol publish PATH…`
+    struct Publish: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Publish protocol versions into the database; a published version never changes.",
+            discussion: """
+                Every file must validate first. Republishing identical content does nothing; changed content under a
+                published id and version is refused: give it a higher version.
+                """)
+
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "Protocol files or folders.") var paths: [String] = ["Protocols"]
+
+        func run() throws {
+            let result = ProtocolLibraryLoader.load(paths: paths)
+            guard result.isValid else {
+                for problem in result.diagnostics { print(problem) }
+                printError("error: nothing was published: fix the problems above first")
+                throw ExitCode(1)
+            }
+            try reporting {
+                let store = try database.open()
+                let now = Date()
+                let specs = result.files.compactMap { file in file.spec.map { ($0, Optional(file.file)) } }
+                    .sorted { ($0.0.id, $0.0.version) < ($1.0.id, $1.0.version) }
+                let outcomes = try store.publish(specs, at: now)
+                var published = 0
+                for ((spec, _), outcome) in zip(specs, outcomes) {
+                    if outcome == .published { published += 1 }
+                    print("\(outcome.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(spec.reference)")
+                }
+                print("ok: \(published) published, \(specs.count - published) unchanged")
+            }
         }
     }
 }

@@ -7,7 +7,10 @@ public struct QFlowCommand: ParsableCommand {
         commandName: "qflow",
         abstract: "QualityFlow: hospital process protocols, case checklists and quality statistics.",
         version: "0.1.0",
-        subcommands: [ProtocolCommand.self, StatsCommand.self]
+        subcommands: [
+            InitCommand.self, ProtocolCommand.self, CaseCommand.self, RunVerbsCommand.self, OverdueCommand.self,
+            VerifyCommand.self, RebuildCommand.self, BackupCommand.self, StatsCommand.self, DebugCommand.self,
+        ]
     )
 
     /// Creates the command (used by ArgumentParser).

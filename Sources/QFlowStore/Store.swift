@@ -86,6 +86,15 @@ public final class Store: Sendable {
         }
     }
 
+    /// Publishes several versions in one transaction: all of them, or (on any refusal) none.
+    public func publish(_ specs: [(spec: ProtocolSpec, sourceFile: String?)], at: Date) throws(StoreError)
+        -> [PublishOutcome]
+    {
+        try writer.submit("publish") { db, _ in
+            try specs.map { try Registry.publish($0.spec, sourceFile: $0.sourceFile, at: at, db) }
+        }
+    }
+
     /// Adds a subject (a surgical case, a linen batch, an audit, a respondent).
     public func addSubject(_ subject: Subject, at: Date) throws(StoreError) {
         try writer.submit("add subject \(subject.id)") { db, _ in try Registry.add(subject, at: at, db) }

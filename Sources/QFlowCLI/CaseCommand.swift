@@ -1,0 +1,146 @@
+import ArgumentParser
+import Foundation
+import QFlowEngine
+import QFlowStore
+
+/// `qflow case …`: the subjects runs are about (surgical cases, linen batches, audits, respondents).
+struct CaseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "case", abstract: "Add and list cases (and other subjects: linen batches, audits, respondents).",
+        subcommands: [Add.self, List.self, Show.self])
+
+    /// `qflow case add ID …`
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a case.",
+            discussion: """
+                Example: qflow case add C2026-0001 --room OR3 --procedure "Laparoscopic cholecystectomy" \\
+                           --scheduled-start 2026-03-02T08:00:00+08:00 --patient-ref P-9f3a --flag implant
+                Use a pseudonymous --patient-ref, never a name or hospital number.
+                """)
+
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "Case number (or batch number, audit id, respondent id).") var id: String
+        @Option(help: "surgical-case, linen-batch, audit or respondent.") var kind = "surgical-case"
+        @Option(help: "Operating room (or laundry line).") var room: String?
+        @Option(help: "Ward or department.") var ward: String?
+        @Option(help: "Procedure booked.") var procedure: String?
+        @Option(help: "Scheduled start, ISO-8601 with a zone.") var scheduledStart: String?
+        @Option(help: "Pseudonymous patient id.") var patientRef: String?
+        @Option(help: "A short label.") var label: String?
+        @Option(name: .customLong("fact"), help: "A subject field as NAME=VALUE (repeatable).") var facts: [String] = []
+        @Option(name: .customLong("flag"), help: "A yes/no subject field that is true, e.g. implant (repeatable).")
+        var flags: [String] = []
+
+        func run() throws {
+            try reporting {
+                var values: [String: String] = [:]
+                for fact in facts {
+                    let parts = fact.split(separator: "=", maxSplits: 1).map(String.init)
+                    guard parts.count == 2, !parts[0].isEmpty else {
+                        throw CLIError("--fact '\(fact.prefix(40))': write NAME=VALUE")
+                    }
+                    values[parts[0]] = parts[1]
+                }
+                for flag in flags { values[flag] = "true" }
+                var start: Date?
+                if let scheduledStart {
+                    guard let parsed = Timestamp.parse(scheduledStart) else {
+                        throw CLIError(
+                            "--scheduled-start: '\(scheduledStart.prefix(40))' is not a time; write ISO-8601 with a zone")
+                    }
+                    start = parsed
+                }
+                let subject = Subject(
+                    id: id, kind: kind, label: label, patientRef: patientRef, room: room, ward: ward,
+                    procedure: procedure, scheduledStart: start, facts: values)
+                try database.open().addSubject(subject, at: Date())
+                print("added \(kind) \(id)")
+            }
+        }
+    }
+
+    /// `qflow case list`
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List cases by scheduled start.")
+
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Only this kind of subject.") var kind: String?
+        @Option(help: "text or json") var format: OutputFormat = .text
+
+        func run() throws {
+            try reporting {
+                let subjects = try database.open().subjects(kind: kind)
+                if format == .json { return try printJSON(subjects.map(SubjectJSON.init)) }
+                for s in subjects {
+                    print(
+                        [s.id, s.kind, s.room ?? "-", s.scheduledStart.map(Timestamp.format) ?? "-", s.procedure ?? ""]
+                            .joined(separator: "  "))
+                }
+            }
+        }
+    }
+
+    /// `qflow case show ID`
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a case and its runs.")
+
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "Case id.") var id: String
+        @Option(help: "text or json") var format: OutputFormat = .text
+
+        func run() throws {
+            try reporting {
+                let store = try database.open()
+                guard let subject = try store.subject(id) else { throw CLIError("no case \(id)") }
+                let runs = try store.runs(subject: id)
+                if format == .json {
+                    struct Out: Encodable {
+                        var subject: SubjectJSON
+                        var runs: [RunSummary]
+                    }
+                    return try printJSON(Out(subject: SubjectJSON(subject), runs: runs))
+                }
+                print("\(subject.kind) \(subject.id)")
+                for (key, value) in [
+                    ("room", subject.room), ("ward", subject.ward), ("procedure", subject.procedure),
+                    ("scheduled start", subject.scheduledStart.map(Timestamp.format)), ("patient ref", subject.patientRef),
+                ] {
+                    if let value { print("  \(key): \(value)") }
+                }
+                for (key, value) in subject.facts.sorted(by: { $0.key < $1.key }) { print("  \(key): \(value)") }
+                print("runs:")
+                for run in runs.reversed() { print("  " + runLine(run)) }
+            }
+        }
+    }
+}
+
+/// A subject as JSON (times as ISO-8601 text).
+struct SubjectJSON: Encodable {
+    var id, kind: String
+    var label, patientRef, room, ward, procedure, scheduledStart: String?
+    var facts: [String: String]
+
+    init(_ s: Subject) {
+        id = s.id
+        kind = s.kind
+        label = s.label
+        patientRef = s.patientRef
+        room = s.room
+        ward = s.ward
+        procedure = s.procedure
+        scheduledStart = s.scheduledStart.map(Timestamp.format)
+        facts = s.facts
+    }
+}
+
+/// One line per run for listings.
+func runLine(_ run: RunSummary) -> String {
+    var line = "\(run.id)  \(run.protocolId)@\(run.version)  \(run.subjectId)  \(run.status)"
+    if let phase = run.currentPhase, run.status == "active" || run.status == "suspended" { line += "  phase \(phase)" }
+    if run.openRequired > 0, run.status != "completed" { line += "  \(run.openRequired) open" }
+    if run.criticalFailures > 0 { line += "  \(run.criticalFailures) critical failed" }
+    if let parent = run.triggeredByRun { line += "  (from \(parent) \(run.triggerId ?? ""))" }
+    return line + "  #\(run.lastSeq)"
+}

@@ -1,0 +1,149 @@
+import Foundation
+import QFlowEngine
+import QFlowStore
+
+/// A run as JSON: its summary, every item with status and outcome, what blocks completion, and its history.
+struct RunJSON: Encodable {
+    struct Item: Encodable {
+        var id, phase, type, status: String
+        var title: LocalizedText
+        var value: String?
+        var outcome: String?
+        var why: String?
+        var critical, required: Bool
+        var due: String?
+        var signedBy: [String]?
+    }
+
+    struct Blocker: Encodable {
+        var code: String
+        var item: String?
+        var message: String
+    }
+
+    struct Event: Encodable {
+        var seq: Int
+        var kind, at, user, role: String
+        var workstation, reason: String?
+    }
+
+    var run: RunSummary
+    var items: [Item]
+    var blockers: [Blocker]
+    var events: [Event]
+
+    init(_ detail: RunDetail) {
+        run = detail.summary
+        let sheet = detail.sheet
+        items = detail.spec.phases.flatMap { phase in
+            phase.items.map { item in
+                var why: String?
+                var outcome: String?
+                switch sheet.outcome(of: item) {
+                case .pass?: outcome = "pass"
+                case .fail(let reason)?:
+                    outcome = "fail"
+                    why = reason
+                case .undetermined?: outcome = "undetermined"
+                case nil: break
+                }
+                return Item(
+                    id: item.id, phase: phase.id, type: item.type.name, status: sheet.status(of: item).rawValue,
+                    title: item.title, value: detail.state.answers[item.id]?.value.description, outcome: outcome,
+                    why: why ?? detail.state.skipped[item.id], critical: item.critical,
+                    required: sheet.isRequired(item), due: sheet.due(item).map(Timestamp.format),
+                    signedBy: detail.state.signatures[item.id].map { $0.keys.sorted() })
+            }
+        }
+        blockers = detail.state.status.isOpen
+            ? sheet.completionBlockers.map { Blocker(code: $0.code.rawValue, item: $0.item, message: $0.message) } : []
+        events = detail.events.map {
+            Event(
+                seq: $0.seq, kind: $0.event.kind, at: Timestamp.format($0.event.at), user: $0.event.actor.id,
+                role: $0.event.actor.role, workstation: $0.event.actor.workstation, reason: $0.event.reason)
+        }
+    }
+}
+
+/// Renders a run as a checklist with marks: ✔ passed, ✘ failed, – n.a., » skipped, ☐ open.
+struct RunRenderer {
+    let detail: RunDetail
+    let language: Language
+
+    private func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
+
+    func render(history: Bool) -> String {
+        let spec = detail.spec
+        let sheet = detail.sheet
+        let summary = detail.summary
+        var out = "\(summary.id)  \(spec.title.text(language))  (\(spec.reference))\n"
+        out += "\(t("对象", "Subject")): \(detail.subject.id)"
+        if let room = detail.subject.room { out += "  \(t("房间", "room")) \(room)" }
+        out += "  \(t("状态", "status")): \(summary.status)  #\(summary.lastSeq)\n"
+        if let parent = summary.triggeredByRun {
+            out += "\(t("由", "Started by")) \(parent) (\(summary.triggerId ?? ""))\n"
+        }
+        let current = sheet.currentPhase
+        for (index, phase) in spec.phases.enumerated() {
+            let marker = index == current && summary.status == "active" ? " ◀" : ""
+            out += "\n## \(phase.title.text(language))\(marker)\n"
+            for item in phase.items {
+                let status = sheet.status(of: item)
+                if status == .hidden { continue }
+                var mark: String
+                switch status {
+                case .answered:
+                    if case .fail? = sheet.outcome(of: item) { mark = "✘" } else { mark = "✔" }
+                case .notApplicable: mark = "–"
+                case .skipped: mark = "»"
+                default: mark = "☐"
+                }
+                var line = "\(mark) \(item.title.text(language))"
+                if let answer = detail.state.answers[item.id] {
+                    line += ": \(answer.value.description)  [\(answer.actor.role)]"
+                }
+                if let signed = detail.state.signatures[item.id], !signed.isEmpty {
+                    line += ": \(t("已签", "signed by")) \(signed.keys.sorted().joined(separator: ", "))"
+                }
+                if item.critical { line += t("  【关键】", "  [CRITICAL]") }
+                out += "  \(line)   (\(item.id))\n"
+                if case .fail(let why)? = sheet.outcome(of: item) { out += "      \(t("不合格", "FAILED")): \(why)\n" }
+                if let reason = detail.state.skipped[item.id] { out += "      \(t("跳过", "skipped")): \(reason)\n" }
+                if status == .open, let due = sheet.due(item) { out += "      \(t("截止", "due")): \(Timestamp.format(due))\n" }
+            }
+        }
+        if detail.state.status.isOpen {
+            let blockers = sheet.completionBlockers
+            out += blockers.isEmpty
+                ? "\n\(t("可以完成", "Ready to complete"))\n"
+                : "\n\(t("尚不能完成", "Cannot complete yet")):\n"
+                    + blockers.prefix(10).map { "  - \($0.message)\n" }.joined()
+        }
+        if history {
+            out += "\n\(t("记录", "History")):\n"
+            for (seq, event) in detail.events {
+                out += "  #\(seq) \(Timestamp.format(event.at)) \(event.actor.id)/\(event.actor.role) \(describe(event.change))"
+                if let reason = event.reason { out += " — \(reason)" }
+                out += "\n"
+            }
+        }
+        return out
+    }
+
+    private func describe(_ change: RunEvent.Change) -> String {
+        switch change {
+        case .started(let s): "started \(s.protocolId)@\(s.version) attempt \(s.attempt)"
+        case .recorded(let item, let value): "recorded \(item) = \(value.description)"
+        case .signed(let item, let role): "signed \(item) as \(role)"
+        case .returned(let to, let reopened): "returned to \(to) (reopened \(reopened.joined(separator: ", ")))"
+        case .jumped(let to, let skipped): "jumped to \(to) (skipped \(skipped.joined(separator: ", ")))"
+        case .suspended: "suspended"
+        case .resumed: "resumed"
+        case .stopped: "stopped"
+        case .restarted(let new): "restarted as \(new)"
+        case .migrated(let m): "migrated v\(m.fromVersion) → v\(m.toVersion)"
+        case .triggered(let trigger, let protocolId): "trigger \(trigger) → \(protocolId)"
+        case .completed: "completed"
+        }
+    }
+}
