@@ -42,8 +42,10 @@ let package = Package(
             name: "QFlowProtocolFileTests", dependencies: ["QFlowProtocolFile", "Yams"], exclude: ["LibraryRuns"]),
         .testTarget(
             name: "QFlowStoreTests",
-            dependencies: ["QFlowStore", "QFlowProtocolFile", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "QFlowCLITests", dependencies: ["QFlowCLI"]),
+            dependencies: ["QFlowStore", "QFlowProtocolFile", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "QFlowCLITests", dependencies: ["QFlowCLI", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )
