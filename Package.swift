@@ -35,7 +35,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "qflow", dependencies: ["QFlowCLI"]),
-        .executableTarget(name: "qflow-bench", dependencies: ["QFlowEngine", "QFlowStats"], path: "Benchmarks/qflow-bench"),
+        .executableTarget(
+            name: "qflow-bench", dependencies: ["QFlowEngine", "QFlowStats", "QFlowStore"], path: "Benchmarks/qflow-bench"),
         .testTarget(name: "QFlowEngineTests", dependencies: ["QFlowEngine"]),
         .testTarget(name: "QFlowStatsTests", dependencies: ["QFlowStats"]),
         .testTarget(

@@ -7,19 +7,28 @@ enum QFlowBench {
         var instances = 1000
         var calls = 10_000
         var only: String?
+        var answers = 3000
+        var writers = 50
+        var rounds = 3
         var arguments = CommandLine.arguments.dropFirst().makeIterator()
         while let argument = arguments.next() {
             switch argument {
             case "--instances": instances = Int(arguments.next() ?? "") ?? instances
             case "--calls": calls = Int(arguments.next() ?? "") ?? calls
             case "--only": only = arguments.next()
+            case "--answers": answers = Int(arguments.next() ?? "") ?? answers
+            case "--writers": writers = Int(arguments.next() ?? "") ?? writers
+            case "--rounds": rounds = Int(arguments.next() ?? "") ?? rounds
             default:
-                print("usage: qflow-bench [--instances N] [--calls N] [--only engine|stats]")
+                print(
+                    "usage: qflow-bench [--instances N] [--calls N] [--answers N] [--writers N] [--rounds N] [--only engine|stats|store]"
+                )
                 exit(2)
             }
         }
         if only == nil || only == "engine" { try engine(instances: instances) }
         if only == nil || only == "stats" { runStatsBenchmark(calls: calls) }
+        if only == nil || only == "store" { try StoreBench.run(answers: answers, writers: writers, rounds: rounds) }
     }
 
     static func engine(instances: Int) throws {

@@ -69,6 +69,8 @@ struct Actions {
         var state: RunState
         var rows: RunRows?
         var subject: Subject
+        /// The subject's facts typed for `spec`.
+        var facts: SubjectFacts
     }
 
     let db: Database
@@ -76,23 +78,31 @@ struct Actions {
 
     /// The run's current state, from the cache when it is up to date, else folded from its events.
     func load(_ runId: String) throws -> Entry {
+        let statement = try db.cachedStatement(
+            sql: "SELECT protocol_id, version, subject_id, last_seq FROM run WHERE id = ?")
         guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT protocol_id, version, subject_id, last_seq FROM run WHERE id = ?"),
-                arguments: [runId])
+            let row = try statement.first([.text(runId)], {
+                (
+                    protocolId: SQLColumn.text($0, 0) ?? "", version: Int(SQLColumn.integer($0, 1)),
+                    subjectId: SQLColumn.text($0, 2) ?? "", lastSeq: Int(SQLColumn.integer($0, 3))
+                )
+            })
         else {
             throw StoreError(.notFound, "no run \(runId) (list runs with qflow run list)")
         }
-        let lastSeq: Int = row["last_seq"]
-        let subjectId: String = row["subject_id"]
-        guard let subject = try Registry.subject(subjectId, db) else {
-            throw StoreError(.corrupt, "run \(runId) refers to a missing subject \(subjectId)")
-        }
-        let published = try Registry.spec(row["protocol_id"], version: row["version"], db, cache: cache)
-        if let cached = cache?.run(runId), cached.state.eventCount == lastSeq, cached.spec.reference == published.spec.reference {
+        let lastSeq = row.lastSeq
+        let published = try Registry.spec(row.protocolId, version: row.version, db, cache: cache)
+        // Subjects never change once added, so a cached entry's subject and facts stay valid.
+        if let cached = cache?.run(runId), cached.state.eventCount == lastSeq,
+            cached.spec.reference == published.spec.reference
+        {
             return Entry(
                 spec: cached.spec, specHash: published.contentHash, state: cached.state, rows: cached.rows,
-                subject: subject)
+                subject: cached.subject, facts: cached.facts)
+        }
+        let subjectId = row.subjectId
+        guard let subject = try Registry.subject(subjectId, db) else {
+            throw StoreError(.corrupt, "run \(runId) refers to a missing subject \(subjectId)")
         }
         let events = try EventLog.events(ofRun: runId, db)
         let state: RunState
@@ -101,10 +111,11 @@ struct Actions {
         } catch {
             throw StoreError(.corrupt, "run \(runId): its history does not replay: \(error.message)")
         }
-        let rows = RunRows(
-            spec: published.spec, state: state, subject: try subject.facts(for: published.spec),
-            lastAt: events.last!.at)
-        return Entry(spec: published.spec, specHash: published.contentHash, state: state, rows: rows, subject: subject)
+        let facts = try subject.facts(for: published.spec)
+        let rows = RunRows(spec: published.spec, state: state, subject: facts, lastAt: events.last!.at)
+        return Entry(
+            spec: published.spec, specHash: published.contentHash, state: state, rows: rows, subject: subject,
+            facts: facts)
     }
 
     func apply(_ request: ActionRequest) throws -> ActionResult {
@@ -141,7 +152,9 @@ struct Actions {
             let entry = try load(runId)
             try checkSequence(entry, request)
             let events = try Engine.execute(
-                command, spec: entry.spec, state: entry.state, context: context(entry.subject, entry.spec))
+                command, spec: entry.spec, state: entry.state,
+                context: CommandContext(
+                    actor: request.actor, at: request.at, reason: request.reason, subject: entry.facts))
             let after = try commit(events, to: entry, new: nil, &head, &appended, &triggered, request: request)
             return ActionResult(
                 runId: runId, seq: after.state.eventCount, status: after.state.status.rawValue, events: appended,
@@ -224,7 +237,7 @@ struct Actions {
             let (published, subject) = new!
             entry = Entry(
                 spec: published.spec, specHash: published.contentHash, state: try RunState(start: events[0]),
-                rows: nil, subject: subject)
+                rows: nil, subject: subject, facts: try subject.facts(for: published.spec))
         }
         let runId = entry.state.runId
         let seqBefore = existing?.state.eventCount ?? 0
@@ -235,13 +248,13 @@ struct Actions {
         if let target {
             entry.spec = target.spec
             entry.specHash = target.contentHash
+            entry.facts = try entry.subject.facts(for: target.spec)
         }
-        let rows = RunRows(
-            spec: entry.spec, state: entry.state, subject: try entry.subject.facts(for: entry.spec),
-            lastAt: events.last!.at)
+        let rows = RunRows(spec: entry.spec, state: entry.state, subject: entry.facts, lastAt: events.last!.at)
         try rows.write(db, replacing: entry.rows)
         entry.rows = rows
-        cache?.stage(runId, .init(spec: entry.spec, state: entry.state, rows: rows))
+        cache?.stage(
+            runId, .init(spec: entry.spec, state: entry.state, rows: rows, subject: entry.subject, facts: entry.facts))
 
         for event in events {
             guard case .triggered(let trigger, let protocolId) = event.change else { continue }

@@ -37,10 +37,10 @@ enum EventLog {
 
     /// The last event's id and hash (the chain's head), read inside the write transaction.
     static func head(_ db: Database) throws -> (id: Int64, hash: String) {
-        if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, hash FROM event ORDER BY id DESC LIMIT 1")) {
-            return (row[0], row[1])
+        let head = try db.cachedStatement(sql: "SELECT id, hash FROM event ORDER BY id DESC LIMIT 1").first([]) {
+            (SQLColumn.integer($0, 0), SQLColumn.text($0, 1) ?? "")
         }
-        return (0, genesis)
+        return head ?? (0, genesis)
     }
 
     /// Appends events of one run after sequence number `after`; returns them as stored.
@@ -51,16 +51,17 @@ enum EventLog {
         for (offset, event) in events.enumerated() {
             let id = head.id + 1
             let n = seq + offset + 1
-            let payload = String(decoding: CanonicalJSON.encode(event), as: UTF8.self)
+            let payload = event.canonicalJSON
             let hash = hash(previous: head.hash, id: id, runId: runId, seq: n, payload: payload)
             try db.cachedStatement(
                 sql: """
                     INSERT INTO event (id, run_id, seq, kind, at, actor, role, workstation, payload, hash)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
-            ).execute(arguments: [
-                id, runId, n, event.kind, Timestamp.format(event.at), event.actor.id, event.actor.role,
-                event.actor.workstation, payload, hash,
+            ).run([
+                .integer(id), .text(runId), .integer(Int64(n)), .text(event.kind), .text(Timestamp.format(event.at)),
+                .text(event.actor.id), .text(event.actor.role), SQLValue(event.actor.workstation), .text(payload),
+                .text(hash),
             ])
             head = (id, hash)
             stored.append(StoredEvent(id: id, runId: runId, seq: n, kind: event.kind))

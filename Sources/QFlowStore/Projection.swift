@@ -7,36 +7,48 @@ import QFlowEngine
 /// Incremental updates and `rebuild` both go through `RunRows.init`, so a rebuilt database is byte-identical to
 /// the one kept up to date event by event.
 struct RunRows: Equatable {
+    /// One `answer` row; text columns are formatted only when the row is written.
     struct AnswerRow: Equatable {
         var item: String
         var phase: String
-        var status: String
-        var value: String?
-        var number: Double?
+        var status: ItemStatus
+        var value: AnswerValue?
+        var signers: [String]?
         var outcome: String?
         var why: String?
         var critical: Bool
         var revisions: Int
-        var answeredAt: String?
+        var answeredAt: Date?
         var actor: String?
         var role: String?
+
+        var number: Double? {
+            if case .notApplicable? = value { return nil }
+            if case .number(let x)? = value?.ruleValue { return x }
+            return nil
+        }
     }
 
+    /// One `deadline` row.
     struct DeadlineRow: Equatable {
         var item: String
-        var dueAt: String
+        var dueAt: Date
         var escalateTo: String?
     }
 
+    /// The `run` row.
+    struct RunRow: Equatable {
+        var state: RunState.Summary
+        var currentPhase: String?
+        var openRequired: Int
+        var criticalFailures: Int
+        var lastAt: Date
+    }
+
     var runId: String
-    var run: [DatabaseValueConvertible?]
+    var run: RunRow
     var answers: [String: AnswerRow]
     var deadlines: [String: DeadlineRow]
-
-    static func == (a: RunRows, b: RunRows) -> Bool {
-        a.runId == b.runId && a.answers == b.answers && a.deadlines == b.deadlines
-            && a.run.map { $0?.databaseValue } == b.run.map { $0?.databaseValue }
-    }
 
     init(spec: ProtocolSpec, state: RunState, subject: SubjectFacts, lastAt: Date) {
         let sheet = RunSheet(spec: spec, state: state, subject: subject)
@@ -45,44 +57,45 @@ struct RunRows: Equatable {
         var deadlines: [String: DeadlineRow] = [:]
         var criticalFailures = 0
         var openRequired = 0
-        for (phase, items) in spec.phases.map({ ($0.id, $0.items) }) {
-            for item in items {
+        let runIsOpen = state.status.isOpen
+        for phase in spec.phases {
+            for item in phase.items {
                 let status = sheet.status(of: item)
-                if status == .open, sheet.isRequired(item) { openRequired += 1 }
-                if state.status.isOpen, status == .open, let due = sheet.due(item) {
-                    deadlines[item.id] = DeadlineRow(
-                        item: item.id, dueAt: Timestamp.format(due), escalateTo: item.deadline?.escalateTo)
+                if status == .open {
+                    if sheet.isRequired(item) { openRequired += 1 }
+                    if runIsOpen, item.deadline != nil, let due = sheet.due(item) {
+                        deadlines[item.id] = DeadlineRow(item: item.id, dueAt: due, escalateTo: item.deadline?.escalateTo)
+                    }
                 }
                 guard sheet.isTouched(item.id) else { continue }
                 var row = AnswerRow(
-                    item: item.id, phase: phase, status: status.rawValue, critical: item.critical,
+                    item: item.id, phase: phase.id, status: status, critical: item.critical,
                     revisions: state.revisions[item.id] ?? 0)
                 if let answer = state.answers[item.id] {
-                    row.value = answer.value.description
-                    if case .notApplicable = answer.value {} else if case .number(let x)? = answer.value.ruleValue {
-                        row.number = x
-                    }
-                    row.answeredAt = Timestamp.format(answer.at)
+                    row.value = answer.value
+                    row.answeredAt = answer.at
                     row.actor = answer.actor.id
                     row.role = answer.actor.role
                 } else if let signed = state.signatures[item.id], !signed.isEmpty {
-                    row.value = signed.keys.sorted().joined(separator: ",")
+                    row.signers = signed.keys.sorted()
                     if let last = signed.values.max(by: { $0.at < $1.at }) {
-                        row.answeredAt = Timestamp.format(last.at)
+                        row.answeredAt = last.at
                         row.actor = last.actor.id
                         row.role = last.actor.role
                     }
                 } else if let reason = state.skipped[item.id] {
                     row.why = reason
                 }
-                switch sheet.outcome(of: item) {
-                case .pass?: row.outcome = "pass"
-                case .fail(let why)?:
-                    row.outcome = "fail"
-                    row.why = why
-                    if item.critical { criticalFailures += 1 }
-                case .undetermined?: row.outcome = "undetermined"
-                case nil: break
+                if status == .answered {
+                    switch sheet.outcome(of: item) {
+                    case .pass?: row.outcome = "pass"
+                    case .fail(let why)?:
+                        row.outcome = "fail"
+                        row.why = why
+                        if item.critical { criticalFailures += 1 }
+                    case .undetermined?: row.outcome = "undetermined"
+                    case nil: break
+                    }
                 }
                 answers[item.id] = row
             }
@@ -90,31 +103,45 @@ struct RunRows: Equatable {
         self.answers = answers
         self.deadlines = deadlines
         let phase = sheet.currentPhase
-        run = [
-            state.runId, state.protocolId, state.version, state.specHash, state.subjectId, state.status.rawValue,
-            state.attempt, state.previousRun, state.nextRun, state.triggeredBy?.run, state.triggeredBy?.trigger,
-            phase < spec.phases.count ? spec.phases[phase].id : nil, openRequired, criticalFailures,
-            Timestamp.format(state.startedAt), state.endedAt.map(Timestamp.format), state.eventCount,
-            Timestamp.format(lastAt),
-        ]
+        run = RunRow(
+            state: state.summary, currentPhase: phase < spec.phases.count ? spec.phases[phase].id : nil,
+            openRequired: openRequired, criticalFailures: criticalFailures, lastAt: lastAt)
     }
 
     /// Writes the difference from `old` (the rows already stored for this run, or nil for a new run).
     func write(_ db: Database, replacing old: RunRows?) throws {
-        if old == nil || old!.run.map({ $0?.databaseValue }) != run.map({ $0?.databaseValue }) {
+        if let previous = old?.run {
+            if previous != run {
+                let s = run.state
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE run SET version = ?, spec_hash = ?, status = ?, next_run = ?, current_phase = ?,
+                            open_required = ?, critical_failures = ?, ended_at = ?, last_seq = ?, last_at = ?
+                        WHERE id = ?
+                        """
+                ).run([
+                    SQLValue(s.version), .text(s.specHash), .text(s.status.rawValue), SQLValue(s.nextRun),
+                    SQLValue(run.currentPhase), SQLValue(run.openRequired), SQLValue(run.criticalFailures),
+                    SQLValue(s.endedAt.map(Timestamp.format)), SQLValue(s.eventCount), .text(Timestamp.format(run.lastAt)),
+                    .text(runId),
+                ])
+            }
+        } else {
+            let s = run.state
             try db.cachedStatement(
                 sql: """
                     INSERT INTO run (id, protocol_id, version, spec_hash, subject_id, status, attempt,
                         previous_run, next_run, triggered_by_run, trigger_id, current_phase, open_required,
                         critical_failures, started_at, ended_at, last_seq, last_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET version = excluded.version, spec_hash = excluded.spec_hash,
-                        status = excluded.status, next_run = excluded.next_run,
-                        current_phase = excluded.current_phase, open_required = excluded.open_required,
-                        critical_failures = excluded.critical_failures, ended_at = excluded.ended_at,
-                        last_seq = excluded.last_seq, last_at = excluded.last_at
                     """
-            ).execute(arguments: StatementArguments(run))
+            ).run([
+                .text(runId), .text(s.protocolId), SQLValue(s.version), .text(s.specHash), .text(s.subjectId),
+                .text(s.status.rawValue), SQLValue(s.attempt), SQLValue(s.previousRun), SQLValue(s.nextRun),
+                SQLValue(s.triggeredBy?.run), SQLValue(s.triggeredBy?.trigger), SQLValue(run.currentPhase),
+                SQLValue(run.openRequired), SQLValue(run.criticalFailures), .text(Timestamp.format(s.startedAt)),
+                SQLValue(s.endedAt.map(Timestamp.format)), SQLValue(s.eventCount), .text(Timestamp.format(run.lastAt)),
+            ])
         }
         let oldAnswers = old?.answers ?? [:]
         for (id, row) in answers where oldAnswers[id] != row {
@@ -123,25 +150,25 @@ struct RunRows: Equatable {
                     INSERT OR REPLACE INTO answer (run_id, item, phase, status, value, number, outcome, why, critical,
                         revisions, answered_at, actor, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
-            ).execute(arguments: [
-                runId, row.item, row.phase, row.status, row.value, row.number, row.outcome, row.why, row.critical,
-                row.revisions, row.answeredAt, row.actor, row.role,
+            ).run([
+                .text(runId), .text(row.item), .text(row.phase), .text(row.status.rawValue),
+                SQLValue(row.value?.description ?? row.signers?.joined(separator: ",")), SQLValue(row.number),
+                SQLValue(row.outcome), SQLValue(row.why), .integer(row.critical ? 1 : 0), SQLValue(row.revisions),
+                SQLValue(row.answeredAt.map(Timestamp.format)), SQLValue(row.actor), SQLValue(row.role),
             ])
         }
         for id in oldAnswers.keys where answers[id] == nil {
-            try db.cachedStatement(sql: "DELETE FROM answer WHERE run_id = ? AND item = ?").execute(arguments: [
-                runId, id,
-            ])
+            try db.cachedStatement(sql: "DELETE FROM answer WHERE run_id = ? AND item = ?").run([.text(runId), .text(id)])
         }
         let oldDeadlines = old?.deadlines ?? [:]
         for (id, row) in deadlines where oldDeadlines[id] != row {
             try db.cachedStatement(
                 sql: "INSERT OR REPLACE INTO deadline (run_id, item, due_at, escalate_to) VALUES (?, ?, ?, ?)"
-            ).execute(arguments: [runId, row.item, row.dueAt, row.escalateTo])
+            ).run([.text(runId), .text(row.item), .text(Timestamp.format(row.dueAt)), SQLValue(row.escalateTo)])
         }
         for id in oldDeadlines.keys where deadlines[id] == nil {
-            try db.cachedStatement(sql: "DELETE FROM deadline WHERE run_id = ? AND item = ?").execute(arguments: [
-                runId, id,
+            try db.cachedStatement(sql: "DELETE FROM deadline WHERE run_id = ? AND item = ?").run([
+                .text(runId), .text(id),
             ])
         }
     }

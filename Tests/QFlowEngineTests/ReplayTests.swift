@@ -66,6 +66,27 @@ struct ReplayTests {
         let decoded = try s.log.map { try CanonicalJSON.decode(RunEvent.self, from: CanonicalJSON.encode($0)) }
         #expect(decoded == s.log)
         #expect(try RunState.fold(decoded) == s.state)
+        // The direct writer of hot events gives the same bytes as the encoder.
+        for event in s.log {
+            #expect(event.canonicalJSON == String(decoding: CanonicalJSON.encode(event), as: UTF8.self))
+        }
+    }
+
+    @Test func directJSONMatchesTheEncoderForAwkwardText() {
+        let texts = ["plain", "引号\"内\"", "back\\slash", "tab\there", "line\nbreak", "\u{2028}", "emoji 🩺", "/slash/", ""]
+        for text in texts {
+            for change in [
+                RunEvent.Change.recorded(item: "x", value: .text(text)), .recorded(item: "x", value: .choice(text)),
+                .signed(item: "s", role: text), .recorded(item: "n", value: .number(71.5)),
+                .recorded(item: "t", value: .time(Fixtures.t0)), .recorded(item: "c", value: .count(-3)),
+                .recorded(item: "na", value: .notApplicable), .completed,
+            ] {
+                let event = RunEvent(
+                    at: Fixtures.t0, actor: Actor(id: text, role: "r", workstation: text.isEmpty ? nil : text),
+                    reason: text.isEmpty ? nil : text, change: change)
+                #expect(event.canonicalJSON == String(decoding: CanonicalJSON.encode(event), as: UTF8.self), "\(text)")
+            }
+        }
     }
 
     @Test func historyMustStartWithStarted() {

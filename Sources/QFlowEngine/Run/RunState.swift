@@ -158,3 +158,43 @@ public struct RunState: Sendable, Hashable {
         return out
     }
 }
+
+extension RunState {
+    /// The run-level facts of a state, without its answers: what a run listing shows.
+    public struct Summary: Sendable, Hashable {
+        /// Run id.
+        public var runId: String
+        /// Protocol id.
+        public var protocolId: String
+        /// Protocol version.
+        public var version: Int
+        /// Content hash of that version.
+        public var specHash: String
+        /// The subject.
+        public var subjectId: String
+        /// Status.
+        public var status: RunStatus
+        /// Attempt number.
+        public var attempt: Int
+        /// The run this one restarts.
+        public var previousRun: String?
+        /// The run that restarted this one.
+        public var nextRun: String?
+        /// The run and trigger that started this one.
+        public var triggeredBy: RunEvent.Origin?
+        /// When it started.
+        public var startedAt: Date
+        /// When it ended.
+        public var endedAt: Date?
+        /// Events folded so far (the last sequence number).
+        public var eventCount: Int
+    }
+
+    /// The run-level facts of this state.
+    public var summary: Summary {
+        Summary(
+            runId: runId, protocolId: protocolId, version: version, specHash: specHash, subjectId: subjectId,
+            status: status, attempt: attempt, previousRun: previousRun, nextRun: nextRun, triggeredBy: triggeredBy,
+            startedAt: startedAt, endedAt: endedAt, eventCount: eventCount)
+    }
+}
