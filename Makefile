@@ -14,10 +14,11 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-## demo: the main job.
+## demo: the main job — a fresh database replaying the reconstructed OR study, and its findings.
 demo: deps
 	$(SWIFT) build --product qflow
 	$$($(SWIFT) build --show-bin-path)/qflow protocol validate Protocols
+	$$($(SWIFT) build --show-bin-path)/qflow demo --db qflow-demo.sqlite
 
 ## test: every test of every module.
 test: deps

@@ -26,11 +26,15 @@ let package = Package(
             name: "QFlowStore",
             dependencies: ["QFlowEngine", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Measures compared between cohorts: picks the test from the data's design.
+        .target(name: "QFlowAnalysis", dependencies: ["QFlowStore", "QFlowStats", "QFlowEngine"]),
+        // The main job: a reconstruction of the published study, replayed through the engine into a fresh database.
+        .target(name: "QFlowDemo", dependencies: ["QFlowStore", "QFlowAnalysis", "QFlowProtocolFile", "QFlowEngine"]),
         // Command-line front end, as a library so that tests can drive it.
         .target(
             name: "QFlowCLI",
             dependencies: [
-                "QFlowEngine", "QFlowStats", "QFlowProtocolFile", "QFlowStore",
+                "QFlowEngine", "QFlowStats", "QFlowProtocolFile", "QFlowStore", "QFlowAnalysis", "QFlowDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -40,11 +44,13 @@ let package = Package(
         .testTarget(name: "QFlowEngineTests", dependencies: ["QFlowEngine"]),
         .testTarget(name: "QFlowStatsTests", dependencies: ["QFlowStats"]),
         .testTarget(
-            name: "QFlowProtocolFileTests", dependencies: ["QFlowProtocolFile", "Yams"], exclude: ["LibraryRuns"]),
+            name: "QFlowProtocolFileTests", dependencies: ["QFlowProtocolFile"]),
         .testTarget(
             name: "QFlowStoreTests",
             dependencies: ["QFlowStore", "QFlowProtocolFile", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Fixtures"]),
+        .testTarget(name: "QFlowAnalysisTests", dependencies: ["QFlowAnalysis", "QFlowProtocolFile"]),
+        .testTarget(name: "QFlowDemoTests", dependencies: ["QFlowDemo"]),
         .testTarget(
             name: "QFlowCLITests", dependencies: ["QFlowCLI", .product(name: "GRDB", package: "GRDB.swift")]),
     ],

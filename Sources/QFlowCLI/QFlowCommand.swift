@@ -8,8 +8,9 @@ public struct QFlowCommand: ParsableCommand {
         abstract: "QualityFlow: hospital process protocols, case checklists and quality statistics.",
         version: "0.1.0",
         subcommands: [
-            InitCommand.self, ProtocolCommand.self, CaseCommand.self, RunVerbsCommand.self, OverdueCommand.self,
-            VerifyCommand.self, RebuildCommand.self, BackupCommand.self, StatsCommand.self, DebugCommand.self,
+            DemoCommand.self, InitCommand.self, ProtocolCommand.self, CaseCommand.self, RunVerbsCommand.self, OverdueCommand.self,
+            CohortCommand.self, CompareCommand.self, MeasureCommand.self, VerifyCommand.self, RebuildCommand.self,
+            BackupCommand.self, StatsCommand.self, DebugCommand.self,
         ]
     )
 

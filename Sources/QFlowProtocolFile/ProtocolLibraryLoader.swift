@@ -66,6 +66,8 @@ public enum ProtocolLibraryLoader {
         guard let enumerator = FileManager.default.enumerator(atPath: folder) else { return [] }
         var out: [String] = []
         while let relative = enumerator.nextObject() as? String {
+            // Worked runs (`*.run.yaml`, see ``WorkedRun``) live beside the protocols but are not protocols.
+            if relative.hasSuffix(".run.yaml") { continue }
             if relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") {
                 out.append(folder.hasSuffix("/") ? folder + relative : folder + "/" + relative)
             }

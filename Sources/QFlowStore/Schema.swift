@@ -12,6 +12,7 @@ enum Schema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2-reporting-indexes", migrate: v2)
+        migrator.registerMigration("v3-cohorts", migrate: v3)
         return migrator
     }
 
@@ -137,6 +138,18 @@ enum Schema {
                 CREATE INDEX answer_by_item ON answer (item, outcome);
                 CREATE INDEX subject_by_start ON subject (scheduled_start);
                 CREATE INDEX subject_by_room ON subject (room, scheduled_start);
+                """)
+    }
+
+    /// Named cohorts: saved filters over subjects, as JSON (see `Cohort`).
+    private static func v3(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE cohort (
+                    name       TEXT PRIMARY KEY,
+                    definition TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
                 """)
     }
 }

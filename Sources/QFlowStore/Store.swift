@@ -144,6 +144,31 @@ public final class Store: Sendable {
         try writer.submit(request.action.verb) { db, cache in try Actions(db: db, cache: cache).apply(request) }
     }
 
+    /// Performs several actions in one transaction, in order; each succeeds or is refused on its own.
+    ///
+    /// For imports and replays: one commit (one fsync) for the lot. A refused action leaves no trace and the next
+    /// one is still tried; a failed commit fails them all.
+    public func performAll(_ requests: [ActionRequest]) throws(StoreError) -> [Result<ActionResult, StoreError>] {
+        try writer.submit("perform \(requests.count) actions") { db, cache in
+            var results: [Result<ActionResult, StoreError>] = []
+            results.reserveCapacity(requests.count)
+            for request in requests {
+                try db.cachedStatement(sql: "SAVEPOINT action").run([])
+                do {
+                    results.append(.success(try Actions(db: db, cache: cache).apply(request)))
+                    try db.cachedStatement(sql: "RELEASE action").run([])
+                    cache.jobSucceeded()
+                } catch {
+                    try db.cachedStatement(sql: "ROLLBACK TO action").run([])
+                    try db.cachedStatement(sql: "RELEASE action").run([])
+                    cache.forgetPending()
+                    results.append(.failure(StoreError.wrap(error, request.action.verb)))
+                }
+            }
+            return results
+        }
+    }
+
     /// What a migration would carry over, drop and add, without changing anything.
     public func planMigration(runId: String, toVersion: Int?, itemMap: [String: String]) throws(StoreError)
         -> (from: PublishedSpec, to: PublishedSpec, plan: MigrationPlan)

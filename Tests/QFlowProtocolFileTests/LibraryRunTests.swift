@@ -1,67 +1,10 @@
 import Foundation
 import QFlowEngine
 import Testing
-import Yams
 
 @testable import QFlowProtocolFile
 
-/// A worked run of one library protocol: `LibraryRuns/ID.yaml`.
-///
-/// ```yaml
-/// protocol: surgical_counts
-/// subject: { scheduled_start: "2026-03-02T08:00:00+08:00" }
-/// start: "2026-03-02T07:00:00+08:00"      # each step is one minute after the previous unless it says `at`
-/// steps:                                   # a complete, compliant run
-///   - { record: cnt.baseline, value: "10", role: circulating_nurse }
-///   - { sign: cnt.sign, role: scrub_nurse }
-/// failures:                                # one entry per critical item
-///   cnt.skin: { steps: [{ record: cnt.skin, value: "9", role: circulating_nurse }] }
-///   cnt.sign: { omit: [cnt.sign] }
-/// triggers:                                # one entry per trigger
-///   discrepancy: { steps: [{ record: cnt.skin, value: "9", role: circulating_nurse }] }
-/// ```
-///
-/// A variant's `steps` replace the compliant steps for the same item (and role, for signatures) in place, or are
-/// added at the end; `omit` removes every step of the listed items; `subject` overrides subject facts.
-struct LibraryRun: Decodable {
-    struct Step: Decodable {
-        var record: String?
-        var sign: String?
-        var value: String?
-        var role: String
-        var at: String?
-
-        var item: String { record ?? sign ?? "" }
-        func replaces(_ other: Step) -> Bool {
-            item == other.item && (sign == nil || role == other.role)
-        }
-    }
-
-    struct Variant: Decodable {
-        var steps: [Step]?
-        var omit: [String]?
-        var subject: [String: String]?
-    }
-
-    var `protocol`: String
-    var subject: [String: String]?
-    var start: String
-    var steps: [Step]
-    var failures: [String: Variant]?
-    var triggers: [String: Variant]?
-
-    func applying(_ variant: Variant) -> (steps: [Step], subject: [String: String]) {
-        var result = steps.filter { !(variant.omit ?? []).contains($0.item) }
-        for step in variant.steps ?? [] {
-            if let index = result.firstIndex(where: step.replaces) {
-                result[index] = step
-            } else {
-                result.append(step)
-            }
-        }
-        return (result, (subject ?? [:]).merging(variant.subject ?? [:]) { $1 })
-    }
-}
+typealias LibraryRun = WorkedRun
 
 /// The outcome of playing steps through the engine.
 struct Played {
@@ -76,8 +19,7 @@ struct Played {
 enum LibraryFixture {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
-    static let runsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("LibraryRuns")
+    static let runsDirectory = root.appendingPathComponent("Protocols/examples")
 
     static let library: ProtocolLibraryLoader.LoadResult = ProtocolLibraryLoader.load(
         paths: [root.appendingPathComponent("Protocols").path])
@@ -87,9 +29,7 @@ enum LibraryFixture {
     }
 
     static func run(for id: String) throws -> LibraryRun {
-        let url = runsDirectory.appendingPathComponent("\(id).yaml")
-        let text = try String(contentsOf: url, encoding: .utf8)
-        return try YAMLDecoder().decode(LibraryRun.self, from: text)
+        try WorkedRun.load(path: runsDirectory.appendingPathComponent("\(id).run.yaml").path)
     }
 
     static func play(
@@ -148,9 +88,9 @@ struct LibraryRunTests {
 
     @Test func everyProtocolHasAWorkedRun() throws {
         let fixtures = try FileManager.default.contentsOfDirectory(atPath: LibraryFixture.runsDirectory.path)
-            .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }
+            .filter { $0.hasSuffix(".run.yaml") }.map { String($0.dropLast(9)) }
         let ids = Set(LibraryFixture.specs.keys)
-        #expect(ids.subtracting(fixtures).sorted() == [], "protocols without LibraryRuns/ID.yaml")
+        #expect(ids.subtracting(fixtures).sorted() == [], "protocols without examples/ID.run.yaml")
         #expect(Set(fixtures).subtracting(ids).sorted() == [], "worked runs for protocols that do not exist")
     }
 

@@ -1,0 +1,205 @@
+import ArgumentParser
+import Foundation
+import QFlowAnalysis
+import QFlowDemo
+import QFlowEngine
+import QFlowStats
+import QFlowStore
+
+extension Language {
+    var report: ReportLanguage { self == .zh ? .zh : .en }
+}
+
+/// `qflow demo`: the main job.
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Build a fresh database replaying a reconstruction of the published OR study, and print its findings.",
+        discussion: """
+            The data are a reconstruction from the study's published totals (466 patients, 233 per group; 32 staff
+            surveyed before and after), generated from a seed: not patient data. The database is replaced each time.
+            """)
+
+    @Option(name: .customLong("db"), help: "The demo database (replaced).") var path = "qflow-demo.sqlite"
+    @Option(help: "The protocol library (with its examples/ worked runs).") var protocols = "Protocols"
+    @Option(help: "Surgical cases (even; half without the flows, half under them).") var cases = 466
+    @Option(help: "Seed of the generator.") var seed: UInt64 = 20_140_501
+    @Option(help: "Language: zh or en.") var lang: Language = .en
+
+    func validate() throws {
+        guard cases >= 20, cases % 2 == 0, cases <= 2_000_000 else {
+            throw ValidationError("--cases must be an even number from 20 to 2,000,000")
+        }
+    }
+
+    func run() throws {
+        try reporting {
+            if FileManager.default.fileExists(atPath: path) {
+                // Replace only a QualityFlow database (never some other file given by mistake).
+                _ = try Store.open(path: path)
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+            let started = Date()
+            let store = try Store.open(path: path, create: true)
+            var options = Demo.Options()
+            options.cases = cases
+            options.seed = seed
+            let summary = try Demo.run(store: store, protocols: protocols, options: options, language: lang.report) {
+                printError("demo: \($0)")
+            }
+            print(summary.report, terminator: "")
+            print(
+                lang == .zh
+                    ? "\n数据库：\(path)（用时 \(String(format: "%.1f", Date().timeIntervalSince(started))) 秒）。可继续：qflow compare item:sat.overall --cohort flows --cohort no-flows --db \(path)"
+                    : "\nDatabase: \(path) (built in \(String(format: "%.1f", Date().timeIntervalSince(started))) s). Try: qflow compare item:sat.overall --cohort flows --cohort no-flows --db \(path)"
+            )
+        }
+    }
+}
+
+/// `qflow cohort …`: named, saved filters over subjects.
+struct CohortCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cohort", abstract: "Define and list cohorts: saved filters over cases and other subjects.",
+        subcommands: [Add.self, List.self, Show.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Save a cohort (replacing one of the same name).",
+            discussion: """
+                Example: qflow cohort add q1-or3 --kind surgical-case --from 2025-01-01 --to 2025-04-01 --room OR3 \\
+                           --with-protocol or_circulating_nurse --fact emergency=false
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "Cohort name.") var name: String
+        @Option(help: "What it is, in words.") var description: String?
+        @Option(help: "Only subjects of this kind.") var kind: String?
+        @Option(help: "Subjects with a run of this protocol (repeatable).") var withProtocol: [String] = []
+        @Option(help: "Subjects without any run of this protocol (repeatable).") var withoutProtocol: [String] = []
+        @Option(help: "From this date or time (inclusive).") var from: String?
+        @Option(help: "Until this date or time (exclusive).") var to: String?
+        @Option(help: "Only this room (repeatable).") var room: [String] = []
+        @Option(help: "Only this ward (repeatable).") var ward: [String] = []
+        @Option(help: "Subject fact NAME=VALUE (repeatable).") var fact: [String] = []
+
+        func run() throws {
+            try reporting {
+                var facts: [String: String] = [:]
+                for entry in fact {
+                    let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+                    guard parts.count == 2 else { throw CLIError("--fact '\(entry.prefix(40))': write NAME=VALUE") }
+                    facts[parts[0]] = parts[1]
+                }
+                let cohort = Cohort(
+                    name: name, description: description, subjectKind: kind, withProtocol: withProtocol,
+                    withoutProtocol: withoutProtocol, from: from, to: to, rooms: room, wards: ward, facts: facts)
+                try database.open().saveCohort(cohort, at: Date())
+                print("saved cohort \(name)")
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List saved cohorts.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "text or json") var format: OutputFormat = .text
+        func run() throws {
+            try reporting {
+                let cohorts = try database.open().cohorts()
+                if format == .json { return try printJSON(cohorts) }
+                for cohort in cohorts { print("\(cohort.name)  \(cohort.description ?? "")") }
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a cohort's definition and how many subjects it holds.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "Cohort name.") var name: String
+        func run() throws {
+            try reporting {
+                let store = try database.open()
+                let cohort = try store.cohort(name)
+                try printJSON(cohort)
+            }
+        }
+    }
+}
+
+/// `qflow compare MEASURE --cohort A --cohort B`.
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Compare a measure between cohorts with the test the data's design calls for, and say why.",
+        discussion: """
+            MEASURE is KIND:NAME — item:ITEM (pass/fail), completion:PROTOCOL, critical-free:PROTOCOL,
+            compliance:PROTOCOL (share of items passed per run), duration:PROTOCOL (minutes), number:ITEM.
+            Different subjects and a yes/no measure → the SPSS 2×2 block; the same respondents in both cohorts →
+            McNemar; a continuous measure → Welch and Mann–Whitney; --over month → a p-chart per cohort.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @Argument(help: "The measure, e.g. item:sat.overall.") var measure: String
+    @Option(help: "A saved cohort (give two; one or more with --over).") var cohort: [String] = []
+    @Option(help: "Chart over time instead: month.") var over: String?
+    @Option(help: "Language: zh or en.") var lang: Language = .en
+    @Option(help: "text or json") var format: OutputFormat = .text
+
+    func run() throws {
+        try reporting {
+            if let over, over != "month" { throw CLIError("--over: only 'month' is supported") }
+            let store = try database.open()
+            let cohorts = try cohort.map { try store.cohort($0) }
+            let parsed = try Measure(parsing: measure)
+            let comparison: Comparison
+            do {
+                comparison = try Comparison.run(parsed, cohorts: cohorts, overTime: over != nil, store: store)
+            } catch let error as AnalysisError {
+                throw CLIError(error.message)
+            } catch let error as StatsError {
+                throw CLIError(error.message)
+            }
+            if format == .json {
+                print(String(decoding: try comparison.json(language: lang.report), as: UTF8.self))
+            } else {
+                print(comparison.text(language: lang.report), terminator: "")
+            }
+        }
+    }
+}
+
+/// `qflow measure compliance --by item,month`.
+struct MeasureCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "measure", abstract: "Measures from the recorded runs.", subcommands: [Compliance.self])
+
+    struct Compliance: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Item compliance (passed / (passed + failed); n.a. left out) grouped by item, phase, protocol, role, room or month.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Dimensions, comma-separated: item, phase, protocol, role, room, month.") var by = "protocol"
+        @Option(help: "Only this saved cohort.") var cohort: String?
+        @Option(name: .customLong("protocol"), help: "Only this protocol.") var protocolId: String?
+        @Option(help: "text or json") var format: OutputFormat = .text
+
+        func run() throws {
+            try reporting {
+                let dimensions = try by.split(separator: ",").map { name in
+                    guard let d = ComplianceDimension(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                        throw CLIError("--by: '\(name.prefix(20))' is not one of item, phase, protocol, role, room, month")
+                    }
+                    return d
+                }
+                let store = try database.open()
+                let rows = try store.compliance(
+                    by: dimensions, in: try cohort.map { try store.cohort($0) } ?? .everyone, protocolId: protocolId)
+                if format == .json { return try printJSON(rows) }
+                for row in rows {
+                    let key = dimensions.map { row.group[$0.rawValue] ?? "" }.joined(separator: "  ")
+                    let rate = row.rate.map { String(format: "%5.1f%%", 100 * $0) } ?? "    –"
+                    print("\(key)  \(rate)  pass \(row.pass)  fail \(row.fail)  n.a. \(row.notApplicable)")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import QFlowEngine
+import Yams
+
+/// A worked run of one protocol (`Protocols/examples/ID.run.yaml`): a complete, compliant run, a failing variant
+/// per critical item and a variant per trigger. Tests replay them; the demo answers its cases from them.
+///
+/// ```yaml
+/// protocol: surgical_counts
+/// subject: { scheduled_start: "2026-03-02T08:00:00+08:00" }
+/// start: "2026-03-02T07:00:00+08:00"      # each step is one minute after the previous unless it says `at`
+/// steps:                                   # a complete, compliant run
+///   - { record: cnt.baseline, value: "10", role: circulating_nurse }
+///   - { sign: cnt.sign, role: scrub_nurse }
+/// failures:                                # one entry per critical item
+///   cnt.skin: { steps: [{ record: cnt.skin, value: "9", role: circulating_nurse }] }
+///   cnt.sign: { omit: [cnt.sign] }
+/// triggers:                                # one entry per trigger
+///   discrepancy: { steps: [{ record: cnt.skin, value: "9", role: circulating_nurse }] }
+/// ```
+///
+/// A variant's `steps` replace the compliant steps for the same item (and role, for signatures) in place, or are
+/// added at the end; `omit` removes every step of the listed items; `subject` overrides subject facts.
+public struct WorkedRun: Decodable, Sendable {
+    /// One answer or signature.
+    public struct Step: Decodable, Sendable {
+        /// The item answered, for a record step.
+        public var record: String?
+        /// The item signed, for a sign step.
+        public var sign: String?
+        /// The raw answer of a record step.
+        public var value: String?
+        /// The role acting.
+        public var role: String
+        /// When, if not one minute after the previous step.
+        public var at: String?
+
+        /// The item the step is about.
+        public var item: String { record ?? sign ?? "" }
+
+        /// Whether this step stands in for `other` in a variant.
+        public func replaces(_ other: Step) -> Bool {
+            item == other.item && (sign == nil || role == other.role)
+        }
+    }
+
+    /// A change to the compliant run.
+    public struct Variant: Decodable, Sendable {
+        /// Steps that replace or extend the compliant ones.
+        public var steps: [Step]?
+        /// Items whose steps are removed.
+        public var omit: [String]?
+        /// Subject facts overridden.
+        public var subject: [String: String]?
+    }
+
+    /// The protocol id.
+    public var `protocol`: String
+    /// Subject facts, as text.
+    public var subject: [String: String]?
+    /// When the run starts.
+    public var start: String
+    /// The compliant run.
+    public var steps: [Step]
+    /// One variant per critical item, failing it.
+    public var failures: [String: Variant]?
+    /// One variant per trigger, firing it.
+    public var triggers: [String: Variant]?
+
+    /// The steps and subject facts of a variant.
+    public func applying(_ variant: Variant) -> (steps: [Step], subject: [String: String]) {
+        var result = steps.filter { !(variant.omit ?? []).contains($0.item) }
+        for step in variant.steps ?? [] {
+            if let index = result.firstIndex(where: step.replaces) {
+                result[index] = step
+            } else {
+                result.append(step)
+            }
+        }
+        return (result, (subject ?? [:]).merging(variant.subject ?? [:]) { $1 })
+    }
+
+    /// Reads a worked run file.
+    public static func load(path: String) throws -> WorkedRun {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return try YAMLDecoder().decode(WorkedRun.self, from: text)
+    }
+
+    /// The worked runs in a folder (`*.run.yaml`), by protocol id.
+    public static func loadAll(in folder: String) throws -> [String: WorkedRun] {
+        var runs: [String: WorkedRun] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        where name.hasSuffix(".run.yaml") {
+            let run = try load(path: folder + "/" + name)
+            runs[run.protocol] = run
+        }
+        return runs
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import GRDB
+import QFlowEngine
+
+/// What is measured on each unit (one run) of a cohort.
+public enum Measure: Hashable, Sendable, CustomStringConvertible {
+    /// Whether an item passed (1) or failed (0); n.a. and unanswered are left out. `item:sat.overall`.
+    case item(String)
+    /// Whether a run of the protocol was completed. `completion:or_circulating_nurse`.
+    case completion(String)
+    /// Whether a run of the protocol had no failed critical item. `critical-free:surgical_counts`.
+    case criticalFree(String)
+    /// A run's share of passed items among passed and failed. `compliance:or_scrub_nurse`.
+    case compliance(String)
+    /// Minutes from a run's start to its completion. `duration:linen_isolation`.
+    case duration(String)
+    /// The value of a number or count item. `number:ln.wash.temp_c`.
+    case number(String)
+
+    /// Parses `KIND:NAME`.
+    public init(parsing text: String) throws(StoreError) {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[1].isEmpty else {
+            throw StoreError(
+                .invalidInput,
+                "measure '\(text.prefix(60))': write KIND:NAME, e.g. item:sat.overall, completion:PROTOCOL, critical-free:PROTOCOL, compliance:PROTOCOL, duration:PROTOCOL, number:ITEM"
+            )
+        }
+        switch parts[0] {
+        case "item": self = .item(parts[1])
+        case "completion": self = .completion(parts[1])
+        case "critical-free": self = .criticalFree(parts[1])
+        case "compliance": self = .compliance(parts[1])
+        case "duration": self = .duration(parts[1])
+        case "number": self = .number(parts[1])
+        default:
+            throw StoreError(
+                .invalidInput,
+                "measure kind '\(parts[0].prefix(30))' is not one of item, completion, critical-free, compliance, duration, number")
+        }
+    }
+
+    /// `KIND:NAME`.
+    public var description: String {
+        switch self {
+        case .item(let id): "item:\(id)"
+        case .completion(let id): "completion:\(id)"
+        case .criticalFree(let id): "critical-free:\(id)"
+        case .compliance(let id): "compliance:\(id)"
+        case .duration(let id): "duration:\(id)"
+        case .number(let id): "number:\(id)"
+        }
+    }
+
+    /// Whether each unit's value is 0 or 1.
+    public var isBinary: Bool {
+        switch self {
+        case .item, .completion, .criticalFree: true
+        case .compliance, .duration, .number: false
+        }
+    }
+}
+
+/// One unit of a measure: a run, its subject, when, and the value.
+public struct MeasureUnit: Sendable, Hashable, Codable {
+    /// The subject (the pairing key for before/after designs).
+    public var subjectId: String
+    /// The run measured.
+    public var runId: String
+    /// The unit's time: the subject's scheduled start, else the run's start.
+    public var time: String
+    /// The value (0/1 for binary measures).
+    public var value: Double
+}
+
+/// Compliance grouped by one or more dimensions.
+public enum ComplianceDimension: String, Sendable, CaseIterable, Codable {
+    case item, phase, `protocol`, role, room, month
+}
+
+/// One group of the compliance table.
+public struct ComplianceRow: Sendable, Hashable, Codable {
+    /// The group's key per dimension.
+    public var group: [String: String]
+    /// Answers that passed.
+    public var pass: Int
+    /// Answers that failed.
+    public var fail: Int
+    /// Answers marked not applicable (left out of the rate).
+    public var notApplicable: Int
+    /// pass / (pass + fail), nil when there is neither.
+    public var rate: Double? { pass + fail == 0 ? nil : Double(pass) / Double(pass + fail) }
+}
+
+extension Store {
+    /// The seconds to add to UTC to get local time, for months (this machine's zone, or `QFLOW_UTC_OFFSET_MINUTES`).
+    static var localOffsetSeconds: Int {
+        if let minutes = ProcessInfo.processInfo.environment["QFLOW_UTC_OFFSET_MINUTES"].flatMap(Int.init) {
+            return minutes * 60
+        }
+        return TimeZone.current.secondsFromGMT()
+    }
+
+    /// The units of a measure in a cohort, ordered by time: one SQL query over the projections.
+    public func units(_ measure: Measure, in cohort: Cohort) throws(StoreError) -> [MeasureUnit] {
+        let (condition, cohortArguments) = try cohort.condition()
+        let value: String
+        let from: String
+        var arguments: [DatabaseValueConvertible?] = []
+        switch measure {
+        case .item(let id):
+            value = "CASE a.outcome WHEN 'pass' THEN 1.0 ELSE 0.0 END"
+            from = "JOIN answer a ON a.run_id = r.id AND a.item = ? AND a.outcome IN ('pass', 'fail')"
+            arguments.append(id)
+        case .number(let id):
+            value = "a.number"
+            from = "JOIN answer a ON a.run_id = r.id AND a.item = ? AND a.number IS NOT NULL"
+            arguments.append(id)
+        case .completion(let id):
+            value = "CASE r.status WHEN 'completed' THEN 1.0 ELSE 0.0 END"
+            from = "AND r.protocol_id = ?"
+            arguments.append(id)
+        case .criticalFree(let id):
+            value = "CASE WHEN r.critical_failures = 0 THEN 1.0 ELSE 0.0 END"
+            from = "AND r.protocol_id = ?"
+            arguments.append(id)
+        case .compliance(let id):
+            value = "c.passed * 1.0 / (c.passed + c.failed)"
+            from = """
+                AND r.protocol_id = ?
+                JOIN (SELECT run_id, sum(outcome = 'pass') AS passed, sum(outcome = 'fail') AS failed
+                      FROM answer GROUP BY run_id) c ON c.run_id = r.id AND c.passed + c.failed > 0
+                """
+            arguments.append(id)
+        case .duration(let id):
+            value = "(julianday(r.ended_at) - julianday(r.started_at)) * 1440.0"
+            from = "AND r.protocol_id = ? AND r.status = 'completed'"
+            arguments.append(id)
+        }
+        let sql = """
+            SELECT r.subject_id, r.id, COALESCE(s.scheduled_start, r.started_at) AS t, \(value)
+            FROM run r JOIN subject s ON s.id = r.subject_id \(from)
+            WHERE \(condition)
+            ORDER BY t, r.id
+            """
+        return try read("measure \(measure)") { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments + cohortArguments)).map {
+                MeasureUnit(subjectId: $0[0], runId: $0[1], time: $0[2], value: $0[3])
+            }
+        }
+    }
+
+    /// Item compliance (pass / (pass + fail), n.a. left out) grouped by the given dimensions, from the projections.
+    ///
+    /// Survey answers are left out unless `protocolId` names a survey.
+    public func compliance(
+        by dimensions: [ComplianceDimension], in cohort: Cohort = .everyone, protocolId: String? = nil
+    ) throws(StoreError) -> [ComplianceRow] {
+        let (condition, cohortArguments) = try cohort.condition()
+        let offset = Self.localOffsetSeconds
+        let expressions: [ComplianceDimension: String] = [
+            .item: "a.item", .phase: "a.phase", .protocol: "r.protocol_id", .role: "COALESCE(a.role, '')",
+            .room: "COALESCE(s.room, '')",
+            .month: "strftime('%Y-%m', COALESCE(s.scheduled_start, r.started_at), '\(offset >= 0 ? "+" : "")\(offset) seconds')",
+        ]
+        let keys = dimensions.map { expressions[$0]! }
+        let select = keys.isEmpty ? "" : keys.joined(separator: ", ") + ", "
+        let group = keys.isEmpty ? "" : "GROUP BY " + keys.joined(separator: ", ") + " ORDER BY " + keys.joined(separator: ", ")
+        var arguments: [DatabaseValueConvertible?] = []
+        var protocolFilter = "p.kind != 'survey'"
+        if let protocolId {
+            protocolFilter = "r.protocol_id = ?"
+            arguments.append(protocolId)
+        }
+        let sql = """
+            SELECT \(select)sum(a.outcome = 'pass'), sum(a.outcome = 'fail'), sum(a.status = 'not_applicable')
+            FROM answer a
+            JOIN run r ON r.id = a.run_id
+            JOIN subject s ON s.id = r.subject_id
+            JOIN protocol_version p ON p.protocol_id = r.protocol_id AND p.version = r.version
+            WHERE \(protocolFilter) AND \(condition)
+            \(group)
+            """
+        return try read("compliance") { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments + cohortArguments)).compactMap { row in
+                var groupKeys: [String: String] = [:]
+                for (i, dimension) in dimensions.enumerated() { groupKeys[dimension.rawValue] = row[i] ?? "" }
+                let n = dimensions.count
+                let pass: Int = row[n] ?? 0
+                let fail: Int = row[n + 1] ?? 0
+                let na: Int = row[n + 2] ?? 0
+                return pass + fail + na == 0 ? nil : ComplianceRow(group: groupKeys, pass: pass, fail: fail, notApplicable: na)
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+@Suite("qflow demo, cohort, compare, measure")
+struct AnalysisCommandTests {
+    @Test func aSmallDemoThenComparisonsFromTheCommandLine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qflow-cli-demo-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("demo.sqlite").path
+        let demo = try QFlow.run(["demo", "--db", db, "--cases", "40"])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        #expect(demo.stdout.hasPrefix("RECONSTRUCTION"))
+        // Running it again replaces the database.
+        #expect(try QFlow.run(["demo", "--db", db, "--cases", "40"]).status == 0)
+
+        let cohorts = try QFlow.run(["cohort", "list", "--db", db])
+        #expect(cohorts.stdout.contains("flows") && cohorts.stdout.contains("staff-before"))
+        let text = try QFlow.run(["compare", "item:sat.overall", "--cohort", "flows", "--cohort", "no-flows", "--db", db])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("Design: independent-binary"))
+        let paired = try QFlow.run([
+            "compare", "item:staff.overall", "--cohort", "staff-before", "--cohort", "staff-after", "--db", db,
+            "--format", "json",
+        ])
+        let object = try JSONSerialization.jsonObject(with: Data(paired.stdout.utf8)) as? [String: Any]
+        #expect(object?["design"] as? String == "paired-binary")
+        let zh = try QFlow.run(["compare", "item:sat.overall", "--cohort", "flows", "--over", "month", "--db", db, "--lang", "zh"])
+        #expect(zh.status == 0)
+        #expect(zh.stdout.contains("p 控制图"))
+        let months = try QFlow.run(["measure", "compliance", "--by", "month", "--cohort", "flows", "--db", db])
+        #expect(months.stdout.contains("2025-01"))
+
+        try #require(try QFlow.run([
+            "cohort", "add", "or1", "--kind", "surgical-case", "--room", "OR1", "--db", db,
+        ]).status == 0)
+        let bad = try QFlow.run(["compare", "item:sat.overall", "--cohort", "or1", "--cohort", "nope", "--db", db])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("no cohort 'nope'"))
+        let measure = try QFlow.run(["compare", "satisfaction", "--cohort", "or1", "--cohort", "flows", "--db", db])
+        #expect(measure.status == 1)
+        #expect(measure.stderr.contains("KIND:NAME"))
+        let notOurs = dir.appendingPathComponent("notes.txt").path
+        try "keep me".write(toFile: notOurs, atomically: true, encoding: .utf8)
+        #expect(try QFlow.run(["demo", "--db", notOurs, "--cases", "20"]).status != 0)
+        #expect(try String(contentsOfFile: notOurs, encoding: .utf8) == "keep me")
+    }
+}
