@@ -40,7 +40,8 @@ let package = Package(
         ),
         .executableTarget(name: "qflow", dependencies: ["QFlowCLI"]),
         .executableTarget(
-            name: "qflow-bench", dependencies: ["QFlowEngine", "QFlowStats", "QFlowStore"], path: "Benchmarks/qflow-bench"),
+            name: "qflow-bench", dependencies: ["QFlowEngine", "QFlowStats", "QFlowStore", "QFlowAnalysis", "QFlowDemo"],
+            path: "Benchmarks/qflow-bench"),
         .testTarget(name: "QFlowEngineTests", dependencies: ["QFlowEngine"]),
         .testTarget(name: "QFlowStatsTests", dependencies: ["QFlowStats"]),
         .testTarget(

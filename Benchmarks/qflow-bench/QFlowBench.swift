@@ -10,6 +10,7 @@ enum QFlowBench {
         var answers = 3000
         var writers = 50
         var rounds = 3
+        var scaleCases = 180_000
         var arguments = CommandLine.arguments.dropFirst().makeIterator()
         while let argument = arguments.next() {
             switch argument {
@@ -19,9 +20,14 @@ enum QFlowBench {
             case "--answers": answers = Int(arguments.next() ?? "") ?? answers
             case "--writers": writers = Int(arguments.next() ?? "") ?? writers
             case "--rounds": rounds = Int(arguments.next() ?? "") ?? rounds
+            case "--scale-cases": scaleCases = Int(arguments.next() ?? "") ?? scaleCases
+            case "--scale-build":
+                let path = arguments.next() ?? ""
+                try ScaleBench.build(path: path, cases: Int(arguments.next() ?? "") ?? scaleCases)
+                return
             default:
                 print(
-                    "usage: qflow-bench [--instances N] [--calls N] [--answers N] [--writers N] [--rounds N] [--only engine|stats|store]"
+                    "usage: qflow-bench [--instances N] [--calls N] [--answers N] [--writers N] [--rounds N] [--scale-cases N] [--only engine|stats|store|scale]"
                 )
                 exit(2)
             }
@@ -29,6 +35,7 @@ enum QFlowBench {
         if only == nil || only == "engine" { try engine(instances: instances) }
         if only == nil || only == "stats" { runStatsBenchmark(calls: calls) }
         if only == nil || only == "store" { try StoreBench.run(answers: answers, writers: writers, rounds: rounds) }
+        if only == nil || only == "scale" { try ScaleBench.run(cases: scaleCases) }
     }
 
     static func engine(instances: Int) throws {

@@ -183,3 +183,60 @@ extension Store {
         }
     }
 }
+
+/// A run recorded elsewhere (a generator, another system) with its complete history, for `importRuns`.
+public struct ImportedRun: Sendable {
+    /// The subject, if it is not in the database yet.
+    public var subject: Subject?
+    /// The run's events, from `started` on, as the engine produced them.
+    public var events: [RunEvent]
+
+    /// Creates an imported run.
+    public init(subject: Subject?, events: [RunEvent]) {
+        self.subject = subject
+        self.events = events
+    }
+}
+
+extension Store {
+    /// Appends whole runs in one transaction: their events join the hash chain and their projections are written
+    /// once per run (not once per event). For bulk loads of histories the engine has already produced.
+    ///
+    /// Each history must replay (`RunState.fold`), name a published protocol version and a subject that exists or
+    /// comes with it, and use a run id not yet taken; otherwise nothing of the batch is written.
+    public func importRuns(_ runs: [ImportedRun], at: Date) throws(StoreError) {
+        try writer.submit("import \(runs.count) runs") { db, cache in
+            var head = try EventLog.head(db)
+            var subjects: [String: Subject] = [:]
+            for run in runs {
+                if let subject = run.subject, subjects[subject.id] == nil {
+                    try Registry.add(subject, at: at, db, checkFacts: false)
+                    subjects[subject.id] = subject
+                }
+                let state: RunState
+                do {
+                    state = try RunState.fold(run.events)
+                } catch let error as EngineError {
+                    throw StoreError(.invalidInput, "imported run: \(error.message)")
+                }
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM run WHERE id = ?", arguments: [state.runId]) == true {
+                    throw StoreError(.alreadyExists, "run \(state.runId) already exists")
+                }
+                if subjects[state.subjectId] == nil {
+                    guard let subject = try Registry.subject(state.subjectId, db) else {
+                        throw StoreError(.notFound, "imported run \(state.runId): no subject \(state.subjectId)")
+                    }
+                    subjects[state.subjectId] = subject
+                }
+                let published = try Registry.spec(state.protocolId, version: state.version, db, cache: cache)
+                guard published.contentHash == state.specHash else {
+                    throw StoreError(.invalidInput, "imported run \(state.runId) names a different \(published.spec.reference)")
+                }
+                _ = try EventLog.append(run.events, runId: state.runId, after: 0, head: &head, db)
+                let facts = try subjects[state.subjectId]!.facts(for: published.spec)
+                try RunRows(spec: published.spec, state: state, subject: facts, lastAt: run.events.last!.at)
+                    .write(db, replacing: nil)
+            }
+        }
+    }
+}

@@ -110,11 +110,11 @@ extension Store {
         switch measure {
         case .item(let id):
             value = "CASE a.outcome WHEN 'pass' THEN 1.0 ELSE 0.0 END"
-            from = "JOIN answer a ON a.run_id = r.id AND a.item = ? AND a.outcome IN ('pass', 'fail')"
+            from = "CROSS JOIN answer a ON a.run_id = r.id AND a.item = ? AND a.outcome IN ('pass', 'fail')"
             arguments.append(id)
         case .number(let id):
             value = "a.number"
-            from = "JOIN answer a ON a.run_id = r.id AND a.item = ? AND a.number IS NOT NULL"
+            from = "CROSS JOIN answer a ON a.run_id = r.id AND a.item = ? AND a.number IS NOT NULL"
             arguments.append(id)
         case .completion(let id):
             value = "CASE r.status WHEN 'completed' THEN 1.0 ELSE 0.0 END"
@@ -125,12 +125,8 @@ extension Store {
             from = "AND r.protocol_id = ?"
             arguments.append(id)
         case .compliance(let id):
-            value = "c.passed * 1.0 / (c.passed + c.failed)"
-            from = """
-                AND r.protocol_id = ?
-                JOIN (SELECT run_id, sum(outcome = 'pass') AS passed, sum(outcome = 'fail') AS failed
-                      FROM answer GROUP BY run_id) c ON c.run_id = r.id AND c.passed + c.failed > 0
-                """
+            value = "r.passed * 1.0 / (r.passed + r.failed)"
+            from = "AND r.protocol_id = ? AND r.passed + r.failed > 0"
             arguments.append(id)
         case .duration(let id):
             value = "(julianday(r.ended_at) - julianday(r.started_at)) * 1440.0"
@@ -172,12 +168,17 @@ extension Store {
             protocolFilter = "r.protocol_id = ?"
             arguments.append(protocolId)
         }
+        // Run-level dimensions read the per-run counts; answer-level ones walk each selected run's answers.
+        let runLevel = dimensions.allSatisfy { [.protocol, .room, .month].contains($0) }
+        let sums = runLevel
+            ? "sum(r.passed), sum(r.failed), sum(r.not_applicable)"
+            : "sum(a.outcome = 'pass'), sum(a.outcome = 'fail'), sum(a.status = 'not_applicable')"
         let sql = """
-            SELECT \(select)sum(a.outcome = 'pass'), sum(a.outcome = 'fail'), sum(a.status = 'not_applicable')
-            FROM answer a
-            JOIN run r ON r.id = a.run_id
+            SELECT \(select)\(sums)
+            FROM run r
             JOIN subject s ON s.id = r.subject_id
             JOIN protocol_version p ON p.protocol_id = r.protocol_id AND p.version = r.version
+            \(runLevel ? "" : "CROSS JOIN answer a ON a.run_id = r.id")
             WHERE \(protocolFilter) AND \(condition)
             \(group)
             """

@@ -43,6 +43,9 @@ struct RunRows: Equatable {
         var openRequired: Int
         var criticalFailures: Int
         var lastAt: Date
+        var passed: Int
+        var failed: Int
+        var notApplicable: Int
     }
 
     var runId: String
@@ -103,9 +106,16 @@ struct RunRows: Equatable {
         self.answers = answers
         self.deadlines = deadlines
         let phase = sheet.currentPhase
+        var counts = (passed: 0, failed: 0, notApplicable: 0)
+        for row in answers.values {
+            if row.outcome == "pass" { counts.passed += 1 }
+            if row.outcome == "fail" { counts.failed += 1 }
+            if row.status == .notApplicable { counts.notApplicable += 1 }
+        }
         run = RunRow(
             state: state.summary, currentPhase: phase < spec.phases.count ? spec.phases[phase].id : nil,
-            openRequired: openRequired, criticalFailures: criticalFailures, lastAt: lastAt)
+            openRequired: openRequired, criticalFailures: criticalFailures, lastAt: lastAt, passed: counts.passed,
+            failed: counts.failed, notApplicable: counts.notApplicable)
     }
 
     /// Writes the difference from `old` (the rows already stored for this run, or nil for a new run).
@@ -116,14 +126,15 @@ struct RunRows: Equatable {
                 try db.cachedStatement(
                     sql: """
                         UPDATE run SET version = ?, spec_hash = ?, status = ?, next_run = ?, current_phase = ?,
-                            open_required = ?, critical_failures = ?, ended_at = ?, last_seq = ?, last_at = ?
+                            open_required = ?, critical_failures = ?, ended_at = ?, last_seq = ?, last_at = ?,
+                        passed = ?, failed = ?, not_applicable = ?
                         WHERE id = ?
                         """
                 ).run([
                     SQLValue(s.version), .text(s.specHash), .text(s.status.rawValue), SQLValue(s.nextRun),
                     SQLValue(run.currentPhase), SQLValue(run.openRequired), SQLValue(run.criticalFailures),
                     SQLValue(s.endedAt.map(Timestamp.format)), SQLValue(s.eventCount), .text(Timestamp.format(run.lastAt)),
-                    .text(runId),
+                    SQLValue(run.passed), SQLValue(run.failed), SQLValue(run.notApplicable), .text(runId),
                 ])
             }
         } else {
@@ -132,8 +143,8 @@ struct RunRows: Equatable {
                 sql: """
                     INSERT INTO run (id, protocol_id, version, spec_hash, subject_id, status, attempt,
                         previous_run, next_run, triggered_by_run, trigger_id, current_phase, open_required,
-                        critical_failures, started_at, ended_at, last_seq, last_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        critical_failures, started_at, ended_at, last_seq, last_at, passed, failed, not_applicable)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).run([
                 .text(runId), .text(s.protocolId), SQLValue(s.version), .text(s.specHash), .text(s.subjectId),
@@ -141,6 +152,7 @@ struct RunRows: Equatable {
                 SQLValue(s.triggeredBy?.run), SQLValue(s.triggeredBy?.trigger), SQLValue(run.currentPhase),
                 SQLValue(run.openRequired), SQLValue(run.criticalFailures), .text(Timestamp.format(s.startedAt)),
                 SQLValue(s.endedAt.map(Timestamp.format)), SQLValue(s.eventCount), .text(Timestamp.format(run.lastAt)),
+                SQLValue(run.passed), SQLValue(run.failed), SQLValue(run.notApplicable),
             ])
         }
         let oldAnswers = old?.answers ?? [:]

@@ -178,7 +178,7 @@ enum Registry {
             scheduledStart: (row["scheduled_start"] as String?).flatMap(Timestamp.parse), facts: facts)
     }
 
-    static func add(_ subject: Subject, at: Date, _ db: Database) throws {
+    static func add(_ subject: Subject, at: Date, _ db: Database, checkFacts: Bool = true) throws {
         let id = subject.id
         guard !id.isEmpty, id.count <= 100, !id.contains(where: { $0.isNewline || $0 == "\0" }) else {
             throw StoreError(.invalidInput, "a subject id is 1–100 characters on one line")
@@ -186,11 +186,11 @@ enum Registry {
         guard subject.kind.range(of: "^[a-z][a-z0-9-]*$", options: .regularExpression) != nil else {
             throw StoreError(.invalidInput, "subject kind '\(subject.kind.prefix(40))' is not a kind name like surgical-case")
         }
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM subject WHERE id = ?", arguments: [id]) == true {
+        if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM subject WHERE id = ?"), arguments: [id]) == true {
             throw StoreError(.alreadyExists, "subject \(id) already exists")
         }
         // Facts are typed by the protocols that read them: check each against every published declaration.
-        let declared = try declaredFields(kind: subject.kind, db)
+        let declared = checkFacts ? try declaredFields(kind: subject.kind, db) : [:]
         for (name, text) in subject.allFacts.sorted(by: { $0.key < $1.key }) {
             guard let field = declared[name] else { continue }
             do {
@@ -199,11 +199,12 @@ enum Registry {
                 throw StoreError(.invalidInput, "subject \(id): \(error.message)", item: name)
             }
         }
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO subject (id, kind, label, patient_ref, room, ward, procedure, scheduled_start, facts,
                     created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 id, subject.kind, subject.label, subject.patientRef, subject.room, subject.ward, subject.procedure,
                 subject.scheduledStart.map(Timestamp.format),

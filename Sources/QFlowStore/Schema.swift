@@ -13,6 +13,7 @@ enum Schema {
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2-reporting-indexes", migrate: v2)
         migrator.registerMigration("v3-cohorts", migrate: v3)
+        migrator.registerMigration("v4-run-outcome-counts", migrate: v4)
         return migrator
     }
 
@@ -150,6 +151,23 @@ enum Schema {
                     definition TEXT NOT NULL,
                     created_at TEXT NOT NULL
                 );
+                """)
+    }
+
+    /// Per-run counts of passed, failed and n.a. answers, so that compliance by protocol, room and month reads runs,
+    /// not every answer; and a covering index that walks a run's answers without touching the table.
+    private static func v4(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE run ADD COLUMN passed INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE run ADD COLUMN failed INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE run ADD COLUMN not_applicable INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX answer_by_run ON answer (run_id, item, phase, outcome, status, role);
+                UPDATE run SET
+                    passed = (SELECT count(*) FROM answer a WHERE a.run_id = run.id AND a.outcome = 'pass'),
+                    failed = (SELECT count(*) FROM answer a WHERE a.run_id = run.id AND a.outcome = 'fail'),
+                    not_applicable = (SELECT count(*) FROM answer a WHERE a.run_id = run.id
+                        AND a.status = 'not_applicable');
                 """)
     }
 }
