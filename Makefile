@@ -1,9 +1,11 @@
 # QualityFlow — the commands a newcomer types. Each target installs the system packages it needs.
 SWIFT ?= swift
-APT_PACKAGES := libsqlite3-dev libxlsxwriter-dev pkg-config
+APT_PACKAGES := libsqlite3-dev libxlsxwriter-dev pkg-config python3-venv
+# The tests read the workbooks back with openpyxl (an independent reader), from this virtual environment.
+PYENV := .build/pyenv
 DB ?= qflow.sqlite
 
-.PHONY: deps demo test bench build clean
+.PHONY: deps pyenv demo test bench build clean
 
 ## deps: install the C libraries from apt when they are missing (root or sudo).
 deps:
@@ -20,8 +22,12 @@ demo: deps
 	$$($(SWIFT) build --show-bin-path)/qflow protocol validate Protocols
 	$$($(SWIFT) build --show-bin-path)/qflow demo --db qflow-demo.sqlite
 
+## pyenv: Python with openpyxl for the workbook tests (PyPI).
+pyenv:
+	@$(PYENV)/bin/python -c "import openpyxl" 2>/dev/null || { python3 -m venv $(PYENV) && $(PYENV)/bin/pip install -q openpyxl; }
+
 ## test: every test of every module.
-test: deps
+test: deps pyenv
 	$(SWIFT) test --disable-xctest
 
 ## bench: side-by-side benchmarks against the peers in ../shared/bench (release build).

@@ -30,11 +30,18 @@ let package = Package(
         .target(name: "QFlowAnalysis", dependencies: ["QFlowStore", "QFlowStats", "QFlowEngine"]),
         // The main job: a reconstruction of the published study, replayed through the engine into a fresh database.
         .target(name: "QFlowDemo", dependencies: ["QFlowStore", "QFlowAnalysis", "QFlowProtocolFile", "QFlowEngine"]),
+        // libxlsxwriter from Debian, through one module map; imported only by QFlowReports/XLSX.
+        .systemLibrary(
+            name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        // Quality reports: workbooks (libxlsxwriter) and CSV for SPSS/R/Stata.
+        .target(
+            name: "QFlowReports",
+            dependencies: ["CXLSXWriter", "QFlowStore", "QFlowAnalysis", "QFlowStats", "QFlowEngine", "Yams"]),
         // Command-line front end, as a library so that tests can drive it.
         .target(
             name: "QFlowCLI",
             dependencies: [
-                "QFlowEngine", "QFlowStats", "QFlowProtocolFile", "QFlowStore", "QFlowAnalysis", "QFlowDemo",
+                "QFlowEngine", "QFlowStats", "QFlowProtocolFile", "QFlowStore", "QFlowAnalysis", "QFlowDemo", "QFlowReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,6 +59,8 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "QFlowAnalysisTests", dependencies: ["QFlowAnalysis", "QFlowProtocolFile"]),
         .testTarget(name: "QFlowDemoTests", dependencies: ["QFlowDemo"]),
+        .testTarget(
+            name: "QFlowReportsTests", dependencies: ["QFlowReports", "QFlowProtocolFile"], exclude: ["read_xlsx.py"]),
         .testTarget(
             name: "QFlowCLITests", dependencies: ["QFlowCLI", .product(name: "GRDB", package: "GRDB.swift")]),
     ],

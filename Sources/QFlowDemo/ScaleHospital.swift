@@ -41,7 +41,7 @@ public enum ScaleHospital {
         ]
         let base = Timestamp.parse("2025-01-01T08:00:00+08:00")!
         func template(_ id: String, _ overrides: [String: String] = [:]) throws -> (ProtocolSpec, [Autopilot.Step], Date) {
-            let spec = specs[id]!
+            guard let spec = specs[id] else { throw AnalysisErrorForScale("the library has no protocol \(id)") }
             let declared = Set(spec.subjectFields.map(\.name))
             let facts = try SubjectFacts.parse(
                 (noFlags.merging(["scheduled_start": Timestamp.format(base)]) { $1 }).filter { declared.contains($0.key) },

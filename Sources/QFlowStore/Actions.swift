@@ -125,7 +125,7 @@ struct Actions {
         let context = { (subject: Subject, spec: ProtocolSpec) throws -> CommandContext in
             CommandContext(actor: request.actor, at: request.at, reason: request.reason, subject: try subject.facts(for: spec))
         }
-        try checkActor(request.actor)
+        try checkActor(request.actor, reason: request.reason)
 
         switch request.action {
         case .start(let protocolId, let version, let subjectId):
@@ -192,7 +192,13 @@ struct Actions {
         }
     }
 
-    private func checkActor(_ actor: Actor) throws {
+    private func checkActor(_ actor: Actor, reason: String?) throws {
+        if let reason, reason.count > 1_000 {
+            throw StoreError(.invalidInput, "a reason is at most 1,000 characters")
+        }
+        if let station = actor.workstation, station.count > 100 || station.contains(where: \.isNewline) {
+            throw StoreError(.invalidInput, "the workstation name must be 1–100 characters on one line")
+        }
         for (name, value) in [("user", actor.id), ("role", actor.role)] {
             guard !value.isEmpty, value.count <= 100, !value.contains(where: \.isNewline) else {
                 throw StoreError(.invalidInput, "the acting \(name) must be 1–100 characters on one line")

@@ -183,6 +183,20 @@ enum Registry {
         guard !id.isEmpty, id.count <= 100, !id.contains(where: { $0.isNewline || $0 == "\0" }) else {
             throw StoreError(.invalidInput, "a subject id is 1–100 characters on one line")
         }
+        for (field, value) in [
+            ("label", subject.label), ("patient_ref", subject.patientRef), ("room", subject.room),
+            ("ward", subject.ward), ("procedure", subject.procedure),
+        ] {
+            if let value, value.count > 200 || value.contains(where: { $0.isNewline || $0 == "\0" }) {
+                throw StoreError(.invalidInput, "subject \(id): \(field) must be one line of at most 200 characters", item: field)
+            }
+        }
+        guard subject.facts.count <= 64,
+            subject.facts.allSatisfy({ $0.key.count <= 64 && $0.value.count <= 200 && !$0.key.isEmpty })
+        else {
+            throw StoreError(
+                .invalidInput, "subject \(id): at most 64 facts, names up to 64 and values up to 200 characters")
+        }
         guard subject.kind.range(of: "^[a-z][a-z0-9-]*$", options: .regularExpression) != nil else {
             throw StoreError(.invalidInput, "subject kind '\(subject.kind.prefix(40))' is not a kind name like surgical-case")
         }

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import QFlowEngine
+import QFlowReports
+import QFlowStore
+
+/// `qflow report run FILE --out PATH.xlsx [--csv DIR]`.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Quality reports: .xlsx workbooks and CSV for SPSS/R/Stata.",
+        subcommands: [Run.self])
+
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a report's workbook (and, with --csv, its data as UTF-8 CSV).",
+            discussion: "Example: qflow report run Reports/study.yaml --out study.xlsx --db qflow-demo.sqlite --lang zh")
+
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The report definition (Reports/NAME.yaml).") var file: String
+        @Option(help: "The workbook to write (.xlsx).") var out: String
+        @Option(help: "Also write long.csv, wide-PROTOCOL.csv and dictionary.csv into this folder.") var csv: String?
+        @Option(help: "Language: zh or en.") var lang: Language = .en
+
+        func run() throws {
+            try reporting {
+                let spec: ReportSpec
+                do {
+                    spec = try ReportFile.load(path: file)
+                } catch let error as ReportError {
+                    throw CLIError(error.message)
+                }
+                guard out.hasSuffix(".xlsx") else { throw CLIError("--out: the workbook's name must end in .xlsx") }
+                let store = try database.open()
+                var writer = ReportWriter(spec: spec, store: store, language: lang.report)
+                let terminal = isatty(STDOUT_FILENO) == 1
+                if terminal {
+                    writer.progress = { rows, _ in
+                        FileHandle.standardError.write(Data("\rwriting data rows: \(rows)".utf8))
+                    }
+                }
+                do {
+                    try writer.write(to: out)
+                    if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                    print("wrote \(out)")
+                    if let csv {
+                        for path in try writer.writeCSV(to: csv) { print("wrote \(path)") }
+                    }
+                } catch let error as ReportError {
+                    throw CLIError(error.message)
+                } catch let error as StoreError {
+                    throw error
+                } catch {
+                    throw CLIError("\(error)")
+                }
+            }
+        }
+    }
+}

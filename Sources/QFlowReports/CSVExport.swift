@@ -1,0 +1,116 @@
+import Foundation
+import QFlowStore
+
+/// UTF-8 CSV with a byte-order mark (Excel needs it to read UTF-8), RFC 4180 quoting, streamed to disk.
+///
+/// Text that begins with `=`, `+`, `-`, `@`, tab or CR gets a leading apostrophe, so that a spreadsheet opening the
+/// file shows it as text instead of running it as a formula (numbers are written as numbers and never prefixed).
+final class CSVWriter {
+    private let handle: FileHandle
+    private var buffer = ""
+    let path: String
+
+    init(path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: Data([0xEF, 0xBB, 0xBF])) else {
+            throw ReportError("create \(path): cannot write there")
+        }
+        guard let handle = FileHandle(forWritingAtPath: path) else { throw ReportError("open \(path) for writing") }
+        handle.seekToEndOfFile()
+        self.handle = handle
+        self.path = path
+    }
+
+    /// A text field, quoted when needed and defused when it could be read as a formula.
+    static func text(_ value: String) -> String {
+        var v = value
+        if let first = v.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { v = "'" + v }
+        if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return v
+    }
+
+    static func number(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "" }
+        return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+
+    func row(_ fields: [String]) throws {
+        buffer += fields.joined(separator: ",") + "\r\n"
+        if buffer.utf8.count > 1 << 16 { try flush() }
+    }
+
+    func flush() throws {
+        handle.write(Data(buffer.utf8))
+        buffer = ""
+    }
+
+    func close() throws {
+        try flush()
+        try handle.close()
+    }
+}
+
+extension ReportWriter {
+    /// Writes `long.csv`, `wide-PROTOCOL.csv` per protocol and `dictionary.csv` into `directory`.
+    public func writeCSV(to directory: String) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let raw = spec.raw ?? (cohort: nil, protocols: [])
+        var written: [String] = []
+        let long = try CSVWriter(path: directory + "/long.csv")
+        try long.row(Self.longColumns)
+        try store.forEachAnswer(in: try cohort(raw.cohort), protocols: raw.protocols) { a in
+            try long.row([
+                CSVWriter.text(a.runId), CSVWriter.text(a.subjectId), CSVWriter.text(a.room ?? ""), a.time,
+                CSVWriter.text(a.protocolId), String(a.version), a.runStatus, CSVWriter.text(a.phase),
+                CSVWriter.text(a.item), a.status, CSVWriter.text(a.value ?? ""), CSVWriter.number(a.number),
+                a.outcome ?? "", CSVWriter.text(a.why ?? ""), a.answeredAt ?? "", CSVWriter.text(a.actor ?? ""),
+                CSVWriter.text(a.role ?? ""),
+            ])
+        }
+        try long.close()
+        written.append(long.path)
+        for protocolId in raw.protocols {
+            let items = try store.spec(protocolId).spec.items.map(\.id)
+            let wide = try CSVWriter(path: directory + "/wide-\(protocolId).csv")
+            try wide.row(["run_id", "subject_id", "time", "run_status"] + items)
+            var current: AnswerRecord?
+            var cells: [String: String] = [:]
+            func flush() throws {
+                guard let run = current else { return }
+                try wide.row(
+                    [CSVWriter.text(run.runId), CSVWriter.text(run.subjectId), run.time, run.runStatus]
+                        + items.map { cells[$0] ?? "" })
+            }
+            try store.forEachAnswer(in: try cohort(raw.cohort), protocols: [protocolId]) { a in
+                if a.runId != current?.runId {
+                    try flush()
+                    current = a
+                    cells = [:]
+                }
+                cells[a.item] =
+                    a.number.map { CSVWriter.number($0) }
+                    ?? (a.status == "not_applicable" ? "n.a." : CSVWriter.text(a.value ?? ""))
+            }
+            try flush()
+            try wide.close()
+            written.append(wide.path)
+        }
+        let dictionary = try CSVWriter(path: directory + "/dictionary.csv")
+        try dictionary.row(["protocol", "version", "phase", "item", "type", "critical", "pass_if", "title_en", "title_zh"])
+        for published in try store.publishedVersions() where raw.protocols.isEmpty || raw.protocols.contains(published.spec.id) {
+            for phase in published.spec.phases {
+                for item in phase.items {
+                    try dictionary.row([
+                        published.spec.id, String(published.spec.version), phase.id, item.id, item.type.name,
+                        item.critical ? "yes" : "", CSVWriter.text(item.passIf?.source ?? ""),
+                        CSVWriter.text(item.title.en), CSVWriter.text(item.title.zh),
+                    ])
+                }
+            }
+        }
+        try dictionary.close()
+        written.append(dictionary.path)
+        return written
+    }
+}

@@ -1,0 +1,168 @@
+import CXLSXWriter
+import Foundation
+
+/// A failure inside libxlsxwriter, naming the operation that failed.
+public struct ReportError: Error, CustomStringConvertible, Sendable {
+    /// What failed and why, in one line.
+    public var message: String
+    /// Creates an error.
+    public init(_ message: String) { self.message = message }
+    /// The message.
+    public var description: String { message }
+}
+
+/// The one place an `lxw_error` is checked: anything but success becomes a `ReportError` naming the operation.
+@inline(__always)
+func check(_ error: lxw_error, _ operation: @autoclosure () -> String) throws(ReportError) {
+    guard error != LXW_NO_ERROR else { return }
+    let reason = lxw_strerror(error).map { String(cString: $0) } ?? "error \(error.rawValue)"
+    throw ReportError("\(operation()): \(reason)")
+}
+
+/// An .xlsx file being written. Owns the C workbook: `close()` writes the file and checks the result; a workbook
+/// released without `close()` is freed without writing anything.
+public final class Workbook {
+    private var handle: UnsafeMutablePointer<lxw_workbook>?
+    /// Where the file goes.
+    public let path: String
+    private var formats: [FormatSpec: UnsafeMutablePointer<lxw_format>] = [:]
+    private var sheets: [Worksheet] = []
+
+    /// Starts a workbook; `constantMemory` streams each sheet's rows to disk (rows must then be written in order).
+    public init(path: String, constantMemory: Bool = false) throws(ReportError) {
+        self.path = path
+        var options = lxw_workbook_options()
+        options.constant_memory = constantMemory ? UInt8(LXW_TRUE.rawValue) : 0
+        guard let workbook = workbook_new_opt(path, &options) else {
+            throw ReportError("create workbook \(path): libxlsxwriter could not start it (out of memory or bad path)")
+        }
+        handle = workbook
+    }
+
+    deinit {
+        if let handle { lxw_workbook_free(handle) }
+    }
+
+    private func workbook() throws(ReportError) -> UnsafeMutablePointer<lxw_workbook> {
+        guard let handle else { throw ReportError("workbook \(path) is already closed") }
+        return handle
+    }
+
+    /// Adds a worksheet (names are at most 31 characters, without `[]:*?/\`).
+    public func addWorksheet(_ name: String) throws(ReportError) -> Worksheet {
+        let workbook = try workbook()
+        try check(workbook_validate_sheet_name(workbook, name), "worksheet name '\(name)'")
+        guard let sheet = workbook_add_worksheet(workbook, name) else {
+            throw ReportError("add worksheet '\(name)': libxlsxwriter refused it")
+        }
+        let worksheet = Worksheet(sheet, name: name, workbook: self)
+        sheets.append(worksheet)
+        return worksheet
+    }
+
+    /// A cell format, created once per distinct spec.
+    func format(_ spec: FormatSpec) throws(ReportError) -> UnsafeMutablePointer<lxw_format>? {
+        if spec == FormatSpec() { return nil }
+        if let existing = formats[spec] { return existing }
+        guard let format = workbook_add_format(try workbook()) else { throw ReportError("add format: out of memory") }
+        if spec.bold { format_set_bold(format) }
+        if spec.italic { format_set_italic(format) }
+        if let number = spec.numberFormat { format_set_num_format(format, number) }
+        if spec.wrap { format_set_text_wrap(format) }
+        if let color = spec.fontColor { format_set_font_color(format, color) }
+        if let color = spec.background {
+            format_set_pattern(format, UInt8(LXW_PATTERN_SOLID.rawValue))
+            format_set_bg_color(format, color)
+        }
+        if spec.border { format_set_bottom(format, UInt8(LXW_BORDER_THIN.rawValue)) }
+        if let size = spec.size { format_set_font_size(format, size) }
+        formats[spec] = format
+        return format
+    }
+
+    /// Adds a native Excel chart (line, column, …).
+    func addChart(_ type: lxw_chart_type) throws(ReportError) -> UnsafeMutablePointer<lxw_chart> {
+        guard let chart = workbook_add_chart(try workbook(), UInt8(type.rawValue)) else {
+            throw ReportError("add chart: libxlsxwriter refused it")
+        }
+        return chart
+    }
+
+    /// Sets the document properties shown by File › Info.
+    public func setProperties(title: String, subject: String, author: String, keywords: String, comments: String)
+        throws(ReportError)
+    {
+        let workbook = try workbook()
+        try withCStrings([title, subject, author, keywords, comments]) { (c) throws(ReportError) in
+            var properties = lxw_doc_properties()
+            properties.title = c[0]
+            properties.subject = c[1]
+            properties.author = c[2]
+            properties.keywords = c[3]
+            properties.comments = c[4]
+            try check(workbook_set_properties(workbook, &properties), "set document properties")
+        }
+    }
+
+    /// Writes the file. Errors (a full disk, a missing folder) surface here, so the result is always checked.
+    public func close() throws(ReportError) {
+        let workbook = try workbook()
+        handle = nil
+        try check(workbook_close(workbook), "write \(path)")
+    }
+}
+
+/// Calls `body` with C copies of `strings` that live for the call.
+func withCStrings<T>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>]) throws(ReportError) -> T)
+    throws(ReportError) -> T
+{
+    let copies = strings.map { strdup($0)! }
+    defer { copies.forEach { free($0) } }
+    return try body(copies)
+}
+
+/// A cell format, as a value (formats are created once per distinct spec).
+public struct FormatSpec: Hashable, Sendable {
+    /// Bold text.
+    public var bold = false
+    /// Italic text.
+    public var italic = false
+    /// An Excel number format, e.g. `0.0%`, `yyyy-mm-dd hh:mm`.
+    public var numberFormat: String?
+    /// Wrap long text.
+    public var wrap = false
+    /// Font colour, 0xRRGGBB.
+    public var fontColor: UInt32?
+    /// Solid fill colour, 0xRRGGBB.
+    public var background: UInt32?
+    /// A thin bottom border.
+    public var border = false
+    /// Font size in points.
+    public var size: Double?
+
+    /// Creates a format spec.
+    public init(
+        bold: Bool = false, italic: Bool = false, numberFormat: String? = nil, wrap: Bool = false,
+        fontColor: UInt32? = nil, background: UInt32? = nil, border: Bool = false, size: Double? = nil
+    ) {
+        self.bold = bold
+        self.italic = italic
+        self.numberFormat = numberFormat
+        self.wrap = wrap
+        self.fontColor = fontColor
+        self.background = background
+        self.border = border
+        self.size = size
+    }
+
+    /// Column headers.
+    public static let header = FormatSpec(bold: true, background: 0xDDE5F0, border: true)
+    /// Percentages with one decimal.
+    public static let percent = FormatSpec(numberFormat: "0.0%")
+    /// Date and time.
+    public static let dateTime = FormatSpec(numberFormat: "yyyy-mm-dd hh:mm")
+    /// Three decimals (statistics).
+    public static let decimal3 = FormatSpec(numberFormat: "0.000")
+    /// A sheet title.
+    public static let title = FormatSpec(bold: true, size: 14)
+}
