@@ -47,7 +47,7 @@ let package = Package(
         ),
         .executableTarget(name: "qflow", dependencies: ["QFlowCLI"]),
         .executableTarget(
-            name: "qflow-bench", dependencies: ["QFlowEngine", "QFlowStats", "QFlowStore", "QFlowAnalysis", "QFlowDemo"],
+            name: "qflow-bench", dependencies: ["QFlowEngine", "QFlowStats", "QFlowStore", "QFlowAnalysis", "QFlowDemo", "QFlowReports"],
             path: "Benchmarks/qflow-bench"),
         .testTarget(name: "QFlowEngineTests", dependencies: ["QFlowEngine"]),
         .testTarget(name: "QFlowStatsTests", dependencies: ["QFlowStats"]),

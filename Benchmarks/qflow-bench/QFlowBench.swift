@@ -11,6 +11,7 @@ enum QFlowBench {
         var writers = 50
         var rounds = 3
         var scaleCases = 180_000
+        var xlsxRows = 200_000
         var arguments = CommandLine.arguments.dropFirst().makeIterator()
         while let argument = arguments.next() {
             switch argument {
@@ -21,13 +22,18 @@ enum QFlowBench {
             case "--writers": writers = Int(arguments.next() ?? "") ?? writers
             case "--rounds": rounds = Int(arguments.next() ?? "") ?? rounds
             case "--scale-cases": scaleCases = Int(arguments.next() ?? "") ?? scaleCases
+            case "--xlsx-child":
+                let path = arguments.next() ?? ""
+                try XLSXBench.child(path: path, rows: Int(arguments.next() ?? "") ?? 200_000)
+                return
+            case "--xlsx-rows": xlsxRows = Int(arguments.next() ?? "") ?? xlsxRows
             case "--scale-build":
                 let path = arguments.next() ?? ""
                 try ScaleBench.build(path: path, cases: Int(arguments.next() ?? "") ?? scaleCases)
                 return
             default:
                 print(
-                    "usage: qflow-bench [--instances N] [--calls N] [--answers N] [--writers N] [--rounds N] [--scale-cases N] [--only engine|stats|store|scale]"
+                    "usage: qflow-bench [--instances N] [--calls N] [--answers N] [--writers N] [--rounds N] [--scale-cases N] [--xlsx-rows N] [--only engine|stats|store|scale|xlsx]"
                 )
                 exit(2)
             }
@@ -35,6 +41,7 @@ enum QFlowBench {
         if only == nil || only == "engine" { try engine(instances: instances) }
         if only == nil || only == "stats" { runStatsBenchmark(calls: calls) }
         if only == nil || only == "store" { try StoreBench.run(answers: answers, writers: writers, rounds: rounds) }
+        if only == nil || only == "xlsx" { try XLSXBench.run(rows: xlsxRows, rounds: rounds) }
         if only == nil || only == "scale" { try ScaleBench.run(cases: scaleCases) }
     }
 

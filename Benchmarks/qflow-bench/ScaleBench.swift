@@ -35,6 +35,7 @@ enum ScaleBench {
 
     static func run(cases: Int) throws {
         print("== measures at scale: one year, 50 ORs, \(cases) cases")
+        fflush(stdout)
         let path = path(cases: cases)
         if !FileManager.default.fileExists(atPath: path) {
             let child = Process()
@@ -66,7 +67,7 @@ enum ScaleBench {
         print(String(format: "  %d answers in the projections; full result in %.2f s (target < 10 s)", answers, seconds))
         print(
             String(
-                format: "  peak RSS %.0f MB (%.0f MB before the measures): memory does not grow with the answers, SQLite aggregates",
+                format: "  peak RSS %.0f MB (%.0f MB before the measures): SQLite aggregates the answers; only one small record per compared case is held (target: flat)",
                 rss, rssBefore))
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import QFlowAnalysis
 import QFlowDemo
 import QFlowEngine
+import QFlowReports
 import QFlowStats
 import QFlowStore
 
@@ -25,6 +26,8 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Surgical cases (even; half without the flows, half under them).") var cases = 466
     @Option(help: "Seed of the generator.") var seed: UInt64 = 20_140_501
     @Option(help: "Language: zh or en.") var lang: Language = .en
+    @Option(help: "The study report to write as a workbook (default: the database's name with .xlsx).")
+    var report: String?
 
     func validate() throws {
         guard cases >= 20, cases % 2 == 0, cases <= 2_000_000 else {
@@ -48,6 +51,18 @@ struct DemoCommand: ParsableCommand {
                 printError("demo: \($0)")
             }
             print(summary.report, terminator: "")
+            let definition = URL(fileURLWithPath: protocols).deletingLastPathComponent()
+                .appendingPathComponent("Reports/study.yaml").path
+            if FileManager.default.fileExists(atPath: definition) {
+                let workbook = report ?? (path.hasSuffix(".sqlite") ? String(path.dropLast(7)) : path) + ".xlsx"
+                do {
+                    try ReportWriter(spec: try ReportFile.load(path: definition), store: store, language: lang.report)
+                        .write(to: workbook)
+                } catch let error as ReportError {
+                    throw CLIError(error.message)
+                }
+                print(lang == .zh ? "\n报告工作簿：\(workbook)" : "\nReport workbook: \(workbook)")
+            }
             print(
                 lang == .zh
                     ? "\n数据库：\(path)（用时 \(String(format: "%.1f", Date().timeIntervalSince(started))) 秒）。可继续：qflow compare item:sat.overall --cohort flows --cohort no-flows --db \(path)"

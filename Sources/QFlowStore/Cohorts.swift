@@ -49,6 +49,12 @@ public struct Cohort: Codable, Sendable, Hashable {
     /// Everyone: no filter.
     public static let everyone = Cohort(name: "all")
 
+    /// Whether the cohort filters nothing.
+    public var isEveryone: Bool {
+        subjectKind == nil && withProtocol.isEmpty && withoutProtocol.isEmpty && from == nil && to == nil
+            && rooms.isEmpty && wards.isEmpty && facts.isEmpty
+    }
+
     /// Checks the name and the period; returns the period as instants.
     func validated() throws(StoreError) -> (from: Date?, to: Date?) {
         guard name.range(of: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", options: .regularExpression) != nil else {

@@ -110,11 +110,11 @@ extension Store {
         switch measure {
         case .item(let id):
             value = "CASE a.outcome WHEN 'pass' THEN 1.0 ELSE 0.0 END"
-            from = "CROSS JOIN answer a ON a.run_id = r.id AND a.item = ? AND a.outcome IN ('pass', 'fail')"
+            from = "JOIN answer a ON a.run_id = r.id AND a.item = ? AND a.outcome IN ('pass', 'fail')"
             arguments.append(id)
         case .number(let id):
             value = "a.number"
-            from = "CROSS JOIN answer a ON a.run_id = r.id AND a.item = ? AND a.number IS NOT NULL"
+            from = "JOIN answer a ON a.run_id = r.id AND a.item = ? AND a.number IS NOT NULL"
             arguments.append(id)
         case .completion(let id):
             value = "CASE r.status WHEN 'completed' THEN 1.0 ELSE 0.0 END"
@@ -168,12 +168,13 @@ extension Store {
             protocolFilter = "r.protocol_id = ?"
             arguments.append(protocolId)
         }
-        // Run-level dimensions read the per-run counts; answer-level ones walk each selected run's answers.
+        // Run-level dimensions read the per-run counts; answer-level ones walk each selected run's answers, or —
+        // for everyone, when item ids tell the protocols apart — the item index in order, with no join and no sort.
         let runLevel = dimensions.allSatisfy { [.protocol, .room, .month].contains($0) }
         let sums = runLevel
             ? "sum(r.passed), sum(r.failed), sum(r.not_applicable)"
             : "sum(a.outcome = 'pass'), sum(a.outcome = 'fail'), sum(a.status = 'not_applicable')"
-        let sql = """
+        var sql = """
             SELECT \(select)\(sums)
             FROM run r
             JOIN subject s ON s.id = r.subject_id
@@ -182,16 +183,50 @@ extension Store {
             WHERE \(protocolFilter) AND \(condition)
             \(group)
             """
-        return try read("compliance") { db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments + cohortArguments)).compactMap { row in
-                var groupKeys: [String: String] = [:]
-                for (i, dimension) in dimensions.enumerated() { groupKeys[dimension.rawValue] = row[i] ?? "" }
-                let n = dimensions.count
-                let pass: Int = row[n] ?? 0
-                let fail: Int = row[n + 1] ?? 0
-                let na: Int = row[n + 2] ?? 0
-                return pass + fail + na == 0 ? nil : ComplianceRow(group: groupKeys, pass: pass, fail: fail, notApplicable: na)
+        if !runLevel, cohort.isEveryone, dimensions.allSatisfy({ [.item, .phase, .role].contains($0) }),
+            let items = try itemsOnly(protocolId: protocolId)
+        {
+            arguments = items
+            sql = """
+                SELECT \(select)\(sums) FROM answer a INDEXED BY answer_by_item_phase
+                WHERE a.item IN (\(Array(repeating: "?", count: items.count).joined(separator: ", ")))
+                \(group)
+                """
+            return try read("compliance") { db in
+                try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).compactMap {
+                    Self.complianceRow($0, dimensions)
+                }
             }
         }
+        return try read("compliance") { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments + cohortArguments)).compactMap {
+                Self.complianceRow($0, dimensions)
+            }
+        }
+    }
+
+    private static func complianceRow(_ row: Row, _ dimensions: [ComplianceDimension]) -> ComplianceRow? {
+        var groupKeys: [String: String] = [:]
+        for (i, dimension) in dimensions.enumerated() { groupKeys[dimension.rawValue] = row[i] ?? "" }
+        let n = dimensions.count
+        let pass: Int = row[n] ?? 0
+        let fail: Int = row[n + 1] ?? 0
+        let na: Int = row[n + 2] ?? 0
+        return pass + fail + na == 0 ? nil : ComplianceRow(group: groupKeys, pass: pass, fail: fail, notApplicable: na)
+    }
+
+    /// The item ids of the measured protocols (one protocol, or every protocol that is not a survey), when no
+    /// left-out protocol uses any of them; nil otherwise (then only a join can tell the answers apart).
+    private func itemsOnly(protocolId: String?) throws(StoreError) -> [DatabaseValueConvertible?]? {
+        var included = Set<String>()
+        var excluded = Set<String>()
+        for published in try publishedVersions() {
+            let wanted = protocolId.map { $0 == published.spec.id } ?? (published.spec.kind != .survey)
+            for item in published.spec.items {
+                if wanted { included.insert(item.id) } else { excluded.insert(item.id) }
+            }
+        }
+        guard included.isDisjoint(with: excluded), !included.isEmpty else { return nil }
+        return included.sorted()
     }
 }

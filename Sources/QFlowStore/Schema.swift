@@ -14,6 +14,7 @@ enum Schema {
         migrator.registerMigration("v2-reporting-indexes", migrate: v2)
         migrator.registerMigration("v3-cohorts", migrate: v3)
         migrator.registerMigration("v4-run-outcome-counts", migrate: v4)
+        migrator.registerMigration("v5-item-indexes", migrate: v5)
         return migrator
     }
 
@@ -168,6 +169,17 @@ enum Schema {
                     failed = (SELECT count(*) FROM answer a WHERE a.run_id = run.id AND a.outcome = 'fail'),
                     not_applicable = (SELECT count(*) FROM answer a WHERE a.run_id = run.id
                         AND a.status = 'not_applicable');
+                """)
+    }
+
+    /// Covering indexes for measures by item: one to find an item's answers with their runs, one to group every
+    /// answer by item, phase and role in index order (no sort). They replace v2's narrower `answer_by_item`.
+    private static func v5(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                DROP INDEX answer_by_item;
+                CREATE INDEX answer_by_item_run ON answer (item, outcome, run_id, number);
+                CREATE INDEX answer_by_item_phase ON answer (item, phase, role, outcome, status);
                 """)
     }
 }

@@ -45,7 +45,9 @@ public final class Store: Sendable {
         config.prepareDatabase { db in
             // FULL: a commit is on disk before it is acknowledged. Temporary storage (the per-job savepoint
             // sub-journals of a group commit) stays in memory.
-            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY")
+            // Temporary storage keeps SQLite's default (files): large sorts, index builds in migrations and the
+            // group commit's savepoint sub-journals spill to disk instead of growing the process.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         do {
             let pool = try DatabasePool(path: path, configuration: config)

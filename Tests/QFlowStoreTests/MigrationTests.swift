@@ -46,11 +46,11 @@ struct MigrationTests {
         let applied = try DatabaseQueue(path: path).read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
         }
-        #expect(applied == ["v1", "v2-reporting-indexes", "v3-cohorts", "v4-run-outcome-counts"])
+        #expect(applied == ["v1", "v2-reporting-indexes", "v3-cohorts", "v4-run-outcome-counts", "v5-item-indexes"])
         let indexes = try DatabaseQueue(path: path).read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'answer_by_item'")
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'answer_by_item_run'")
         }
-        #expect(indexes == ["answer_by_item"])
+        #expect(indexes == ["answer_by_item_run"])
         let report = try store.verify()
         #expect(report.isIntact, "\(report.problems)")
         #expect(report.events == 10)
