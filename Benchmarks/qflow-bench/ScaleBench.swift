@@ -35,7 +35,7 @@ enum ScaleBench {
 
     static func run(cases: Int) throws {
         print("== measures at scale: one year, 50 ORs, \(cases) cases")
-        fflush(stdout)
+        FileHandle.standardOutput.synchronizeFile()
         let path = path(cases: cases)
         if !FileManager.default.fileExists(atPath: path) {
             let child = Process()

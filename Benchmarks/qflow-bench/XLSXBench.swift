@@ -87,7 +87,10 @@ enum XLSXBench {
         print("  targets: qflow ≤ 1.3× the C program's time, peak RSS under 64 MB")
     }
 
-    /// Runs a program and returns its wall time and peak RSS (from wait4).
+    /// Runs a program and returns its wall time and peak RSS.
+    ///
+    /// The peak is the child's own `VmHWM` from /proc, polled until it exits: `wait4`'s `ru_maxrss` would include the
+    /// parent's memory, which a spawned child inherits in its high-water mark before `exec`.
     static func measure(_ argv: [String]) -> (seconds: Double, rss: Double)? {
         var pid: pid_t = 0
         let cArgs = argv.map { strdup($0) } + [nil]
@@ -99,10 +102,21 @@ enum XLSXBench {
         let start = DispatchTime.now().uptimeNanoseconds
         guard posix_spawn(&pid, argv[0], &actions, nil, cArgs, environ) == 0 else { return nil }
         var status: Int32 = 0
-        var usage = rusage()
-        wait4(pid, &status, 0, &usage)
+        var peakKB = 0.0
+        while true {
+            if let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+                let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+                let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+            {
+                peakKB = max(peakKB, kb)
+            }
+            let done = waitpid(pid, &status, WNOHANG)
+            if done == pid { break }
+            if done < 0 { return nil }
+            usleep(5_000)
+        }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         guard status == 0 else { return nil }
-        return (seconds, Double(usage.ru_maxrss) / 1024)
+        return (seconds, peakKB / 1024)
     }
 }
