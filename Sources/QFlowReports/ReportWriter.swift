@@ -275,18 +275,49 @@ public struct ReportWriter {
             ])
     }
 
+    /// One row per corrective action: its audit, status, and every item (finding, cause, owner, due date, …) by title.
     func actionsSheet(_ book: Workbook) throws {
         let sheet = try book.addWorksheet(t("Corrective actions", "整改"))
-        let headers = [t("run", "流程"), t("audit", "督查"), t("status", "状态"), "item", t("answer", "记录"), t("answered", "记录时间")]
-        try sheet.widths([10, 18, 12, 22, 60, 20])
-        try sheet.row(0, headers.map { .text($0) }, format: .header)
+        let lang: Language = language == .zh ? .zh : .en
+        let items = (try? store.spec("corrective_action").spec.items) ?? []
+        let titles: [String] = items.map { $0.title.text(lang) }
+        let headers: [String] = [t("action", "整改单"), t("audit", "督查"), t("status", "状态")] + titles
+        let widths: [Double] = [10, 18, 11] + Array(repeating: 22, count: items.count)
+        try sheet.widths(widths)
+        try sheet.row(0, headers.map { .text($0) }, format: FormatSpec(bold: true, wrap: true, background: 0xDDE5F0, border: true))
         sheet.freeze(rows: 1)
-        var r = 1
-        try store.forEachAnswer(protocols: ["corrective_action"]) { a in
-            try sheet.row(r, [.text(a.runId), .text(a.subjectId), .text(a.runStatus), .text(a.item), .text(a.value ?? ""), .text(a.answeredAt ?? "")])
+        var r = 0
+        var current: AnswerRecord?
+        var cells: [String: AnswerRecord] = [:]
+        func flush() throws {
+            guard let run = current else { return }
             r += 1
+            var row: [Worksheet.Cell] = [.text(run.runId), .text(run.subjectId), .text(run.runStatus)]
+            for item in items {
+                guard let a = cells[item.id] else {
+                    row.append(.blank)
+                    continue
+                }
+                if case .time = item.type, let value = a.value {
+                    row.append(Self.date(value))
+                } else if a.status == "not_applicable" {
+                    row.append(.text("n.a."))
+                } else {
+                    row.append(.text(a.value ?? ""))
+                }
+            }
+            try sheet.row(r, row, format: FormatSpec(wrap: true))
         }
-        try sheet.autofilter(headerRow: 0, lastRow: r - 1, columns: headers.count)
+        try store.forEachAnswer(protocols: ["corrective_action"]) { a in
+            if a.runId != current?.runId {
+                try flush()
+                current = a
+                cells = [:]
+            }
+            cells[a.item] = a
+        }
+        try flush()
+        try sheet.autofilter(headerRow: 0, lastRow: r, columns: headers.count)
     }
 
     /// An ISO time as an Excel date cell in local time (text if it does not parse).

@@ -11,6 +11,19 @@ struct AnalysisCommandTests {
         let demo = try QFlow.run(["demo", "--db", db, "--cases", "40"])
         #expect(demo.status == 0, "\(demo.stderr)")
         #expect(demo.stdout.hasPrefix("RECONSTRUCTION"))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("demo.xlsx").path), "the study workbook")
+        for name in ["study", "or_monthly_compliance", "linen_isolation", "qc_actions"] {
+            let out = dir.appendingPathComponent("\(name).xlsx").path
+            let report = try QFlow.run([
+                "report", "run", "Reports/\(name).yaml", "--out", out, "--db", db, "--csv", dir.appendingPathComponent(name).path,
+            ])
+            #expect(report.status == 0, "\(name): \(report.stderr)")
+            #expect(FileManager.default.fileExists(atPath: out))
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(name)/long.csv").path))
+        }
+        let badOut = try QFlow.run(["report", "run", "Reports/study.yaml", "--out", dir.appendingPathComponent("x.csv").path, "--db", db])
+        #expect(badOut.status == 1)
+        #expect(badOut.stderr.contains(".xlsx"))
         // Running it again replaces the database.
         #expect(try QFlow.run(["demo", "--db", db, "--cases", "40"]).status == 0)
 
