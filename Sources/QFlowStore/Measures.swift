@@ -16,6 +16,12 @@ public enum Measure: Hashable, Sendable, CustomStringConvertible {
     case duration(String)
     /// The value of a number or count item. `number:ln.wash.temp_c`.
     case number(String)
+    /// Items skipped (jumped over) in a run of the protocol. `skipped:or_circulating_nurse`.
+    case skipped(String)
+    /// Items reopened by a return in a run of the protocol. `returned:surgical_counts`.
+    case returned(String)
+    /// Whether every deadline item of a run was answered on time (runs with an answered deadline item).
+    case onTime(String)
 
     /// Parses `KIND:NAME`.
     public init(parsing text: String) throws(StoreError) {
@@ -23,7 +29,7 @@ public enum Measure: Hashable, Sendable, CustomStringConvertible {
         guard parts.count == 2, !parts[1].isEmpty else {
             throw StoreError(
                 .invalidInput,
-                "measure '\(text.prefix(60))': write KIND:NAME, e.g. item:sat.overall, completion:PROTOCOL, critical-free:PROTOCOL, compliance:PROTOCOL, duration:PROTOCOL, number:ITEM"
+                "measure '\(text.prefix(60))': write KIND:NAME, e.g. item:sat.overall, completion:PROTOCOL, critical-free:PROTOCOL, compliance:PROTOCOL, duration:PROTOCOL, number:ITEM, skipped:PROTOCOL, returned:PROTOCOL, on-time:PROTOCOL"
             )
         }
         switch parts[0] {
@@ -33,10 +39,13 @@ public enum Measure: Hashable, Sendable, CustomStringConvertible {
         case "compliance": self = .compliance(parts[1])
         case "duration": self = .duration(parts[1])
         case "number": self = .number(parts[1])
+        case "skipped": self = .skipped(parts[1])
+        case "returned": self = .returned(parts[1])
+        case "on-time": self = .onTime(parts[1])
         default:
             throw StoreError(
                 .invalidInput,
-                "measure kind '\(parts[0].prefix(30))' is not one of item, completion, critical-free, compliance, duration, number")
+                "measure kind '\(parts[0].prefix(30))' is not one of item, completion, critical-free, compliance, duration, number, skipped, returned, on-time")
         }
     }
 
@@ -49,14 +58,17 @@ public enum Measure: Hashable, Sendable, CustomStringConvertible {
         case .compliance(let id): "compliance:\(id)"
         case .duration(let id): "duration:\(id)"
         case .number(let id): "number:\(id)"
+        case .skipped(let id): "skipped:\(id)"
+        case .returned(let id): "returned:\(id)"
+        case .onTime(let id): "on-time:\(id)"
         }
     }
 
     /// Whether each unit's value is 0 or 1.
     public var isBinary: Bool {
         switch self {
-        case .item, .completion, .criticalFree: true
-        case .compliance, .duration, .number: false
+        case .item, .completion, .criticalFree, .onTime: true
+        case .compliance, .duration, .number, .skipped, .returned: false
         }
     }
 }
@@ -127,6 +139,18 @@ extension Store {
         case .compliance(let id):
             value = "r.passed * 1.0 / (r.passed + r.failed)"
             from = "AND r.protocol_id = ? AND r.passed + r.failed > 0"
+            arguments.append(id)
+        case .skipped(let id):
+            value = "r.skipped * 1.0"
+            from = "AND r.protocol_id = ?"
+            arguments.append(id)
+        case .returned(let id):
+            value = "r.returned * 1.0"
+            from = "AND r.protocol_id = ?"
+            arguments.append(id)
+        case .onTime(let id):
+            value = "CASE WHEN r.late = 0 THEN 1.0 ELSE 0.0 END"
+            from = "AND r.protocol_id = ? AND r.on_time + r.late > 0"
             arguments.append(id)
         case .duration(let id):
             value = "(julianday(r.ended_at) - julianday(r.started_at)) * 1440.0"

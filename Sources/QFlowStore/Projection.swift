@@ -46,6 +46,10 @@ struct RunRows: Equatable {
         var passed: Int
         var failed: Int
         var notApplicable: Int
+        var skipped: Int
+        var returned: Int
+        var onTime: Int
+        var late: Int
     }
 
     var runId: String
@@ -106,16 +110,26 @@ struct RunRows: Equatable {
         self.answers = answers
         self.deadlines = deadlines
         let phase = sheet.currentPhase
-        var counts = (passed: 0, failed: 0, notApplicable: 0)
+        var counts = (passed: 0, failed: 0, notApplicable: 0, skipped: 0)
         for row in answers.values {
             if row.outcome == "pass" { counts.passed += 1 }
             if row.outcome == "fail" { counts.failed += 1 }
             if row.status == .notApplicable { counts.notApplicable += 1 }
+            if row.status == .skipped { counts.skipped += 1 }
+        }
+        // Deadline items answered (or signed) on or before their due time, and after it.
+        var onTime = 0
+        var late = 0
+        for item in spec.items where item.deadline != nil {
+            guard let row = answers[item.id], row.status == .answered, let at = row.answeredAt, let due = sheet.due(item)
+            else { continue }
+            if at <= due { onTime += 1 } else { late += 1 }
         }
         run = RunRow(
             state: state.summary, currentPhase: phase < spec.phases.count ? spec.phases[phase].id : nil,
             openRequired: openRequired, criticalFailures: criticalFailures, lastAt: lastAt, passed: counts.passed,
-            failed: counts.failed, notApplicable: counts.notApplicable)
+            failed: counts.failed, notApplicable: counts.notApplicable, skipped: counts.skipped,
+            returned: state.returns.values.reduce(0, +), onTime: onTime, late: late)
     }
 
     /// Writes the difference from `old` (the rows already stored for this run, or nil for a new run).
@@ -127,14 +141,15 @@ struct RunRows: Equatable {
                     sql: """
                         UPDATE run SET version = ?, spec_hash = ?, status = ?, next_run = ?, current_phase = ?,
                             open_required = ?, critical_failures = ?, ended_at = ?, last_seq = ?, last_at = ?,
-                        passed = ?, failed = ?, not_applicable = ?
+                        passed = ?, failed = ?, not_applicable = ?, skipped = ?, returned = ?, on_time = ?, late = ?
                         WHERE id = ?
                         """
                 ).run([
                     SQLValue(s.version), .text(s.specHash), .text(s.status.rawValue), SQLValue(s.nextRun),
                     SQLValue(run.currentPhase), SQLValue(run.openRequired), SQLValue(run.criticalFailures),
                     SQLValue(s.endedAt.map(Timestamp.format)), SQLValue(s.eventCount), .text(Timestamp.format(run.lastAt)),
-                    SQLValue(run.passed), SQLValue(run.failed), SQLValue(run.notApplicable), .text(runId),
+                    SQLValue(run.passed), SQLValue(run.failed), SQLValue(run.notApplicable), SQLValue(run.skipped),
+                    SQLValue(run.returned), SQLValue(run.onTime), SQLValue(run.late), .text(runId),
                 ])
             }
         } else {
@@ -143,8 +158,9 @@ struct RunRows: Equatable {
                 sql: """
                     INSERT INTO run (id, protocol_id, version, spec_hash, subject_id, status, attempt,
                         previous_run, next_run, triggered_by_run, trigger_id, current_phase, open_required,
-                        critical_failures, started_at, ended_at, last_seq, last_at, passed, failed, not_applicable)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        critical_failures, started_at, ended_at, last_seq, last_at, passed, failed, not_applicable,
+                        skipped, returned, on_time, late)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).run([
                 .text(runId), .text(s.protocolId), SQLValue(s.version), .text(s.specHash), .text(s.subjectId),
@@ -152,7 +168,8 @@ struct RunRows: Equatable {
                 SQLValue(s.triggeredBy?.run), SQLValue(s.triggeredBy?.trigger), SQLValue(run.currentPhase),
                 SQLValue(run.openRequired), SQLValue(run.criticalFailures), .text(Timestamp.format(s.startedAt)),
                 SQLValue(s.endedAt.map(Timestamp.format)), SQLValue(s.eventCount), .text(Timestamp.format(run.lastAt)),
-                SQLValue(run.passed), SQLValue(run.failed), SQLValue(run.notApplicable),
+                SQLValue(run.passed), SQLValue(run.failed), SQLValue(run.notApplicable), SQLValue(run.skipped),
+                SQLValue(run.returned), SQLValue(run.onTime), SQLValue(run.late),
             ])
         }
         let oldAnswers = old?.answers ?? [:]

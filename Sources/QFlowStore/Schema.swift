@@ -15,6 +15,7 @@ enum Schema {
         migrator.registerMigration("v3-cohorts", migrate: v3)
         migrator.registerMigration("v4-run-outcome-counts", migrate: v4)
         migrator.registerMigration("v5-item-indexes", migrate: v5)
+        migrator.registerMigration("v6-run-skips-returns-deadlines", migrate: v6)
         return migrator
     }
 
@@ -182,4 +183,19 @@ enum Schema {
                 CREATE INDEX answer_by_item_phase ON answer (item, phase, role, outcome, status);
                 """)
     }
+
+    /// Per-run counts of skipped items, items reopened by a return, and deadline items answered on time or late.
+    /// They are derived by the engine, not by SQL: `Store.open` rebuilds the projections once after this migration.
+    private static func v6(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE run ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE run ADD COLUMN returned INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE run ADD COLUMN on_time INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE run ADD COLUMN late INTEGER NOT NULL DEFAULT 0;
+                """)
+    }
+
+    /// Migrations after which the projections must be rebuilt from the log.
+    static let rebuildAfter: Set<String> = ["v6-run-skips-returns-deadlines"]
 }

@@ -62,8 +62,17 @@ public final class Store: Sendable {
                         .corrupt, "\(path) was written by a newer QualityFlow: update qflow before opening it")
                 }
             }
+            let before = try pool.read { try Schema.migrator.appliedIdentifiers($0) }
             try Schema.migrator.migrate(pool)
-            return Store(path: path, pool: pool)
+            let store = Store(path: path, pool: pool)
+            // A migration that adds engine-derived columns to existing runs is followed by one rebuild.
+            let applied = Set(Schema.migrator.migrations).subtracting(before)
+            if !applied.isDisjoint(with: Schema.rebuildAfter),
+                try pool.read({ try Int.fetchOne($0, sql: "SELECT count(*) FROM run") ?? 0 }) > 0
+            {
+                try store.rebuild()
+            }
+            return store
         } catch {
             throw StoreError.wrap(error, "open \(path)")
         }

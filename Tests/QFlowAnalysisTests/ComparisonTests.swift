@@ -211,3 +211,48 @@ struct ComparisonTests {
         }
     }
 }
+
+@Suite("Skips, returns and deadlines")
+struct ProcessMeasureTests {
+    @Test func skippedReturnedAndOnTimeAreCountedPerRun() throws {
+        let f = try Fixture()
+        let deadlineYAML = """
+            id: timed
+            version: 1
+            title: { zh: 限时, en: Timed }
+            kind: core
+            subject: surgical-case
+            subject_fields: { scheduled_start: time }
+            roles: [{ id: nurse, title: { zh: 护士, en: Nurse } }]
+            phases:
+              - id: p
+                title: { zh: 阶段, en: Phase }
+                items:
+                  - { id: a, title: { zh: 甲, en: A }, type: check, deadline: { before: PT0M, of: subject.scheduled_start } }
+                  - { id: b, title: { zh: 乙, en: B }, type: check }
+                  - { id: c, title: { zh: 丙, en: C }, type: check }
+
+            """
+        try f.store.publish(try #require(ProtocolFile.load(bytes: Array(deadlineYAML.utf8), file: "t.yaml").spec), at: Date())
+        let nurse = Actor(id: "u", role: "nurse")
+        func at(_ s: String) -> Date { Timestamp.parse("2025-01-10T\(s):00Z")! }
+        for (subject, answerAt) in [("T1", "07:00"), ("T2", "09:00")] {
+            try f.store.addSubject(
+                Subject(id: subject, kind: "surgical-case", scheduledStart: at("08:00")), at: Date())
+            let run = try f.store.perform(ActionRequest(.start(protocolId: "timed", subjectId: subject), by: nurse, at: at("06:00"))).runId
+            try f.store.perform(ActionRequest(.command(runId: run, .record(item: "a", value: .check(true))), by: nurse, at: at(answerAt)))
+            if subject == "T2" {
+                try f.store.perform(ActionRequest(.command(runId: run, .returnTo(item: "a")), by: nurse, at: at("09:10"), reason: "recheck"))
+                try f.store.perform(ActionRequest(.command(runId: run, .record(item: "a", value: .check(true))), by: nurse, at: at("09:20")))
+                try f.store.perform(ActionRequest(.command(runId: run, .jump(to: "c")), by: nurse, at: at("09:30"), reason: "not needed"))
+            }
+        }
+        let onTime = try f.store.units(.onTime("timed"), in: .everyone)
+        #expect(onTime.map(\.value) == [1, 0])
+        #expect(try f.store.units(.returned("timed"), in: .everyone).map(\.value) == [0, 1])
+        #expect(try f.store.units(.skipped("timed"), in: .everyone).map(\.value) == [0, 1])
+        let before = try f.store.projectionDump()
+        try f.store.rebuild()
+        #expect(try f.store.projectionDump() == before)
+    }
+}

@@ -61,6 +61,8 @@ public struct RunState: Sendable, Hashable {
     public private(set) var signatures: [String: [String: Signature]] = [:]
     /// How many times each item's answer was superseded (re-answered or reopened by return).
     public private(set) var revisions: [String: Int] = [:]
+    /// How many times each item was reopened by a return (a subset of its revisions).
+    public private(set) var returns: [String: Int] = [:]
     /// The run and trigger that started this run, if a trigger did.
     public private(set) var triggeredBy: RunEvent.Origin?
     /// Triggers that have fired.
@@ -122,6 +124,7 @@ public struct RunState: Sendable, Hashable {
                 if answers.removeValue(forKey: item) != nil || signatures.removeValue(forKey: item) != nil {
                     revisions[item, default: 0] += 1
                 }
+                returns[item, default: 0] += 1
                 skipped[item] = nil
             }
         case .jumped(_, let items):
@@ -142,6 +145,7 @@ public struct RunState: Sendable, Hashable {
             skipped = Self.rename(skipped, m.carried)
             signatures = Self.rename(signatures, m.carried)
             revisions = Self.rename(revisions, m.carried)
+            returns = Self.rename(returns, m.carried)
         case .triggered(let trigger, _):
             firedTriggers.insert(trigger)
         case .completed:
