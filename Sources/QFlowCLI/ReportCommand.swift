@@ -34,8 +34,14 @@ struct ReportCommand: ParsableCommand {
                 var writer = ReportWriter(spec: spec, store: store, language: lang.report)
                 let terminal = isatty(STDOUT_FILENO) == 1
                 if terminal {
-                    writer.progress = { rows, _ in
-                        FileHandle.standardError.write(Data("\rwriting data rows: \(rows)".utf8))
+                    writer.progress = { rows, total in
+                        guard let total, total > 0 else {
+                            return FileHandle.standardError.write(Data("\rwriting data rows: \(rows)".utf8))
+                        }
+                        let done = min(1, Double(rows) / Double(total))
+                        let bar = String(repeating: "█", count: Int(done * 30)) + String(repeating: "·", count: 30 - Int(done * 30))
+                        FileHandle.standardError.write(
+                            Data("\r[\(bar)] \(Int(done * 100))%  \(rows)/\(total) rows".utf8))
                     }
                 }
                 do {

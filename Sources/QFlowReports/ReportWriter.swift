@@ -13,8 +13,11 @@ public struct ReportWriter {
     public var store: Store
     /// Language of every label.
     public var language: ReportLanguage
-    /// Called with (rows written, total or nil) while the raw sheets stream.
-    public var progress: (Int, Int?) -> Void = { _, _ in }
+    /// Called with (rows written, total or nil) while the raw sheets stream; set it to show progress.
+    public var progress: (Int, Int?) -> Void = { _, _ in } {
+        didSet { progressWanted = true }
+    }
+    var progressWanted = false
 
     /// Creates a writer.
     public init(spec: ReportSpec, store: Store, language: ReportLanguage) {
@@ -339,6 +342,7 @@ public struct ReportWriter {
         try sheet.row(0, Self.longColumns.map { .text($0) }, format: .header)
         sheet.freeze(rows: 1)
         var r = 1
+        let total = progressWanted ? try? store.countAnswers(in: try cohort(raw.cohort), protocols: raw.protocols) : nil
         try store.forEachAnswer(in: try cohort(raw.cohort), protocols: raw.protocols) { a in
             try sheet.row(r, [
                 .text(a.runId), .text(a.subjectId), .text(a.room ?? ""), Self.date(a.time), .text(a.protocolId),
@@ -347,7 +351,7 @@ public struct ReportWriter {
                 a.answeredAt.map(Self.date) ?? .blank, .text(a.actor ?? ""), .text(a.role ?? ""),
             ])
             r += 1
-            if r % 10_000 == 0 { progress(r, nil) }
+            if r % 5_000 == 0 { progress(r, total) }
         }
         try sheet.autofilter(headerRow: 0, lastRow: r - 1, columns: Self.longColumns.count)
     }

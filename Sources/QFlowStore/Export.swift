@@ -41,6 +41,22 @@ public struct AnswerRecord: Sendable {
 }
 
 extension Store {
+    /// How many answers `forEachAnswer` would stream (for a progress bar).
+    public func countAnswers(in cohort: Cohort = .everyone, protocols: [String] = []) throws(StoreError) -> Int {
+        let (condition, cohortArguments) = try cohort.condition()
+        let filter = protocols.isEmpty
+            ? "" : "AND r.protocol_id IN (\(Array(repeating: "?", count: protocols.count).joined(separator: ", ")))"
+        return try read("count answers") { db in
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT sum(r.passed + r.failed + r.not_applicable + r.skipped) FROM run r
+                    JOIN subject s ON s.id = r.subject_id WHERE \(condition) \(filter)
+                    """,
+                arguments: StatementArguments(cohortArguments + protocols as [DatabaseValueConvertible?])) ?? 0
+        }
+    }
+
     /// Streams every current answer of the runs in a cohort (optionally of some protocols), in run then item order,
     /// from one read transaction: memory stays flat whatever the number of answers.
     public func forEachAnswer(

@@ -164,9 +164,13 @@ extension Store {
             ORDER BY t, r.id
             """
         return try read("measure \(measure)") { db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments + cohortArguments)).map {
-                MeasureUnit(subjectId: $0[0], runId: $0[1], time: $0[2], value: $0[3])
+            // A cursor, not fetchAll: only the small units are held, never every row at once.
+            var units: [MeasureUnit] = []
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments + cohortArguments))
+            while let row = try rows.next() {
+                units.append(MeasureUnit(subjectId: row[0], runId: row[1], time: row[2], value: row[3]))
             }
+            return units
         }
     }
 
