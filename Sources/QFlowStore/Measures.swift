@@ -216,7 +216,7 @@ extension Store {
         {
             arguments = items
             sql = """
-                SELECT \(select)\(sums) FROM answer a INDEXED BY answer_by_item_phase
+                SELECT \(select)\(sums) FROM answer a INDEXED BY answer_by_item
                 WHERE a.item IN (\(Array(repeating: "?", count: items.count).joined(separator: ", ")))
                 \(group)
                 """

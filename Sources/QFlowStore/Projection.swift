@@ -176,8 +176,12 @@ struct RunRows: Equatable {
         for (id, row) in answers where oldAnswers[id] != row {
             try db.cachedStatement(
                 sql: """
-                    INSERT OR REPLACE INTO answer (run_id, item, phase, status, value, number, outcome, why, critical,
+                    INSERT INTO answer (run_id, item, phase, status, value, number, outcome, why, critical,
                         revisions, answered_at, actor, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (run_id, item) DO UPDATE SET phase = excluded.phase, status = excluded.status,
+                        value = excluded.value, number = excluded.number, outcome = excluded.outcome,
+                        why = excluded.why, critical = excluded.critical, revisions = excluded.revisions,
+                        answered_at = excluded.answered_at, actor = excluded.actor, role = excluded.role
                     """
             ).run([
                 .text(runId), .text(row.item), .text(row.phase), .text(row.status.rawValue),

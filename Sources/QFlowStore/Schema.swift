@@ -16,6 +16,7 @@ enum Schema {
         migrator.registerMigration("v4-run-outcome-counts", migrate: v4)
         migrator.registerMigration("v5-item-indexes", migrate: v5)
         migrator.registerMigration("v6-run-skips-returns-deadlines", migrate: v6)
+        migrator.registerMigration("v7-one-item-index", migrate: v7)
         return migrator
     }
 
@@ -193,6 +194,18 @@ enum Schema {
                 ALTER TABLE run ADD COLUMN returned INTEGER NOT NULL DEFAULT 0;
                 ALTER TABLE run ADD COLUMN on_time INTEGER NOT NULL DEFAULT 0;
                 ALTER TABLE run ADD COLUMN late INTEGER NOT NULL DEFAULT 0;
+                """)
+    }
+
+    /// Fewer indexes on `answer` (each one is written on every answer): one covering index by item serves both the
+    /// item measures and compliance by item, phase and role; run-to-answer walks use the primary key.
+    private static func v7(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                DROP INDEX answer_by_run;
+                DROP INDEX answer_by_item_run;
+                DROP INDEX answer_by_item_phase;
+                CREATE INDEX answer_by_item ON answer (item, phase, role, outcome, status, run_id, number);
                 """)
     }
 
