@@ -36,7 +36,9 @@ let package = Package(
         // Quality reports: workbooks (libxlsxwriter) and CSV for SPSS/R/Stata.
         .target(
             name: "QFlowReports",
-            dependencies: ["CXLSXWriter", "QFlowStore", "QFlowAnalysis", "QFlowStats", "QFlowEngine", "Yams"]),
+            dependencies: [
+                "CXLSXWriter", "QFlowStore", "QFlowAnalysis", "QFlowStats", "QFlowEngine", "QFlowProtocolFile", "Yams",
+            ]),
         // Command-line front end, as a library so that tests can drive it.
         .target(
             name: "QFlowCLI",

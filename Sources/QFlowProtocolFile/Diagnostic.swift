@@ -25,3 +25,5 @@ public struct Diagnostic: Sendable, Hashable, Comparable, CustomStringConvertibl
         (a.file, a.line, a.column, a.message) < (b.file, b.line, b.column, b.message)
     }
 }
+
+extension Diagnostic: Error {}

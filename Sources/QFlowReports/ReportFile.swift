@@ -1,5 +1,6 @@
 import Foundation
 import QFlowEngine
+import QFlowProtocolFile
 import QFlowStore
 import Yams
 
@@ -9,18 +10,16 @@ public enum ReportFile {
     public static func load(path: String) throws(ReportError) -> ReportSpec {
         guard let data = FileManager.default.contents(atPath: path) else { throw ReportError("\(path): cannot read the file") }
         guard data.count <= 256 * 1024 else { throw ReportError("\(path): a report file is at most 256 KB") }
-        guard let text = String(data: data, encoding: .utf8) else { throw ReportError("\(path): not UTF-8 text") }
-        let root: Node
+        let document: SafeYAML.Document
         do {
-            guard let node = try Yams.compose(yaml: text) else { throw ReportError("\(path):1:1: the file is empty") }
-            root = node
-        } catch let error as ReportError {
-            throw error
+            document = try SafeYAML.compose(bytes: Array(data), file: path)
         } catch {
-            throw ReportError("\(path): \(error)")
+            throw ReportError(error.description)
         }
         let reader = Reader(file: path)
-        return try reader.report(root)
+        return try withExtendedLifetime(document.parser) { () throws(ReportError) -> ReportSpec in
+            try reader.report(document.root)
+        }
     }
 
     struct Reader {

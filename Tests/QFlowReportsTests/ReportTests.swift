@@ -168,6 +168,15 @@ struct ReportTests {
         try "title: { zh: 标题, en: Title }\nspc: { measure: mean:x }\n".write(toFile: file, atomically: true, encoding: .utf8)
         let measure = #expect(throws: ReportError.self) { try ReportFile.load(path: file) }
         #expect(measure?.message.contains("\(file):2:17:") == true, "\(measure?.message ?? "")")
+        // Hostile files: an alias bomb and deep nesting are refused before they are walked.
+        let bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+            + "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\ntitle: { zh: 标题, en: Title }\ncohorts: [*c, *c, *c]\n"
+        try bomb.write(toFile: file, atomically: true, encoding: .utf8)
+        let alias = #expect(throws: ReportError.self) { try ReportFile.load(path: file) }
+        #expect(alias?.message.contains("anchors and aliases") == true, "\(alias?.message ?? "")")
+        try (String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000)).write(
+            toFile: file, atomically: true, encoding: .utf8)
+        #expect(throws: ReportError.self) { try ReportFile.load(path: file) }
         for name in ["study", "or_monthly_compliance", "linen_isolation", "qc_actions"] {
             let spec = try ReportFile.load(path: XLSXReader.root.appendingPathComponent("Reports/\(name).yaml").path)
             #expect(!spec.title.en.isEmpty)
