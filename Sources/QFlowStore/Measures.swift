@@ -64,6 +64,35 @@ public enum Measure: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The protocol or item the measure is about.
+    public var name: String {
+        switch self {
+        case .item(let id), .completion(let id), .criticalFree(let id), .compliance(let id), .duration(let id),
+            .number(let id), .skipped(let id), .returned(let id), .onTime(let id):
+            id
+        }
+    }
+
+    /// The value of one unit (a run `r`, maybe an answer `a`) and the join or filter that selects the units; the
+    /// one `?` in it is `name`.
+    var sql: (value: String, from: String) {
+        let run = "AND r.protocol_id = ?"
+        return switch self {
+        case .item:
+            ("CASE a.outcome WHEN 'pass' THEN 1.0 ELSE 0.0 END",
+             "JOIN answer a ON a.run_id = r.id AND a.item = ? AND a.outcome IN ('pass', 'fail')")
+        case .number: ("a.number", "JOIN answer a ON a.run_id = r.id AND a.item = ? AND a.number IS NOT NULL")
+        case .completion: ("CASE r.status WHEN 'completed' THEN 1.0 ELSE 0.0 END", run)
+        case .criticalFree: ("CASE WHEN r.critical_failures = 0 THEN 1.0 ELSE 0.0 END", run)
+        case .compliance: ("r.passed * 1.0 / (r.passed + r.failed)", run + " AND r.passed + r.failed > 0")
+        case .skipped: ("r.skipped * 1.0", run)
+        case .returned: ("r.returned * 1.0", run)
+        case .onTime: ("CASE WHEN r.late = 0 THEN 1.0 ELSE 0.0 END", run + " AND r.on_time + r.late > 0")
+        case .duration:
+            ("(julianday(r.ended_at) - julianday(r.started_at)) * 1440.0", run + " AND r.status = 'completed'")
+        }
+    }
+
     /// Whether each unit's value is 0 or 1.
     public var isBinary: Bool {
         switch self {
@@ -116,47 +145,8 @@ extension Store {
     /// The units of a measure in a cohort, ordered by time: one SQL query over the projections.
     public func units(_ measure: Measure, in cohort: Cohort) throws(StoreError) -> [MeasureUnit] {
         let (condition, cohortArguments) = try cohort.condition()
-        let value: String
-        let from: String
-        var arguments: [DatabaseValueConvertible?] = []
-        switch measure {
-        case .item(let id):
-            value = "CASE a.outcome WHEN 'pass' THEN 1.0 ELSE 0.0 END"
-            from = "JOIN answer a ON a.run_id = r.id AND a.item = ? AND a.outcome IN ('pass', 'fail')"
-            arguments.append(id)
-        case .number(let id):
-            value = "a.number"
-            from = "JOIN answer a ON a.run_id = r.id AND a.item = ? AND a.number IS NOT NULL"
-            arguments.append(id)
-        case .completion(let id):
-            value = "CASE r.status WHEN 'completed' THEN 1.0 ELSE 0.0 END"
-            from = "AND r.protocol_id = ?"
-            arguments.append(id)
-        case .criticalFree(let id):
-            value = "CASE WHEN r.critical_failures = 0 THEN 1.0 ELSE 0.0 END"
-            from = "AND r.protocol_id = ?"
-            arguments.append(id)
-        case .compliance(let id):
-            value = "r.passed * 1.0 / (r.passed + r.failed)"
-            from = "AND r.protocol_id = ? AND r.passed + r.failed > 0"
-            arguments.append(id)
-        case .skipped(let id):
-            value = "r.skipped * 1.0"
-            from = "AND r.protocol_id = ?"
-            arguments.append(id)
-        case .returned(let id):
-            value = "r.returned * 1.0"
-            from = "AND r.protocol_id = ?"
-            arguments.append(id)
-        case .onTime(let id):
-            value = "CASE WHEN r.late = 0 THEN 1.0 ELSE 0.0 END"
-            from = "AND r.protocol_id = ? AND r.on_time + r.late > 0"
-            arguments.append(id)
-        case .duration(let id):
-            value = "(julianday(r.ended_at) - julianday(r.started_at)) * 1440.0"
-            from = "AND r.protocol_id = ? AND r.status = 'completed'"
-            arguments.append(id)
-        }
+        let (value, from) = measure.sql
+        let arguments: [DatabaseValueConvertible?] = [measure.name]
         let sql = """
             SELECT r.subject_id, r.id, COALESCE(s.scheduled_start, r.started_at) AS t, \(value)
             FROM run r JOIN subject s ON s.id = r.subject_id \(from)
