@@ -13,11 +13,16 @@ import QFlowEngine
 final class GroupCommit: @unchecked Sendable {
     final class Job {
         let body: (Database, WriterCache) throws -> Any
+        /// What the job does, for its error messages.
+        let operation: String
         var result: Result<Any, StoreError>?
         /// Set when the previous leader hands the writing over to this job's caller.
         var leads = false
         let wake = DispatchSemaphore(value: 0)
-        init(_ body: @escaping (Database, WriterCache) throws -> Any) { self.body = body }
+        init(_ operation: String, _ body: @escaping (Database, WriterCache) throws -> Any) {
+            self.operation = operation
+            self.body = body
+        }
     }
 
     private let pool: DatabasePool
@@ -41,7 +46,7 @@ final class GroupCommit: @unchecked Sendable {
     /// Each waiting caller sleeps on its own semaphore: it is woken once, either with its result or to lead the
     /// next batch, so fifty waiting threads cost no thundering herd.
     func submit<T>(_ operation: String, _ body: @escaping (Database, WriterCache) throws -> T) throws(StoreError) -> T {
-        let job = Job { db, cache in try body(db, cache) }
+        let job = Job(operation) { db, cache in try body(db, cache) }
         lock.lock()
         queue.append(job)
         if writing {
@@ -52,7 +57,7 @@ final class GroupCommit: @unchecked Sendable {
             job.leads = true
             lock.unlock()
         }
-        if job.leads { lead(operation) }
+        if job.leads { lead() }
         switch job.result! {
         case .success(let value): return value as! T
         case .failure(let error): throw error
@@ -60,12 +65,12 @@ final class GroupCommit: @unchecked Sendable {
     }
 
     /// Writes one batch, wakes its callers, then hands the lead to the oldest waiting caller (or stops leading).
-    private func lead(_ operation: String) {
+    private func lead() {
         lock.lock()
         let batch = Array(queue.prefix(maximumBatch))
         queue.removeFirst(batch.count)
         lock.unlock()
-        run(batch, operation)
+        run(batch)
         lock.lock()
         let next = queue.first
         if let next { next.leads = true } else { writing = false }
@@ -74,7 +79,7 @@ final class GroupCommit: @unchecked Sendable {
         next?.wake.signal()
     }
 
-    private func run(_ batch: [Job], _ operation: String) {
+    private func run(_ batch: [Job]) {
         var results: [Result<Any, StoreError>] = []
         do {
             try pool.writeWithoutTransaction { db in
@@ -93,7 +98,7 @@ final class GroupCommit: @unchecked Sendable {
                             try db.cachedStatement(sql: "ROLLBACK TO job").run([])
                             try db.cachedStatement(sql: "RELEASE job").run([])
                             self.cache.forgetPending()
-                            results.append(.failure(StoreError.wrap(error, operation)))
+                            results.append(.failure(StoreError.wrap(error, job.operation)))
                         }
                     }
                     return .commit
@@ -105,8 +110,7 @@ final class GroupCommit: @unchecked Sendable {
             for (job, result) in zip(batch, results) { job.result = result }
         } catch {
             cache.clear()
-            let failure = StoreError.wrap(error, operation)
-            for job in batch { job.result = .failure(failure) }
+            for job in batch { job.result = .failure(StoreError.wrap(error, job.operation)) }
         }
     }
 }
