@@ -122,8 +122,13 @@ struct Actions {
         var head = try EventLog.head(db)
         var appended: [StoredEvent] = []
         var triggered: [String] = []
-        let context = { (subject: Subject, spec: ProtocolSpec) throws -> CommandContext in
-            CommandContext(actor: request.actor, at: request.at, reason: request.reason, subject: try subject.facts(for: spec))
+        let context = { (facts: SubjectFacts) in
+            CommandContext(actor: request.actor, at: request.at, reason: request.reason, subject: facts)
+        }
+        func result(_ runId: String, _ entry: Entry) -> ActionResult {
+            ActionResult(
+                runId: runId, seq: entry.state.eventCount, status: entry.state.status.rawValue, events: appended,
+                triggeredRuns: triggered)
         }
         try checkActor(request.actor, reason: request.reason)
 
@@ -140,25 +145,18 @@ struct Actions {
             }
             let runId = try nextRunId()
             let events = try Engine.start(
-                published.spec, runId: runId, subjectId: subjectId, context: context(subject, published.spec),
+                published.spec, runId: runId, subjectId: subjectId, context: context(try subject.facts(for: published.spec)),
                 specHash: published.contentHash)
             let entry = try commit(
                 events, to: nil, new: (published, subject), &head, &appended, &triggered, request: request)
-            return ActionResult(
-                runId: runId, seq: entry.state.eventCount, status: entry.state.status.rawValue, events: appended,
-                triggeredRuns: triggered)
+            return result(runId, entry)
 
         case .command(let runId, let command):
             let entry = try load(runId)
             try checkSequence(entry, request)
-            let events = try Engine.execute(
-                command, spec: entry.spec, state: entry.state,
-                context: CommandContext(
-                    actor: request.actor, at: request.at, reason: request.reason, subject: entry.facts))
+            let events = try Engine.execute(command, spec: entry.spec, state: entry.state, context: context(entry.facts))
             let after = try commit(events, to: entry, new: nil, &head, &appended, &triggered, request: request)
-            return ActionResult(
-                runId: runId, seq: after.state.eventCount, status: after.state.status.rawValue, events: appended,
-                triggeredRuns: triggered)
+            return result(runId, after)
 
         case .restart(let runId):
             let entry = try load(runId)
@@ -166,13 +164,11 @@ struct Actions {
             let latest = try Registry.spec(entry.spec.id, version: nil, db, cache: cache)
             let newRunId = try nextRunId()
             let (old, new) = try Engine.restart(
-                latest.spec, state: entry.state, newRunId: newRunId, context: context(entry.subject, latest.spec))
+                latest.spec, state: entry.state, newRunId: newRunId, context: context(try entry.subject.facts(for: latest.spec)))
             try commit(old, to: entry, new: nil, &head, &appended, &triggered, request: request)
             let after = try commit(
                 new, to: nil, new: (latest, entry.subject), &head, &appended, &triggered, request: request)
-            return ActionResult(
-                runId: newRunId, seq: after.state.eventCount, status: after.state.status.rawValue, events: appended,
-                triggeredRuns: triggered)
+            return result(newRunId, after)
 
         case .migrate(let runId, let toVersion, let itemMap):
             let entry = try load(runId)
@@ -183,12 +179,10 @@ struct Actions {
             }
             let events = try Engine.migrate(
                 entry.state, from: entry.spec, to: target.spec, itemMap: itemMap,
-                context: context(entry.subject, entry.spec))
+                context: context(entry.facts))
             let after = try commit(events, to: entry, switchingTo: target, new: nil, &head, &appended, &triggered,
                 request: request)
-            return ActionResult(
-                runId: runId, seq: after.state.eventCount, status: after.state.status.rawValue, events: appended,
-                triggeredRuns: triggered)
+            return result(runId, after)
         }
     }
 
