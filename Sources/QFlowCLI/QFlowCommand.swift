@@ -9,7 +9,8 @@ public struct QFlowCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             DemoCommand.self, InitCommand.self, ProtocolCommand.self, CaseCommand.self, RunVerbsCommand.self, OverdueCommand.self,
-            CohortCommand.self, CompareCommand.self, MeasureCommand.self, ReportCommand.self, VerifyCommand.self, RebuildCommand.self,
+            CohortCommand.self, CompareCommand.self, MeasureCommand.self, ReportCommand.self,
+            UserCommand.self, VerifyCommand.self, RebuildCommand.self,
             BackupCommand.self, StatsCommand.self, DebugCommand.self,
         ]
     )

@@ -17,6 +17,7 @@ enum Schema {
         migrator.registerMigration("v5-item-indexes", migrate: v5)
         migrator.registerMigration("v6-run-skips-returns-deadlines", migrate: v6)
         migrator.registerMigration("v7-one-item-index", migrate: v7)
+        migrator.registerMigration("v8-users-sessions", migrate: v8)
         return migrator
     }
 
@@ -206,6 +207,34 @@ enum Schema {
                 DROP INDEX answer_by_item_run;
                 DROP INDEX answer_by_item_phase;
                 CREATE INDEX answer_by_item ON answer (item, phase, role, outcome, status, run_id, number);
+                """)
+    }
+
+    /// Workstation users (with a slow password hash and a lock-out counter) and their sessions (only the SHA-256 of
+    /// a session token is stored).
+    private static func v8(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE user (
+                    id            TEXT PRIMARY KEY,
+                    name          TEXT NOT NULL,
+                    roles         TEXT NOT NULL,
+                    password      TEXT NOT NULL,
+                    failed_logins INTEGER NOT NULL DEFAULT 0,
+                    locked_until  TEXT,
+                    active        INTEGER NOT NULL DEFAULT 1,
+                    created_at    TEXT NOT NULL
+                );
+                CREATE TABLE session (
+                    token_hash  TEXT PRIMARY KEY,
+                    user_id     TEXT NOT NULL,
+                    role        TEXT NOT NULL,
+                    workstation TEXT,
+                    csrf        TEXT NOT NULL,
+                    created_at  TEXT NOT NULL,
+                    expires_at  TEXT NOT NULL
+                );
+                CREATE INDEX session_by_user ON session (user_id);
                 """)
     }
 

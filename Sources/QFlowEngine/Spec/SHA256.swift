@@ -11,11 +11,13 @@ public enum SHA256 {
         0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
     ]
 
+    static let initial: [UInt32] = [
+        0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
+    ]
+
     /// The 32-byte digest of `bytes`.
     public static func digest(_ bytes: some Collection<UInt8>) -> [UInt8] {
-        var h: [UInt32] = [
-            0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
-        ]
+        var h = initial
         var message = Array(bytes)
         let bitLength = UInt64(message.count) &* 8
         message.append(0x80)
@@ -31,31 +33,95 @@ public enum SHA256 {
                     UInt32(message[j]) << 24 | UInt32(message[j + 1]) << 16 | UInt32(message[j + 2]) << 8
                     | UInt32(message[j + 3])
             }
-            for i in 16..<64 {
-                let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-                let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-            }
-            var (a, b, c, d, e, f, g, hh) = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7])
-            for i in 0..<64 {
-                let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                let ch = (e & f) ^ (~e & g)
-                let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
-                let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                let maj = (a & b) ^ (a & c) ^ (b & c)
-                let t2 = s0 &+ maj
-                (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
-            }
-            h[0] = h[0] &+ a
-            h[1] = h[1] &+ b
-            h[2] = h[2] &+ c
-            h[3] = h[3] &+ d
-            h[4] = h[4] &+ e
-            h[5] = h[5] &+ f
-            h[6] = h[6] &+ g
-            h[7] = h[7] &+ hh
+            compress(&h, &w)
         }
-        return h.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> UInt32(24 - $0 * 8)) } }
+        return serialize(h)
+    }
+
+    /// One compression of the block in `w[0..<16]` into the state `h` (`w` is scratch space of 64 words).
+    static func compress(_ h: inout [UInt32], _ w: inout [UInt32]) {
+        for i in 16..<64 {
+            let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
+            let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
+            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+        }
+        var (a, b, c, d, e, f, g, hh) = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7])
+        for i in 0..<64 {
+            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+            let ch = (e & f) ^ (~e & g)
+            let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
+            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+            let maj = (a & b) ^ (a & c) ^ (b & c)
+            let t2 = s0 &+ maj
+            (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
+        }
+        h[0] = h[0] &+ a
+        h[1] = h[1] &+ b
+        h[2] = h[2] &+ c
+        h[3] = h[3] &+ d
+        h[4] = h[4] &+ e
+        h[5] = h[5] &+ f
+        h[6] = h[6] &+ g
+        h[7] = h[7] &+ hh
+    }
+
+    static func serialize(_ h: [UInt32]) -> [UInt8] {
+        h.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> UInt32(24 - $0 * 8)) } }
+    }
+
+    /// PBKDF2-HMAC-SHA256 (RFC 8018): a slow, salted password hash. 32 bytes of output.
+    ///
+    /// The HMAC pads are absorbed once; every further iteration costs two compressions and no allocation.
+    public static func pbkdf2(password: some Collection<UInt8>, salt: some Collection<UInt8>, iterations: Int)
+        -> [UInt8]
+    {
+        precondition(iterations >= 1, "PBKDF2 needs at least one iteration")
+        var key = Array(password)
+        if key.count > 64 { key = digest(key) }
+        key += [UInt8](repeating: 0, count: 64 - key.count)
+        var w = [UInt32](repeating: 0, count: 64)
+        func absorbPad(_ pad: UInt8) -> [UInt32] {
+            var h = initial
+            for i in 0..<16 {
+                w[i] = (0..<4).reduce(UInt32(0)) { $0 << 8 | UInt32(key[i * 4 + $1] ^ pad) }
+            }
+            compress(&h, &w)
+            return h
+        }
+        let inner = absorbPad(0x36)
+        let outer = absorbPad(0x5c)
+        // HMAC of a 32-byte message from the absorbed pads: one block of 8 words, 0x80, zeros, length 768 bits.
+        func hmac32(_ message: [UInt32]) -> [UInt32] {
+            var h = inner
+            for i in 0..<8 { w[i] = message[i] }
+            w[8] = 0x8000_0000
+            for i in 9..<15 { w[i] = 0 }
+            w[15] = 768
+            compress(&h, &w)
+            var o = outer
+            for i in 0..<8 { w[i] = h[i] }
+            w[8] = 0x8000_0000
+            for i in 9..<15 { w[i] = 0 }
+            w[15] = 768
+            compress(&o, &w)
+            return o
+        }
+        // U1 = HMAC(password, salt || INT(1)), with a general-length inner message.
+        let first = digest(key.map { $0 ^ 0x36 } + Array(salt) + [0, 0, 0, 1])
+        let firstWords = (0..<8).map { i in (0..<4).reduce(UInt32(0)) { $0 << 8 | UInt32(first[i * 4 + $1]) } }
+        var o = outer
+        for i in 0..<8 { w[i] = firstWords[i] }
+        w[8] = 0x8000_0000
+        for i in 9..<15 { w[i] = 0 }
+        w[15] = 768
+        compress(&o, &w)
+        var u = o
+        var result = u
+        for _ in 1..<iterations {
+            u = hmac32(u)
+            for i in 0..<8 { result[i] ^= u[i] }
+        }
+        return serialize(result)
     }
 
     /// The digest of `bytes` as 64 lowercase hex characters.
