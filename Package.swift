@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     ],
     targets: [
         // Pure layers: no I/O, no clock, no database.
@@ -39,11 +40,17 @@ let package = Package(
             dependencies: [
                 "CXLSXWriter", "QFlowStore", "QFlowAnalysis", "QFlowStats", "QFlowEngine", "QFlowProtocolFile", "Yams",
             ]),
+        // The workstation: `qflow serve` (Hummingbird), pages and the JSON API over the store.
+        .target(
+            name: "QFlowServer",
+            dependencies: [
+                "QFlowStore", "QFlowEngine", .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
         // Command-line front end, as a library so that tests can drive it.
         .target(
             name: "QFlowCLI",
             dependencies: [
-                "QFlowEngine", "QFlowStats", "QFlowProtocolFile", "QFlowStore", "QFlowAnalysis", "QFlowDemo", "QFlowReports",
+                "QFlowEngine", "QFlowStats", "QFlowProtocolFile", "QFlowStore", "QFlowAnalysis", "QFlowDemo", "QFlowReports", "QFlowServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,6 +68,7 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "QFlowAnalysisTests", dependencies: ["QFlowAnalysis", "QFlowProtocolFile"]),
         .testTarget(name: "QFlowDemoTests", dependencies: ["QFlowDemo"]),
+        .testTarget(name: "QFlowServerTests", dependencies: ["QFlowServer", "QFlowProtocolFile"]),
         .testTarget(
             name: "QFlowReportsTests", dependencies: ["QFlowReports", "QFlowProtocolFile"], exclude: ["read_xlsx.py"]),
         .testTarget(

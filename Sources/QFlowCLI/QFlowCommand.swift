@@ -10,7 +10,7 @@ public struct QFlowCommand: ParsableCommand {
         subcommands: [
             DemoCommand.self, InitCommand.self, ProtocolCommand.self, CaseCommand.self, RunVerbsCommand.self, OverdueCommand.self,
             CohortCommand.self, CompareCommand.self, MeasureCommand.self, ReportCommand.self,
-            UserCommand.self, VerifyCommand.self, RebuildCommand.self,
+            UserCommand.self, ServeCommand.self, VerifyCommand.self, RebuildCommand.self,
             BackupCommand.self, StatsCommand.self, DebugCommand.self,
         ]
     )

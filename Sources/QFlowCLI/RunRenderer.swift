@@ -2,69 +2,6 @@ import Foundation
 import QFlowEngine
 import QFlowStore
 
-/// A run as JSON: its summary, every item with status and outcome, what blocks completion, and its history.
-struct RunJSON: Encodable {
-    struct Item: Encodable {
-        var id, phase, type, status: String
-        var title: LocalizedText
-        var value: String?
-        var outcome: String?
-        var why: String?
-        var critical, required: Bool
-        var due: String?
-        var signedBy: [String]?
-    }
-
-    struct Blocker: Encodable {
-        var code: String
-        var item: String?
-        var message: String
-    }
-
-    struct Event: Encodable {
-        var seq: Int
-        var kind, at, user, role: String
-        var workstation, reason: String?
-    }
-
-    var run: RunSummary
-    var items: [Item]
-    var blockers: [Blocker]
-    var events: [Event]
-
-    init(_ detail: RunDetail) {
-        run = detail.summary
-        let sheet = detail.sheet
-        items = detail.spec.phases.flatMap { phase in
-            phase.items.map { item in
-                var why: String?
-                var outcome: String?
-                switch sheet.outcome(of: item) {
-                case .pass?: outcome = "pass"
-                case .fail(let reason)?:
-                    outcome = "fail"
-                    why = reason
-                case .undetermined?: outcome = "undetermined"
-                case nil: break
-                }
-                return Item(
-                    id: item.id, phase: phase.id, type: item.type.name, status: sheet.status(of: item).rawValue,
-                    title: item.title, value: detail.state.answers[item.id]?.value.description, outcome: outcome,
-                    why: why ?? detail.state.skipped[item.id], critical: item.critical,
-                    required: sheet.isRequired(item), due: sheet.due(item).map(Timestamp.format),
-                    signedBy: detail.state.signatures[item.id].map { $0.keys.sorted() })
-            }
-        }
-        blockers = detail.state.status.isOpen
-            ? sheet.completionBlockers.map { Blocker(code: $0.code.rawValue, item: $0.item, message: $0.message) } : []
-        events = detail.events.map {
-            Event(
-                seq: $0.seq, kind: $0.event.kind, at: Timestamp.format($0.event.at), user: $0.event.actor.id,
-                role: $0.event.actor.role, workstation: $0.event.actor.workstation, reason: $0.event.reason)
-        }
-    }
-}
-
 /// Renders a run as a checklist with marks: ✔ passed, ✘ failed, – n.a., » skipped, ☐ open.
 struct RunRenderer {
     let detail: RunDetail

@@ -205,7 +205,7 @@ struct RunVerbsCommand: ParsableCommand {
         func run() throws {
             try reporting {
                 let detail = try database.open().run(runId)
-                if format == .json { return try printJSON(RunJSON(detail)) }
+                if format == .json { return try printJSON(RunDocument(detail)) }
                 print(RunRenderer(detail: detail, language: lang).render(history: history), terminator: "")
             }
         }

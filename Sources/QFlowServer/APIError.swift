@@ -1,0 +1,63 @@
+import Foundation
+import Hummingbird
+import QFlowEngine
+import QFlowStore
+
+/// An API error: an HTTP status, a stable code, one line for people, and the request field at fault if any.
+public struct APIError: HTTPResponseError, Sendable {
+    /// The HTTP status.
+    public var status: HTTPResponse.Status
+    /// A stable, machine-readable code (`not_signed_in`, `csrf`, `conflict`, `role_not_allowed`, …).
+    public var code: String
+    /// What went wrong and why.
+    public var message: String
+    /// The request field at fault.
+    public var field: String?
+
+    /// Creates an error.
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, field: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    /// The error for a store or engine refusal.
+    public init(_ error: StoreError) {
+        let status: HTTPResponse.Status =
+            switch error.code {
+            case .notFound: .notFound
+            case .conflict: .conflict
+            case .alreadyExists: .conflict
+            case .invalidInput: .badRequest
+            case .refused where error.engineCode == .roleNotAllowed: .forbidden
+            case .refused where error.message.contains("password") || error.message.contains("locked"): .unauthorized
+            case .refused where error.message.contains("may not act as"): .forbidden
+            case .refused: .unprocessableContent
+            default: .internalServerError
+            }
+        let code = error.engineCode?.rawValue ?? error.code.rawValue
+        self.init(status, code, status == .internalServerError ? "the server could not complete this" : error.message,
+            field: error.item)
+    }
+
+    /// `{"code", "message", "field"?}` as JSON with the status.
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var body: [String: Any] = ["code": code, "message": message]
+        if let field { body["field"] = field }
+        return WorkstationServer.json(body, status: status)
+    }
+}
+
+/// Turns store errors thrown by handlers into API errors.
+struct StoreErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let error as StoreError {
+            throw APIError(error)
+        }
+    }
+}

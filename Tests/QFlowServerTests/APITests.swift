@@ -1,0 +1,206 @@
+import Foundation
+import QFlowEngine
+import QFlowProtocolFile
+import QFlowServer
+import QFlowStore
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+let countsYAML = """
+    id: counts
+    version: 1
+    title: { zh: 清点, en: Counts }
+    kind: core
+    subject: surgical-case
+    roles:
+      - { id: scrub_nurse, title: { zh: 洗手护士, en: Scrub nurse } }
+      - { id: circulating_nurse, title: { zh: 巡回护士, en: Circulating nurse } }
+    phases:
+      - id: only
+        title: { zh: 清点, en: Counts }
+        items:
+          - { id: base, title: { zh: 术前清点, en: Baseline }, type: count, roles: [circulating_nurse] }
+          - { id: note, title: { zh: 备注, en: Note }, type: text, required: false }
+
+    """
+
+/// A live server on a free port over a fresh database with two users and one run.
+final class LiveServer: @unchecked Sendable {
+    let directory: URL
+    let store: Store
+    var port = 0
+    var task: Task<Void, Never>?
+
+    init() async throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("qflow-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        store = try Store.open(path: directory.appendingPathComponent("s.sqlite").path, create: true)
+        let t0 = Date()
+        try store.publish(try #require(ProtocolFile.load(bytes: Array(countsYAML.utf8), file: "c.yaml").spec), at: t0)
+        try store.addSubject(Subject(id: "C-1", kind: "surgical-case", room: "OR3"), at: t0)
+        try store.perform(
+            ActionRequest(.start(protocolId: "counts", subjectId: "C-1"), by: Actor(id: "sys", role: "circulating_nurse"), at: t0))
+        var policy = SignInPolicy()
+        policy.iterations = 1_000
+        for (id, roles) in [("n-1", ["circulating_nurse"]), ("n-2", ["scrub_nurse"]), ("l-1", ["linen_staff"])] {
+            try store.addUser(id: id, name: id, roles: roles, password: "password \(id)", policy: policy, at: t0)
+        }
+        let server = WorkstationServer(store: store, policy: policy)
+        let ready = AsyncStream<Int>.makeStream()
+        task = Task {
+            try? await server.run(host: "127.0.0.1", port: 0) { port in ready.continuation.yield(port) }
+        }
+        for await bound in ready.stream {
+            port = bound
+            break
+        }
+    }
+
+    deinit {
+        task?.cancel()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    struct Reply {
+        var status: Int
+        var json: [String: Any]
+        var headers: [String: String]
+    }
+
+    func call(_ method: String, _ path: String, json body: [String: Any]? = nil, token: String? = nil,
+        cookie: String? = nil, csrf: String? = nil) async throws -> Reply
+    {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        if let body {
+            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let cookie { request.setValue("\(WorkstationServer.cookieName)=\(cookie)", forHTTPHeaderField: "Cookie") }
+        if let csrf { request.setValue(csrf, forHTTPHeaderField: "X-CSRF-Token") }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = try #require(response as? HTTPURLResponse)
+        let json = (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+        var headers: [String: String] = [:]
+        for (key, value) in http.allHeaderFields { headers[String(describing: key).lowercased()] = String(describing: value) }
+        return Reply(status: http.statusCode, json: json, headers: headers)
+    }
+
+    func signIn(_ user: String, role: String) async throws -> (token: String, csrf: String) {
+        let reply = try await call(
+            "POST", "/api/v1/sessions",
+            json: ["user": user, "password": "password \(user)", "role": role, "workstation": "OR3-PC"])
+        #expect(reply.status == 201, "\(reply.json)")
+        return (try #require(reply.json["token"] as? String), try #require(reply.json["csrf"] as? String))
+    }
+}
+
+@Suite("Workstation API", .serialized)
+struct APITests {
+    @Test func signInAndOut() async throws {
+        let server = try await LiveServer()
+        let wrong = try await server.call("POST", "/api/v1/sessions", json: ["user": "n-1", "password": "nope", "role": "circulating_nurse"])
+        #expect(wrong.status == 401)
+        #expect(wrong.json["code"] as? String == "refused")
+        let missing = try await server.call("POST", "/api/v1/sessions", json: ["user": "n-1", "role": "circulating_nurse"])
+        #expect(missing.status == 400)
+        #expect(missing.json["field"] as? String == "password")
+        let notJSON = try await server.call("POST", "/api/v1/sessions")
+        #expect(notJSON.status == 400)
+        let wrongRole = try await server.call(
+            "POST", "/api/v1/sessions", json: ["user": "n-1", "password": "password n-1", "role": "administrator"])
+        #expect(wrongRole.status == 403)
+        let (token, _) = try await server.signIn("n-1", role: "circulating_nurse")
+        #expect(try await server.call("GET", "/api/v1/me", token: token).json["role"] as? String == "circulating_nurse")
+        #expect(try await server.call("DELETE", "/api/v1/sessions", token: token).status == 200)
+        #expect(try await server.call("GET", "/api/v1/me", token: token).status == 401)
+    }
+
+    @Test func everyActionIsAnEventWithTheSignedInActor() async throws {
+        let server = try await LiveServer()
+        #expect(try await server.call("GET", "/api/v1/runs/R000001").status == 401)
+        let (token, _) = try await server.signIn("n-1", role: "circulating_nurse")
+        let run = try await server.call("GET", "/api/v1/runs/R000001", token: token)
+        #expect(run.status == 200)
+        let seq = try #require((run.json["run"] as? [String: Any])?["lastSeq"] as? Int)
+        let ok = try await server.call(
+            "POST", "/api/v1/runs/R000001/actions", json: ["verb": "record", "item": "base", "value": 12, "expected_seq": seq],
+            token: token)
+        #expect(ok.status == 200, "\(ok.json)")
+        #expect(ok.json["seq"] as? Int == seq + 1)
+        // The same stale view again: someone else changed the run first.
+        let stale = try await server.call(
+            "POST", "/api/v1/runs/R000001/actions", json: ["verb": "record", "item": "base", "value": 13, "expected_seq": seq],
+            token: token)
+        #expect(stale.status == 409)
+        #expect(stale.json["code"] as? String == "conflict")
+        let history = try await server.call("GET", "/api/v1/runs/R000001", token: token)
+        let last = try #require((history.json["events"] as? [[String: Any]])?.last)
+        #expect(last["user"] as? String == "n-1")
+        #expect(last["role"] as? String == "circulating_nurse")
+        #expect(last["workstation"] as? String == "OR3-PC")
+        #expect(try await server.store.run("R000001").state.answers["base"]?.value == .count(12))
+    }
+
+    @Test func rolesAreEnforcedOnTheServer() async throws {
+        let server = try await LiveServer()
+        let (scrub, _) = try await server.signIn("n-2", role: "scrub_nurse")
+        let item = try await server.call(
+            "POST", "/api/v1/runs/R000001/actions", json: ["verb": "record", "item": "base", "value": "3"], token: scrub)
+        #expect(item.status == 403)
+        #expect(item.json["code"] as? String == "role_not_allowed")
+        let (linen, _) = try await server.signIn("l-1", role: "linen_staff")
+        let outsider = try await server.call(
+            "POST", "/api/v1/runs/R000001/actions", json: ["verb": "record", "item": "note", "value": "x"], token: linen)
+        #expect(outsider.status == 403)
+        #expect(outsider.json["message"] as? String == "role linen_staff takes no part in counts@1 (roles: scrub_nurse, circulating_nurse)")
+    }
+
+    @Test func malformedInputNamesTheField() async throws {
+        let server = try await LiveServer()
+        let (token, _) = try await server.signIn("n-1", role: "circulating_nurse")
+        let cases: [([String: Any], String)] = [
+            (["item": "base", "value": 1], "verb"),
+            (["verb": "fly"], "verb"),
+            (["verb": "record", "item": "base"], "value"),
+            (["verb": "record", "item": "base", "value": "twelve"], "value"),
+            (["verb": "record", "item": "bse", "value": 1], "item"),
+            (["verb": "record", "item": "base", "value": 1, "expected_seq": "x"], "expected_seq"),
+        ]
+        for (body, field) in cases {
+            let reply = try await server.call("POST", "/api/v1/runs/R000001/actions", json: body, token: token)
+            #expect(reply.status == 400, "\(body)")
+            #expect(reply.json["field"] as? String == field, "\(body): \(reply.json)")
+        }
+        let refused = try await server.call(
+            "POST", "/api/v1/runs/R000001/actions", json: ["verb": "stop"], token: token)
+        #expect(refused.status == 422)
+        #expect(refused.json["code"] as? String == "reason_required")
+        #expect(try await server.call("GET", "/api/v1/runs/R999999", token: token).status == 404)
+    }
+
+    @Test func cookieSessionsNeedTheCSRFToken() async throws {
+        let server = try await LiveServer()
+        let (token, csrf) = try await server.signIn("n-1", role: "circulating_nurse")
+        let body: [String: Any] = ["verb": "record", "item": "note", "value": "ok"]
+        let without = try await server.call("POST", "/api/v1/runs/R000001/actions", json: body, cookie: token)
+        #expect(without.status == 403)
+        #expect(without.json["code"] as? String == "csrf")
+        let with = try await server.call("POST", "/api/v1/runs/R000001/actions", json: body, cookie: token, csrf: csrf)
+        #expect(with.status == 200, "\(with.json)")
+        #expect(try await server.call("GET", "/api/v1/me", cookie: token).status == 200, "reads need no token")
+    }
+
+    @Test func theAPIDescribesItself() async throws {
+        let server = try await LiveServer()
+        let document = try await server.call("GET", "/api/v1/openapi.json")
+        #expect(document.status == 200)
+        #expect(document.json["openapi"] as? String == "3.1.0")
+        let paths = try #require(document.json["paths"] as? [String: Any])
+        #expect(Set(paths.keys).isSuperset(of: ["/api/v1/sessions", "/api/v1/runs/{id}", "/api/v1/runs/{id}/actions"]))
+    }
+}
