@@ -65,6 +65,7 @@ public struct WorkstationServer: Sendable {
                  "item": $0.item, "due_at": $0.dueAt, "escalate_to": $0.escalateTo ?? ""] as [String: Any]
             })
         } }
+        addPages(to: router)
         return router
     }
 

@@ -1,0 +1,293 @@
+import Foundation
+import Hummingbird
+import QFlowEngine
+import QFlowStore
+
+/// The server-rendered pages: sign in, today's cases, a run's checklist with big controls, the overdue list and a
+/// board per room. Every form posts the session's CSRF token and the run's sequence number.
+extension WorkstationServer {
+    func addPages(to router: Router<BasicRequestContext>) {
+        router.get("/login") { request, _ in Self.page("Sign in · 登录", Self.loginForm(error: nil), lang: Self.lang(request)) }
+        router.post("/login") { request, _ in try await self.pageSignIn(request) }
+        router.post("/logout") { request, _ in try await self.withPageSession(request) { _, token, _ in
+            try await blocking { try store.signOut(token: token) }
+            var response = Self.redirect("/login")
+            response.setCookie(Cookie(name: Self.cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
+            return response
+        } }
+        router.get("/") { request, _ in try await self.withPageSession(request) { session, _, _ in
+            try await self.todayPage(session, lang: Self.lang(request))
+        } }
+        router.get("/runs/{id}") { request, context in try await self.withPageSession(request) { session, _, _ in
+            try await self.runPage(context.parameters.get("id") ?? "", session: session, lang: Self.lang(request), notice: nil)
+        } }
+        router.post("/runs/{id}/act") { request, context in try await self.withPageSession(request) { session, _, form in
+            try await self.pageAct(form, runId: context.parameters.get("id") ?? "", session: session, lang: Self.lang(request))
+        } }
+        router.get("/overdue") { request, _ in try await self.withPageSession(request) { _, _, _ in
+            let now = clock()
+            let items = try await blocking { try store.overdue(at: now) }
+            let rows = items.map {
+                "<tr><td>\(Self.h($0.dueAt))</td><td><a href=\"/runs/\(Self.h($0.runId))\">\(Self.h($0.runId))</a></td><td>\(Self.h($0.subjectId))</td><td>\(Self.h($0.room ?? ""))</td><td>\(Self.h($0.item))</td><td>\(Self.h($0.escalateTo ?? ""))</td></tr>"
+            }.joined()
+            return Self.page("Overdue · 逾期", "<h1>Overdue · 逾期</h1><table><tr><th>due</th><th>run</th><th>case</th><th>room</th><th>item</th><th>escalate to</th></tr>\(rows)</table>", lang: Self.lang(request))
+        } }
+    }
+
+    // MARK: Sessions for pages
+
+    /// Runs `body` with the session and the posted form (read once); signs in first when there is no session.
+    func withPageSession(_ request: Request, _ body: (Session, String, [String: String]) async throws -> Response)
+        async throws -> Response
+    {
+        let now = clock()
+        guard let token = request.cookies[Self.cookieName]?.value,
+            let session = try await blocking({ try store.session(token: token, at: now) })
+        else { return Self.redirect("/login") }
+        var form: [String: String] = [:]
+        if request.method == .post {
+            form = try await Self.form(request)
+            guard session.acceptsCSRF(form["csrf"]) else {
+                return Self.page("Refused", "<p class=\"error\">The form is out of date or was not sent from this workstation (CSRF). Reload the page and try again.</p>", status: .forbidden, lang: "en")
+            }
+        }
+        return try await body(session, token, form)
+    }
+
+    func pageSignIn(_ request: Request) async throws -> Response {
+        let form = try await Self.form(request)
+        let now = clock()
+        do {
+            let (token, _) = try await blocking {
+                try store.signIn(
+                    userId: form["user"] ?? "", password: form["password"] ?? "", role: form["role"] ?? "",
+                    workstation: form["workstation"].flatMap { $0.isEmpty ? nil : $0 }, policy: policy, at: now)
+            }
+            var response = Self.redirect("/")
+            response.setCookie(
+                Cookie(name: Self.cookieName, value: token, maxAge: Int(policy.sessionLength), path: "/", httpOnly: true,
+                    sameSite: .strict))
+            return response
+        } catch let error as StoreError {
+            return Self.page("Sign in · 登录", Self.loginForm(error: error.message), status: .unauthorized, lang: "en")
+        }
+    }
+
+    // MARK: Pages
+
+    func todayPage(_ session: Session, lang: String) async throws -> Response {
+        let now = clock()
+        let start = Calendar.current.startOfDay(for: now)
+        let subjects = try await blocking { try store.subjects(kind: "surgical-case", limit: 100_000) }
+            .filter { ($0.scheduledStart ?? .distantPast) >= start && ($0.scheduledStart ?? .distantPast) < start.addingTimeInterval(86_400) }
+        var byRoom: [String: [String]] = [:]
+        for subject in subjects {
+            let runs = try await blocking { try store.runs(subject: subject.id) }
+            let links = runs.map {
+                "<a class=\"run \($0.status)\" href=\"/runs/\(Self.h($0.id))\">\(Self.h($0.protocolId)) · \(Self.h($0.status))\($0.criticalFailures > 0 ? " ⚠" : "")</a>"
+            }.joined(separator: " ")
+            let time = subject.scheduledStart.map { Self.localTime($0) } ?? ""
+            byRoom[subject.room ?? "—", default: []].append(
+                "<li><b>\(Self.h(time)) \(Self.h(subject.id))</b> \(Self.h(subject.procedure ?? ""))<br>\(links)</li>")
+        }
+        let rooms = byRoom.keys.sorted().map { "<section><h2>\(Self.h($0))</h2><ul>\(byRoom[$0]!.joined())</ul></section>" }
+            .joined()
+        let header = "<p>\(Self.h(session.user.name)) · \(Self.h(session.role)) · <a href=\"/overdue\">overdue · 逾期</a></p>"
+        return Self.page("Today · 今日手术", "<h1>Today · 今日手术</h1>\(header)\(rooms.isEmpty ? "<p>No cases today · 今日无手术</p>" : rooms)", lang: lang)
+    }
+
+    func runPage(_ id: String, session: Session, lang: String, notice: String?, status: HTTPResponse.Status = .ok)
+        async throws -> Response
+    {
+        let detail = try await blocking { try store.run(id) }
+        let language: Language = lang == "zh" ? .zh : .en
+        let sheet = detail.sheet
+        let seq = detail.summary.lastSeq
+        func form(_ fields: String, _ label: String, _ cls: String = "") -> String {
+            "<form method=\"post\" action=\"/runs/\(Self.h(id))/act\"><input type=\"hidden\" name=\"csrf\" value=\"\(Self.h(session.csrf))\"><input type=\"hidden\" name=\"seq\" value=\"\(seq)\">\(fields)<button class=\"\(cls)\">\(Self.h(label))</button></form>"
+        }
+        var body = "<h1>\(Self.h(detail.spec.title.text(language)))</h1>"
+        body += "<p>\(Self.h(detail.summary.id)) · \(Self.h(detail.subject.id)) · \(Self.h(detail.subject.room ?? "")) · \(Self.h(detail.summary.status)) · #\(seq) · \(Self.h(session.user.name)) (\(Self.h(session.role)))</p>"
+        if let notice { body += "<p class=\"error\">\(Self.h(notice))</p>" }
+        for (index, phase) in detail.spec.phases.enumerated() {
+            let current = index == sheet.currentPhase
+            body += "<section class=\"\(current ? "current" : "")\"><h2>\(Self.h(phase.title.text(language)))</h2>"
+            for item in phase.items {
+                let status = sheet.status(of: item)
+                if status == .hidden { continue }
+                var cls = status.rawValue
+                var line = "<div class=\"item \(cls)\"><b>\(Self.h(item.title.text(language)))</b>\(item.critical ? " <span class=\"critical\">critical · 关键</span>" : "")"
+                if let answer = detail.state.answers[item.id] { line += " = <span class=\"value\">\(Self.h(answer.value.description))</span>" }
+                if case .fail(let why)? = sheet.outcome(of: item) {
+                    cls = "fail"
+                    line += "<p class=\"error\">✘ \(Self.h(why))</p>"
+                }
+                if let guidance = item.guidance { line += "<p class=\"guidance\">\(Self.h(guidance.text(language)))</p>" }
+                let allowed = item.roles.isEmpty || item.roles.contains(session.role)
+                if status == .open, index <= sheet.currentPhase, detail.summary.status == "active", allowed {
+                    let hidden = "<input type=\"hidden\" name=\"verb\" value=\"record\"><input type=\"hidden\" name=\"item\" value=\"\(Self.h(item.id))\">"
+                    switch item.type {
+                    case .check:
+                        line += "<div class=\"buttons\">" + form(hidden + "<input type=\"hidden\" name=\"value\" value=\"yes\">", "Yes · 是", "yes")
+                            + form(hidden + "<input type=\"hidden\" name=\"value\" value=\"no\">", "No · 否", "no")
+                            + (item.allowsNotApplicable ? form(hidden + "<input type=\"hidden\" name=\"value\" value=\"na\">", "N.A. · 不适用") : "") + "</div>"
+                    case .choice(let options):
+                        line += "<div class=\"buttons\">" + options.map {
+                            form(hidden + "<input type=\"hidden\" name=\"value\" value=\"\(Self.h($0.id))\">", $0.label.text(language))
+                        }.joined() + "</div>"
+                    case .signature(let signers):
+                        if signers.contains(session.role), detail.state.signatures[item.id]?[session.role] == nil {
+                            line += form("<input type=\"hidden\" name=\"verb\" value=\"sign\"><input type=\"hidden\" name=\"item\" value=\"\(Self.h(item.id))\">", "Sign as \(session.role) · 签名", "yes")
+                        }
+                    case .text:
+                        line += form(hidden + "<textarea name=\"value\" required maxlength=\"4000\"></textarea>", "Save · 保存")
+                    case .time:
+                        line += form(hidden + "<input name=\"value\" required placeholder=\"2026-03-01T08:30:00+08:00\" value=\"\(Self.h(Timestamp.format(clock())))\">", "Save · 保存")
+                    default:
+                        line += form(hidden + "<input name=\"value\" required inputmode=\"decimal\">", "Save · 保存")
+                    }
+                }
+                body += line.replacingOccurrences(of: "<div class=\"item \(status.rawValue)\">", with: "<div class=\"item \(cls)\">") + "</div>"
+            }
+            body += "</section>"
+        }
+        if detail.state.status.isOpen {
+            let blockers = sheet.completionBlockers
+            if blockers.isEmpty {
+                body += form("<input type=\"hidden\" name=\"verb\" value=\"complete\">", "Complete · 完成", "yes")
+            } else {
+                body += "<ul class=\"blockers\">" + blockers.prefix(10).map { "<li>\(Self.h($0.message))</li>" }.joined() + "</ul>"
+            }
+            for verb in ["return", "suspend", "resume", "stop"] {
+                body += form(
+                    "<input type=\"hidden\" name=\"verb\" value=\"\(verb)\"><input name=\"reason\" required placeholder=\"reason · 原因\">",
+                    verb.capitalized)
+            }
+        }
+        return Self.page(detail.spec.title.text(language), body, status: status, lang: lang)
+    }
+
+    func pageAct(_ form: [String: String], runId: String, session: Session, lang: String) async throws -> Response {
+        do {
+            let detail = try await blocking { try store.run(runId) }
+            guard detail.spec.roles.contains(where: { $0.id == session.role }) else {
+                return try await runPage(runId, session: session, lang: lang, notice: "Your role \(session.role) takes no part in this protocol.", status: .forbidden)
+            }
+            let command: RunCommand
+            let item = form["item"] ?? ""
+            switch form["verb"] ?? "" {
+            case "record":
+                guard let spec = detail.spec.items.first(where: { $0.id == item }) else {
+                    return try await runPage(runId, session: session, lang: lang, notice: "Unknown item.", status: .badRequest)
+                }
+                command = .record(item: item, value: try spec.parseAnswer(form["value"] ?? ""))
+            case "sign": command = .sign(item: item)
+            case "return": command = .returnTo(item: nil)
+            case "suspend": command = .suspend
+            case "resume": command = .resume
+            case "stop": command = .stop
+            case "complete": command = .complete
+            default:
+                return try await runPage(runId, session: session, lang: lang, notice: "Unknown action.", status: .badRequest)
+            }
+            let action = ActionRequest(
+                .command(runId: runId, command), by: session.actor, at: clock(), reason: form["reason"],
+                expectedSeq: form["seq"].flatMap(Int.init))
+            _ = try await blocking { try store.perform(action) }
+            return Self.redirect("/runs/\(runId)")
+        } catch let error as EngineError {
+            return try await runPage(runId, session: session, lang: lang, notice: error.message, status: .badRequest)
+        } catch let error as StoreError {
+            let conflict = error.code == .conflict
+            let notice = conflict
+                ? "Another workstation changed this run first. The page now shows the current answers; nothing of yours was recorded — check and answer again. · 其他工作站已先修改，请核对后重新填写。"
+                : error.message
+            return try await runPage(runId, session: session, lang: lang, notice: notice, status: conflict ? .conflict : APIError(error).status)
+        }
+    }
+
+    // MARK: HTML
+
+    static func loginForm(error: String?) -> String {
+        """
+        <h1>QualityFlow</h1>\(error.map { "<p class=\"error\">\(h($0))</p>" } ?? "")
+        <form method="post" action="/login">
+        <label>Staff id · 工号 <input name="user" required autocomplete="username"></label>
+        <label>Password · 密码 <input name="password" type="password" required autocomplete="current-password"></label>
+        <label>Role · 角色 <select name="role">\(roleOptions)</select></label>
+        <label>Workstation · 工作站 <input name="workstation"></label>
+        <button class="yes">Sign in · 登录</button></form>
+        """
+    }
+
+    static let roles = [
+        "on_duty_nurse", "scrub_nurse", "circulating_nurse", "linen_staff", "head_nurse", "infection_control",
+        "nursing_department", "quality_manager", "administrator",
+    ]
+    static var roleOptions: String { roles.map { "<option>\($0)</option>" }.joined() }
+
+    static func page(_ title: String, _ body: String, status: HTTPResponse.Status = .ok, lang: String) -> Response {
+        let html = """
+            <!doctype html><html lang="\(lang == "zh" ? "zh" : "en")"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1"><title>\(h(title))</title>
+            <style>
+            body{font:18px/1.4 system-ui,sans-serif;margin:1em;max-width:60em}
+            button{font-size:1.1em;min-height:48px;min-width:6em;margin:.2em;padding:.3em 1em;border-radius:6px;border:1px solid #888}
+            button.yes{background:#dfe}button.no{background:#fdd}
+            input,textarea,select{font-size:1.1em;min-height:44px;margin:.2em}
+            .item{border-bottom:1px solid #ddd;padding:.5em 0}.item.fail{background:#fee}.item.answered{color:#234}
+            .critical{color:#a00;font-size:.8em}.error{color:#a00;font-weight:bold}.guidance{color:#555;font-size:.9em}
+            section.current{border-left:6px solid #36c;padding-left:.5em}form{display:inline-block}
+            .buttons{display:flex;flex-wrap:wrap}a.run{display:inline-block;margin:.2em;padding:.3em .6em;border:1px solid #ccc;border-radius:4px}
+            </style></head><body>\(body)</body></html>
+            """
+        return Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location])
+    }
+
+    /// Escapes text for HTML: everything a user typed goes through here.
+    static func h(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.count)
+        for ch in text {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+
+    static func lang(_ request: Request) -> String {
+        request.uri.queryParameters.get("lang") == "zh" ? "zh" : "en"
+    }
+
+    static func localTime(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm"
+        return formatter.string(from: date)
+    }
+
+    /// A URL-encoded form body.
+    static func form(_ request: Request) async throws -> [String: String] {
+        var request = request
+        guard let buffer = try? await request.collectBody(upTo: 64 * 1024) else { return [:] }
+        var out: [String: String] = [:]
+        for pair in String(buffer: buffer).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            if parts.count == 2 { out[parts[0]] = parts[1] } else if parts.count == 1 { out[parts[0]] = "" }
+        }
+        return out
+    }
+}

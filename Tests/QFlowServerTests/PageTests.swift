@@ -1,0 +1,128 @@
+import Foundation
+import QFlowEngine
+import QFlowServer
+import QFlowStore
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Does not follow redirects, so that tests see the 303 and its cookie.
+final class NoRedirect: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+    ) {
+        completionHandler(nil)
+    }
+}
+
+extension LiveServer {
+    struct PageReply {
+        var status: Int
+        var html: String
+        var location: String?
+        var cookie: String?
+    }
+
+    func page(_ method: String, _ path: String, form: [String: String]? = nil, cookie: String? = nil) async throws
+        -> PageReply
+    {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        if let form {
+            var allowed = CharacterSet.alphanumerics
+            allowed.insert(charactersIn: "-._~")
+            request.httpBody = Data(
+                form.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
+                    .joined(separator: "&").utf8)
+            request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        }
+        if let cookie { request.setValue("\(WorkstationServer.cookieName)=\(cookie)", forHTTPHeaderField: "Cookie") }
+        let session = URLSession(configuration: .ephemeral, delegate: NoRedirect(), delegateQueue: nil)
+        let (data, response) = try await session.data(for: request)
+        let http = try #require(response as? HTTPURLResponse)
+        let setCookie = http.value(forHTTPHeaderField: "Set-Cookie")
+        let token = setCookie?.split(separator: ";").first.flatMap { part -> String? in
+            let kv = part.split(separator: "=", maxSplits: 1)
+            return kv.count == 2 && kv[0] == WorkstationServer.cookieName ? String(kv[1]) : nil
+        }
+        return PageReply(
+            status: http.statusCode, html: String(decoding: data, as: UTF8.self),
+            location: http.value(forHTTPHeaderField: "Location"), cookie: token)
+    }
+
+    func pageSignIn(_ user: String, role: String) async throws -> String {
+        let reply = try await page(
+            "POST", "/login", form: ["user": user, "password": "password \(user)", "role": role, "workstation": "OR3-PC"])
+        #expect(reply.status == 303)
+        return try #require(reply.cookie)
+    }
+
+    static func hidden(_ name: String, in html: String) -> String? {
+        guard let range = html.range(of: "name=\"\(name)\" value=\"") else { return nil }
+        return String(html[range.upperBound...].prefix { $0 != "\"" })
+    }
+}
+
+@Suite("Workstation pages", .serialized)
+struct PageTests {
+    @Test func signInThenAnswerAChecklist() async throws {
+        let server = try await LiveServer()
+        #expect(try await server.page("GET", "/login").html.contains("Sign in"))
+        #expect(try await server.page("GET", "/").location == "/login")
+        let wrong = try await server.page("POST", "/login", form: ["user": "n-1", "password": "x", "role": "circulating_nurse"])
+        #expect(wrong.status == 401)
+        #expect(wrong.html.contains("wrong"))
+        let cookie = try await server.pageSignIn("n-1", role: "circulating_nurse")
+        let run = try await server.page("GET", "/runs/R000001", cookie: cookie)
+        #expect(run.status == 200)
+        #expect(run.html.contains("Baseline"))
+        let csrf = try #require(LiveServer.hidden("csrf", in: run.html))
+        let seq = try #require(LiveServer.hidden("seq", in: run.html))
+        let answer = ["verb": "record", "item": "base", "value": "12", "seq": seq]
+        let forged = try await server.page("POST", "/runs/R000001/act", form: answer, cookie: cookie)
+        #expect(forged.status == 403, "no CSRF token")
+        var withToken = answer
+        withToken["csrf"] = csrf
+        let ok = try await server.page("POST", "/runs/R000001/act", form: withToken, cookie: cookie)
+        #expect(ok.status == 303)
+        #expect(ok.location == "/runs/R000001")
+        #expect(try server.store.run("R000001").state.answers["base"]?.value == .count(12))
+        // The same form again, from a page that is now out of date: a clear message, nothing recorded.
+        withToken["value"] = "13"
+        let stale = try await server.page("POST", "/runs/R000001/act", form: withToken, cookie: cookie)
+        #expect(stale.status == 409)
+        #expect(stale.html.contains("Another workstation changed this run first"))
+        #expect(try server.store.run("R000001").state.answers["base"]?.value == .count(12))
+    }
+
+    @Test func userTextIsEscaped() async throws {
+        let server = try await LiveServer()
+        let cookie = try await server.pageSignIn("n-1", role: "circulating_nurse")
+        let run = try await server.page("GET", "/runs/R000001", cookie: cookie)
+        let form = [
+            "verb": "record", "item": "note", "value": "<script>alert(1)</script>",
+            "csrf": try #require(LiveServer.hidden("csrf", in: run.html)),
+            "seq": try #require(LiveServer.hidden("seq", in: run.html)),
+        ]
+        #expect(try await server.page("POST", "/runs/R000001/act", form: form, cookie: cookie).status == 303)
+        let after = try await server.page("GET", "/runs/R000001", cookie: cookie)
+        #expect(after.html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(!after.html.contains("<script>alert"))
+    }
+
+    @Test func aRoleOutsideTheProtocolIsRefused() async throws {
+        let server = try await LiveServer()
+        let cookie = try await server.pageSignIn("l-1", role: "linen_staff")
+        let run = try await server.page("GET", "/runs/R000001", cookie: cookie)
+        let form = [
+            "verb": "record", "item": "note", "value": "x", "csrf": try #require(LiveServer.hidden("csrf", in: run.html)),
+            "seq": try #require(LiveServer.hidden("seq", in: run.html)),
+        ]
+        let refused = try await server.page("POST", "/runs/R000001/act", form: form, cookie: cookie)
+        #expect(refused.status == 403)
+        #expect(try server.store.run("R000001").state.answers["note"] == nil)
+    }
+}
