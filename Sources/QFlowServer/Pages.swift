@@ -24,6 +24,9 @@ extension WorkstationServer {
         router.post("/runs/{id}/act") { request, context in try await self.withPageSession(request) { session, _, form in
             try await self.pageAct(form, runId: context.parameters.get("id") ?? "", session: session, lang: Self.lang(request))
         } }
+        router.get("/board") { request, _ in try await self.withPageSession(request) { _, _, _ in
+            try await self.boardPage(lang: Self.lang(request))
+        } }
         router.get("/overdue") { request, _ in try await self.withPageSession(request) { _, _, _ in
             let now = clock()
             let items = try await blocking { try store.overdue(at: now) }
@@ -94,6 +97,29 @@ extension WorkstationServer {
             .joined()
         let header = "<p>\(Self.h(session.user.name)) · \(Self.h(session.role)) · <a href=\"/overdue\">overdue · 逾期</a></p>"
         return Self.page("Today · 今日手术", "<h1>Today · 今日手术</h1>\(header)\(rooms.isEmpty ? "<p>No cases today · 今日无手术</p>" : rooms)", lang: lang)
+    }
+
+    /// The head nurse's live board: per room, today's cases with each run's phase, what is overdue and what failed.
+    func boardPage(lang: String) async throws -> Response {
+        let now = clock()
+        let start = Calendar.current.startOfDay(for: now)
+        let subjects = try await blocking { try store.subjects(kind: "surgical-case", limit: 100_000) }
+            .filter { ($0.scheduledStart ?? .distantPast) >= start && ($0.scheduledStart ?? .distantPast) < start.addingTimeInterval(86_400) }
+        let overdue = Dictionary(grouping: try await blocking { try store.overdue(at: now) }, by: \.subjectId)
+        var rows: [String] = []
+        for subject in subjects.sorted(by: { ($0.room ?? "", $0.scheduledStart ?? now) < ($1.room ?? "", $1.scheduledStart ?? now) }) {
+            let runs = try await blocking { try store.runs(subject: subject.id) }
+            let phases = runs.map { "\(Self.h($0.protocolId)): \(Self.h($0.status == "active" ? ($0.currentPhase ?? "") : $0.status))" }
+                .joined(separator: "<br>")
+            let failed = runs.map(\.criticalFailures).reduce(0, +)
+            let late = overdue[subject.id]?.count ?? 0
+            rows.append(
+                "<tr class=\"\(failed > 0 || late > 0 ? "fail" : "")\"><td>\(Self.h(subject.room ?? ""))</td><td>\(Self.h(subject.scheduledStart.map(Self.localTime) ?? ""))</td><td>\(Self.h(subject.id))</td><td>\(phases)</td><td>\(late)</td><td>\(failed)</td></tr>")
+        }
+        let table = "<table><tr><th>room · 房间</th><th>time</th><th>case</th><th>runs · 流程</th><th>overdue · 逾期</th><th>critical failed · 关键不合格</th></tr>\(rows.joined())</table>"
+        // The board reloads itself every 30 seconds.
+        return Self.page(
+            "Board · 看板", "<meta http-equiv=\"refresh\" content=\"30\"><h1>Board · 看板</h1>\(table)", lang: lang)
     }
 
     func runPage(_ id: String, session: Session, lang: String, notice: String?, status: HTTPResponse.Status = .ok)

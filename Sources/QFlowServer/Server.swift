@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import QFlowEngine
+import QFlowProtocolFile
 import QFlowStore
 
 /// `qflow serve`: the workstation's JSON API (and, later, its pages) over a ``Store``.
@@ -56,6 +57,39 @@ public struct WorkstationServer: Sendable {
         } }
         api.post("runs/{id}/actions") { request, context in try await self.authenticated(request) { session, _ in
             try await self.act(request, runId: context.parameters.get("id") ?? "", session: session)
+        } }
+        api.get("cases") { request, _ in try await self.authenticated(request) { _, _ in
+            let day = request.uri.queryParameters.get("date")
+            let subjects = try await blocking { try store.subjects(kind: "surgical-case", limit: 100_000) }
+            let wanted = subjects.filter { s in
+                guard let day else { return true }
+                return s.scheduledStart.map { Timestamp.format($0).hasPrefix(day) || Self.localDay($0) == day } ?? false
+            }
+            var out: [[String: Any]] = []
+            for subject in wanted {
+                let runs = try await blocking { try store.runs(subject: subject.id) }
+                out.append([
+                    "id": subject.id, "room": subject.room ?? "", "procedure": subject.procedure ?? "",
+                    "scheduled_start": subject.scheduledStart.map(Timestamp.format) ?? "",
+                    "runs": runs.map { ["id": $0.id, "protocol": $0.protocolId, "status": $0.status, "last_seq": $0.lastSeq] as [String: Any] },
+                ])
+            }
+            return Self.json(out)
+        } }
+        api.post("protocols") { request, _ in try await self.authenticated(request) { session, _ in
+            guard session.role == "administrator" else {
+                throw APIError(.forbidden, "role_not_allowed", "only an administrator publishes protocols")
+            }
+            var request = request
+            let buffer = try await request.collectBody(upTo: 2 * 1024 * 1024)
+            let loaded = ProtocolFile.load(bytes: Array(buffer: buffer), file: "request body")
+            guard let spec = loaded.spec, loaded.isValid else {
+                let first = loaded.diagnostics.first
+                throw APIError(.badRequest, "invalid_protocol", first?.description ?? "not a protocol", field: "body")
+            }
+            let now = clock()
+            let outcome = try await blocking { try store.publish(spec, sourceFile: nil, at: now) }
+            return Self.json(["protocol": spec.reference, "outcome": outcome.rawValue], status: outcome == .published ? .created : .ok)
         } }
         api.get("overdue") { request, _ in try await self.authenticated(request) { _, _ in
             let now = clock()
@@ -170,6 +204,12 @@ public struct WorkstationServer: Sendable {
             "events": result.events.map { ["id": $0.id, "run_id": $0.runId, "seq": $0.seq, "kind": $0.kind] as [String: Any] },
             "triggered_runs": result.triggeredRuns,
         ] as [String: Any])
+    }
+
+    static func localDay(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: date)
     }
 
     // MARK: JSON

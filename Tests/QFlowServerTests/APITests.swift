@@ -204,3 +204,44 @@ struct APITests {
         #expect(Set(paths.keys).isSuperset(of: ["/api/v1/sessions", "/api/v1/runs/{id}", "/api/v1/runs/{id}/actions"]))
     }
 }
+
+@Suite("Workstation API: protocols, cases, board", .serialized)
+struct AdministrationTests {
+    @Test func onlyAnAdministratorPublishesProtocols() async throws {
+        let server = try await LiveServer()
+        var policy = SignInPolicy()
+        policy.iterations = 1_000
+        try server.store.addUser(id: "a-1", name: "Admin", roles: ["administrator"], password: "password a-1", policy: policy, at: Date())
+        let v2 = countsYAML.replacingOccurrences(of: "version: 1", with: "version: 2")
+        func publish(_ token: String, _ body: String) async throws -> (Int, [String: Any]) {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)/api/v1/protocols")!)
+            request.httpMethod = "POST"
+            request.httpBody = Data(body.utf8)
+            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+            let (data, response) = try await URLSession.shared.data(for: request)
+            return ((response as! HTTPURLResponse).statusCode, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
+        }
+        let (nurse, _) = try await server.signIn("n-1", role: "circulating_nurse")
+        #expect(try await publish(nurse, v2).0 == 403)
+        let (admin, _) = try await server.signIn("a-1", role: "administrator")
+        let bad = try await publish(admin, "id: broken\n")
+        #expect(bad.0 == 400)
+        #expect(bad.1["field"] as? String == "body")
+        #expect(try await publish(admin, v2).0 == 201)
+        #expect(try server.store.spec("counts").spec.version == 2)
+    }
+
+    @Test func casesAndTheBoard() async throws {
+        let server = try await LiveServer()
+        let (token, _) = try await server.signIn("n-1", role: "circulating_nurse")
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)/api/v1/cases")!)
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        let (data, _) = try await URLSession.shared.data(for: request)
+        let cases = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        #expect(cases.first?["id"] as? String == "C-1")
+        let cookie = try await server.pageSignIn("n-1", role: "circulating_nurse")
+        let board = try await server.page("GET", "/board", cookie: cookie)
+        #expect(board.status == 200)
+        #expect(board.html.contains("Board"))
+    }
+}
