@@ -30,8 +30,9 @@ pyenv:
 test: deps pyenv
 	$(SWIFT) test --disable-xctest
 
-## bench: side-by-side benchmarks against the peers in ../shared/bench (release build).
+## bench: side-by-side benchmarks against the peers in ../shared/bench (release build); wrk drives qflow serve.
 bench: deps
+	@dpkg -s wrk >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq wrk >/dev/null; }
 	$(SWIFT) build -c release --product qflow-bench
 	$$($(SWIFT) build -c release --show-bin-path)/qflow-bench $(BENCH_ARGS)
 

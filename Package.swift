@@ -56,7 +56,9 @@ let package = Package(
         ),
         .executableTarget(name: "qflow", dependencies: ["QFlowCLI"]),
         .executableTarget(
-            name: "qflow-bench", dependencies: ["QFlowEngine", "QFlowStats", "QFlowStore", "QFlowAnalysis", "QFlowDemo", "QFlowReports"],
+            name: "qflow-bench", dependencies: [
+                "QFlowEngine", "QFlowStats", "QFlowStore", "QFlowAnalysis", "QFlowDemo", "QFlowReports", "QFlowServer",
+            ],
             path: "Benchmarks/qflow-bench"),
         .testTarget(name: "QFlowEngineTests", dependencies: ["QFlowEngine"]),
         .testTarget(name: "QFlowStatsTests", dependencies: ["QFlowStats"]),

@@ -33,7 +33,7 @@ enum QFlowBench {
                 return
             default:
                 print(
-                    "usage: qflow-bench [--instances N] [--calls N] [--answers N] [--writers N] [--rounds N] [--scale-cases N] [--xlsx-rows N] [--only engine|stats|store|scale|xlsx]"
+                    "usage: qflow-bench [--instances N] [--calls N] [--answers N] [--writers N] [--rounds N] [--scale-cases N] [--xlsx-rows N] [--only engine|stats|store|scale|xlsx|serve]"
                 )
                 exit(2)
             }
@@ -42,6 +42,7 @@ enum QFlowBench {
         if only == nil || only == "stats" { runStatsBenchmark(calls: calls) }
         if only == nil || only == "store" { try StoreBench.run(answers: answers, writers: writers, rounds: rounds) }
         if only == nil || only == "xlsx" { try XLSXBench.run(rows: xlsxRows, rounds: rounds) }
+        if only == nil || only == "serve" { try runServeBenchmark(workstations: 50, answersEach: 200) }
         if only == nil || only == "scale" { try ScaleBench.run(cases: scaleCases) }
     }
 
@@ -71,4 +72,20 @@ enum QFlowBench {
         print(String(format: "  SpiffWorkflow     %9.2f µs per user task (plain, in memory, same invocation)", spiff))
         print(String(format: "  ratio             %9.1f× faster (target ≥ 50×)", spiff / ours.usPerAnswer))
     }
+}
+
+/// Runs the async server benchmark from the synchronous entry point.
+func runServeBenchmark(workstations: Int, answersEach: Int) throws {
+    let done = DispatchSemaphore(value: 0)
+    let failures = ErrorLog()
+    Task {
+        do {
+            try await ServeBench.run(workstations: workstations, answersEach: answersEach)
+        } catch {
+            failures.add("\(error)")
+        }
+        done.signal()
+    }
+    done.wait()
+    if let error = failures.first { throw CLIBenchError(message: "serve bench: \(error)") }
 }

@@ -11,6 +11,7 @@ extension WorkstationServer {
         router.post("/login") { request, _ in try await self.pageSignIn(request) }
         router.post("/logout") { request, _ in try await self.withPageSession(request) { _, token, _ in
             try await blocking { try store.signOut(token: token) }
+            sessions.forget(token)
             var response = Self.redirect("/login")
             response.setCookie(Cookie(name: Self.cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
             return response
@@ -44,8 +45,7 @@ extension WorkstationServer {
         async throws -> Response
     {
         let now = clock()
-        guard let token = request.cookies[Self.cookieName]?.value,
-            let session = try await blocking({ try store.session(token: token, at: now) })
+        guard let token = request.cookies[Self.cookieName]?.value, let session = try await session(token, at: now)
         else { return Self.redirect("/login") }
         var form: [String: String] = [:]
         if request.method == .post {
@@ -195,18 +195,18 @@ extension WorkstationServer {
 
     func pageAct(_ form: [String: String], runId: String, session: Session, lang: String) async throws -> Response {
         do {
-            let detail = try await blocking { try store.run(runId) }
-            guard detail.spec.roles.contains(where: { $0.id == session.role }) else {
+            let spec = try await blocking { try store.specOfRun(runId) }
+            guard spec.roles.contains(where: { $0.id == session.role }) else {
                 return try await runPage(runId, session: session, lang: lang, notice: "Your role \(session.role) takes no part in this protocol.", status: .forbidden)
             }
             let command: RunCommand
             let item = form["item"] ?? ""
             switch form["verb"] ?? "" {
             case "record":
-                guard let spec = detail.spec.items.first(where: { $0.id == item }) else {
+                guard let itemSpec = spec.items.first(where: { $0.id == item }) else {
                     return try await runPage(runId, session: session, lang: lang, notice: "Unknown item.", status: .badRequest)
                 }
-                command = .record(item: item, value: try spec.parseAnswer(form["value"] ?? ""))
+                command = .record(item: item, value: try itemSpec.parseAnswer(form["value"] ?? ""))
             case "sign": command = .sign(item: item)
             case "return": command = .returnTo(item: nil)
             case "suspend": command = .suspend

@@ -16,6 +16,8 @@ public struct WorkstationServer: Sendable {
     public let policy: SignInPolicy
     /// The clock (tests pass a fixed one).
     public let clock: @Sendable () -> Date
+    /// Sessions read recently, so that each request does not read the database to authenticate.
+    let sessions = SessionCache()
 
     /// Creates a server over a store.
     public init(store: Store, policy: SignInPolicy = SignInPolicy(), clock: @escaping @Sendable () -> Date = { Date() }) {
@@ -44,6 +46,7 @@ public struct WorkstationServer: Sendable {
         api.post("sessions") { request, _ in try await self.signIn(request) }
         api.delete("sessions") { request, _ in try await self.authenticated(request) { session, token in
             try await blocking { try store.signOut(token: token) }
+            sessions.forget(token)
             _ = session
             return Self.json(["signed_out": true])
         } }
@@ -135,7 +138,7 @@ public struct WorkstationServer: Sendable {
             viaCookie = true
         }
         let now = clock()
-        guard let token, let session = try await blocking({ try store.session(token: token, at: now) }) else {
+        guard let token, let session = try await session(token, at: now) else {
             throw APIError(.unauthorized, "not_signed_in", "sign in first (POST /api/v1/sessions)")
         }
         if viaCookie, request.method != .get, request.method != .head,
@@ -144,6 +147,14 @@ public struct WorkstationServer: Sendable {
             throw APIError(.forbidden, "csrf", "missing or wrong X-CSRF-Token for this session", field: "X-CSRF-Token")
         }
         return try await body(session, token)
+    }
+
+    /// The live session of a token: from the cache for up to 30 s, else from the database.
+    func session(_ token: String, at now: Date) async throws -> Session? {
+        if let cached = sessions.get(token, at: now) { return cached }
+        guard let session = try await blocking({ try store.session(token: token, at: now) }) else { return nil }
+        sessions.put(token, session, until: min(session.expiresAt, now.addingTimeInterval(30)))
+        return session
     }
 
     // MARK: Actions
@@ -157,19 +168,19 @@ public struct WorkstationServer: Sendable {
             guard let n = seq as? Int else { throw APIError(.badRequest, "invalid_input", "expected_seq is a whole number", field: "expected_seq") }
             expected = n
         }
-        let detail = try await blocking { try store.run(runId) }
+        let spec = try await blocking { try store.specOfRun(runId) }
         // A role acts only on protocols that name it.
-        guard detail.spec.roles.contains(where: { $0.id == session.role }) else {
+        guard spec.roles.contains(where: { $0.id == session.role }) else {
             throw APIError(
                 .forbidden, "role_not_allowed",
-                "role \(session.role) takes no part in \(detail.spec.reference) (roles: \(detail.spec.roles.map(\.id).joined(separator: ", ")))")
+                "role \(session.role) takes no part in \(spec.reference) (roles: \(spec.roles.map(\.id).joined(separator: ", ")))")
         }
         let command: RunCommand
         switch verb {
         case "record":
             let id = try Self.field(body, "item")
-            guard let item = detail.spec.items.first(where: { $0.id == id }) else {
-                throw APIError(.badRequest, "unknown_item", "\(detail.spec.reference) has no item '\(id)'", field: "item")
+            guard let item = spec.items.first(where: { $0.id == id }) else {
+                throw APIError(.badRequest, "unknown_item", "\(spec.reference) has no item '\(id)'", field: "item")
             }
             let raw: String
             switch body["value"] {
@@ -257,5 +268,31 @@ func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thr
         DispatchQueue.global().async {
             continuation.resume(with: Result { try body() })
         }
+    }
+}
+
+/// Recently read sessions, each kept until the earlier of its expiry and 30 seconds after it was read.
+final class SessionCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: (session: Session, until: Date)] = [:]
+
+    func get(_ token: String, at now: Date) -> Session? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let entry = entries[token], entry.until > now else { return nil }
+        return entry.session
+    }
+
+    func put(_ token: String, _ session: Session, until: Date) {
+        lock.lock()
+        if entries.count > 10_000 { entries = [:] }
+        entries[token] = (session, until)
+        lock.unlock()
+    }
+
+    func forget(_ token: String) {
+        lock.lock()
+        entries[token] = nil
+        lock.unlock()
     }
 }

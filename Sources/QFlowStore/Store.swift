@@ -19,6 +19,8 @@ public final class Store: Sendable {
     public let path: String
     let pool: DatabasePool
     let writer: GroupCommit
+    /// Published versions already decoded for readers (they never change once published).
+    let readSpecs = SpecCache()
 
     private init(path: String, pool: DatabasePool) {
         self.path = path
@@ -133,7 +135,19 @@ public final class Store: Sendable {
 
     /// A published protocol version (the latest when `version` is nil).
     public func spec(_ id: String, version: Int? = nil) throws(StoreError) -> PublishedSpec {
-        try read("read protocol") { db in try Registry.spec(id, version: version, db) }
+        if let version, let cached = readSpecs["\(id)@\(version)"] { return cached }
+        let published = try read("read protocol") { db in try Registry.spec(id, version: version, db) }
+        readSpecs[published.spec.reference] = published
+        return published
+    }
+
+    /// The definition a run follows, without reading its history (for permission checks).
+    public func specOfRun(_ runId: String) throws(StoreError) -> ProtocolSpec {
+        let row = try read("read run") { db in
+            try Row.fetchOne(db, sql: "SELECT protocol_id, version FROM run WHERE id = ?", arguments: [runId])
+        }
+        guard let row else { throw StoreError(.notFound, "no run \(runId) (list runs with qflow run list)") }
+        return try spec(row["protocol_id"], version: row["version"]).spec
     }
 
     /// Every published version, by id then version.
@@ -190,6 +204,25 @@ public final class Store: Sendable {
             let from = try Registry.spec(entry.spec.id, version: entry.spec.version, db)
             let plan = try Engine.planMigration(entry.state, from: from.spec, to: target.spec, itemMap: itemMap)
             return (from, target, plan)
+        }
+    }
+}
+
+/// A lock-protected cache of decoded protocol versions, by `id@version`.
+final class SpecCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var specs: [String: PublishedSpec] = [:]
+
+    subscript(reference: String) -> PublishedSpec? {
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return specs[reference]
+        }
+        set {
+            lock.lock()
+            specs[reference] = newValue
+            lock.unlock()
         }
     }
 }
