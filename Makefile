@@ -1,7 +1,8 @@
 # QualityFlow — the commands a newcomer types. Each target installs the system packages it needs.
 SWIFT ?= swift
-APT_PACKAGES := libsqlite3-dev libxlsxwriter-dev pkg-config python3-venv
-# The tests read the workbooks back with openpyxl (an independent reader), from this virtual environment.
+APT_PACKAGES := libsqlite3-dev libxlsxwriter-dev pkg-config python3-venv chromium
+# The tests read the workbooks back with openpyxl (an independent reader) and drive headless Chromium through its
+# DevTools protocol (websocket-client), from this virtual environment.
 PYENV := .build/pyenv
 DB ?= qflow.sqlite
 
@@ -22,9 +23,9 @@ demo: deps
 	$$($(SWIFT) build --show-bin-path)/qflow protocol validate Protocols
 	$$($(SWIFT) build --show-bin-path)/qflow demo --db qflow-demo.sqlite
 
-## pyenv: Python with openpyxl for the workbook tests (PyPI).
+## pyenv: Python with openpyxl and websocket-client for the workbook and browser tests (PyPI).
 pyenv:
-	@$(PYENV)/bin/python -c "import openpyxl" 2>/dev/null || { python3 -m venv $(PYENV) && $(PYENV)/bin/pip install -q openpyxl; }
+	@$(PYENV)/bin/python -c "import openpyxl, websocket" 2>/dev/null || { python3 -m venv $(PYENV) && $(PYENV)/bin/pip install -q openpyxl websocket-client; }
 
 ## test: every test of every module.
 test: deps pyenv

@@ -52,8 +52,13 @@ public struct SignInPolicy: Sendable {
     /// Shortest accepted password.
     public var minimumPasswordLength = 10
 
-    /// The default policy.
-    public init() {}
+    /// The default policy. `QFLOW_PASSWORD_ITERATIONS` (at least 1,000) lowers the cost of new password hashes for
+    /// test databases; stored hashes keep their own count.
+    public init() {
+        if let text = ProcessInfo.processInfo.environment["QFLOW_PASSWORD_ITERATIONS"], let n = Int(text), n >= 1_000 {
+            iterations = n
+        }
+    }
 }
 
 extension Store {
