@@ -44,7 +44,8 @@ let package = Package(
         .target(
             name: "QFlowServer",
             dependencies: [
-                "QFlowStore", "QFlowEngine", "QFlowProtocolFile", .product(name: "Hummingbird", package: "hummingbird"),
+                "QFlowStore", "QFlowEngine", "QFlowProtocolFile", "QFlowAnalysis", "QFlowReports",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         // Command-line front end, as a library so that tests can drive it.
         .target(

@@ -13,10 +13,12 @@ struct ServeCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port (0 picks a free one).") var port = 8080
+    @Option(help: "Report definitions offered for download on the quality page.") var reports = "Reports"
 
     func run() throws {
         try reporting {
-            let server = WorkstationServer(store: try database.open())
+            let server = WorkstationServer(
+                store: try database.open(), reports: FileManager.default.fileExists(atPath: reports) ? reports : nil)
             let done = DispatchSemaphore(value: 0)
             let failure = Failures()
             let host = self.host

@@ -28,6 +28,16 @@ extension WorkstationServer {
         router.get("/board") { request, _ in try await self.withPageSession(request) { _, _, _ in
             try await self.boardPage(lang: Self.lang(request))
         } }
+        router.get("/linen") { request, _ in try await self.withPageSession(request) { _, _, _ in
+            try await self.listPage(
+                kind: "linen-batch", title: "Linen batches · 布类批次", readings: ["wash.temp_c", "wash.hold_min", "ln.wash.temp_c", "ln.wash.hold_min"],
+                lang: Self.lang(request))
+        } }
+        router.get("/actions") { request, _ in try await self.withPageSession(request) { _, _, _ in
+            try await self.listPage(
+                kind: "audit", title: "QC audits and corrective actions · 质控与整改", readings: ["ca.owner", "ca.due", "ca.effective"],
+                lang: Self.lang(request))
+        } }
         router.get("/overdue") { request, _ in try await self.withPageSession(request) { _, _, _ in
             let now = clock()
             let items = try await blocking { try store.overdue(at: now) }
@@ -85,7 +95,10 @@ extension WorkstationServer {
             .filter { ($0.scheduledStart ?? .distantPast) >= start && ($0.scheduledStart ?? .distantPast) < start.addingTimeInterval(86_400) }
         var byRoom: [String: [String]] = [:]
         for subject in subjects {
-            let runs = try await blocking { try store.runs(subject: subject.id) }
+            let runs = try await blocking { try store.runs(subject: subject.id) }.filter { run in
+                // The runs of protocols in which the user's role takes part.
+                (try? store.spec(run.protocolId, version: run.version).spec.roles.contains { $0.id == session.role }) ?? false
+            }
             let links = runs.map {
                 "<a class=\"run \($0.status)\" href=\"/runs/\(Self.h($0.id))\">\(Self.h($0.protocolId)) · \(Self.h($0.status))\($0.criticalFailures > 0 ? " ⚠" : "")</a>"
             }.joined(separator: " ")
@@ -95,8 +108,27 @@ extension WorkstationServer {
         }
         let rooms = byRoom.keys.sorted().map { "<section><h2>\(Self.h($0))</h2><ul>\(byRoom[$0]!.joined())</ul></section>" }
             .joined()
-        let header = "<p>\(Self.h(session.user.name)) · \(Self.h(session.role)) · <a href=\"/overdue\">overdue · 逾期</a></p>"
+        let header = "<p>\(Self.h(session.user.name)) · \(Self.h(session.role)) · <a href=\"/board\">board · 看板</a> · <a href=\"/overdue\">overdue · 逾期</a> · <a href=\"/linen\">linen · 布类</a> · <a href=\"/actions\">QC · 质控</a> · <a href=\"/quality\">quality · 质量分析</a></p>"
         return Self.page("Today · 今日手术", "<h1>Today · 今日手术</h1>\(header)\(rooms.isEmpty ? "<p>No cases today · 今日无手术</p>" : rooms)", lang: lang)
+    }
+
+    /// Subjects of one kind with their runs, statuses and a few readings (linen temperatures, action owners).
+    func listPage(kind: String, title: String, readings: [String], lang: String) async throws -> Response {
+        let subjects = try await blocking { try store.subjects(kind: kind, limit: 500) }
+        var rows: [String] = []
+        for subject in subjects.reversed() {
+            for run in try await blocking({ try store.runs(subject: subject.id) }) {
+                let detail = try await blocking { try store.run(run.id) }
+                let values = readings.compactMap { id in
+                    detail.state.answers[id].map { "\(Self.h(id)) = \(Self.h($0.value.description))" }
+                }.joined(separator: "<br>")
+                let failed = run.criticalFailures > 0 ? " class=\"fail\"" : ""
+                rows.append(
+                    "<tr\(failed)><td>\(Self.h(subject.id))</td><td><a href=\"/runs/\(Self.h(run.id))\">\(Self.h(run.id))</a></td><td>\(Self.h(run.protocolId))</td><td>\(Self.h(run.status))</td><td>\(Self.h(run.currentPhase ?? ""))</td><td>\(values)</td></tr>")
+            }
+        }
+        let table = "<table><tr><th>subject</th><th>run</th><th>protocol</th><th>status</th><th>phase</th><th>readings</th></tr>\(rows.joined())</table>"
+        return Self.page(title, "<h1>\(Self.h(title))</h1>\(table)", lang: lang)
     }
 
     /// The head nurse's live board: per room, today's cases with each run's phase, what is overdue and what failed.
@@ -184,6 +216,13 @@ extension WorkstationServer {
             } else {
                 body += "<ul class=\"blockers\">" + blockers.prefix(10).map { "<li>\(Self.h($0.message))</li>" }.joined() + "</ul>"
             }
+            let open = detail.spec.items.filter { sheet.status(of: $0) == .open }.map(\.id)
+            if !open.isEmpty {
+                body += form(
+                    "<input type=\"hidden\" name=\"verb\" value=\"jump\"><select name=\"item\">"
+                        + open.map { "<option>\(Self.h($0))</option>" }.joined()
+                        + "</select><input name=\"reason\" required placeholder=\"reason · 原因\">", "Jump to · 跳至")
+            }
             for verb in ["return", "suspend", "resume", "stop"] {
                 body += form(
                     "<input type=\"hidden\" name=\"verb\" value=\"\(verb)\"><input name=\"reason\" required placeholder=\"reason · 原因\">",
@@ -208,6 +247,7 @@ extension WorkstationServer {
                 }
                 command = .record(item: item, value: try itemSpec.parseAnswer(form["value"] ?? ""))
             case "sign": command = .sign(item: item)
+            case "jump": command = .jump(to: item)
             case "return": command = .returnTo(item: nil)
             case "suspend": command = .suspend
             case "resume": command = .resume

@@ -18,11 +18,17 @@ public struct WorkstationServer: Sendable {
     public let clock: @Sendable () -> Date
     /// Sessions read recently, so that each request does not read the database to authenticate.
     let sessions = SessionCache()
+    /// Where report definitions are (`Reports/`), for downloads from the quality page.
+    public let reports: String?
 
     /// Creates a server over a store.
-    public init(store: Store, policy: SignInPolicy = SignInPolicy(), clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        store: Store, policy: SignInPolicy = SignInPolicy(), reports: String? = nil,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = store
         self.policy = policy
+        self.reports = reports
         self.clock = clock
     }
 
@@ -103,6 +109,7 @@ public struct WorkstationServer: Sendable {
             })
         } }
         addPages(to: router)
+        addQualityPages(to: router)
         return router
     }
 

@@ -45,10 +45,18 @@ final class LiveServer: @unchecked Sendable {
             ActionRequest(.start(protocolId: "counts", subjectId: "C-1"), by: Actor(id: "sys", role: "circulating_nurse"), at: t0))
         var policy = SignInPolicy()
         policy.iterations = 1_000
-        for (id, roles) in [("n-1", ["circulating_nurse"]), ("n-2", ["scrub_nurse"]), ("l-1", ["linen_staff"])] {
+        for (id, roles) in [
+            ("n-1", ["circulating_nurse"]), ("n-2", ["scrub_nurse"]), ("l-1", ["linen_staff"]), ("q-1", ["quality_manager"]),
+        ] {
             try store.addUser(id: id, name: id, roles: roles, password: "password \(id)", policy: policy, at: t0)
         }
-        let server = WorkstationServer(store: store, policy: policy)
+        let reports = directory.appendingPathComponent("Reports")
+        try FileManager.default.createDirectory(at: reports, withIntermediateDirectories: true)
+        try "title: { zh: 清点数据, en: Count data }\nraw: { protocols: [counts] }\n".write(
+            to: reports.appendingPathComponent("counts.yaml"), atomically: true, encoding: .utf8)
+        try store.saveCohort(Cohort(name: "or3", rooms: ["OR3"]), at: t0)
+        try store.saveCohort(Cohort(name: "cases", subjectKind: "surgical-case"), at: t0)
+        let server = WorkstationServer(store: store, policy: policy, reports: reports.path)
         let ready = AsyncStream<Int>.makeStream()
         task = Task {
             try? await server.run(host: "127.0.0.1", port: 0) { port in ready.continuation.yield(port) }

@@ -126,3 +126,36 @@ struct PageTests {
         #expect(try server.store.run("R000001").state.answers["note"] == nil)
     }
 }
+
+@Suite("Workstation pages: lists and quality", .serialized)
+struct QualityPageTests {
+    @Test func linenAndActionListsOpen() async throws {
+        let server = try await LiveServer()
+        let cookie = try await server.pageSignIn("n-1", role: "circulating_nurse")
+        #expect(try await server.page("GET", "/linen", cookie: cookie).status == 200)
+        #expect(try await server.page("GET", "/actions", cookie: cookie).status == 200)
+        let today = try await server.page("GET", "/", cookie: cookie)
+        #expect(today.html.contains("/board"))
+    }
+
+    @Test func onlyQualityRolesCompareAndDownloadReports() async throws {
+        let server = try await LiveServer()
+        let nurse = try await server.pageSignIn("n-1", role: "circulating_nurse")
+        #expect(try await server.page("GET", "/quality", cookie: nurse).status == 403)
+        #expect(try await server.page("GET", "/quality/report?file=counts.yaml", cookie: nurse).status == 403)
+        let manager = try await server.pageSignIn("q-1", role: "quality_manager")
+        let page = try await server.page("GET", "/quality?measure=completion:counts&a=or3&b=cases", cookie: manager)
+        #expect(page.status == 200)
+        #expect(page.html.contains("Design"), "\(page.html.prefix(2000))")
+        #expect(page.html.contains("counts.yaml"))
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)/quality/report?file=counts.yaml")!)
+        request.setValue("\(WorkstationServer.cookieName)=\(manager)", forHTTPHeaderField: "Cookie")
+        let session = URLSession(configuration: .ephemeral, delegate: NoRedirect(), delegateQueue: nil)
+        let (data, response) = try await session.data(for: request)
+        let http = try #require(response as? HTTPURLResponse)
+        #expect(http.statusCode == 200)
+        #expect(http.value(forHTTPHeaderField: "Content-Disposition")?.contains("counts.xlsx") == true)
+        #expect(Array(data.prefix(2)) == [0x50, 0x4B], "an .xlsx is a zip file")
+        #expect(try await server.page("GET", "/quality/report?file=../../etc/passwd", cookie: manager).status == 404)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Hummingbird
+import QFlowAnalysis
+import QFlowReports
+import QFlowStats
+import QFlowStore
+
+/// The quality manager's page: compare a measure between saved cohorts, and download a report workbook.
+extension WorkstationServer {
+    /// Roles that see the quality page.
+    static let qualityRoles: Set<String> = [
+        "quality_manager", "nursing_department", "head_nurse", "infection_control", "administrator",
+    ]
+
+    func addQualityPages(to router: Router<BasicRequestContext>) {
+        router.get("/quality") { request, _ in try await self.withPageSession(request) { session, _, _ in
+            guard Self.qualityRoles.contains(session.role) else { return Self.forbiddenPage(session) }
+            return try await self.qualityPage(session, query: request.uri.queryParameters, lang: Self.lang(request))
+        } }
+        router.get("/quality/report") { request, _ in try await self.withPageSession(request) { session, _, _ in
+            guard Self.qualityRoles.contains(session.role) else { return Self.forbiddenPage(session) }
+            return try await self.reportDownload(request.uri.queryParameters.get("file") ?? "", lang: Self.lang(request))
+        } }
+    }
+
+    static func forbiddenPage(_ session: Session) -> Response {
+        page("Refused", "<p class=\"error\">Your role \(h(session.role)) cannot open this page.</p>", status: .forbidden, lang: "en")
+    }
+
+    func reportFiles() -> [String] {
+        guard let reports, let names = try? FileManager.default.contentsOfDirectory(atPath: reports) else { return [] }
+        return names.filter { $0.hasSuffix(".yaml") }.sorted()
+    }
+
+    func qualityPage(_ session: Session, query: Parameters, lang: String) async throws -> Response {
+        let cohorts = try await blocking { try store.cohorts() }.map(\.name)
+        func options(_ selected: String?) -> String {
+            cohorts.map { "<option\($0 == selected ? " selected" : "")>\(Self.h($0))</option>" }.joined()
+        }
+        let measure = query.get("measure") ?? "item:sat.overall"
+        let a = query.get("a"), b = query.get("b")
+        var body = "<h1>Quality · 质量分析</h1>"
+        body += """
+            <form method="get" action="/quality"><label>Measure · 指标 <input name="measure" value="\(Self.h(measure))"></label>
+            <label>Cohort A <select name="a">\(options(a))</select></label><label>Cohort B <select name="b">\(options(b))</select></label>
+            <input type="hidden" name="lang" value="\(Self.h(lang))"><button class="yes">Compare · 比较</button></form>
+            """
+        if let a, let b {
+            do {
+                let text = try await blocking {
+                    let parsed = try Measure(parsing: measure)
+                    let comparison = try Comparison.run(
+                        parsed, cohorts: [try store.cohort(a), try store.cohort(b)], store: store)
+                    return comparison.text(language: lang == "zh" ? .zh : .en)
+                }
+                body += "<pre>\(Self.h(text))</pre>"
+            } catch let error as StoreError {
+                body += "<p class=\"error\">\(Self.h(error.message))</p>"
+            } catch let error as AnalysisError {
+                body += "<p class=\"error\">\(Self.h(error.message))</p>"
+            } catch let error as StatsError {
+                body += "<p class=\"error\">\(Self.h(error.message))</p>"
+            }
+        }
+        let files = reportFiles()
+        if !files.isEmpty {
+            body += "<h2>Reports · 报告</h2><ul>" + files.map {
+                "<li><a href=\"/quality/report?file=\(Self.h($0))&lang=\(Self.h(lang))\">\(Self.h($0)) (.xlsx)</a></li>"
+            }.joined() + "</ul>"
+        }
+        return Self.page("Quality · 质量分析", body, lang: lang)
+    }
+
+    func reportDownload(_ file: String, lang: String) async throws -> Response {
+        guard let reports, reportFiles().contains(file) else {
+            return Self.page("Not found", "<p class=\"error\">No report \(Self.h(file)).</p>", status: .notFound, lang: lang)
+        }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("qflow-report-\(UUID().uuidString).xlsx")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let path = reports + "/" + file
+        do {
+            try await blocking {
+                try ReportWriter(spec: try ReportFile.load(path: path), store: store, language: lang == "zh" ? .zh : .en)
+                    .write(to: out.path)
+            }
+        } catch let error as ReportError {
+            return Self.page("Report", "<p class=\"error\">\(Self.h(error.message))</p>", status: .unprocessableContent, lang: lang)
+        }
+        let data = try Data(contentsOf: out)
+        let name = String(file.dropLast(5)) + ".xlsx"
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                .contentDisposition: "attachment; filename=\"\(name)\"",
+            ],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
