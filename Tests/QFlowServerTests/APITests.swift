@@ -33,6 +33,14 @@ final class LiveServer: @unchecked Sendable {
     let store: Store
     var port = 0
     var task: Task<Void, Never>?
+    /// This server's own HTTP client: no shared cookie jar (cookies of other test servers on 127.0.0.1 would mix in).
+    let http: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpCookieStorage = nil
+        configuration.httpShouldSetCookies = false
+        configuration.httpCookieAcceptPolicy = .never
+        return URLSession(configuration: configuration)
+    }()
 
     init() async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("qflow-serve-\(UUID().uuidString)")
@@ -83,6 +91,7 @@ final class LiveServer: @unchecked Sendable {
     {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
+        request.httpShouldHandleCookies = false  // each test sends exactly the cookie it means to
         if let body {
             request.httpBody = try JSONSerialization.data(withJSONObject: body)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -90,7 +99,7 @@ final class LiveServer: @unchecked Sendable {
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let cookie { request.setValue("\(WorkstationServer.cookieName)=\(cookie)", forHTTPHeaderField: "Cookie") }
         if let csrf { request.setValue(csrf, forHTTPHeaderField: "X-CSRF-Token") }
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let (data, response) = try await self.http.data(for: request)
         let http = try #require(response as? HTTPURLResponse)
         let json = (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
         var headers: [String: String] = [:]
@@ -226,7 +235,7 @@ struct AdministrationTests {
             request.httpMethod = "POST"
             request.httpBody = Data(body.utf8)
             request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-            let (data, response) = try await URLSession.shared.data(for: request)
+            let (data, response) = try await server.http.data(for: request)
             return ((response as! HTTPURLResponse).statusCode, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
         }
         let (nurse, _) = try await server.signIn("n-1", role: "circulating_nurse")
@@ -244,12 +253,59 @@ struct AdministrationTests {
         let (token, _) = try await server.signIn("n-1", role: "circulating_nurse")
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)/api/v1/cases")!)
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        let (data, _) = try await URLSession.shared.data(for: request)
+        let (data, _) = try await server.http.data(for: request)
         let cases = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
         #expect(cases.first?["id"] as? String == "C-1")
         let cookie = try await server.pageSignIn("n-1", role: "circulating_nurse")
         let board = try await server.page("GET", "/board", cookie: cookie)
         #expect(board.status == 200)
         #expect(board.html.contains("Board"))
+    }
+}
+
+@Suite("Every route", .serialized)
+struct RouteMatrixTests {
+    /// Every API route: not signed in → 401 JSON; a cookie session without its CSRF token → 403 on writes.
+    @Test func everyAPIRouteRefusesStrangersAndForgedWrites() async throws {
+        let server = try await LiveServer()
+        let routes: [(String, String, [String: Any]?)] = [
+            ("GET", "/api/v1/me", nil), ("DELETE", "/api/v1/sessions", nil), ("GET", "/api/v1/cases", nil),
+            ("GET", "/api/v1/runs/R000001", nil), ("POST", "/api/v1/runs/R000001/actions", ["verb": "suspend", "reason": "x"]),
+            ("GET", "/api/v1/overdue", nil), ("POST", "/api/v1/protocols", ["x": 1]),
+        ]
+        for (method, path, body) in routes {
+            let stranger = try await server.call(method, path, json: body)
+            #expect(stranger.status == 401, "\(method) \(path)")
+            #expect(stranger.json["code"] as? String == "not_signed_in", "\(method) \(path)")
+        }
+        let (token, csrf) = try await server.signIn("n-1", role: "circulating_nurse")
+        for (method, path, body) in routes where method != "GET" {
+            let forged = try await server.call(method, path, json: body, cookie: token)
+            #expect(forged.status == 403, "\(method) \(path) without CSRF")
+            #expect(forged.json["code"] as? String == "csrf")
+        }
+        // Happy paths with the token.
+        let cases = try await server.call("GET", "/api/v1/cases", cookie: token)
+        #expect(cases.status == 200)
+        let overdue = try await server.call("GET", "/api/v1/overdue", cookie: token)
+        #expect(overdue.status == 200)
+        let suspend = try await server.call(
+            "POST", "/api/v1/runs/R000001/actions", json: ["verb": "suspend", "reason": "to CT"], cookie: token, csrf: csrf)
+        #expect(suspend.status == 200)
+    }
+
+    /// Every page: not signed in → redirect to the sign-in page; a form without the CSRF token → 403.
+    @Test func everyPageSendsStrangersToSignIn() async throws {
+        let server = try await LiveServer()
+        for path in ["/", "/runs/R000001", "/board", "/overdue", "/linen", "/actions", "/quality", "/quality/report?file=counts.yaml"] {
+            let reply = try await server.page("GET", path)
+            #expect(reply.status == 303, "\(path)")
+            #expect(reply.location == "/login", "\(path)")
+        }
+        let cookie = try await server.pageSignIn("n-1", role: "circulating_nurse")
+        for path in ["/runs/R000001/act", "/logout"] {
+            let forged = try await server.page("POST", path, form: ["verb": "suspend", "reason": "x"], cookie: cookie)
+            #expect(forged.status == 403, "\(path)")
+        }
     }
 }

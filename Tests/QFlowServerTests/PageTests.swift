@@ -31,6 +31,7 @@ extension LiveServer {
     {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
+        request.httpShouldHandleCookies = false  // each test sends exactly the cookie it means to
         if let form {
             var allowed = CharacterSet.alphanumerics
             allowed.insert(charactersIn: "-._~")
@@ -40,7 +41,10 @@ extension LiveServer {
             request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
         }
         if let cookie { request.setValue("\(WorkstationServer.cookieName)=\(cookie)", forHTTPHeaderField: "Cookie") }
-        let session = URLSession(configuration: .ephemeral, delegate: NoRedirect(), delegateQueue: nil)
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpCookieStorage = nil
+        configuration.httpShouldSetCookies = false
+        let session = URLSession(configuration: configuration, delegate: NoRedirect(), delegateQueue: nil)
         let (data, response) = try await session.data(for: request)
         let http = try #require(response as? HTTPURLResponse)
         let setCookie = http.value(forHTTPHeaderField: "Set-Cookie")
@@ -150,7 +154,11 @@ struct QualityPageTests {
         #expect(page.html.contains("counts.yaml"))
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)/quality/report?file=counts.yaml")!)
         request.setValue("\(WorkstationServer.cookieName)=\(manager)", forHTTPHeaderField: "Cookie")
-        let session = URLSession(configuration: .ephemeral, delegate: NoRedirect(), delegateQueue: nil)
+        request.httpShouldHandleCookies = false
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpCookieStorage = nil
+        configuration.httpShouldSetCookies = false
+        let session = URLSession(configuration: configuration, delegate: NoRedirect(), delegateQueue: nil)
         let (data, response) = try await session.data(for: request)
         let http = try #require(response as? HTTPURLResponse)
         #expect(http.statusCode == 200)
