@@ -77,6 +77,32 @@ enum OpenAPI {
                 ]]]],
                 "responses": ["200": ["description": "the events appended"]].merging(errors([400, 401, 403, 404, 409, 422])) { $1 },
             ]],
+            "/api/v1/cases": ["get": [
+                "summary": "Cases (or other subjects) with their runs", "security": security,
+                "parameters": [
+                    ["name": "date", "in": "query", "schema": ["type": "string", "format": "date"]],
+                    ["name": "kind", "in": "query", "schema": ["type": "string", "default": "surgical-case"]],
+                ],
+                "responses": ["200": ["description": "subjects"]].merging(errors([401])) { $1 },
+            ]],
+            "/api/v1/protocols": ["post": [
+                "summary": "Publish a protocol version (YAML body); administrators only", "security": security,
+                "responses": ["201": ["description": "published"], "200": ["description": "unchanged"]]
+                    .merging(errors([400, 401, 403, 409])) { $1 },
+            ]],
+            "/api/v1/compare": ["get": [
+                "summary": "Compare a measure between two saved cohorts (quality roles)", "security": security,
+                "parameters": ["measure", "a", "b"].map { ["name": $0, "in": "query", "required": true, "schema": ["type": "string"]] },
+                "responses": ["200": ["description": "design, rule, warnings and the statistics"]]
+                    .merging(errors([400, 401, 403, 404, 422])) { $1 },
+            ]],
+            "/api/v1/reports/{file}": ["get": [
+                "summary": "A report workbook (.xlsx) from Reports/ (quality roles)", "security": security,
+                "parameters": [["name": "file", "in": "path", "required": true, "schema": ["type": "string"]]],
+                "responses": ["200": ["description": "the workbook",
+                    "content": ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": [:]]]]
+                    .merging(errors([401, 403, 404])) { $1 },
+            ]],
             "/api/v1/overdue": ["get": ["summary": "Open items past their deadline", "security": security,
                 "responses": ["200": ["description": "overdue items"]].merging(errors([401])) { $1 }]],
             "/api/v1/openapi.json": ["get": ["summary": "This document", "responses": ["200": ["description": "OpenAPI 3.1"]]]],

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import QFlowAnalysis
 import QFlowEngine
 import QFlowProtocolFile
 import QFlowStore
@@ -69,7 +70,8 @@ public struct WorkstationServer: Sendable {
         } }
         api.get("cases") { request, _ in try await self.authenticated(request) { _, _ in
             let day = request.uri.queryParameters.get("date")
-            let subjects = try await blocking { try store.subjects(kind: "surgical-case", limit: 100_000) }
+            let kind = request.uri.queryParameters.get("kind") ?? "surgical-case"
+            let subjects = try await blocking { try store.subjects(kind: kind, limit: 100_000) }
             let wanted = subjects.filter { s in
                 guard let day else { return true }
                 return s.scheduledStart.map { Timestamp.format($0).hasPrefix(day) || Self.localDay($0) == day } ?? false
@@ -99,6 +101,40 @@ public struct WorkstationServer: Sendable {
             let now = clock()
             let outcome = try await blocking { try store.publish(spec, sourceFile: nil, at: now) }
             return Self.json(["protocol": spec.reference, "outcome": outcome.rawValue], status: outcome == .published ? .created : .ok)
+        } }
+        api.get("compare") { request, _ in try await self.authenticated(request) { session, _ in
+            guard Self.qualityRoles.contains(session.role) else {
+                throw APIError(.forbidden, "role_not_allowed", "comparisons are for quality roles, not \(session.role)")
+            }
+            let query = request.uri.queryParameters
+            guard let measure = query.get("measure") else {
+                throw APIError(.badRequest, "invalid_input", "measure is required, e.g. item:sat.overall", field: "measure")
+            }
+            let names = [query.get("a"), query.get("b")].compactMap { $0 }
+            guard names.count == 2 else {
+                throw APIError(.badRequest, "invalid_input", "give two cohorts as a and b", field: names.isEmpty ? "a" : "b")
+            }
+            let data = try await blocking { () throws -> Data in
+                let parsed = try Measure(parsing: measure)
+                do {
+                    return try Comparison.run(parsed, cohorts: try names.map { try store.cohort($0) }, store: store).json()
+                } catch let error as AnalysisError {
+                    throw APIError(.unprocessableContent, "no_comparison", error.message)
+                }
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        } }
+        api.get("reports/{file}") { request, context in try await self.authenticated(request) { session, _ in
+            guard Self.qualityRoles.contains(session.role) else {
+                throw APIError(.forbidden, "role_not_allowed", "reports are for quality roles, not \(session.role)")
+            }
+            let file = context.parameters.get("file") ?? ""
+            guard reportFiles().contains(file) else {
+                throw APIError(.notFound, "not_found", "no report \(file)", field: "file")
+            }
+            return try await reportDownload(file, lang: Self.lang(request))
         } }
         api.get("overdue") { request, _ in try await self.authenticated(request) { _, _ in
             let now = clock()

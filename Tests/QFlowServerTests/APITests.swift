@@ -309,3 +309,43 @@ struct RouteMatrixTests {
         }
     }
 }
+
+@Suite("Workstation API: quality and QC roles", .serialized)
+struct QualityAPITests {
+    @Test func qualityRolesCompareAndDownloadThroughTheAPI() async throws {
+        let server = try await LiveServer()
+        let (nurse, _) = try await server.signIn("n-1", role: "circulating_nurse")
+        #expect(try await server.call("GET", "/api/v1/compare?measure=completion:counts&a=or3&b=cases", token: nurse).status == 403)
+        let (manager, _) = try await server.signIn("q-1", role: "quality_manager")
+        let compared = try await server.call("GET", "/api/v1/compare?measure=completion:counts&a=or3&b=cases", token: manager)
+        #expect(compared.status == 200)
+        #expect(compared.json["design"] as? String == "paired-binary")
+        let missing = try await server.call("GET", "/api/v1/compare?measure=completion:counts&a=or3", token: manager)
+        #expect(missing.status == 400)
+        #expect(missing.json["field"] as? String == "b")
+        let badMeasure = try await server.call("GET", "/api/v1/compare?measure=mean&a=or3&b=cases", token: manager)
+        #expect(badMeasure.status == 400)
+        #expect(try await server.call("GET", "/api/v1/reports/counts.yaml", token: manager).status == 200)
+        #expect(try await server.call("GET", "/api/v1/reports/nope.yaml", token: manager).status == 404)
+        #expect(try await server.call("GET", "/api/v1/reports/counts.yaml", token: nurse).status == 403)
+    }
+
+    @Test func aScrubNurseCannotCloseAQCAction() async throws {
+        let server = try await LiveServer()
+        let library = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Protocols/corrective_action.yaml")
+        let spec = try #require(ProtocolFile.load(path: library.path).spec)
+        try server.store.publish(spec, at: Date())
+        try server.store.addSubject(Subject(id: "QC-1", kind: "audit"), at: Date())
+        let run = try server.store.perform(
+            ActionRequest(.start(protocolId: "corrective_action", subjectId: "QC-1"), by: Actor(id: "h", role: "head_nurse"), at: Date())
+        ).runId
+        let (scrub, _) = try await server.signIn("n-2", role: "scrub_nurse")
+        let refused = try await server.call(
+            "POST", "/api/v1/runs/\(run)/actions", json: ["verb": "complete"], token: scrub)
+        #expect(refused.status == 403)
+        #expect(refused.json["code"] as? String == "role_not_allowed")
+        let linen = try await server.call("GET", "/api/v1/cases?kind=audit", token: scrub)
+        #expect(linen.status == 200)
+    }
+}
