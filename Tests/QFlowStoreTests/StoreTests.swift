@@ -38,10 +38,7 @@ struct StoreTests {
     @Test func answersAreProjectedWithTheirOutcome() throws {
         let db = try TemporaryDatabase()
         let store = db.store
-        try store.addSubject(surgicalCase(), at: t0)
-        let run = try store.perform(
-            ActionRequest(.start(protocolId: "counts", subjectId: "C-001"), by: circulator, at: minutes(1))
-        ).runId
+        let run = try store.startCounts()
         try store.record(run, "base", "12", at: minutes(2))
         try store.record(run, "final", "11", at: minutes(90))
         let rows = try DatabaseQueue(path: db.path).read { db in
@@ -56,10 +53,7 @@ struct StoreTests {
     @Test func aTriggerStartsItsFlowInTheSameTransaction() throws {
         let db = try TemporaryDatabase()
         let store = db.store
-        try store.addSubject(surgicalCase(), at: t0)
-        let run = try store.perform(
-            ActionRequest(.start(protocolId: "counts", subjectId: "C-001"), by: circulator, at: minutes(1))
-        ).runId
+        let run = try store.startCounts()
         try store.record(run, "base", "12", at: minutes(2))
         let result = try store.record(run, "final", "11", at: minutes(90))
         #expect(result.triggeredRuns == ["R000002"])
@@ -74,10 +68,7 @@ struct StoreTests {
     @Test func aStaleSequenceIsAConflictAndRecordsNothing() throws {
         let db = try TemporaryDatabase()
         let store = db.store
-        try store.addSubject(surgicalCase(), at: t0)
-        let run = try store.perform(
-            ActionRequest(.start(protocolId: "counts", subjectId: "C-001"), by: circulator, at: minutes(1))
-        ).runId
+        let run = try store.startCounts()
         // Two workstations load the run at sequence 1; the first to write wins.
         try store.record(run, "base", "12", at: minutes(2), expectedSeq: 1)
         let before = try store.eventCount()
@@ -93,10 +84,7 @@ struct StoreTests {
     @Test func aRefusedCommandChangesNothing() throws {
         let db = try TemporaryDatabase()
         let store = db.store
-        try store.addSubject(surgicalCase(), at: t0)
-        let run = try store.perform(
-            ActionRequest(.start(protocolId: "counts", subjectId: "C-001"), by: circulator, at: minutes(1))
-        ).runId
+        let run = try store.startCounts()
         let dump = try store.projectionDump()
         let notReached = #expect(throws: StoreError.self) { try store.record(run, "final", "3", at: minutes(2)) }
         #expect(notReached?.engineCode == .itemNotReached)
@@ -118,10 +106,7 @@ struct StoreTests {
     @Test func everyVerbEndToEnd() throws {
         let db = try TemporaryDatabase()
         let store = db.store
-        try store.addSubject(surgicalCase(), at: t0)
-        let run = try store.perform(
-            ActionRequest(.start(protocolId: "counts", subjectId: "C-001"), by: circulator, at: minutes(1))
-        ).runId
+        let run = try store.startCounts()
         func act(_ command: RunCommand, _ reason: String? = nil, _ at: Double) throws {
             try store.perform(ActionRequest(.command(runId: run, command), by: circulator, at: minutes(at), reason: reason))
         }
@@ -147,10 +132,7 @@ struct StoreTests {
     @Test func migrationMovesAnOpenRunToTheNewVersion() throws {
         let db = try TemporaryDatabase()
         let store = db.store
-        try store.addSubject(surgicalCase(), at: t0)
-        let run = try store.perform(
-            ActionRequest(.start(protocolId: "counts", subjectId: "C-001"), by: circulator, at: minutes(1))
-        ).runId
+        let run = try store.startCounts()
         try store.record(run, "base", "12", at: minutes(2))
         let v2 = try spec(countsYAML.replacingOccurrences(of: "version: 1", with: "version: 2")
             .replacingOccurrences(of: "id: base", with: "id: baseline")
@@ -237,10 +219,7 @@ struct StoreTests {
     @Test func tamperingIsFoundAtTheFirstBrokenEvent() throws {
         let db = try TemporaryDatabase()
         let store = db.store
-        try store.addSubject(surgicalCase(), at: t0)
-        let run = try store.perform(
-            ActionRequest(.start(protocolId: "counts", subjectId: "C-001"), by: circulator, at: minutes(1))
-        ).runId
+        let run = try store.startCounts()
         try store.record(run, "base", "12", at: minutes(2))
         try store.record(run, "final", "12", at: minutes(80))
         #expect(try store.verify().isIntact)

@@ -99,6 +99,14 @@ func surgicalCase(_ id: String = "C-001") -> Subject {
 }
 
 extension Store {
+    /// Adds a surgical case and starts the counts protocol on it at minute 1; returns the run id.
+    func startCounts(_ caseId: String = "C-001") throws -> String {
+        try addSubject(surgicalCase(caseId), at: t0)
+        return try perform(
+            ActionRequest(.start(protocolId: "counts", subjectId: caseId), by: circulator, at: minutes(1))
+        ).runId
+    }
+
     /// Records a raw answer as the circulating nurse.
     @discardableResult
     func record(_ run: String, _ item: String, _ raw: String, at: Date, by actor: Actor = circulator,
