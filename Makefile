@@ -1,16 +1,24 @@
 # QualityFlow — the commands a newcomer types. Each target installs the system packages it needs.
 SWIFT ?= swift
-APT_PACKAGES := libsqlite3-dev libxlsxwriter-dev pkg-config python3-venv chromium
+APT_PACKAGES := libsqlite3-dev libxlsxwriter-dev pkg-config
+# The tests also need a Python venv (workbooks read back by openpyxl) and Chromium (the real-browser test).
+TEST_APT_PACKAGES := python3-venv chromium
 # The tests read the workbooks back with openpyxl (an independent reader) and drive headless Chromium through its
 # DevTools protocol (websocket-client), from this virtual environment.
 PYENV := .build/pyenv
-DB ?= qflow.sqlite
 
-.PHONY: deps pyenv demo test bench build clean
+.PHONY: deps test-deps apt pyenv demo test bench build clean
 
 ## deps: install the C libraries from apt when they are missing (root or sudo).
 deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@$(MAKE) --no-print-directory apt PACKAGES="$(APT_PACKAGES)"
+
+## test-deps: what the tests need on top of deps.
+test-deps: deps
+	@$(MAKE) --no-print-directory apt PACKAGES="$(TEST_APT_PACKAGES)"
+
+apt:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -28,7 +36,7 @@ pyenv:
 	@$(PYENV)/bin/python -c "import openpyxl, websocket" 2>/dev/null || { python3 -m venv $(PYENV) && $(PYENV)/bin/pip install -q openpyxl websocket-client; }
 
 ## test: every test of every module.
-test: deps pyenv
+test: test-deps pyenv
 	$(SWIFT) test --disable-xctest
 
 ## bench: side-by-side benchmarks against the peers in ../shared/bench (release build); wrk drives qflow serve.
