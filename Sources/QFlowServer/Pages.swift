@@ -64,7 +64,12 @@ extension WorkstationServer {
                 return Self.page("Refused", "<p class=\"error\">The form is out of date or was not sent from this workstation (CSRF). Reload the page and try again.</p>", status: .forbidden, lang: "en")
             }
         }
-        return try await body(session, token, form)
+        var response = try await body(session, token, form)
+        // A language chosen with ?lang= stays chosen on the following pages.
+        if let lang = request.uri.queryParameters.get("lang"), ["zh", "en"].contains(lang) {
+            response.setCookie(Cookie(name: "qflow_lang", value: lang, path: "/", httpOnly: true, sameSite: .strict))
+        }
+        return response
     }
 
     func pageSignIn(_ request: Request) async throws -> Response {
@@ -333,8 +338,11 @@ extension WorkstationServer {
         return out
     }
 
+    /// The page language: `?lang=`, else the language chosen earlier (cookie), else English.
     static func lang(_ request: Request) -> String {
-        request.uri.queryParameters.get("lang") == "zh" ? "zh" : "en"
+        let query: String? = request.uri.queryParameters.get("lang").map { "\($0)" }
+        let chosen = query ?? request.cookies["qflow_lang"]?.value
+        return chosen == "zh" ? "zh" : "en"
     }
 
     static func localTime(_ date: Date) -> String {

@@ -167,3 +167,23 @@ struct QualityPageTests {
         #expect(try await server.page("GET", "/quality/report?file=../../etc/passwd", cookie: manager).status == 404)
     }
 }
+
+@Suite("Workstation pages: language", .serialized)
+struct LanguageTests {
+    @Test func aChosenLanguageStays() async throws {
+        let server = try await LiveServer()
+        let cookie = try await server.pageSignIn("n-1", role: "circulating_nurse")
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)/runs/R000001?lang=zh")!)
+        request.httpShouldHandleCookies = false
+        request.setValue("\(WorkstationServer.cookieName)=\(cookie)", forHTTPHeaderField: "Cookie")
+        let (data, response) = try await server.http.data(for: request)
+        #expect(String(decoding: data, as: UTF8.self).contains("术前清点"))
+        let setCookie = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Set-Cookie") ?? ""
+        #expect(setCookie.contains("qflow_lang=zh"))
+        var next = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)/runs/R000001")!)
+        next.httpShouldHandleCookies = false
+        next.setValue("\(WorkstationServer.cookieName)=\(cookie); qflow_lang=zh", forHTTPHeaderField: "Cookie")
+        let (again, _) = try await server.http.data(for: next)
+        #expect(String(decoding: again, as: UTF8.self).contains("术前清点"), "the language survives a form post's redirect")
+    }
+}
