@@ -54,14 +54,13 @@ enum QFlowBench {
             String(
                 format: "  qflow engine      %9.2f µs per recorded answer (%d answers)", ours.usPerAnswer, ours.answers)
         )
-        guard let shared = Peers.sharedBench,
+        guard Peers.sharedBench != nil,
             let output = runPeer(
                 [Peers.benchDirectory + "/bench_spiff.py", "plain", "--instances", String(instances)], python: true)
         else {
             if Peers.sharedBench == nil { print("  SpiffWorkflow peer skipped: ../shared/bench not found") }
             return
         }
-        _ = shared
         guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
             let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
             let spiff = json["us_per_user_task"] as? Double

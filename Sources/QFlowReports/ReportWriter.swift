@@ -198,7 +198,7 @@ public struct ReportWriter {
             try sheet.row(r + 4, [.text("Welch t"), w.t.map { .number($0) } ?? .blank, w.degreesOfFreedom.map { .number($0) } ?? .blank, w.p.map { .number($0) } ?? .blank])
             try sheet.row(r + 5, [.text("Mann–Whitney U"), .number(u.u), .blank, u.p.map { .number($0) } ?? .blank])
         case .overTime:
-            for (offset, chart) in result.charts.enumerated() {
+            for chart in result.charts {
                 try sheet.text(r, 0, chart.group, FormatSpec(bold: true))
                 r += 1
                 try sheet.row(r, [.text(t("Month", "月份")), .text("n"), .text("x"), .text("p"), .text("LCL"), .text("UCL"), .text(t("Signal", "信号"))], format: .header)
@@ -209,7 +209,6 @@ public struct ReportWriter {
                     r += 1
                 }
                 r += 1
-                _ = offset
             }
         }
     }

@@ -178,13 +178,12 @@ extension WorkstationServer {
             for item in phase.items {
                 let status = sheet.status(of: item)
                 if status == .hidden { continue }
+                let outcome = sheet.outcome(of: item)
                 var cls = status.rawValue
+                if case .fail? = outcome { cls = "fail" }
                 var line = "<div class=\"item \(cls)\"><b>\(Self.h(item.title.text(language)))</b>\(item.critical ? " <span class=\"critical\">critical · 关键</span>" : "")"
                 if let answer = detail.state.answers[item.id] { line += " = <span class=\"value\">\(Self.h(answer.value.description))</span>" }
-                if case .fail(let why)? = sheet.outcome(of: item) {
-                    cls = "fail"
-                    line += "<p class=\"error\">✘ \(Self.h(why))</p>"
-                }
+                if case .fail(let why)? = outcome { line += "<p class=\"error\">✘ \(Self.h(why))</p>" }
                 if let guidance = item.guidance { line += "<p class=\"guidance\">\(Self.h(guidance.text(language)))</p>" }
                 let allowed = item.roles.isEmpty || item.roles.contains(session.role)
                 if status == .open, index <= sheet.currentPhase, detail.summary.status == "active", allowed {
@@ -210,7 +209,7 @@ extension WorkstationServer {
                         line += form(hidden + "<input name=\"value\" required inputmode=\"decimal\">", "Save · 保存")
                     }
                 }
-                body += line.replacingOccurrences(of: "<div class=\"item \(status.rawValue)\">", with: "<div class=\"item \(cls)\">") + "</div>"
+                body += line + "</div>"
             }
             body += "</section>"
         }

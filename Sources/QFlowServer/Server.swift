@@ -51,10 +51,9 @@ public struct WorkstationServer: Sendable {
         let api = router.group("api/v1")
         api.get("openapi.json") { _, _ in Self.json(OpenAPI.document) }
         api.post("sessions") { request, _ in try await self.signIn(request) }
-        api.delete("sessions") { request, _ in try await self.authenticated(request) { session, token in
+        api.delete("sessions") { request, _ in try await self.authenticated(request) { _, token in
             try await blocking { try store.signOut(token: token) }
             sessions.forget(token)
-            _ = session
             return Self.json(["signed_out": true])
         } }
         api.get("me") { request, _ in try await self.authenticated(request) { session, _ in

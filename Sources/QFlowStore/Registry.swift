@@ -118,7 +118,6 @@ enum Registry {
                 .notFound,
                 "no published protocol '\(id)'\(RuleExpression.suggestion(id, known)) (publish it with qflow protocol publish)")
         }
-        if let version, let cached = cache?.spec("\(id)@\(version)") { return cached }
         let published = try published(row)
         cache?.remember(published)
         return published
