@@ -1,6 +1,6 @@
 import Foundation
 import QFlowEngine
-import QFlowStore
+@_spi(Benchmarks) import QFlowStore
 
 /// Durable answers per second: raw SQLite commits (WAL, synchronous=FULL, C program) against qflow with one
 /// writer and with 50 concurrent writers, rounds interleaved so that the disk's changing fsync time hits all alike.
@@ -33,6 +33,7 @@ enum StoreBench {
         var raw: [Double] = []
         var one: [Figures] = []
         var many: [Figures] = []
+        var floors: [Double] = []
         for round in 0..<rounds {
             if FileManager.default.isExecutableFile(atPath: rawProgram),
                 let output = Peers.shell([rawProgram, "wal_full", directory.appendingPathComponent("raw.db").path, String(answers)]),
@@ -43,10 +44,12 @@ enum StoreBench {
             }
             one.append(try measure(directory, name: "one-\(round)", writers: 1, answersEach: answers))
             many.append(try measure(directory, name: "many-\(round)", writers: writers, answersEach: max(1, answers * 4 / writers)))
+            floors.append(try floor(directory, name: "floor-\(round)", writers: writers, answersEach: max(1, answers * 4 / writers)))
             print(
                 String(
-                    format: "  round %d: raw %7.0f commits/s   qflow 1 writer %7.0f/s   qflow %d writers %8.0f/s",
-                    round, raw.last ?? .nan, one.last!.answersPerSecond, writers, many.last!.answersPerSecond))
+                    format: "  round %d: raw %7.0f commits/s   qflow 1 writer %7.0f/s   qflow %d writers %8.0f/s   SQLite floor %8.0f/s",
+                    round, raw.last ?? .nan, one.last!.answersPerSecond, writers, many.last!.answersPerSecond,
+                    floors.last!))
         }
         func median(_ xs: [Double]) -> Double {
             let s = xs.sorted()
@@ -67,22 +70,28 @@ enum StoreBench {
                 writers, manyRate, median(many.map(\.p50)), median(many.map(\.p99)), manyRate / rawRate))
         let perCommit = median(many.map(\.answersPerCommit))
         print(String(format: "  group commit: %.1f answers per fsync on average with %d writers", perCommit, writers))
+        let floorRate = median(floors)
+        print(
+            String(
+                format: "  SQLite floor (same rows, %d per commit, one thread, no engine) %8.0f answers/s   %.1f× raw; qflow %d writers at %.0f%% of it",
+                writers, floorRate, floorRate / rawRate, writers, 100 * manyRate / floorRate))
         if manyRate / rawRate < 20 {
             print(
                 String(
-                    format: "  note: a raw commit takes %.2f ms on this disk now, so %d writers are bound by the work per answer\n"
-                        + "        (engine, hash chain, projections), not by fsync; the 20× ratio needs a disk whose commit takes ≥ %.1f ms",
-                    1e3 / rawRate, writers, 20 * 1e3 / manyRate))
+                    format: "  note: a raw commit takes %.2f ms on this disk now, so 20× raw is %.0f answers/s. %d writers that each wait\n"
+                        + "        for their commit put at most %d answers in one, and SQLite itself needs %.1f µs per answer for their rows\n"
+                        + "        then: the floor above is the ceiling of any writer of this schema here. With a commit of ≥ %.1f ms\n"
+                        + "        (this disk on a slow minute) qflow's rate would be 20× raw",
+                    1e3 / rawRate, 20 * rawRate, writers, writers, 1e6 / floorRate, 20 * 1e3 / manyRate))
         }
     }
 
-    /// `writers` threads, each on its own runs, each recording `answersEach` answers; every call waits for its commit.
-    static func measure(_ directory: URL, name: String, writers: Int, answersEach: Int) throws -> Figures {
+    /// A fresh database with `writers × runsEach` started runs of the bench checklist.
+    static func setUp(_ directory: URL, name: String, writers: Int, runsEach: Int) throws -> (Store, [[String]]) {
         let path = directory.appendingPathComponent("\(name).sqlite").path
         let store = try Store.open(path: path, create: true)
         let now = Date()
         try store.publish(spec, at: now)
-        let runsEach = (answersEach + 29) / 30
         var runIds: [[String]] = []
         for w in 0..<writers {
             var ids: [String] = []
@@ -97,6 +106,22 @@ enum StoreBench {
             }
             runIds.append(ids)
         }
+        return (store, runIds)
+    }
+
+    /// SQLite alone writing the same rows per answer as qflow, on the same runs, `writers` answers per commit: the
+    /// most that many writers can put in one commit when each waits for its own before writing again.
+    static func floor(_ directory: URL, name: String, writers: Int, answersEach: Int) throws -> Double {
+        let (store, runIds) = try setUp(directory, name: name, writers: writers, runsEach: (answersEach + 29) / 30)
+        return try store.measureWriteFloor(
+            runIds: runIds.flatMap { $0 }, answers: writers * answersEach, perCommit: writers)
+    }
+
+    /// `writers` threads, each on its own runs, each recording `answersEach` answers; every call waits for its commit.
+    static func measure(_ directory: URL, name: String, writers: Int, answersEach: Int) throws -> Figures {
+        let runsEach = (answersEach + 29) / 30
+        let (store, runIds) = try setUp(directory, name: name, writers: writers, runsEach: runsEach)
+        let now = Date()
         let latencies = LatencyLog(capacity: writers * answersEach)
         let failures = ErrorLog()
         let before = store.commitStatistics

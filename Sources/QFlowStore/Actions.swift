@@ -61,6 +61,19 @@ public struct ActionResult: Sendable, Hashable, Codable {
     public var triggeredRuns: [String]
 }
 
+/// A command worked out by its caller against a committed state (`Actions.prepare`): the events, their canonical
+/// payloads and the run's entry after them.
+struct PreparedCommand {
+    /// The committed state the command was worked out against.
+    var base: Actions.Entry
+    var events: [RunEvent]
+    var payloads: [String]
+    /// The projection writes from `base` to `after`.
+    var changes: RowChanges
+    /// The run after the events, with its projection rows.
+    var after: Actions.Entry
+}
+
 /// One action inside the writer's transaction: load, decide through the engine, append, project.
 struct Actions {
     struct Entry {
@@ -96,9 +109,7 @@ struct Actions {
         if let cached = cache?.run(runId), cached.state.eventCount == lastSeq,
             cached.spec.reference == published.spec.reference
         {
-            return Entry(
-                spec: cached.spec, specHash: published.contentHash, state: cached.state, rows: cached.rows,
-                subject: cached.subject, facts: cached.facts)
+            return cached
         }
         let subjectId = row.subjectId
         guard let subject = try Registry.subject(subjectId, db) else {
@@ -118,7 +129,8 @@ struct Actions {
             facts: facts)
     }
 
-    func apply(_ request: ActionRequest) throws -> ActionResult {
+    /// Performs `request`; a command `prepared` by its caller is appended as prepared if the run has not moved since.
+    func apply(_ request: ActionRequest, prepared: PreparedCommand? = nil) throws -> ActionResult {
         var head = try EventLog.head(db)
         var appended: [StoredEvent] = []
         var triggered: [String] = []
@@ -152,6 +164,14 @@ struct Actions {
             return result(runId, entry)
 
         case .command(let runId, let command):
+            if let prepared, try isCurrent(prepared) {
+                appended += try EventLog.append(
+                    prepared.events, payloads: prepared.payloads, runId: runId, after: prepared.base.state.eventCount,
+                    head: &head, db)
+                try prepared.changes.write(db)
+                cache?.stage(runId, prepared.after)
+                return result(runId, prepared.after)
+            }
             let entry = try load(runId)
             try checkSequence(entry, request)
             let events = try Engine.execute(command, spec: entry.spec, state: entry.state, context: context(entry.facts))
@@ -198,6 +218,46 @@ struct Actions {
                 throw StoreError(.invalidInput, "the acting \(name) must be 1–100 characters on one line")
             }
         }
+    }
+
+    /// Whether the run is still where `prepared` found it: same protocol version, same last event.
+    private func isCurrent(_ prepared: PreparedCommand) throws -> Bool {
+        let base = prepared.base
+        let row = try db.cachedStatement(sql: "SELECT protocol_id, version, last_seq FROM run WHERE id = ?")
+            .first([.text(base.state.runId)]) {
+                (SQLColumn.text($0, 0), Int(SQLColumn.integer($0, 1)), Int(SQLColumn.integer($0, 2)))
+            }
+        guard let row else { return false }
+        return row.0 == base.spec.id && row.1 == base.spec.version && row.2 == base.state.eventCount
+    }
+
+    /// Works a command out on the caller's thread, against the run's last committed state, so that the writer
+    /// only checks the run has not moved and appends: the engine, the projection rows and the canonical payloads
+    /// are computed outside the single writer, in parallel with it.
+    ///
+    /// Returns nil whenever the writer must decide itself: the run is not remembered, the caller's expected
+    /// sequence number differs, the engine refuses the command (the writer refuses it again, with its message),
+    /// or a trigger fires (it starts runs, which only the writer can number).
+    static func prepare(_ request: ActionRequest, from committed: CommittedRuns) -> PreparedCommand? {
+        guard case .command(let runId, let command) = request.action, let base = committed[runId], base.rows != nil
+        else { return nil }
+        if let expected = request.expectedSeq, expected != base.state.eventCount { return nil }
+        let context = CommandContext(actor: request.actor, at: request.at, reason: request.reason, subject: base.facts)
+        guard let events = try? Engine.execute(command, spec: base.spec, state: base.state, context: context),
+            let last = events.last,
+            !events.contains(where: { if case .triggered = $0.change { true } else { false } })
+        else { return nil }
+        var after = base
+        do {
+            for event in events { try after.state.apply(event) }
+        } catch {
+            return nil
+        }
+        let rows = RunRows(spec: after.spec, state: after.state, subject: after.facts, lastAt: last.at)
+        after.rows = rows
+        return PreparedCommand(
+            base: base, events: events, payloads: events.map(\.canonicalJSON),
+            changes: rows.changes(replacing: base.rows), after: after)
     }
 
     private func checkSequence(_ entry: Entry, _ request: ActionRequest) throws {
@@ -253,8 +313,7 @@ struct Actions {
         let rows = RunRows(spec: entry.spec, state: entry.state, subject: entry.facts, lastAt: events.last!.at)
         try rows.write(db, replacing: entry.rows)
         entry.rows = rows
-        cache?.stage(
-            runId, .init(spec: entry.spec, state: entry.state, rows: rows, subject: entry.subject, facts: entry.facts))
+        cache?.stage(runId, entry)
 
         for event in events {
             guard case .triggered(let trigger, let protocolId) = event.change else { continue }

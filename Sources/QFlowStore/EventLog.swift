@@ -44,29 +44,38 @@ enum EventLog {
     }
 
     /// Appends events of one run after sequence number `after`; returns them as stored.
+    ///
+    /// `payloads`, when given, are the events' canonical JSON already computed by the caller.
     static func append(
-        _ events: [RunEvent], runId: String, after seq: Int, head: inout (id: Int64, hash: String), _ db: Database
+        _ events: [RunEvent], payloads: [String]? = nil, runId: String, after seq: Int,
+        head: inout (id: Int64, hash: String), _ db: Database
     ) throws -> [StoredEvent] {
         var stored: [StoredEvent] = []
         for (offset, event) in events.enumerated() {
             let id = head.id + 1
             let n = seq + offset + 1
-            let payload = event.canonicalJSON
+            let payload = payloads?[offset] ?? event.canonicalJSON
             let hash = hash(previous: head.hash, id: id, runId: runId, seq: n, payload: payload)
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO event (id, run_id, seq, kind, at, actor, role, workstation, payload, hash)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).run([
-                .integer(id), .text(runId), .integer(Int64(n)), .text(event.kind), .text(Timestamp.format(event.at)),
-                .text(event.actor.id), .text(event.actor.role), SQLValue(event.actor.workstation), .text(payload),
-                .text(hash),
-            ])
+            try insert(
+                [
+                    .integer(id), .text(runId), .integer(Int64(n)), .text(event.kind), .text(Timestamp.format(event.at)),
+                    .text(event.actor.id), .text(event.actor.role), SQLValue(event.actor.workstation), .text(payload),
+                    .text(hash),
+                ], db)
             head = (id, hash)
             stored.append(StoredEvent(id: id, runId: runId, seq: n, kind: event.kind))
         }
         return stored
+    }
+
+    /// Inserts one event row: id, run, seq, kind, at, actor, role, workstation, payload, hash.
+    static func insert(_ values: [SQLValue], _ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO event (id, run_id, seq, kind, at, actor, role, workstation, payload, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).run(values)
     }
 
     /// Decodes a stored payload.

@@ -36,6 +36,13 @@ final class GroupCommit: @unchecked Sendable {
     private(set) var jobs = 0
     /// Most jobs per transaction: bounds the latency of the last job of a batch.
     private let maximumBatch = 512
+    /// How many jobs the last batch released, and when (uptime nanoseconds).
+    private var released: (count: Int, at: UInt64) = (0, 0)
+    /// How long after a batch the next leader may wait for its callers to come back.
+    private let gatherWindow: UInt64 = 200_000
+
+    /// The runs' committed states, for callers to prepare commands against.
+    var committedRuns: CommittedRuns { cache.committed }
 
     init(pool: DatabasePool) {
         self.pool = pool
@@ -66,17 +73,40 @@ final class GroupCommit: @unchecked Sendable {
 
     /// Writes one batch, wakes its callers, then hands the lead to the oldest waiting caller (or stops leading).
     private func lead() {
+        gather()
         lock.lock()
         let batch = Array(queue.prefix(maximumBatch))
         queue.removeFirst(batch.count)
         lock.unlock()
         run(batch)
         lock.lock()
+        released = (batch.count, DispatchTime.now().uptimeNanoseconds)
         let next = queue.first
         if let next { next.leads = true } else { writing = false }
         lock.unlock()
         for job in batch where !job.leads { job.wake.signal() }
         next?.wake.signal()
+    }
+
+    /// Lets the callers of the previous batch queue their next writes before a new batch is taken.
+    ///
+    /// Callers released together come back together: a leader that took its batch at once would commit the first
+    /// of them almost alone and leave the rest for the next fsync. So after a batch of several jobs the next
+    /// leader yields until as many jobs are queued as that batch released, for at most `gatherWindow` after the
+    /// release (a fraction of one commit). After a batch of one (a single writer) it never waits.
+    private func gather() {
+        lock.lock()
+        let (expected, since) = released
+        lock.unlock()
+        guard expected > 1 else { return }
+        let deadline = since + gatherWindow
+        while true {
+            lock.lock()
+            let queued = queue.count
+            lock.unlock()
+            if queued >= expected || DispatchTime.now().uptimeNanoseconds >= deadline { return }
+            sched_yield()
+        }
     }
 
     private func run(_ batch: [Job]) {
@@ -88,23 +118,23 @@ final class GroupCommit: @unchecked Sendable {
                     for job in batch {
                         // A savepoint per job, through cached statements (GRDB's inSavepoint prepares its SQL on
                         // every call): a refused job rolls back alone.
+                        let mark = self.cache.mark
                         try db.cachedStatement(sql: "SAVEPOINT job").run([])
                         do {
                             let value = try job.body(db, self.cache)
                             try db.cachedStatement(sql: "RELEASE job").run([])
                             results.append(.success(value))
-                            self.cache.jobSucceeded()
                         } catch {
                             try db.cachedStatement(sql: "ROLLBACK TO job").run([])
                             try db.cachedStatement(sql: "RELEASE job").run([])
-                            self.cache.forgetPending()
+                            self.cache.rollBack(to: mark)
                             results.append(.failure(StoreError.wrap(error, job.operation)))
                         }
                     }
                     return .commit
                 }
             }
-            cache.commitPending()
+            cache.commit()
             transactions += 1
             jobs += batch.count
             for (job, result) in zip(batch, results) { job.result = result }
@@ -117,48 +147,77 @@ final class GroupCommit: @unchecked Sendable {
 
 /// What the writer remembers between transactions: decoded definitions and the latest state of recent runs.
 ///
-/// Entries written by a job become visible only when its transaction commits; a rolled-back job or batch leaves
-/// nothing behind. An entry is used only when its sequence number matches the database's, so writes made by other
-/// processes are always seen.
+/// Entries staged by a job are dropped again if its savepoint is rolled back, and every entry is dropped if its
+/// batch fails to commit; a dropped run is folded from its events the next time. An entry is used only when its
+/// sequence number matches the database's, so writes made by other processes are always seen. Entries of a
+/// committed batch are also published to `committed`, where callers prepare their next command.
 final class WriterCache: @unchecked Sendable {
-    struct RunEntry {
-        var spec: ProtocolSpec
-        var state: RunState
-        var rows: RunRows
-        var subject: Subject
-        var facts: SubjectFacts
-    }
-
     private var specs: [String: PublishedSpec] = [:]
-    private var runs: [String: RunEntry] = [:]
-    private var pending: [String: RunEntry] = [:]
-    private var committedInBatch: [String: RunEntry] = [:]
+    private var runs: [String: Actions.Entry] = [:]
+    /// Runs staged since the batch began, in order (a run appears once per job that wrote it).
+    private var staged: [String] = []
     private let capacity = 4_096
+    /// The runs' states as of the last commit, for callers to prepare commands against (`Actions.prepare`).
+    let committed = CommittedRuns()
 
     func spec(_ reference: String) -> PublishedSpec? { specs[reference] }
     func remember(_ published: PublishedSpec) { specs[published.spec.reference] = published }
 
-    func run(_ id: String) -> RunEntry? { pending[id] ?? committedInBatch[id] ?? runs[id] }
-    func stage(_ id: String, _ entry: RunEntry) { pending[id] = entry }
+    func run(_ id: String) -> Actions.Entry? { runs[id] }
 
-    /// A job's savepoint was released: its entries hold for the rest of the batch.
-    func jobSucceeded() {
-        committedInBatch.merge(pending) { $1 }
-        pending = [:]
+    func stage(_ id: String, _ entry: Actions.Entry) {
+        runs[id] = entry
+        staged.append(id)
     }
 
-    func forgetPending() { pending = [:] }
+    /// A position to roll back to: taken before each job's savepoint.
+    var mark: Int { staged.count }
 
-    func commitPending() {
-        jobSucceeded()
-        if runs.count + committedInBatch.count > capacity { runs = [:] }
-        runs.merge(committedInBatch) { $1 }
-        committedInBatch = [:]
+    /// Forgets every run staged since `mark` (its savepoint was rolled back).
+    func rollBack(to mark: Int) {
+        guard mark < staged.count else { return }  // nothing staged since, or `clear()` ran in between
+        for id in staged[mark...] { runs[id] = nil }
+        staged.removeSubrange(mark...)
     }
 
+    /// The batch committed: its runs' states become the committed ones.
+    func commit() {
+        committed.update(Set(staged).map { ($0, runs[$0]) }, capacity: capacity)
+        staged.removeAll(keepingCapacity: true)
+        if runs.count > capacity { runs = [:] }
+    }
+
+    /// Forgets every run (the batch failed to commit, or the projections are rebuilt).
     func clear() {
         runs = [:]
-        pending = [:]
-        committedInBatch = [:]
+        staged = []
+        committed.removeAll()
+    }
+}
+
+/// The committed state of recently written runs, shared by the writer (which updates it after each commit) and
+/// the callers (which prepare commands against it outside the writer).
+final class CommittedRuns: @unchecked Sendable {
+    private let lock = NSLock()
+    private var runs: [String: Actions.Entry] = [:]
+
+    /// The run's state after the last commit that wrote it, if remembered.
+    subscript(id: String) -> Actions.Entry? {
+        lock.lock()
+        defer { lock.unlock() }
+        return runs[id]
+    }
+
+    func update(_ entries: [(String, Actions.Entry?)], capacity: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        if runs.count + entries.count > capacity { runs = [:] }
+        for (id, entry) in entries { runs[id] = entry }
+    }
+
+    func removeAll() {
+        lock.lock()
+        defer { lock.unlock() }
+        runs = [:]
     }
 }

@@ -134,17 +134,17 @@ struct RunRows: Equatable {
 
     /// Writes the difference from `old` (the rows already stored for this run, or nil for a new run).
     func write(_ db: Database, replacing old: RunRows?) throws {
+        try changes(replacing: old).write(db)
+    }
+
+    /// The statements that turn `old` (the rows already stored for this run, or nil for a new run) into these rows,
+    /// worked out without the database so that a caller can prepare them outside the writer.
+    func changes(replacing old: RunRows?) -> RowChanges {
+        var changes = RowChanges(runId: runId)
+        let s = run.state
         if let previous = old?.run {
             if previous != run {
-                let s = run.state
-                try db.cachedStatement(
-                    sql: """
-                        UPDATE run SET version = ?, spec_hash = ?, status = ?, next_run = ?, current_phase = ?,
-                            open_required = ?, critical_failures = ?, ended_at = ?, last_seq = ?, last_at = ?,
-                        passed = ?, failed = ?, not_applicable = ?, skipped = ?, returned = ?, on_time = ?, late = ?
-                        WHERE id = ?
-                        """
-                ).run([
+                changes.run = .update([
                     SQLValue(s.version), .text(s.specHash), .text(s.status.rawValue), SQLValue(s.nextRun),
                     SQLValue(run.currentPhase), SQLValue(run.openRequired), SQLValue(run.criticalFailures),
                     SQLValue(s.endedAt.map(Timestamp.format)), SQLValue(s.eventCount), .text(Timestamp.format(run.lastAt)),
@@ -153,16 +153,7 @@ struct RunRows: Equatable {
                 ])
             }
         } else {
-            let s = run.state
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO run (id, protocol_id, version, spec_hash, subject_id, status, attempt,
-                        previous_run, next_run, triggered_by_run, trigger_id, current_phase, open_required,
-                        critical_failures, started_at, ended_at, last_seq, last_at, passed, failed, not_applicable,
-                        skipped, returned, on_time, late)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).run([
+            changes.run = .insert([
                 .text(runId), .text(s.protocolId), SQLValue(s.version), .text(s.specHash), .text(s.subjectId),
                 .text(s.status.rawValue), SQLValue(s.attempt), SQLValue(s.previousRun), SQLValue(s.nextRun),
                 SQLValue(s.triggeredBy?.run), SQLValue(s.triggeredBy?.trigger), SQLValue(run.currentPhase),
@@ -174,6 +165,63 @@ struct RunRows: Equatable {
         }
         let oldAnswers = old?.answers ?? [:]
         for (id, row) in answers where oldAnswers[id] != row {
+            changes.answers.append([
+                .text(runId), .text(row.item), .text(row.phase), .text(row.status.rawValue),
+                SQLValue(row.value?.description ?? row.signers?.joined(separator: ",")), SQLValue(row.number),
+                SQLValue(row.outcome), SQLValue(row.why), .integer(row.critical ? 1 : 0), SQLValue(row.revisions),
+                SQLValue(row.answeredAt.map(Timestamp.format)), SQLValue(row.actor), SQLValue(row.role),
+            ])
+        }
+        changes.removedAnswers = oldAnswers.keys.filter { answers[$0] == nil }
+        let oldDeadlines = old?.deadlines ?? [:]
+        for (id, row) in deadlines where oldDeadlines[id] != row {
+            changes.deadlines.append([
+                .text(runId), .text(row.item), .text(Timestamp.format(row.dueAt)), SQLValue(row.escalateTo),
+            ])
+        }
+        changes.removedDeadlines = oldDeadlines.keys.filter { deadlines[$0] == nil }
+        return changes
+    }
+}
+
+/// The writes that bring one run's projection rows up to date (`RunRows.changes(replacing:)`).
+struct RowChanges {
+    enum RunWrite {
+        case insert([SQLValue])
+        case update([SQLValue])
+    }
+
+    var runId: String
+    var run: RunWrite?
+    var answers: [[SQLValue]] = []
+    var removedAnswers: [String] = []
+    var deadlines: [[SQLValue]] = []
+    var removedDeadlines: [String] = []
+
+    func write(_ db: Database) throws {
+        switch run {
+        case .update(let values)?:
+            try db.cachedStatement(
+                sql: """
+                    UPDATE run SET version = ?, spec_hash = ?, status = ?, next_run = ?, current_phase = ?,
+                        open_required = ?, critical_failures = ?, ended_at = ?, last_seq = ?, last_at = ?,
+                    passed = ?, failed = ?, not_applicable = ?, skipped = ?, returned = ?, on_time = ?, late = ?
+                    WHERE id = ?
+                    """
+            ).run(values)
+        case .insert(let values)?:
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO run (id, protocol_id, version, spec_hash, subject_id, status, attempt,
+                        previous_run, next_run, triggered_by_run, trigger_id, current_phase, open_required,
+                        critical_failures, started_at, ended_at, last_seq, last_at, passed, failed, not_applicable,
+                        skipped, returned, on_time, late)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).run(values)
+        case nil: break
+        }
+        for values in answers {
             try db.cachedStatement(
                 sql: """
                     INSERT INTO answer (run_id, item, phase, status, value, number, outcome, why, critical,
@@ -183,25 +231,19 @@ struct RunRows: Equatable {
                         why = excluded.why, critical = excluded.critical, revisions = excluded.revisions,
                         answered_at = excluded.answered_at, actor = excluded.actor, role = excluded.role
                     """
-            ).run([
-                .text(runId), .text(row.item), .text(row.phase), .text(row.status.rawValue),
-                SQLValue(row.value?.description ?? row.signers?.joined(separator: ",")), SQLValue(row.number),
-                SQLValue(row.outcome), SQLValue(row.why), .integer(row.critical ? 1 : 0), SQLValue(row.revisions),
-                SQLValue(row.answeredAt.map(Timestamp.format)), SQLValue(row.actor), SQLValue(row.role),
-            ])
+            ).run(values)
         }
-        for id in oldAnswers.keys where answers[id] == nil {
-            try db.cachedStatement(sql: "DELETE FROM answer WHERE run_id = ? AND item = ?").run([.text(runId), .text(id)])
+        for item in removedAnswers {
+            try db.cachedStatement(sql: "DELETE FROM answer WHERE run_id = ? AND item = ?").run([.text(runId), .text(item)])
         }
-        let oldDeadlines = old?.deadlines ?? [:]
-        for (id, row) in deadlines where oldDeadlines[id] != row {
+        for values in deadlines {
             try db.cachedStatement(
                 sql: "INSERT OR REPLACE INTO deadline (run_id, item, due_at, escalate_to) VALUES (?, ?, ?, ?)"
-            ).run([.text(runId), .text(row.item), .text(Timestamp.format(row.dueAt)), SQLValue(row.escalateTo)])
+            ).run(values)
         }
-        for id in oldDeadlines.keys where deadlines[id] == nil {
+        for item in removedDeadlines {
             try db.cachedStatement(sql: "DELETE FROM deadline WHERE run_id = ? AND item = ?").run([
-                .text(runId), .text(id),
+                .text(runId), .text(item),
             ])
         }
     }

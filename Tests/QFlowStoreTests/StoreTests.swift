@@ -272,6 +272,54 @@ struct StoreTests {
         for run in runs { #expect(try store.run(run).state.answers["base"]?.value == .count(24)) }
     }
 
+    @Test func aCommandPreparedAgainstAStaleStateIsWorkedOutAgainByTheWriter() throws {
+        // Two stores on one file stand for two processes: each remembers the runs it wrote and prepares its next
+        // command against that; the writer must notice the other process's events and decide afresh.
+        let db = try TemporaryDatabase()
+        let first = db.store
+        let second = try Store.open(path: db.path)
+        let run = try first.startCounts()
+        try first.record(run, "base", "12", at: minutes(2))  // first remembers the run at event 2
+        try second.record(run, "final", "12", at: minutes(80))  // event 3, written by the other store
+        try second.record(run, "note", "ok", at: minutes(81))  // event 4
+        // first's remembered state (event 2) is stale: its writer works the command out again from the log.
+        let result = try first.record(run, "final", "11", at: minutes(82))
+        #expect(result.events.map(\.kind) == ["recorded", "triggered", "started"])  // final != base: the trigger fires
+        #expect(result.seq == 6)
+        let state = try first.run(run).state
+        #expect(state.answers["final"]?.value == .count(11))
+        #expect(state.answers["note"]?.value == .text("ok"))
+        #expect(state.revisions["final"] == 1)
+        // A stale expectation is still a conflict, whichever store remembers what.
+        let stale = #expect(throws: StoreError.self) {
+            try second.record(run, "note", "again", at: minutes(83), expectedSeq: 4)  // it is at 6 now
+        }
+        #expect(stale?.code == .conflict)
+        let report = try first.verify()
+        #expect(report.isIntact, "\(report.problems)")
+        let dump = try first.projectionDump()
+        try first.rebuild()
+        #expect(try first.projectionDump() == dump)
+    }
+
+    @Test func aRefusedActionInABatchLeavesTheRunUsable() throws {
+        let db = try TemporaryDatabase()
+        let store = db.store
+        let run = try store.startCounts()
+        let results = try store.performAll([
+            ActionRequest(.command(runId: run, .record(item: "base", value: .count(12))), by: circulator, at: minutes(2)),
+            ActionRequest(.command(runId: run, .record(item: "nope", value: .count(1))), by: circulator, at: minutes(3)),
+            ActionRequest(.command(runId: run, .record(item: "final", value: .count(12))), by: circulator, at: minutes(4)),
+        ])
+        #expect(results.map { (try? $0.get())?.seq } == [2, nil, 3])
+        try store.record(run, "note", "ok", at: minutes(5))
+        #expect(try store.run(run).state.eventCount == 4)
+        let dump = try store.projectionDump()
+        try store.rebuild()
+        #expect(try store.projectionDump() == dump)
+        #expect(try store.verify().isIntact)
+    }
+
     @Test func aFileThatIsNotOursIsRefused() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qflow-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
