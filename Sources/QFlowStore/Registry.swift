@@ -98,6 +98,14 @@ enum Registry {
     /// A published version, or the latest when `version` is nil.
     static func spec(_ id: String, version: Int?, _ db: Database, cache: WriterCache? = nil) throws -> PublishedSpec {
         if let version, let cached = cache?.spec("\(id)@\(version)") { return cached }
+        // With a cache, the latest version is looked up by number so that its decoded definition is reused.
+        if version == nil, cache != nil,
+            let latest = try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT max(version) FROM protocol_version WHERE protocol_id = ?"),
+                arguments: [id])
+        {
+            return try spec(id, version: latest, db, cache: cache)
+        }
         let row: Row?
         if let version {
             row = try Row.fetchOne(
@@ -177,7 +185,9 @@ enum Registry {
             scheduledStart: (row["scheduled_start"] as String?).flatMap(Timestamp.parse), facts: facts)
     }
 
-    static func add(_ subject: Subject, at: Date, _ db: Database, checkFacts: Bool = true) throws {
+    static func add(_ subject: Subject, at: Date, _ db: Database, checkFacts: Bool = true, cache: WriterCache? = nil)
+        throws
+    {
         let id = subject.id
         guard !id.isEmpty, id.count <= 100, !id.contains(where: { $0.isNewline || $0 == "\0" }) else {
             throw StoreError(.invalidInput, "a subject id is 1–100 characters on one line")
@@ -203,7 +213,7 @@ enum Registry {
             throw StoreError(.alreadyExists, "subject \(id) already exists")
         }
         // Facts are typed by the protocols that read them: check each against every published declaration.
-        let declared = checkFacts ? try declaredFields(kind: subject.kind, db) : [:]
+        let declared = checkFacts ? try declaredFields(kind: subject.kind, db, cache: cache) : [:]
         for (name, text) in subject.allFacts.sorted(by: { $0.key < $1.key }) {
             guard let field = declared[name] else { continue }
             do {
@@ -226,17 +236,21 @@ enum Registry {
     }
 
     /// Subject fields declared by the latest published protocols for a kind of subject, by name.
-    static func declaredFields(kind: String, _ db: Database) throws -> [String: SubjectFieldSpec] {
+    static func declaredFields(kind: String, _ db: Database, cache: WriterCache? = nil) throws
+        -> [String: SubjectFieldSpec]
+    {
         var fields: [String: SubjectFieldSpec] = [:]
         let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT p.* FROM protocol_version p
-                WHERE p.subject_kind = ? AND p.version = (SELECT max(version) FROM protocol_version q
-                    WHERE q.protocol_id = p.protocol_id)
-                """, arguments: [kind])
+            db.cachedStatement(
+                sql: """
+                    SELECT p.protocol_id, p.version FROM protocol_version p
+                    WHERE p.subject_kind = ? AND p.version = (SELECT max(version) FROM protocol_version q
+                        WHERE q.protocol_id = p.protocol_id)
+                    """), arguments: [kind])
         for row in rows {
-            for field in try published(row).spec.subjectFields { fields[field.name] = field }
+            for field in try spec(row[0], version: row[1], db, cache: cache).spec.subjectFields {
+                fields[field.name] = field
+            }
         }
         return fields
     }
