@@ -130,7 +130,9 @@ enum StoreBench {
     /// SQLite alone writing the same rows per answer as qflow, on the same runs in the same order, one answer of
     /// each writer per commit: the most that many writers can put in one commit when each waits for its own before
     /// writing again. With `projections` false, the event rows alone.
-    static func floor(_ directory: URL, name: String, writers: Int, answersEach: Int, projections: Bool) throws -> Double {
+    static func floor(_ directory: URL, name: String, writers: Int, answersEach: Int, projections: Bool) throws
+        -> Double
+    {
         let (store, runIds) = try setUp(directory, name: name, writers: writers, runsEach: (answersEach + 29) / 30)
         return try store.measureWriteFloor(runIds: runIds, answersEach: answersEach, projections: projections)
     }

@@ -58,9 +58,9 @@ enum EventLog {
             let hash = hash(previous: head.hash, id: id, runId: runId, seq: n, payload: payload)
             try insert(
                 [
-                    .integer(id), .text(runId), .integer(Int64(n)), .text(event.kind), .text(Timestamp.format(event.at)),
-                    .text(event.actor.id), .text(event.actor.role), SQLValue(event.actor.workstation), .text(payload),
-                    .text(hash),
+                    .integer(id), .text(runId), .integer(Int64(n)), .text(event.kind),
+                    .text(Timestamp.format(event.at)), .text(event.actor.id), .text(event.actor.role),
+                    SQLValue(event.actor.workstation), .text(payload), .text(hash),
                 ], db)
             head = (id, hash)
             stored.append(StoredEvent(id: id, runId: runId, seq: n, kind: event.kind))

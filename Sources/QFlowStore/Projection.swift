@@ -234,7 +234,9 @@ struct RowChanges {
             ).run(values)
         }
         for item in removedAnswers {
-            try db.cachedStatement(sql: "DELETE FROM answer WHERE run_id = ? AND item = ?").run([.text(runId), .text(item)])
+            try db.cachedStatement(sql: "DELETE FROM answer WHERE run_id = ? AND item = ?").run([
+                .text(runId), .text(item),
+            ])
         }
         for values in deadlines {
             try db.cachedStatement(

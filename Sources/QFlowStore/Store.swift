@@ -119,7 +119,9 @@ public final class Store: Sendable {
 
     /// Adds a subject (a surgical case, a linen batch, an audit, a respondent).
     public func addSubject(_ subject: Subject, at: Date) throws(StoreError) {
-        try writer.submit("add subject \(subject.id)") { db, cache in try Registry.add(subject, at: at, db, cache: cache) }
+        try writer.submit("add subject \(subject.id)") { db, cache in
+            try Registry.add(subject, at: at, db, cache: cache)
+        }
     }
 
     /// A subject by id.
