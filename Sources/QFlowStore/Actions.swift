@@ -74,6 +74,21 @@ struct PreparedCommand {
     var after: Actions.Entry
 }
 
+extension Actions.Entry {
+    /// Applies `events` to the run's state and recomputes its projection rows, which follow from the definition,
+    /// the state and the subject alone; returns the new rows.
+    ///
+    /// The writer (`Actions.commit`) and the callers (`Actions.prepare`) both go through here, so that rows worked
+    /// out on either side are the same.
+    @discardableResult
+    mutating func advance(by events: some Sequence<RunEvent>, lastAt: Date) throws -> RunRows {
+        for event in events { try state.apply(event) }
+        let rows = RunRows(spec: spec, state: state, subject: facts, lastAt: lastAt)
+        self.rows = rows
+        return rows
+    }
+}
+
 /// One action inside the writer's transaction: load, decide through the engine, append, project.
 struct Actions {
     struct Entry {
@@ -89,18 +104,22 @@ struct Actions {
     let db: Database
     let cache: WriterCache?
 
-    /// The run's current state, from the cache when it is up to date, else folded from its events.
-    func load(_ runId: String) throws -> Entry {
-        let statement = try db.cachedStatement(
-            sql: "SELECT protocol_id, version, subject_id, last_seq FROM run WHERE id = ?")
-        guard
-            let row = try statement.first([.text(runId)], {
+    /// The run's protocol version, subject and last sequence number as stored, or nil if there is no such run.
+    private func stored(_ runId: String) throws
+        -> (protocolId: String, version: Int, subjectId: String, lastSeq: Int)?
+    {
+        try db.cachedStatement(sql: "SELECT protocol_id, version, subject_id, last_seq FROM run WHERE id = ?")
+            .first([.text(runId)]) {
                 (
                     protocolId: SQLColumn.text($0, 0) ?? "", version: Int(SQLColumn.integer($0, 1)),
                     subjectId: SQLColumn.text($0, 2) ?? "", lastSeq: Int(SQLColumn.integer($0, 3))
                 )
-            })
-        else {
+            }
+    }
+
+    /// The run's current state, from the cache when it is up to date, else folded from its events.
+    func load(_ runId: String) throws -> Entry {
+        guard let row = try stored(runId) else {
             throw StoreError(.notFound, "no run \(runId) (list runs with qflow run list)")
         }
         let lastSeq = row.lastSeq
@@ -223,12 +242,9 @@ struct Actions {
     /// Whether the run is still where `prepared` found it: same protocol version, same last event.
     private func isCurrent(_ prepared: PreparedCommand) throws -> Bool {
         let base = prepared.base
-        let row = try db.cachedStatement(sql: "SELECT protocol_id, version, last_seq FROM run WHERE id = ?")
-            .first([.text(base.state.runId)]) {
-                (SQLColumn.text($0, 0), Int(SQLColumn.integer($0, 1)), Int(SQLColumn.integer($0, 2)))
-            }
-        guard let row else { return false }
-        return row.0 == base.spec.id && row.1 == base.spec.version && row.2 == base.state.eventCount
+        guard let row = try stored(base.state.runId) else { return false }
+        return row.protocolId == base.spec.id && row.version == base.spec.version
+            && row.lastSeq == base.state.eventCount
     }
 
     /// Works a command out on the caller's thread, against the run's last committed state, so that the writer
@@ -248,13 +264,7 @@ struct Actions {
             !events.contains(where: { if case .triggered = $0.change { true } else { false } })
         else { return nil }
         var after = base
-        do {
-            for event in events { try after.state.apply(event) }
-        } catch {
-            return nil
-        }
-        let rows = RunRows(spec: after.spec, state: after.state, subject: after.facts, lastAt: last.at)
-        after.rows = rows
+        guard let rows = try? after.advance(by: events, lastAt: last.at) else { return nil }
         return PreparedCommand(
             base: base, events: events, payloads: events.map(\.canonicalJSON),
             changes: rows.changes(replacing: base.rows), after: after)
@@ -302,17 +312,14 @@ struct Actions {
         let runId = entry.state.runId
         let seqBefore = existing?.state.eventCount ?? 0
         appended += try EventLog.append(events, runId: runId, after: seqBefore, head: &head, db)
-        for event in events.dropFirst(existing == nil ? 1 : 0) {
-            try entry.state.apply(event)
-        }
         if let target {
             entry.spec = target.spec
             entry.specHash = target.contentHash
             entry.facts = try entry.subject.facts(for: target.spec)
         }
-        let rows = RunRows(spec: entry.spec, state: entry.state, subject: entry.facts, lastAt: events.last!.at)
-        try rows.write(db, replacing: entry.rows)
-        entry.rows = rows
+        let storedRows = entry.rows
+        try entry.advance(by: events.dropFirst(existing == nil ? 1 : 0), lastAt: events.last!.at)
+            .write(db, replacing: storedRows)
         cache?.stage(runId, entry)
 
         for event in events {
