@@ -24,11 +24,20 @@ struct Autopilot {
     var complete = true
 
     /// The commands, from `start` on, for a run on a subject with these facts; `anchor` is the subject's time.
-    func plan(subject: SubjectFacts, start: Date, anchor: Date, workstation: String) -> [Step] {
+    /// `subjectId` binds the actors of a subject role (a survey respondent) to the run's subject.
+    func plan(subject: SubjectFacts, start: Date, anchor: Date, workstation: String, subjectId: String = "plan")
+        -> [Step]
+    {
+        func person(_ role: String) -> Actor {
+            let isSubject = spec.isSubjectRole(role)
+            return Actor(
+                id: isSubject ? subjectId : Self.staffId(role), role: role, workstation: workstation,
+                subject: isSubject ? subjectId : nil)
+        }
         let events: [RunEvent]
         do {
             events = try Engine.start(
-                spec, runId: "plan", subjectId: "plan",
+                spec, runId: "plan", subjectId: subjectId,
                 context: CommandContext(actor: Actor(id: "plan", role: spec.roles[0].id), at: start, subject: subject))
         } catch {
             return []
@@ -67,15 +76,14 @@ struct Autopilot {
                 }
                 if missing.count == 1 { given.insert(item.id) }
                 command = .sign(item: item.id)
-                actor = Actor(id: Self.staffId(role), role: role, workstation: workstation)
+                actor = person(role)
             } else {
                 given.insert(item.id)
                 let raw = overrides[item.id] ?? recorded[item.id].map { shifted($0, item, by: shift) }
                     ?? defaultAnswer(item, at: time)
                 guard let value = try? item.parseAnswer(raw) else { continue }
                 command = .record(item: item.id, value: value)
-                let role = roles[item.id] ?? item.roles.first ?? spec.roles[0].id
-                actor = Actor(id: Self.staffId(role), role: role, workstation: workstation)
+                actor = person(roles[item.id] ?? item.roles.first ?? spec.roles[0].id)
             }
             let context = CommandContext(actor: actor, at: time, subject: subject)
             guard let new = try? Engine.execute(command, spec: spec, state: state, context: context) else { continue }
@@ -86,9 +94,7 @@ struct Autopilot {
             RunSheet(spec: spec, state: state, subject: subject).completionBlockers.isEmpty
         {
             time = time.addingTimeInterval(60)
-            let role = spec.roles[0].id
-            steps.append(
-                Step(command: .complete, actor: Actor(id: Self.staffId(role), role: role, workstation: workstation), at: time))
+            steps.append(Step(command: .complete, actor: person(spec.roles[0].id), at: time))
         }
         return steps
     }

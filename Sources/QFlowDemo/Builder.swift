@@ -235,7 +235,9 @@ struct Builder {
                 let declared = Set(spec.subjectFields.map(\.name))
                 let facts = try SubjectFacts.parse(full.allFacts.filter { declared.contains($0.key) }, fields: spec.subjectFields)
                 let pilot = Autopilot(spec: spec, worked: worked[spec.id], overrides: overrides[spec.id] ?? [:])
-                for step in pilot.plan(subject: facts, start: start, anchor: full.scheduledStart ?? start, workstation: station)
+                for step in pilot.plan(
+                    subject: facts, start: start, anchor: full.scheduledStart ?? start, workstation: station,
+                    subjectId: full.id)
                 {
                     requests.append(
                         ActionRequest(.command(runId: run.id, step.command), by: step.actor, at: step.at, reason: step.reason))

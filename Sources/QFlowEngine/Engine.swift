@@ -37,6 +37,8 @@ public enum Engine {
             throw EngineError(
                 .invalidState, "run \(state.runId) follows \(state.protocolId)@\(state.version), not \(spec.reference)")
         }
+        try requireSubject(spec, state, context.actor)
+        if let verb = command.controlVerb { try requireVerb(verb, spec, context.actor) }
         let reason = context.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if command.needsReason, reason?.isEmpty ?? true {
             throw EngineError(.reasonRequired, "\(command.verb) needs a reason")
@@ -68,6 +70,13 @@ public enum Engine {
             try requireRole(signers, context.actor, id, "sign")
             if state.signatures[id]?[context.actor.role] != nil {
                 throw EngineError(.invalidState, "'\(id)' is already signed by \(context.actor.role)", item: id)
+            }
+            // One person, one signature: a check signed by several roles needs as many people.
+            if let (role, _) = state.signatures[id]?.first(where: { $0.value.actor.id == context.actor.id }) {
+                throw EngineError(
+                    .duplicateSigner,
+                    "'\(id)' needs a different person for each role: \(context.actor.id) already signed it as \(role)",
+                    item: id)
             }
             var next = state
             let signed = event(.signed(item: id, role: context.actor.role))
@@ -153,6 +162,8 @@ public enum Engine {
         guard state.nextRun == nil else {
             throw EngineError(.invalidState, "run \(state.runId) was already restarted as \(state.nextRun!)")
         }
+        try requireSubject(spec, state, context.actor)
+        try requireVerb(.restart, spec, context.actor)
         guard !(context.reason?.trimmingCharacters(in: .whitespaces).isEmpty ?? true) else {
             throw EngineError(.reasonRequired, "restart needs a reason")
         }
@@ -180,6 +191,27 @@ public enum Engine {
         guard state.status.isOpen else {
             throw EngineError(
                 .invalidState, "run \(state.runId) is \(state.status.rawValue): \(command.verb) is not possible")
+        }
+    }
+
+    /// The actor's role may use the verb on this protocol (see ``ProtocolSpec/roles(allowedTo:)``).
+    static func requireVerb(_ verb: ControlVerb, _ spec: ProtocolSpec, _ actor: Actor) throws(EngineError) {
+        let allowed = spec.roles(allowedTo: verb)
+        guard allowed.contains(actor.role) else {
+            throw EngineError(
+                .roleNotAllowed,
+                "role \(actor.role) may not \(verb.rawValue) runs of \(spec.reference) (allowed: \(allowed.joined(separator: ", ")))")
+        }
+    }
+
+    /// An actor bound to a subject acts only on that subject's runs, and a subject role needs such an actor.
+    static func requireSubject(_ spec: ProtocolSpec, _ state: RunState, _ actor: Actor) throws(EngineError) {
+        if let bound = actor.subject, bound != state.subjectId {
+            throw EngineError(.roleNotAllowed, "\(actor.id) may act only on the runs of their own subject")
+        }
+        if spec.isSubjectRole(actor.role), actor.subject != state.subjectId {
+            throw EngineError(
+                .roleNotAllowed, "role \(actor.role) stands for the subject: only the subject's own session may act")
         }
     }
 

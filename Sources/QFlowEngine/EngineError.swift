@@ -25,7 +25,9 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let notRecordable = Code(rawValue: "not_recordable")
         /// The actor's role may not do this.
         public static let roleNotAllowed = Code(rawValue: "role_not_allowed")
-        /// A reason is required for this command.
+        /// The person already signed the item in another role (one person, one signature).
+        public static let duplicateSigner = Code(rawValue: "duplicate_signer")
+        /// A verb that needs a reason was given none.
         public static let reasonRequired = Code(rawValue: "reason_required")
         /// The target of return or jump is not valid.
         public static let invalidTarget = Code(rawValue: "invalid_target")

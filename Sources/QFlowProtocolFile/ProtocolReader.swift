@@ -15,6 +15,7 @@ struct ProtocolReader {
 
     static let protocolKeys = [
         "id", "version", "title", "kind", "subject", "subject_fields", "roles", "phases", "triggers", "source",
+        "permissions",
     ]
     static let itemKeys = [
         "id", "title", "type", "required", "critical", "allow_na", "roles", "guidance", "source", "show_if",
@@ -46,10 +47,11 @@ struct ProtocolReader {
         let phases = list(map["phases"], path.key("phases"), what: "phases") { node, p in phase(node, p) }
         let triggers = list(map["triggers"], path.key("triggers"), what: "triggers") { node, p in trigger(node, p) }
         let source = reader.string(map["source"], path.key("source"), what: "source")
+        let permissions = permissions(map["permissions"], path.key("permissions"))
         guard let id, let version, let title, let kind, let subject, let roles, let phases else { return nil }
         return ProtocolSpec(
             id: id, version: version, title: title, kind: kind, subject: subject, subjectFields: fields ?? [],
-            roles: roles, phases: phases, triggers: triggers ?? [], source: source)
+            roles: roles, phases: phases, triggers: triggers ?? [], source: source, permissions: permissions)
     }
 
     /// Reads a list; returns nil when the node is absent or not a list, otherwise the entries that could be read.
@@ -86,12 +88,28 @@ struct ProtocolReader {
 
     private func role(_ node: Node, _ path: SpecPath) -> RoleSpec? {
         guard
-            let map = reader.mapping(node, path, what: "a role", allowed: ["id", "title"], required: ["id", "title"])
+            let map = reader.mapping(
+                node, path, what: "a role", allowed: ["id", "title", "is_subject"], required: ["id", "title"])
         else { return nil }
+        let isSubject = reader.bool(map["is_subject"], path.key("is_subject"), what: "is_subject")
         guard let id = reader.string(map["id"], path.key("id"), what: "role id"),
             let title = reader.text(map["title"], path.key("title"), what: "role title")
         else { return nil }
-        return RoleSpec(id: id, title: title)
+        return RoleSpec(id: id, title: title, isSubject: isSubject ?? false)
+    }
+
+    /// `permissions:` maps control verbs (return, jump, suspend, …) to the roles that may use them.
+    private func permissions(_ node: Node?, _ path: SpecPath) -> [String: [String]]? {
+        guard let node else { return nil }
+        let verbs = ControlVerb.allCases.map(\.rawValue)
+        guard let map = reader.mapping(node, path, what: "permissions", allowed: verbs, required: []) else {
+            return nil
+        }
+        var out: [String: [String]] = [:]
+        for (verb, value) in map {
+            if let roles = reader.strings(value, path.key(verb), what: "roles that may \(verb)") { out[verb] = roles }
+        }
+        return out
     }
 
     private func phase(_ node: Node, _ path: SpecPath) -> PhaseSpec? {

@@ -27,8 +27,8 @@ final class Workspace: Sendable {
         subject: surgical-case
         subject_fields: { scheduled_start: time }
         roles:
-          - { id: scrub_nurse, title: { zh: 洗手护士, en: Scrub nurse } }
           - { id: circulating_nurse, title: { zh: 巡回护士, en: Circulating nurse } }
+          - { id: scrub_nurse, title: { zh: 洗手护士, en: Scrub nurse } }
         phases:
           - id: before
             title: { zh: 术前, en: Before }

@@ -26,8 +26,8 @@ enum Fixtures {
                 SubjectFieldSpec(name: "infected", type: .bool),
             ],
             roles: [
-                RoleSpec(id: "scrub_nurse", title: text("Scrub")),
                 RoleSpec(id: "circulating_nurse", title: text("Circulator")),
+                RoleSpec(id: "scrub_nurse", title: text("Scrub")),
             ],
             phases: [
                 PhaseSpec(

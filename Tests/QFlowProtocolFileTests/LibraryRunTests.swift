@@ -49,7 +49,9 @@ enum LibraryFixture {
             } else {
                 time = time.addingTimeInterval(60)
             }
-            let actor = Actor(id: "staff-\(step.role)", role: step.role, workstation: "test")
+            // A subject role (a survey respondent) is the subject's own session.
+            let bound = spec.isSubjectRole(step.role) ? "subject-1" : nil
+            let actor = Actor(id: bound ?? "staff-\(step.role)", role: step.role, workstation: "test", subject: bound)
             let context = CommandContext(actor: actor, at: time, subject: subject)
             do {
                 let command: RunCommand
@@ -80,6 +82,13 @@ enum LibraryFixture {
 
 @Suite("The protocol library")
 struct LibraryRunTests {
+    /// The protocol's owner role (its first), bound to the subject when that role is the subject itself.
+    static func owner(_ spec: ProtocolSpec) -> Actor {
+        let role = spec.roles.first?.id ?? "staff"
+        let bound = spec.isSubjectRole(role) ? "subject-1" : nil
+        return Actor(id: bound ?? "t", role: role, subject: bound)
+    }
+
     @Test func everyFileValidates() {
         let library = LibraryFixture.library
         #expect(library.isValid, "\(library.diagnostics.map(\.description).joined(separator: "\n"))")
@@ -110,7 +119,7 @@ struct LibraryRunTests {
         }
         #expect(LibraryFixture.fired(played.events) == [], "a compliant run fires no trigger")
         let context = CommandContext(
-            actor: Actor(id: "t", role: spec.roles.first?.id ?? "staff"), at: played.lastTime,
+            actor: Self.owner(spec), at: played.lastTime,
             subject: played.sheet.subject)
         let done = try Engine.execute(.complete, spec: spec, state: played.state, context: context)
         var state = played.state
@@ -134,7 +143,7 @@ struct LibraryRunTests {
                 blockers.contains { $0.item == item && $0.code == expected },
                 "\(id): failing '\(item)' should block completion with \(expected.rawValue); blockers: \(blockers)")
             let context = CommandContext(
-                actor: Actor(id: "t", role: spec.roles.first?.id ?? "staff"), at: played.lastTime,
+                actor: Self.owner(spec), at: played.lastTime,
                 subject: played.sheet.subject)
             #expect(throws: EngineError.self, "\(id): complete must be refused when '\(item)' fails") {
                 try Engine.execute(.complete, spec: spec, state: played.state, context: context)

@@ -16,8 +16,8 @@ let countsYAML = """
     kind: core
     subject: surgical-case
     roles:
-      - { id: scrub_nurse, title: { zh: 洗手护士, en: Scrub nurse } }
       - { id: circulating_nurse, title: { zh: 巡回护士, en: Circulating nurse } }
+      - { id: scrub_nurse, title: { zh: 洗手护士, en: Scrub nurse } }
     phases:
       - id: only
         title: { zh: 清点, en: Counts }
@@ -174,7 +174,7 @@ struct APITests {
         let outsider = try await server.call(
             "POST", "/api/v1/runs/R000001/actions", json: ["verb": "record", "item": "note", "value": "x"], token: linen)
         #expect(outsider.status == 403)
-        #expect(outsider.json["message"] as? String == "role linen_staff takes no part in counts@1 (roles: scrub_nurse, circulating_nurse)")
+        #expect(outsider.json["message"] as? String == "role linen_staff takes no part in counts@1 (roles: circulating_nurse, scrub_nurse)")
     }
 
     @Test func malformedInputNamesTheField() async throws {

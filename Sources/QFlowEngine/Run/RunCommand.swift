@@ -27,6 +27,19 @@ public enum RunCommand: Sendable, Hashable {
         }
     }
 
+    /// The control verb this command uses, whose roles the protocol grants (nil for record and sign).
+    public var controlVerb: ControlVerb? {
+        switch self {
+        case .record, .sign: nil
+        case .returnTo: .return
+        case .jump: .jump
+        case .suspend: .suspend
+        case .resume: .resume
+        case .stop: .stop
+        case .complete: .complete
+        }
+    }
+
     /// The verb's name.
     public var verb: String {
         switch self {

@@ -24,6 +24,10 @@ extension RunEvent {
         }
         guard let id = Self.quoted(actor.id), let role = Self.quoted(actor.role) else { return nil }
         var out = "{\"actor\":{\"id\":\(id),\"role\":\(role)"
+        if let subject = actor.subject {
+            guard let bound = Self.quoted(subject) else { return nil }
+            out += ",\"subject\":\(bound)"
+        }
         if let workstation = actor.workstation {
             guard let station = Self.quoted(workstation) else { return nil }
             out += ",\"workstation\":\(station)"

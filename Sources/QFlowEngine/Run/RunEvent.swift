@@ -8,12 +8,15 @@ public struct Actor: Sendable, Hashable, Codable {
     public var role: String
     /// The workstation, if known.
     public var workstation: String?
+    /// The subject this actor is bound to (a survey respondent answers only their own survey), if any.
+    public var subject: String?
 
     /// Creates an actor.
-    public init(id: String, role: String, workstation: String? = nil) {
+    public init(id: String, role: String, workstation: String? = nil, subject: String? = nil) {
         self.id = id
         self.role = role
         self.workstation = workstation
+        self.subject = subject
     }
 }
 

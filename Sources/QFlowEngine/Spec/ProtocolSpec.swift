@@ -28,12 +28,15 @@ public struct ProtocolSpec: Sendable, Hashable, Codable {
     public var triggers: [TriggerSpec]
     /// Where the content comes from (standard, guideline, study).
     public var source: String?
+    /// Who may use each control verb (``ControlVerb`` raw value → role ids); nil or a missing verb means the
+    /// default of ``roles(allowedTo:)``.
+    public var permissions: [String: [String]]?
 
     /// Creates a protocol definition.
     public init(
         id: String, version: Int, title: LocalizedText, kind: ProtocolKind, subject: String,
         subjectFields: [SubjectFieldSpec] = [], roles: [RoleSpec], phases: [PhaseSpec],
-        triggers: [TriggerSpec] = [], source: String? = nil
+        triggers: [TriggerSpec] = [], source: String? = nil, permissions: [String: [String]]? = nil
     ) {
         self.id = id
         self.version = version
@@ -45,6 +48,7 @@ public struct ProtocolSpec: Sendable, Hashable, Codable {
         self.phases = phases
         self.triggers = triggers
         self.source = source
+        self.permissions = permissions
     }
 
     /// The reference `id@version`.
@@ -81,11 +85,15 @@ public struct RoleSpec: Sendable, Hashable, Codable {
     public var id: String
     /// Bilingual role name.
     public var title: LocalizedText
+    /// True when the person in this role is the run's subject (a survey respondent); nil otherwise, so that
+    /// definitions without subject roles keep their content hash.
+    public var isSubject: Bool?
 
     /// Creates a role.
-    public init(id: String, title: LocalizedText) {
+    public init(id: String, title: LocalizedText, isSubject: Bool = false) {
         self.id = id
         self.title = title
+        self.isSubject = isSubject ? true : nil
     }
 }
 

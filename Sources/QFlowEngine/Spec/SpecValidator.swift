@@ -209,6 +209,18 @@ extension ProtocolSpec {
                 issues.append(.init(path.key("when"), error.message, offset: error.offset))
             }
         }
+        for (verb, granted) in (permissions ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let path = root.key("permissions").key(verb)
+            guard ControlVerb(rawValue: verb) != nil else {
+                let verbs = ControlVerb.allCases.map(\.rawValue)
+                issues.append(.init(path, "unknown verb '\(verb)'\(RuleExpression.suggestion(verb, verbs))"))
+                continue
+            }
+            if granted.isEmpty { issues.append(.init(path, "give at least one role that may \(verb)")) }
+            for (r, role) in granted.enumerated() where role != Self.defaultSupervisorRole {
+                checkRole(role, path.index(r))
+            }
+        }
         return issues
     }
 }
