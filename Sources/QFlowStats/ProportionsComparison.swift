@@ -43,6 +43,14 @@ public struct ProportionsComparison: Sendable, Equatable {
     public let oddsRatio: Double
     /// Woolf (logit) interval for the odds ratio, with the same 0.5 correction.
     public let oddsRatioInterval: ConfidenceInterval
+    /// Relative risk (x1/n1) / (x2/n2), with 0.5 added to every cell (so 1 to each n) if any cell is 0.
+    public let relativeRisk: Double
+    /// Katz log interval for the relative risk: exp(log RR ± z·√(1/x1 − 1/n1 + 1/x2 − 1/n2)), same correction.
+    public let relativeRiskInterval: ConfidenceInterval
+    /// Cohen's h = 2·asin√p1 − 2·asin√p2.
+    public let cohensH: Double
+    /// h ± z·√(1/n1 + 1/n2) (the arcsine transform's variance is 1/n per group).
+    public let cohensHInterval: ConfidenceInterval
     /// Wilson score interval for x1/n1.
     public let wilsonA: ConfidenceInterval
     /// Wilson score interval for x2/n2.
@@ -60,6 +68,15 @@ public struct ProportionsComparison: Sendable, Equatable {
     public var cellsBelowFive: Int { expected.joined().filter { $0 < 5 }.count }
     /// The test the conclusion rests on, and the rule that chose it.
     public var headline: HeadlineTest { HeadlineTest(self) }
+    /// The conditional MLE odds ratio with its exact interval (R `fisher.test`), nil when a row or column is
+    /// empty; computed on demand (it is iterative).
+    public var exactOddsRatio: ConditionalOddsRatio? {
+        try? ConditionalOddsRatio(a: x1, b: n1 - x1, c: x2, d: n2 - x2)
+    }
+    /// The power this comparison had to detect its own observed difference (α = 0.05, two-sided).
+    public var observedPower: ProportionsPower? {
+        try? ProportionsPower(p1: Double(x1) / Double(n1), p2: Double(x2) / Double(n2), n1: n1, n2: n2)
+    }
 
     /// Computes the whole block; throws `StatsError` (`.invalidInput`) for n ≤ 0, negative x, or x > n.
     public init(x1: Int, n1: Int, x2: Int, n2: Int) throws(StatsError) {
@@ -128,5 +145,15 @@ public struct ProportionsComparison: Sendable, Equatable {
         oddsRatio = (ca * cd) / (cb * cc)
         let z = ConfidenceInterval.z95
         oddsRatioInterval = ConfidenceInterval(low: exp(logOR - z * se), high: exp(logOR + z * se))
+
+        let (rx1, rn1, rx2, rn2) = (Double(x1) + add, Double(n1) + 2 * add, Double(x2) + add, Double(n2) + 2 * add)
+        let logRR = log(rx1) - log(rn1) - log(rx2) + log(rn2)
+        let seRR = (1 / rx1 - 1 / rn1 + 1 / rx2 - 1 / rn2).squareRoot()
+        relativeRisk = exp(logRR)
+        relativeRiskInterval = ConfidenceInterval(low: exp(logRR - z * seRR), high: exp(logRR + z * seRR))
+        let h = 2 * asin((Double(x1) / Double(n1)).squareRoot()) - 2 * asin((Double(x2) / Double(n2)).squareRoot())
+        let seH = (1 / Double(n1) + 1 / Double(n2)).squareRoot()
+        cohensH = h
+        cohensHInterval = ConfidenceInterval(low: h - z * seH, high: h + z * seH)
     }
 }

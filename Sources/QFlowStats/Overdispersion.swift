@@ -1,0 +1,49 @@
+import Foundation
+
+/// The rule that chooses Laney's p′-chart over the p-chart: overdispersion relative to the binomial model.
+///
+/// Rule: **at least 3 subgroups, the Pearson dispersion statistic χ² = Σzᵢ² exceeds the upper 5% point of
+/// χ²(k − 1) (p < 0.05), and σ_z > 1** (the p′ limits would be wider than the p limits). Under the binomial
+/// model Σzᵢ² is approximately χ²(k − 1); at 180,000 cases a month even a 0.5-point month-to-month wobble makes it
+/// enormous, which is the situation in which every month of a p-chart signals.
+public struct Overdispersion: Sendable, Equatable {
+    /// The number of subgroups.
+    public let subgroups: Int
+    /// Σzᵢ² (0 when p̄ is 0 or 1).
+    public let chi2: Double
+    /// k − 1.
+    public let degreesOfFreedom: Int
+    /// P(χ²(k − 1) > chi2); 1 with fewer than 2 subgroups.
+    public let p: Double
+    /// σ_z of Laney's chart (nil with fewer than 2 subgroups).
+    public let sigmaZ: Double?
+    /// Whether the rule picks Laney's p′-chart.
+    public let detected: Bool
+
+    /// The significance level of the dispersion test.
+    public static let alpha = 0.05
+
+    /// The rule in words, English and Chinese.
+    public static let rule = (
+        en: "Laney p′ when k ≥ 3 subgroups, the dispersion χ² = Σz² > χ²(0.95; k − 1) and σz = MR̄/1.128 > 1",
+        zh: "当子组数 k ≥ 3、离散度 χ² = Σz² > χ²(0.95; k − 1) 且 σz = MR̄/1.128 > 1 时采用 Laney p′ 图"
+    )
+
+    /// Tests a series of subgroups; throws as `PChart` does.
+    public init(events: [Int], totals: [Int]) throws(StatsError) {
+        _ = try PChart(events: events, totals: totals)  // validates the counts
+        subgroups = events.count
+        degreesOfFreedom = max(0, events.count - 1)
+        if events.count >= 2 {
+            let laney = try LaneyPChart(events: events, totals: totals)
+            chi2 = laney.z.reduce(0) { $0 + $1 * $1 }
+            sigmaZ = laney.sigmaZ
+            p = ChiSquareDistribution.survival(chi2, degreesOfFreedom: Double(degreesOfFreedom))
+        } else {
+            chi2 = 0
+            sigmaZ = nil
+            p = 1
+        }
+        detected = subgroups >= 3 && p < Self.alpha && (sigmaZ ?? 0) > 1
+    }
+}
