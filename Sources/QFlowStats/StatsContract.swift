@@ -7,12 +7,19 @@ import Foundation
 ///
 /// | test | input keys | result keys |
 /// |---|---|---|
-/// | `proportions` | `a: [x1, n1]`, `b: [x2, n2]` | `pearson_chi2`, `pearson_p`, `yates_chi2`, `yates_p`, `fisher_p`, `likelihood_ratio_chi2`, `likelihood_ratio_p`, `risk_difference`, `rd_ci_low`, `rd_ci_high`, `odds_ratio`, `or_ci_low`, `or_ci_high`, `wilson_a_low`, `wilson_a_high`, `wilson_b_low`, `wilson_b_high`, `min_expected` |
+/// | `proportions` | `a: [x1, n1]`, `b: [x2, n2]` | `pearson_chi2`, `pearson_p`, `yates_chi2`, `yates_p`, `fisher_p`, `likelihood_ratio_chi2`, `likelihood_ratio_p`, `risk_difference`, `rd_ci_low`, `rd_ci_high`, `odds_ratio`, `or_ci_low`, `or_ci_high`, `wilson_a_low`, `wilson_a_high`, `wilson_b_low`, `wilson_b_high`, `min_expected`, `relative_risk`, `rr_ci_low`, `rr_ci_high`, `cohens_h`, `h_ci_low`, `h_ci_high`, `exact_odds_ratio`, `exact_or_ci_low`, `exact_or_ci_high`, `observed_power`, `observed_power_exact` |
 /// | `contingency` | `table: [[…], …]` | `chi2`, `df`, `p`, `cramers_v`, `min_expected` |
-/// | `mcnemar` | `b`, `c` | `chi2`, `p`, `exact_p`, `mid_p` |
-/// | `welch` | `a: […]`, `b: […]` | `t`, `df`, `p`, `mean_diff`, `ci_low`, `ci_high` |
-/// | `mann_whitney` | `a: […]`, `b: […]` | `u`, `p` |
-/// | `pchart` | `events: […]`, `totals: […]` | `center`, `ucl`, `lcl`, `out_of_control` |
+/// | `mcnemar` | `b`, `c`, optional `n` (all pairs) | `chi2`, `p`, `exact_p`, `mid_p`, `odds_ratio`, `or_ci_low`, `or_ci_high`, `observed_power`, `observed_power_exact` (null without `n`) |
+/// | `welch` | `a: […]`, `b: […]` | `t`, `df`, `p`, `mean_diff`, `ci_low`, `ci_high`, `observed_power` |
+/// | `mann_whitney` | `a: […]`, `b: […]` | `u`, `p`, `hodges_lehmann`, `hl_ci_low`, `hl_ci_high` |
+/// | `pchart` | `events: […]`, `totals: […]` | `center`, `ucl`, `lcl`, `out_of_control`, `dispersion_chi2`, `dispersion_p`, `sigma_z`, `chart` (`"p"` or `"laney"`), `laney_ucl`, `laney_lcl`, `laney_out_of_control`, `anhoj_useful`, `anhoj_longest_run`, `anhoj_longest_run_limit`, `anhoj_crossings`, `anhoj_crossings_limit`, `anhoj_signal` |
+/// | `power_proportions` | `p1`, `p2`, and `n` or `n1`+`n2`, or `power`; optional `alpha` | `n1`, `n2`, `power`, `power_arcsine`, `power_exact`, `cohens_h`, `n_required` |
+/// | `power_mcnemar` | `p01`, `p10`, and `n` (pairs) or `power`; optional `alpha` | `n`, `power`, `power_exact`, `n_required` |
+/// | `power_welch` | `delta`, `sd` or `sd1`+`sd2`, and `n` or `n1`+`n2`, or `power`; optional `alpha` | `n1`, `n2`, `df`, `ncp`, `power`, `n_required` |
+/// | `its` | `events`, `totals`, `intervention` (index of the first month after), optional `times` | `scale`, then for each of `baseline`, `pre_slope`, `level_change`, `slope_change`, `post_slope`: the estimate and `_se` (Newey–West), `_ols_se`, `_p`, `_ci_low`, `_ci_high`; `df`, `nw_lag`, `durbin_watson`, `lag1_autocorrelation`, `bg_chi2`, `bg_df`, `bg_p` |
+///
+/// With `power`, the sample size is solved (`n_required`, fractional) and `n1`, `n2`, `power` are those of the
+/// size rounded up. Effect sizes, power conventions and the R function each matches are in the README.
 ///
 /// A malformed request (unknown test or key, a missing or mistyped field, negative counts, x > n, an empty
 /// sample, an all-zero row or column, a Welch sample of size 1…) yields `{"id": …, "error": "message"}` and the
@@ -26,7 +33,10 @@ import Foundation
 /// ```
 public enum StatsContract {
     /// The test names the contract understands.
-    public static let testNames = ["proportions", "contingency", "mcnemar", "welch", "mann_whitney", "pchart"]
+    public static let testNames = [
+        "proportions", "contingency", "mcnemar", "welch", "mann_whitney", "pchart", "power_proportions",
+        "power_mcnemar", "power_welch", "its",
+    ]
 
     /// Answers every request of a JSON array; throws `StatsError` (`.malformedJSON`) only when the document is not
     /// valid JSON or not an array.
@@ -78,7 +88,7 @@ public enum StatsContract {
                 ("wilson_a_low", .double(p.wilsonA.low)), ("wilson_a_high", .double(p.wilsonA.high)),
                 ("wilson_b_low", .double(p.wilsonB.low)), ("wilson_b_high", .double(p.wilsonB.high)),
                 ("min_expected", .double(p.minExpected)),
-            ]
+            ] + proportionsEffects(p)
         case "contingency":
             try r.allowOnly(["table"])
             let t = try ContingencyTest(table: try r.table("table"))
@@ -87,12 +97,16 @@ public enum StatsContract {
                 ("cramers_v", .double(t.cramersV)), ("min_expected", .double(t.minExpected)),
             ]
         case "mcnemar":
-            try r.allowOnly(["b", "c"])
+            try r.allowOnly(["b", "c", "n"])
             let m = try McNemarTest(b: try r.count("b"), c: try r.count("c"))
+            let pairs = try r.optionalCount("n")
+            if let pairs, pairs < m.b + m.c {
+                throw .invalid("\"n\" (all pairs, \(pairs)) cannot be smaller than b + c = \(m.b + m.c)")
+            }
             return [
                 ("chi2", .double(m.chi2)), ("p", .double(m.p)), ("exact_p", .double(m.exactP)),
                 ("mid_p", .double(m.midP)),
-            ]
+            ] + mcnemarEffects(m, pairs: pairs)
         case "welch":
             try r.allowOnly(["a", "b"])
             let w = try WelchTTest(a: try r.sample("a"), b: try r.sample("b"))
@@ -100,11 +114,15 @@ public enum StatsContract {
                 ("t", .double(w.t)), ("df", .double(w.degreesOfFreedom)), ("p", .double(w.p)),
                 ("mean_diff", .double(w.meanDifference)), ("ci_low", .double(w.interval?.low)),
                 ("ci_high", .double(w.interval?.high)),
-            ]
+            ] + welchEffects(w)
         case "mann_whitney":
             try r.allowOnly(["a", "b"])
             let m = try MannWhitneyTest(a: try r.sample("a"), b: try r.sample("b"))
-            return [("u", .double(m.u)), ("p", .double(m.p))]
+            let hl = try HodgesLehmann(a: try r.sample("a"), b: try r.sample("b"))
+            return [
+                ("u", .double(m.u)), ("p", .double(m.p)), ("hodges_lehmann", .double(hl.estimate)),
+                ("hl_ci_low", .double(hl.interval?.low)), ("hl_ci_high", .double(hl.interval?.high)),
+            ]
         case "pchart":
             try r.allowOnly(["events", "totals"])
             let c = try PChart(events: try r.counts("events"), totals: try r.counts("totals"))
@@ -112,7 +130,9 @@ public enum StatsContract {
                 ("center", .double(c.center)), ("ucl", .array(c.upperLimits.map { .double($0) })),
                 ("lcl", .array(c.lowerLimits.map { .double($0) })),
                 ("out_of_control", .array(c.outOfControl.map { .number(Double($0)) })),
-            ]
+            ] + (try chartExtras(c))
+        case "power_proportions", "power_mcnemar", "power_welch", "its":
+            return try planning(test, r)
         default:
             throw StatsError(
                 .unknownTest, "unknown test \"\(test)\"; known tests: \(testNames.joined(separator: ", "))")
@@ -120,7 +140,7 @@ public enum StatsContract {
     }
 
     /// Typed access to a request's fields, with error messages that name the field.
-    private struct Request {
+    struct Request {
         let value: JSONValue
         let test: String
 
@@ -148,6 +168,26 @@ public enum StatsContract {
 
         func count(_ key: String) throws(StatsError) -> Int {
             try Self.integer(try field(key), "\"\(key)\"")
+        }
+
+        func optionalCount(_ key: String) throws(StatsError) -> Int? {
+            guard let v = value[key] else { return nil }
+            if case .null = v { return nil }
+            return try Self.integer(v, "\"\(key)\"")
+        }
+
+        func has(_ key: String) -> Bool { value[key] != nil }
+
+        func number(_ key: String) throws(StatsError) -> Double {
+            guard case .number(let x) = try field(key) else {
+                throw .invalid("\"\(key)\" must be a number, not \(try field(key).kindName)")
+            }
+            return x
+        }
+
+        func optionalNumber(_ key: String) throws(StatsError) -> Double? {
+            guard has(key) else { return nil }
+            return try number(key)
         }
 
         func countPair(_ key: String) throws(StatsError) -> (x: Int, n: Int) {

@@ -32,20 +32,24 @@ extension StatsReport {
                     "趋势图信号（中位数 \(Format.percent(run.median, 2))）："))
             lines.append(contentsOf: describe(run.signals, language))
         }
+        let rules = chartRules(c, language: language)
+        lines.append(contentsOf: rules.lines)
         lines.append("")
-        let outside = c.outOfControl.map { "\($0 + 1)" }.joined(separator: ", ")
-        if c.outOfControl.isEmpty && runSignals.isEmpty {
+        let flagged = rules.laney?.outOfControl ?? c.outOfControl
+        let limits = rules.laney == nil ? t("control limits", "控制限") : t("Laney p′ limits", "Laney p′ 控制限")
+        let outside = flagged.map { "\($0 + 1)" }.joined(separator: ", ")
+        if flagged.isEmpty && runSignals.isEmpty {
             lines.append(
                 t(
-                    "Conclusion: no subgroup is outside its control limits and there is no shift or trend: "
+                    "Conclusion: no subgroup is outside its \(limits) and there is no shift or trend: "
                         + "the process shows only common-cause variation.",
-                    "结论：无子组超出控制限，亦无偏移或趋势信号，过程仅表现为随机（普通原因）变异。"))
+                    "结论：无子组超出\(limits)，亦无偏移或趋势信号，过程仅表现为随机（普通原因）变异。"))
         } else {
             let en =
-                c.outOfControl.isEmpty
-                ? "no subgroup is outside its control limits"
-                : "\(c.outOfControl.count) subgroup(s) are outside their control limits (#\(outside))"
-            let zh = c.outOfControl.isEmpty ? "无子组超出控制限" : "\(c.outOfControl.count) 个子组超出控制限（第 \(outside) 个）"
+                flagged.isEmpty
+                ? "no subgroup is outside its \(limits)"
+                : "\(flagged.count) subgroup(s) are outside their \(limits) (#\(outside))"
+            let zh = flagged.isEmpty ? "无子组超出\(limits)" : "\(flagged.count) 个子组超出\(limits)（第 \(outside) 个）"
             lines.append(
                 t(
                     "Conclusion: \(en), with \(runSignals.count) run-chart signal(s): look for special causes.",
@@ -63,6 +67,14 @@ extension StatsReport {
                 "趋势图：\(r.values.count) 个点，中位数 \(Format.plain(r.median))")
         ]
         lines.append(contentsOf: describe(r.signals, language))
+        let a = r.anhoj
+        lines.append(
+            t(
+                "Anhøj rules (\(a.usefulPoints) useful points): longest run \(a.longestRun) (signal if > "
+                    + "\(a.longestRunLimit)), crossings \(a.crossings) (signal if < \(a.crossingsLimit))"
+                    + (a.signal ? ": non-random variation." : ": no signal."),
+                "Anhøj 规则（有效点 \(a.usefulPoints) 个）：最长连串 \(a.longestRun)（> \(a.longestRunLimit) 为信号），"
+                    + "穿越次数 \(a.crossings)（< \(a.crossingsLimit) 为信号）" + (a.signal ? "：存在非随机变异。" : "：无信号。")))
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -1,6 +1,7 @@
 extension StatsReport {
-    /// The report for McNemar's test: the discordant pairs, corrected and uncorrected χ², exact and mid-p.
-    public static func mcnemar(_ m: McNemarTest, language: ReportLanguage) -> String {
+    /// The report for McNemar's test: the discordant pairs, corrected and uncorrected χ², exact and mid-p, the
+    /// conditional odds ratio with its exact interval and, given the number of pairs, the observed power.
+    public static func mcnemar(_ m: McNemarTest, pairs: Int? = nil, language: ReportLanguage) -> String {
         let t = { (en: String, zh: String) in text(language, en, zh) }
         var lines: [String] = []
         lines.append(t("McNemar test (paired binary data)", "McNemar 检验（配对二分类资料）"))
@@ -37,6 +38,7 @@ extension StatsReport {
                 "Conclusion: the change between the paired measurements \(significance(m.exactP, language)) at the 0.05 "
                     + "level (\(Format.journalP(m.exactP))).",
                 "结论：配对前后的\(significance(m.exactP, language))（\(Format.journalP(m.exactP))，检验水准 α=0.05）。"))
+        lines.append(contentsOf: mcnemarExtras(m, pairs: pairs, language: language))
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -88,12 +90,16 @@ extension StatsReport {
                     + "(\(Format.fixed(w.meanDifference, 3))) \(significance(w.p, language)) at the 0.05 level (\(stat)).",
                 "结论：\(groups.0)与\(groups.1)均值的\(significance(w.p, language))"
                     + "（均值差 \(Format.fixed(w.meanDifference, 3))，\(stat)，检验水准 α=0.05）。"))
+        if let power = w.observedPower { lines.append(welchPowerSentence(power, language: language)) }
         return lines.joined(separator: "\n") + "\n"
     }
 
     /// The report for the Mann–Whitney U test: ranks, U, Z and the asymptotic p-value.
+    ///
+    /// Given the Hodges–Lehmann shift of the same samples, it is printed with its interval.
     public static func mannWhitney(
-        _ m: MannWhitneyTest, groupLabels: (String, String)? = nil, language: ReportLanguage
+        _ m: MannWhitneyTest, groupLabels: (String, String)? = nil, shift: HodgesLehmann? = nil,
+        language: ReportLanguage
     ) -> String {
         let t = { (en: String, zh: String) in text(language, en, zh) }
         let groups = groupLabels ?? (t("A", "A组"), t("B", "B组"))
@@ -132,6 +138,7 @@ extension StatsReport {
                 "Conclusion: the difference in distribution between \(groups.0) and \(groups.1) "
                     + "\(significance(m.p, language)) at the 0.05 level (\(stat)).",
                 "结论：\(groups.0)与\(groups.1)的分布\(significance(m.p, language))（\(stat)，检验水准 α=0.05）。"))
+        if let shift { lines.append(hodgesLehmannSentence(shift, language: language)) }
         return lines.joined(separator: "\n") + "\n"
     }
 }

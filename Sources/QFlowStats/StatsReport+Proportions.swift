@@ -106,7 +106,7 @@ extension StatsReport {
                         Format.fixed(r.oddsRatio, 3),
                         "Woolf " + range(Format.fixed(or.low, 3), Format.fixed(or.high, 3), language),
                     ],
-                ], leftColumns: 1))
+                ] + extraEffects(r, groups: groups, language: language), leftColumns: 1))
         lines.append("")
 
         // Headline test, rule and sentence.
@@ -136,7 +136,50 @@ extension StatsReport {
                 + "\(significance(h.p, language))（\(statistic)，检验水准 α=0.05）。"
         }
         lines.append(sentence)
+        if let power = r.observedPower { lines.append(powerSentence(power, language: language)) }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Rows for the relative risk, the conditional (exact) odds ratio and Cohen's h.
+    static func extraEffects(_ r: ProportionsComparison, groups: (String, String), language: ReportLanguage)
+        -> [[String]]
+    {
+        let t = { (en: String, zh: String) in text(language, en, zh) }
+        let rr = r.relativeRiskInterval
+        var rows: [[String]] = [
+            [
+                t("Relative risk", "相对危险度 (RR)"), Format.fixed(r.relativeRisk, 3),
+                "Katz " + range(Format.fixed(rr.low, 3), Format.fixed(rr.high, 3), language),
+            ]
+        ]
+        if let exact = r.exactOddsRatio {
+            rows.append([
+                t("Odds ratio, conditional MLE", "比值比（条件极大似然）"),
+                exact.estimate.isFinite ? Format.fixed(exact.estimate, 3) : "∞",
+                t("exact ", "精确 ")
+                    + range(Format.fixed(exact.low, 3), exact.high.map { Format.fixed($0, 3) } ?? "∞", language),
+            ])
+        }
+        let h = r.cohensHInterval
+        rows.append([
+            "Cohen's h", Format.fixed(r.cohensH, 3), range(Format.fixed(h.low, 3), Format.fixed(h.high, 3), language),
+        ])
+        return rows
+    }
+
+    /// "This comparison had N % power to detect the observed difference …" with the conventions named.
+    public static func powerSentence(_ p: ProportionsPower, language: ReportLanguage) -> String {
+        let normal = Format.fixed(100 * p.power, 0)
+        let exact = Format.fixed(100 * p.exactPower, 0)
+        let size = try? ProportionsPower.sampleSize(p1: p.p1, p2: p.p2, power: 0.8, alpha: p.alpha)
+        let en =
+            "Power: this comparison had \(normal) % power to detect the observed difference (α = 0.05, two-sided; "
+            + "normal approximation as R power.prop.test; exact power of Pearson's χ² test \(exact) %)"
+            + (size.map { "; 80 % power needs \($0.perGroup) per group." } ?? ".")
+        let zh =
+            "检验效能：本比较检出所观察到差异的检验效能为 \(normal)%（α = 0.05，双侧；正态近似，同 R power.prop.test；"
+            + "Pearson χ² 检验的精确效能 \(exact)%）" + (size.map { "；达到 80% 效能每组需 \($0.perGroup) 例。" } ?? "。")
+        return text(language, en, zh)
     }
 
     /// "a to b" / "a～b".

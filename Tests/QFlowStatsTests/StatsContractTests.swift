@@ -59,12 +59,23 @@ struct StatsContractTests {
                 "id", "pearson_chi2", "pearson_p", "yates_chi2", "yates_p", "fisher_p", "likelihood_ratio_chi2",
                 "likelihood_ratio_p", "risk_difference", "rd_ci_low", "rd_ci_high", "odds_ratio", "or_ci_low",
                 "or_ci_high", "wilson_a_low", "wilson_a_high", "wilson_b_low", "wilson_b_high", "min_expected",
+                "relative_risk", "rr_ci_low", "rr_ci_high", "cohens_h", "h_ci_low", "h_ci_high", "exact_odds_ratio",
+                "exact_or_ci_low", "exact_or_ci_high", "observed_power", "observed_power_exact",
             ])
         #expect(order[1] == ["id", "chi2", "df", "p", "cramers_v", "min_expected"])
-        #expect(order[2] == ["id", "chi2", "p", "exact_p", "mid_p"])
-        #expect(order[3] == ["id", "t", "df", "p", "mean_diff", "ci_low", "ci_high"])
-        #expect(order[4] == ["id", "u", "p"])
-        #expect(order[5] == ["id", "center", "ucl", "lcl", "out_of_control"])
+        #expect(
+            order[2] == [
+                "id", "chi2", "p", "exact_p", "mid_p", "odds_ratio", "or_ci_low", "or_ci_high", "observed_power",
+                "observed_power_exact",
+            ])
+        #expect(order[3] == ["id", "t", "df", "p", "mean_diff", "ci_low", "ci_high", "observed_power"])
+        #expect(order[4] == ["id", "u", "p", "hodges_lehmann", "hl_ci_low", "hl_ci_high"])
+        #expect(
+            order[5] == [
+                "id", "center", "ucl", "lcl", "out_of_control", "dispersion_chi2", "dispersion_p", "sigma_z", "chart",
+                "laney_ucl", "laney_lcl", "laney_out_of_control", "anhoj_useful", "anhoj_longest_run",
+                "anhoj_longest_run_limit", "anhoj_crossings", "anhoj_crossings_limit", "anhoj_signal",
+            ])
         for i in 6..<15 { #expect(order[i] == ["id", "error"], "request \(i)") }
         #expect(order[16] == ["id", "error"])
     }
