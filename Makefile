@@ -1,8 +1,9 @@
 # QualityFlow — the commands a newcomer types. Each target installs the system packages it needs.
 SWIFT ?= swift
 APT_PACKAGES := libsqlite3-dev libxlsxwriter-dev pkg-config
-# The tests also need a Python venv (workbooks read back by openpyxl) and Chromium (the real-browser test).
-TEST_APT_PACKAGES := python3-venv chromium
+# The tests also need a Python venv (workbooks read back by openpyxl), Chromium (the real-browser test), and
+# LibreOffice with a CJK font and poppler's pdftotext (the study workbook printed to PDF in zh and en).
+TEST_APT_PACKAGES := python3-venv chromium libreoffice-calc-nogui fonts-noto-cjk poppler-utils
 # The tests read the workbooks back with openpyxl (an independent reader) and drive headless Chromium through its
 # DevTools protocol (websocket-client), from this virtual environment.
 PYENV := .build/pyenv

@@ -73,7 +73,8 @@ let package = Package(
         .testTarget(name: "QFlowDemoTests", dependencies: ["QFlowDemo"]),
         .testTarget(name: "QFlowServerTests", dependencies: ["QFlowServer", "QFlowProtocolFile"]),
         .testTarget(
-            name: "QFlowReportsTests", dependencies: ["QFlowReports", "QFlowProtocolFile"], exclude: ["read_xlsx.py"]),
+            name: "QFlowReportsTests", dependencies: ["QFlowReports", "QFlowProtocolFile", "QFlowDemo"],
+            exclude: ["read_xlsx.py"]),
         .testTarget(
             name: "QFlowCLITests", dependencies: ["QFlowCLI", .product(name: "GRDB", package: "GRDB.swift")]),
     ],

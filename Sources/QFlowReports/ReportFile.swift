@@ -105,12 +105,18 @@ public enum ReportFile {
                     }
                     spec.compliance = (cohort, by, threshold)
                 case "spc":
-                    var measure: String?, cohort: String?
-                    for (k, v) in try mapping(value, "spc", allowed: ["measure", "cohort"]) {
-                        if k == "measure" { measure = try checkedMeasure(v) } else { cohort = try string(v, "spc.cohort") }
+                    var measures: [String] = [], cohort: String?
+                    for (k, v) in try mapping(value, "spc", allowed: ["measure", "measures", "cohort"]) {
+                        switch k {
+                        case "measure": measures.append(try checkedMeasure(v))
+                        case "measures":
+                            guard case .sequence(let seq) = v else { throw fail(v, "spc.measures must be a list") }
+                            for node in seq { measures.append(try checkedMeasure(node)) }
+                        default: cohort = try string(v, "spc.cohort")
+                        }
                     }
-                    guard let measure else { throw fail(value, "spc needs a measure") }
-                    spec.spc = (measure, cohort)
+                    guard !measures.isEmpty else { throw fail(value, "spc needs a measure (or measures: [a, b])") }
+                    spec.spc = (measures, cohort)
                 case "actions":
                     let flag = try string(value, "actions")
                     guard ["true", "false", "yes", "no"].contains(flag) else { throw fail(value, "actions is true or false") }

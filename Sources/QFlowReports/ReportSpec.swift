@@ -32,8 +32,8 @@ public struct ReportSpec: Sendable {
     public var comparisons: [ComparisonSpec]
     /// Item compliance: which cohort, grouped how.
     public var compliance: (cohort: String?, by: [ComplianceDimension], threshold: Double)?
-    /// The SPC chart: a yes/no measure month by month in one cohort.
-    public var spc: (measure: String, cohort: String?)?
+    /// The SPC sheet: yes/no measures month by month in one cohort, one p-chart each.
+    public var spc: (measures: [String], cohort: String?)?
     /// Whether to list corrective actions.
     public var actions: Bool
     /// Raw data: the cohort and protocols exported in long and wide format.
@@ -45,7 +45,7 @@ public struct ReportSpec: Sendable {
     public init(
         title: LocalizedText, cohorts: [Cohort] = [], comparisons: [ComparisonSpec] = [],
         compliance: (cohort: String?, by: [ComplianceDimension], threshold: Double)? = nil,
-        spc: (measure: String, cohort: String?)? = nil, actions: Bool = false,
+        spc: (measures: [String], cohort: String?)? = nil, actions: Bool = false,
         raw: (cohort: String?, protocols: [String])? = nil, file: String? = nil
     ) {
         self.title = title

@@ -2,6 +2,7 @@ import Foundation
 import QFlowEngine
 import QFlowProtocolFile
 import QFlowReports
+import QFlowStats
 import QFlowStore
 import Testing
 
@@ -59,6 +60,11 @@ enum XLSXReader {
         return try #require(sheets.first { $0["name"] as? String == name }, "no sheet \(name): \(sheets.map { $0["name"]! })")
     }
 
+    static func sheet(_ book: [String: Any], _ index: Int) throws -> [String: Any] {
+        let sheets = try #require(book["sheets"] as? [[String: Any]])
+        return try #require(index < sheets.count ? sheets[index] : nil)
+    }
+
     static func cell(_ sheet: [String: Any], _ ref: String) -> [String: Any]? {
         (sheet["cells"] as? [String: Any])?[ref] as? [String: Any]
     }
@@ -96,7 +102,7 @@ struct ReportTests {
         title: LocalizedText(zh: "测试报告", en: "Test report"),
         cohorts: [Cohort(name: "or1", rooms: ["OR1"]), Cohort(name: "or2", rooms: ["OR2"])],
         comparisons: [.init(measure: "item:done", cohorts: ["or1", "or2"], overTime: false, title: nil)],
-        compliance: (cohort: nil, by: [.item, .month], threshold: 0.95), spc: (measure: "item:done", cohort: nil),
+        compliance: (cohort: nil, by: [.item, .month], threshold: 0.95), spc: (measures: ["item:done"], cohort: nil),
         raw: (cohort: nil, protocols: ["notes"]))
 
     @Test func userTextIsNeverAFormula() throws {
@@ -133,7 +139,7 @@ struct ReportTests {
         try ReportWriter(spec: Self.spec, store: f.store, language: .en).write(to: out)
         let book = try XLSXReader.read(out)
         let names = (book["sheets"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
-        #expect(names == ["Summary", "Comparison 1", "Compliance", "SPC", "Data (long)", "Wide notes", "Dictionary"])
+        #expect(names == ["Summary", "Comparison 1", "Compliance", "SPC", "Data (long)", "Wide notes", "Dictionary", "Chart data"])
         #expect((book["properties"] as? [String: Any])?["title"] as? String == "Test report")
         let comparison = try XLSXReader.sheet(book, "Comparison 1")
         let values = (comparison["cells"] as? [String: [String: Any]])?.values.compactMap { $0["value"] as? String } ?? []
@@ -147,6 +153,12 @@ struct ReportTests {
         #expect(XLSXReader.cell(compliance, "F2")?["format"] as? String == "0.0%")
         let spc = try XLSXReader.sheet(book, "SPC")
         #expect(spc["charts"] as? Int == 1)
+        // The chart's helper series are on the hidden helper sheet, not beside the table (A…H).
+        #expect(spc["max_column"] as? Int == 8)
+        let refs = spc["chart_refs"] as? [String] ?? []
+        #expect(refs.count == 8 && refs.allSatisfy { $0.hasPrefix("'Chart data'!") }, "\(refs)")
+        #expect(try XLSXReader.sheet(book, "Chart data")["state"] as? String == "hidden")
+        #expect(try XLSXReader.sheet(book, "Summary")["state"] as? String == "visible")
         let long = try XLSXReader.sheet(book, "Data (long)")
         #expect(long["max_row"] as? Int == 1 + 3 * hostile.count)
         #expect(XLSXReader.cell(long, "D2")?["format"] as? String == "yyyy-mm-dd hh:mm")
@@ -155,6 +167,93 @@ struct ReportTests {
         #expect(wide["max_row"] as? Int == 1 + hostile.count)
         let dictionary = try XLSXReader.sheet(book, "Dictionary")
         #expect(XLSXReader.cell(dictionary, "D2")?["value"] as? String == "done")
+    }
+
+    @Test func committeeSheetsHaveAPageSetupAndDataSheetsAreNotInTheirPrint() throws {
+        let f = try ReportFixture()
+        let out = f.path("r.xlsx")
+        let options = ReportOptions(hospital: "St. Mary & St. John")
+        try ReportWriter(spec: Self.spec, store: f.store, language: .en, options: options).write(to: out)
+        let book = try XLSXReader.read(out)
+        for name in ["Summary", "Comparison 1", "Compliance", "SPC"] {
+            let page = try #require(try XLSXReader.sheet(book, name)["page"] as? [String: Any])
+            #expect(page["paper"] as? Int == 9, "\(name): A4")
+            #expect(page["fit_to_page"] as? Bool == true && page["fit_height"] as? Int == 0, "\(name): 1 page wide")
+            #expect([nil, 1].contains(page["fit_width"] as? Int), "\(name): 1 page wide")
+            #expect((page["print_area"] as? String)?.hasPrefix("'\(name)'!$A$1:") == true, "\(name): \(page)")
+            let header = page["header"] as? [Any] ?? []
+            #expect(header.first as? String == "Test report\nSt. Mary && St. John", "\(name): \(header)")
+            #expect((header.last as? String)?.hasPrefix("Generated 20") == true)
+            #expect((page["footer"] as? [Any])?.last as? String == "Page &P of &N")
+        }
+        let compliance = try #require(try XLSXReader.sheet(book, "Compliance")["page"] as? [String: Any])
+        #expect(compliance["print_titles"] as? String == "$1:$1", "the header row prints on every page")
+        // Data sheets print only when asked (no print area; the PDF leaves them out), landscape with their header.
+        let long = try #require(try XLSXReader.sheet(book, "Data (long)")["page"] as? [String: Any])
+        #expect(long["orientation"] as? String == "landscape" && long["print_titles"] as? String == "$1:$1")
+        // Without a hospital the header has none; the committee-only workbook has no data sheets.
+        let bare = f.path("bare.xlsx")
+        try ReportWriter(spec: Self.spec, store: f.store, language: .en, options: ReportOptions(committeeOnly: true))
+            .write(to: bare)
+        let committee = try XLSXReader.read(bare)
+        let names = (committee["sheets"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+        #expect(names == ["Summary", "Comparison 1", "Compliance", "SPC", "Chart data"])
+        let summary = try #require(try XLSXReader.sheet(committee, "Summary")["page"] as? [String: Any])
+        #expect((summary["header"] as? [Any])?.first as? String == "Test report")
+    }
+
+    @Test func aChineseWorkbookHasChineseSheetNamesAndLabels() throws {
+        let f = try ReportFixture()
+        let out = f.path("zh.xlsx")
+        try ReportWriter(spec: Self.spec, store: f.store, language: .zh).write(to: out)
+        let book = try XLSXReader.read(out)
+        let names = (book["sheets"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+        #expect(names == ["摘要", "比较 1", "条目合格率", "SPC 控制图", "数据（长格式）", "宽 notes", "数据字典", "图表数据"])
+        let comparison = try XLSXReader.sheet(book, "比较 1")
+        let values = (comparison["cells"] as? [String: [String: Any]])?.values.compactMap { $0["value"] as? String } ?? []
+        for label in ["皮尔逊卡方 a", "连续性修正 b", "似然比", "费希尔精确检验", "有效个案数", "自由度", "期望计数"] {
+            #expect(values.contains(label), "\(label)")
+        }
+        #expect(!values.contains { $0.contains("Pearson") || $0.contains("Count") }, "no English label left")
+        let compliance = try XLSXReader.sheet(book, "条目合格率")
+        #expect(XLSXReader.cell(compliance, "A1")?["value"] as? String == "条目")
+        #expect(XLSXReader.cell(compliance, "A1")?["font"] as? String == ReportWriter.chineseFont)
+    }
+
+    @Test(arguments: [
+        ("2025-01", 2025 * 12), ("2024-12", 2024 * 12 + 11), ("25-01", nil), ("2025-13", nil), ("January", nil),
+    ] as [(String, Int?)])
+    func monthLabelsParse(_ text: String, _ index: Int?) {
+        #expect(ReportWriter.monthIndex(text) == index)
+    }
+
+    @Test func monthSerialsAreExcelDates() {
+        // 2025-01-01 is Excel serial 45658; 2024-03-01 is 45352 (after a leap day); 1970-01-01 is 25569.
+        #expect(ReportWriter.serial(monthIndex: 2025 * 12) == 45_658)
+        #expect(ReportWriter.serial(monthIndex: 2024 * 12 + 2) == 45_352)
+        #expect(ReportWriter.serial(monthIndex: 1970 * 12) == 25_569)
+    }
+
+    @Test func textWidthCountsChineseCharactersTwiceAndWraps() {
+        #expect(TextWidth.of("abc") == 3)
+        #expect(TextWidth.of("合格率") == 6)
+        #expect(TextWidth.of("p（是）") == 7)
+        #expect(TextWidth.lines("short", width: 20) == 1)
+        #expect(TextWidth.lines("one two three four five six", width: 12) == 3)
+        #expect(TextWidth.lines(String(repeating: "中", count: 30), width: 21) == 3)
+    }
+
+    @Test func aHugeHospitalNameOrTitleStillGivesAValidHeader() throws {
+        let f = try ReportFixture()
+        var spec = Self.spec
+        spec.title = LocalizedText(zh: String(repeating: "标", count: 300), en: String(repeating: "&T", count: 200))
+        let options = ReportOptions(hospital: String(repeating: "H&", count: 200))
+        for language in [ReportLanguage.en, .zh] {
+            let out = f.path("long-\(language.rawValue).xlsx")
+            try ReportWriter(spec: spec, store: f.store, language: language, options: options).write(to: out)
+            let page = try #require(try XLSXReader.sheet(XLSXReader.read(out), 1)["page"] as? [String: Any])
+            #expect((page["header"] as? [Any])?.first is String)
+        }
     }
 
     @Test func reportFilesAreCheckedWithFileLineAndColumn() throws {

@@ -27,6 +27,8 @@ public final class Workbook {
     public let path: String
     private var formats: [FormatSpec: UnsafeMutablePointer<lxw_format>] = [:]
     private var sheets: [Worksheet] = []
+    /// The font of every cell, chart and header (e.g. a CJK font for a Chinese workbook); nil keeps Excel's default.
+    public var font: String?
 
     /// Starts a workbook; `constantMemory` streams each sheet's rows to disk (rows must then be written in order).
     public init(path: String, constantMemory: Bool = false) throws(ReportError) {
@@ -61,10 +63,20 @@ public final class Workbook {
     }
 
     /// A cell format, created once per distinct spec.
-    func format(_ spec: FormatSpec) throws(ReportError) -> UnsafeMutablePointer<lxw_format>? {
+    func format(_ requested: FormatSpec) throws(ReportError) -> UnsafeMutablePointer<lxw_format>? {
+        var spec = requested
+        if spec.fontName == nil { spec.fontName = font }
         if spec == FormatSpec() { return nil }
         if let existing = formats[spec] { return existing }
         guard let format = workbook_add_format(try workbook()) else { throw ReportError("add format: out of memory") }
+        if let name = spec.fontName { format_set_font_name(format, name) }
+        switch spec.align {
+        case .general: break
+        case .left: format_set_align(format, UInt8(LXW_ALIGN_LEFT.rawValue))
+        case .center: format_set_align(format, UInt8(LXW_ALIGN_CENTER.rawValue))
+        case .right: format_set_align(format, UInt8(LXW_ALIGN_RIGHT.rawValue))
+        }
+        if spec.top { format_set_align(format, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue)) }
         if spec.bold { format_set_bold(format) }
         if spec.italic { format_set_italic(format) }
         if let number = spec.numberFormat { format_set_num_format(format, number) }
@@ -139,12 +151,33 @@ public struct FormatSpec: Hashable, Sendable {
     public var border = false
     /// Font size in points.
     public var size: Double?
+    /// Font name; nil takes the workbook's font.
+    public var fontName: String?
+    /// Horizontal alignment.
+    public var align: Alignment = .general
+    /// Text starts at the top of the cell (for wrapped paragraphs).
+    public var top = false
+
+    /// Horizontal alignment of a cell's content.
+    public enum Alignment: Hashable, Sendable {
+        /// Excel's default: text left, numbers right.
+        case general
+        /// Left.
+        case left
+        /// Centred.
+        case center
+        /// Right.
+        case right
+    }
 
     /// Creates a format spec.
     public init(
         bold: Bool = false, italic: Bool = false, numberFormat: String? = nil, wrap: Bool = false,
-        fontColor: UInt32? = nil, background: UInt32? = nil, border: Bool = false, size: Double? = nil
+        fontColor: UInt32? = nil, background: UInt32? = nil, border: Bool = false, size: Double? = nil,
+        align: Alignment = .general, top: Bool = false
     ) {
+        self.align = align
+        self.top = top
         self.bold = bold
         self.italic = italic
         self.numberFormat = numberFormat
@@ -155,8 +188,16 @@ public struct FormatSpec: Hashable, Sendable {
         self.size = size
     }
 
-    /// Column headers.
-    public static let header = FormatSpec(bold: true, background: 0xDDE5F0, border: true)
+    /// This format with a number format (a row's alignment and fill kept, its wrapping dropped).
+    public func with(number: String) -> FormatSpec {
+        var spec = self
+        spec.numberFormat = number
+        spec.wrap = false
+        return spec
+    }
+
+    /// Column headers (wrapped, so that a long header grows the row instead of running into its neighbour).
+    public static let header = FormatSpec(bold: true, wrap: true, background: 0xDDE5F0, border: true)
     /// Percentages with one decimal.
     public static let percent = FormatSpec(numberFormat: "0.0%")
     /// Date and time.

@@ -1,0 +1,55 @@
+import Foundation
+import QFlowEngine
+import QFlowStore
+
+extension ReportWriter {
+    /// One row per corrective action: its audit, status, and every item (finding, cause, owner, due date, …) by title.
+    func actionsSheet(_ w: Writing) throws {
+        let items = (try? store.spec("corrective_action").spec.items) ?? []
+        let headers: [String] = [t("action", "整改单"), t("audit", "督查"), t("status", "状态")] + items.map { $0.title.text(lang) }
+        var b = SheetBuilder(columns: headers.count)
+        b.maxWidth = 18
+        b.cells(headers.map { .text($0) }, format: .header)
+        var current: AnswerRecord?
+        var cells: [String: AnswerRecord] = [:]
+        func flush() {
+            guard let run = current else { return }
+            var row: [Worksheet.Cell] = [.text(run.runId), .text(run.subjectId), .text(run.runStatus)]
+            for item in items {
+                guard let a = cells[item.id] else {
+                    row.append(.blank)
+                    continue
+                }
+                if case .time = item.type, let value = a.value {
+                    row.append(Self.date(value))
+                } else if a.status == "not_applicable" {
+                    row.append(.text(t("n.a.", "不适用")))
+                } else {
+                    row.append(.text(a.value ?? ""))
+                }
+            }
+            b.cells(row, format: FormatSpec(top: true))
+        }
+        try store.forEachAnswer(protocols: ["corrective_action"]) { a in
+            if a.runId != current?.runId {
+                flush()
+                current = a
+                cells = [:]
+            }
+            cells[a.item] = a
+        }
+        flush()
+        let (sheet, lastRow) = try b.write(to: w.book, name: t("Corrective actions", "整改"))
+        sheet.freeze(rows: 1)
+        try sheet.autofilter(headerRow: 0, lastRow: lastRow, columns: headers.count)
+        try finish(w, sheet, lastRow: lastRow, columns: headers.count, repeatRows: 0...0)
+    }
+
+    /// An ISO time as an Excel date cell in local time (text if it does not parse).
+    static func date(_ iso: String) -> Worksheet.Cell {
+        guard let date = Timestamp.parse(iso) else { return .text(iso) }
+        let offset = ProcessInfo.processInfo.environment["QFLOW_UTC_OFFSET_MINUTES"].flatMap(Int.init).map { $0 * 60 }
+            ?? TimeZone.current.secondsFromGMT(for: date)
+        return .date((date.timeIntervalSince1970 + Double(offset)) / 86_400 + 25_569)
+    }
+}

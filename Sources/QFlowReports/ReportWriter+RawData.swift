@@ -1,0 +1,73 @@
+import Foundation
+import QFlowStore
+
+extension ReportWriter {
+    /// Column names of the long sheet (also long.csv's header; identifiers that SPSS, R and Stata read as-is).
+    static let longColumns = [
+        "run_id", "subject_id", "room", "time", "protocol", "version", "run_status", "phase", "item", "status",
+        "value", "number", "outcome", "why", "answered_at", "user", "role",
+    ]
+
+    /// One row per answer, streamed from SQLite in constant memory.
+    func longSheet(_ w: Writing, _ raw: (cohort: String?, protocols: [String])) throws {
+        let sheet = try w.book.addWorksheet(t("Data (long)", "数据（长格式）"))
+        try sheet.widths([10, 14, 8, 22, 24, 8, 10, 14, 24, 14, 24, 10, 10, 30, 22, 14, 18])
+        try sheet.row(0, Self.longColumns.map { .text($0) }, format: .header)
+        sheet.freeze(rows: 1)
+        var r = 1
+        let total = progressWanted ? try? store.countAnswers(in: try cohort(raw.cohort), protocols: raw.protocols) : nil
+        try store.forEachAnswer(in: try cohort(raw.cohort), protocols: raw.protocols) { a in
+            try sheet.row(r, [
+                .text(a.runId), .text(a.subjectId), .text(a.room ?? ""), Self.date(a.time), .text(a.protocolId),
+                .number(Double(a.version)), .text(a.runStatus), .text(a.phase), .text(a.item), .text(a.status),
+                .text(a.value ?? ""), a.number.map { .number($0) } ?? .blank, .text(a.outcome ?? ""), .text(a.why ?? ""),
+                a.answeredAt.map(Self.date) ?? .blank, .text(a.actor ?? ""), .text(a.role ?? ""),
+            ])
+            r += 1
+            if r % 5_000 == 0 { progress(r, total) }
+        }
+        try sheet.autofilter(headerRow: 0, lastRow: r - 1, columns: Self.longColumns.count)
+        try finishData(w, sheet)
+    }
+
+    /// One sheet per protocol, one row per run, one column per item.
+    func wideSheets(_ w: Writing, _ raw: (cohort: String?, protocols: [String])) throws {
+        for protocolId in raw.protocols {
+            let published = try store.spec(protocolId)
+            let items = published.spec.items.map(\.id)
+            let sheet = try w.book.addWorksheet(String(t("Wide ", "宽 ") + protocolId).prefix(31).description)
+            let headers = ["run_id", "subject_id", "time", "run_status"] + items
+            try sheet.row(0, headers.map { .text($0) }, format: .header)
+            sheet.freeze(rows: 1)
+            var r = 0
+            var current: String?
+            var cells: [String: AnswerRecord] = [:]
+            var first: AnswerRecord?
+            func flush() throws {
+                guard let run = first else { return }
+                r += 1
+                var row: [Worksheet.Cell] = [.text(run.runId), .text(run.subjectId), Self.date(run.time), .text(run.runStatus)]
+                for item in items {
+                    if let a = cells[item] {
+                        row.append(a.number.map { .number($0) } ?? .text(a.status == "not_applicable" ? "n.a." : a.value ?? ""))
+                    } else {
+                        row.append(.blank)
+                    }
+                }
+                try sheet.row(r, row)
+            }
+            try store.forEachAnswer(in: try cohort(raw.cohort), protocols: [protocolId]) { a in
+                if a.runId != current {
+                    try flush()
+                    current = a.runId
+                    cells = [:]
+                    first = a
+                }
+                cells[a.item] = a
+            }
+            try flush()
+            try sheet.autofilter(headerRow: 0, lastRow: r, columns: headers.count)
+            try finishData(w, sheet)
+        }
+    }
+}
