@@ -6,6 +6,7 @@ import QFlowStats
 /// intervals, expected counts) over `calls` calls on 1,000 varied tables, then runs the SciPy peer
 /// (`fisher_exact` + `chi2_contingency`) in the same invocation and prints µs per call and the ratio.
 func runStatsBenchmark(calls: Int) {
+    defer { runPlanningBenchmark() }
     let calls = max(1, calls)
     print("== stats: full 2×2 proportions block, \(calls) calls over 1,000 tables (n 50–500 per group)")
     let tables = StatsBenchTables.make(count: 1000)

@@ -34,14 +34,18 @@ extension Comparison {
             out += "             \(t("yes", "是"))    \(t("no", "否"))\n"
             out += "  \(t("yes", "是"))  \(String(format: "%6d %6d", p.both, p.aOnly))\n"
             out += "  \(t("no", "否"))   \(String(format: "%6d %6d", p.bOnly, p.neither))\n\n"
-            out += StatsReport.mcnemar(mcnemar!, language: language)
+            out += StatsReport.mcnemar(mcnemar!, pairs: p.both + p.aOnly + p.bOnly + p.neither, language: language)
         case .continuous:
             out += StatsReport.welch(welch!, groupLabels: labels, language: language)
-            out += "\n" + StatsReport.mannWhitney(mannWhitney!, groupLabels: labels, language: language)
+            let shift = try? HodgesLehmann(a: groups[0].units.map(\.value), b: groups[1].units.map(\.value))
+            out += "\n" + StatsReport.mannWhitney(mannWhitney!, groupLabels: labels, shift: shift, language: language)
         case .overTime:
             for (group, months, chart) in charts {
                 out += "\(group): " + months.joined(separator: " ") + "\n"
                 out += StatsReport.pChart(chart, language: language) + "\n"
+            }
+            if let its = interruptedTimeSeries {
+                out += StatsReport.interruptedTimeSeries(its.model, labels: its.months, language: language)
             }
         }
         return out.hasSuffix("\n") ? out : out + "\n"
@@ -57,8 +61,11 @@ extension Comparison {
             "warnings": warnings.map { zh ? $0.zh : $0.en },
             "cohorts": groups.map { group -> [String: Any] in
                 var entry: [String: Any] = ["name": group.cohort.name, "n": group.units.count]
-                if measure.isBinary { entry["yes"] = group.units.filter { $0.value == 1 }.count }
-                else { entry["mean"] = group.units.map(\.value).reduce(0, +) / Double(max(1, group.units.count)) }
+                if measure.isBinary {
+                    entry["yes"] = group.units.filter { $0.value == 1 }.count
+                } else {
+                    entry["mean"] = group.units.map(\.value).reduce(0, +) / Double(max(1, group.units.count))
+                }
                 return entry
             },
         ]
@@ -69,6 +76,7 @@ extension Comparison {
         if design == .overTime {
             requests = charts.map { ["test": "pchart", "events": $0.chart.events, "totals": $0.chart.totals] }
             object["months"] = charts.map { ["cohort": $0.group, "months": $0.months] }
+            if interruptedTimeSeries != nil { requests.append(statsRequest) }
         }
         if let p = pairs {
             object["pairs"] = ["yes_yes": p.both, "yes_no": p.aOnly, "no_yes": p.bOnly, "no_no": p.neither]

@@ -49,14 +49,21 @@ public struct Comparison {
     public var mannWhitney: MannWhitneyTest?
     /// Month-by-month p-charts, per group, for over-time designs.
     public var charts: [(group: String, months: [String], chart: PChart)]
+    /// The interrupted time series (first cohort before, second after), when asked for with `--design its`.
+    public var interruptedTimeSeries: (months: [String], events: [Int], totals: [Int], model: InterruptedTimeSeries)? =
+        nil
 }
 
 extension Comparison {
     /// Builds the comparison: fetches the units of every cohort, finds the design, runs the test.
     ///
-    /// - Parameter overTime: chart each cohort month by month instead of comparing cohorts.
+    /// - Parameters:
+    ///   - overTime: chart each cohort month by month instead of comparing cohorts.
+    ///   - interruptedTimeSeries: with `overTime` and two cohorts (before, after), also fit the segmented
+    ///     regression of the monthly proportions across the intervention.
     public static func run(
-        _ measure: Measure, cohorts: [Cohort], overTime: Bool = false, store: Store
+        _ measure: Measure, cohorts: [Cohort], overTime: Bool = false, interruptedTimeSeries: Bool = false,
+        store: Store
     ) throws -> Comparison {
         guard !cohorts.isEmpty else { throw AnalysisError("give at least one cohort") }
         let groups = try cohorts.map { Group(cohort: $0, units: try store.units(measure, in: $0)) }
@@ -72,7 +79,11 @@ extension Comparison {
                 throw AnalysisError("a chart over time needs a yes/no measure (item, completion, critical-free)")
             }
             try result.chartMonthly()
+            if interruptedTimeSeries { try result.fitInterruptedTimeSeries() }
             return result
+        }
+        guard !interruptedTimeSeries else {
+            throw AnalysisError("an interrupted time series needs --over month (monthly proportions)")
         }
         guard groups.count == 2 else {
             throw AnalysisError("a comparison needs exactly two cohorts (or --over month for a chart of one or more)")
@@ -126,7 +137,7 @@ extension Comparison {
         design = .pairedBinary
         // McNemar's b counts no → yes (first cohort no, second yes), c yes → no.
         mcnemar = try McNemarTest(b: table.bOnly, c: table.aOnly)
-        statsRequest = ["test": "mcnemar", "b": table.bOnly, "c": table.aOnly]
+        statsRequest = ["test": "mcnemar", "b": table.bOnly, "c": table.aOnly, "n": shared.count]
         rule = (
             "the same \(shared.count) respondents answered in both cohorts: the answers are paired, so McNemar's test on the discordant pairs (exact and mid-p too), not a two-group chi-square",
             "同一批 \(shared.count) 名对象在两组中均有回答：为配对资料，采用 McNemar 检验（含精确概率与 mid-p），不能用两独立样本卡方检验"
@@ -187,7 +198,9 @@ extension Comparison {
             let months = totals.keys.sorted()
             let chart = try PChart(events: months.map { events[$0] ?? 0 }, totals: months.map { totals[$0]! })
             charts.append((group.cohort.name, months, chart))
-            requests.append(["test": "pchart", "events": months.map { events[$0] ?? 0 }, "totals": months.map { totals[$0]! }])
+            requests.append([
+                "test": "pchart", "events": months.map { events[$0] ?? 0 }, "totals": months.map { totals[$0]! },
+            ])
         }
         statsRequest = requests.first ?? [:]
         rule = (

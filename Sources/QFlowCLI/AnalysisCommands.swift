@@ -15,7 +15,8 @@ extension Language {
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Build a fresh database replaying a reconstruction of the published OR study, and print its findings.",
+        abstract:
+            "Build a fresh database replaying a reconstruction of the published OR study, and print its findings.",
         discussion: """
             The data are a reconstruction from the study's published totals (466 patients, 233 per group; 32 staff
             surveyed before and after), generated from a seed: not patient data. The database is replaced each time.
@@ -128,7 +129,8 @@ struct CohortCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a cohort's definition and how many subjects it holds.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show a cohort's definition and how many subjects it holds.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Cohort name.") var name: String
         func run() throws {
@@ -150,25 +152,34 @@ struct CompareCommand: ParsableCommand {
             MEASURE is KIND:NAME — item:ITEM (pass/fail), completion:PROTOCOL, critical-free:PROTOCOL,
             compliance:PROTOCOL (share of items passed per run), duration:PROTOCOL (minutes), number:ITEM.
             Different subjects and a yes/no measure → the SPSS 2×2 block; the same respondents in both cohorts →
-            McNemar; a continuous measure → Welch and Mann–Whitney; --over month → a p-chart per cohort.
+            McNemar; a continuous measure → Welch and Mann–Whitney; --over month → a p-chart per cohort
+            (Laney p′ when overdispersed, Anhøj rules); --over month --design its with two cohorts (before, after)
+            → an interrupted time series (segmented regression, Newey–West errors). Every comparison states the
+            power it had to detect the observed difference.
             """)
 
     @OptionGroup var database: DatabaseOptions
     @Argument(help: "The measure, e.g. item:sat.overall.") var measure: String
     @Option(help: "A saved cohort (give two; one or more with --over).") var cohort: [String] = []
     @Option(help: "Chart over time instead: month.") var over: String?
+    @Option(help: "With --over month and two cohorts (before, after): its (interrupted time series).")
+    var design: String?
     @Option(help: "Language: zh or en.") var lang: Language = .en
     @Option(help: "text or json") var format: OutputFormat = .text
 
     func run() throws {
         try reporting {
             if let over, over != "month" { throw CLIError("--over: only 'month' is supported") }
+            if let design, design != "its" { throw CLIError("--design: only 'its' is supported") }
+            if design != nil && over == nil { throw CLIError("--design its needs --over month") }
             let store = try database.open()
             let cohorts = try cohort.map { try store.cohort($0) }
             let parsed = try Measure(parsing: measure)
             let comparison: Comparison
             do {
-                comparison = try Comparison.run(parsed, cohorts: cohorts, overTime: over != nil, store: store)
+                comparison = try Comparison.run(
+                    parsed, cohorts: cohorts, overTime: over != nil, interruptedTimeSeries: design == "its",
+                    store: store)
             } catch let error as AnalysisError {
                 throw CLIError(error.message)
             } catch let error as StatsError {
@@ -190,7 +201,9 @@ struct MeasureCommand: ParsableCommand {
 
     struct Compliance: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Item compliance (passed / (passed + failed); n.a. left out) grouped by item, phase, protocol, role, room or month.")
+            abstract:
+                "Item compliance (passed / (passed + failed); n.a. left out) grouped by item, phase, protocol, role, room or month."
+        )
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Dimensions, comma-separated: item, phase, protocol, role, room, month.") var by = "protocol"
         @Option(help: "Only this saved cohort.") var cohort: String?
@@ -201,7 +214,8 @@ struct MeasureCommand: ParsableCommand {
             try reporting {
                 let dimensions = try by.split(separator: ",").map { name in
                     guard let d = ComplianceDimension(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
-                        throw CLIError("--by: '\(name.prefix(20))' is not one of item, phase, protocol, role, room, month")
+                        throw CLIError(
+                            "--by: '\(name.prefix(20))' is not one of item, phase, protocol, role, room, month")
                     }
                     return d
                 }

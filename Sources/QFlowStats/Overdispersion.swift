@@ -2,10 +2,13 @@ import Foundation
 
 /// The rule that chooses Laney's p′-chart over the p-chart: overdispersion relative to the binomial model.
 ///
-/// Rule: **at least 3 subgroups, the Pearson dispersion statistic χ² = Σzᵢ² exceeds the upper 5% point of
+/// Rule: **at least 12 subgroups, the Pearson dispersion statistic χ² = Σzᵢ² exceeds the upper 5% point of
 /// χ²(k − 1) (p < 0.05), and σ_z > 1** (the p′ limits would be wider than the p limits). Under the binomial
 /// model Σzᵢ² is approximately χ²(k − 1); at 180,000 cases a month even a 0.5-point month-to-month wobble makes it
-/// enormous, which is the situation in which every month of a p-chart signals.
+/// enormous, which is the situation in which every month of a p-chart signals. Fewer than 12 subgroups give
+/// fewer than 11 moving ranges, and then one special-cause month alone can inflate σ_z enough to hide itself
+/// (the demo's 6 months: March's staff rotation gives σ_z = 3.8); such series keep the p-chart, with the
+/// dispersion statistic printed.
 public struct Overdispersion: Sendable, Equatable {
     /// The number of subgroups.
     public let subgroups: Int
@@ -20,13 +23,16 @@ public struct Overdispersion: Sendable, Equatable {
     /// Whether the rule picks Laney's p′-chart.
     public let detected: Bool
 
+    /// The fewest subgroups for which the rule may choose Laney's chart.
+    public static let minimumSubgroups = 12
+
     /// The significance level of the dispersion test.
     public static let alpha = 0.05
 
     /// The rule in words, English and Chinese.
     public static let rule = (
-        en: "Laney p′ when k ≥ 3 subgroups, the dispersion χ² = Σz² > χ²(0.95; k − 1) and σz = MR̄/1.128 > 1",
-        zh: "当子组数 k ≥ 3、离散度 χ² = Σz² > χ²(0.95; k − 1) 且 σz = MR̄/1.128 > 1 时采用 Laney p′ 图"
+        en: "Laney p′ when k ≥ 12 subgroups, the dispersion χ² = Σz² > χ²(0.95; k − 1) and σz = MR̄/1.128 > 1",
+        zh: "当子组数 k ≥ 12、离散度 χ² = Σz² > χ²(0.95; k − 1) 且 σz = MR̄/1.128 > 1 时采用 Laney p′ 图"
     )
 
     /// Tests a series of subgroups; throws as `PChart` does.
@@ -44,6 +50,6 @@ public struct Overdispersion: Sendable, Equatable {
             sigmaZ = nil
             p = 1
         }
-        detected = subgroups >= 3 && p < Self.alpha && (sigmaZ ?? 0) > 1
+        detected = subgroups >= Self.minimumSubgroups && p < Self.alpha && (sigmaZ ?? 0) > 1
     }
 }

@@ -30,8 +30,11 @@ public struct ProportionsPower: Sendable, Equatable {
     public let power: Double
     /// Power by Cohen's arcsine approximation (R `pwr.2p2n.test`).
     public let arcsinePower: Double
-    /// The exact power of the uncorrected Pearson χ² test at α.
-    public let exactPower: Double
+    /// The exact power of the uncorrected Pearson χ² test at α (computed on demand: it enumerates the outcomes).
+    public var exactPower: Double {
+        let z = Normal.upperQuantile(alpha / 2)
+        return Self.exactPearsonPower(p1: p1, n1: n1, p2: p2, n2: n2, critical: z * z)
+    }
     /// Cohen's h = 2·asin√p₁ − 2·asin√p₂.
     public let cohensH: Double
 
@@ -73,7 +76,6 @@ public struct ProportionsPower: Sendable, Equatable {
         cohensH = h
         let scale = (a * b / (a + b)).squareRoot()
         arcsinePower = Normal.survival(z - abs(h) * scale) + Normal.cdf(-z - abs(h) * scale)
-        exactPower = Self.exactPearsonPower(p1: p1, n1: n1, p2: p2, n2: n2, critical: z * z)
     }
 
     /// The size per group for a target power by the normal approximation (the closed form that

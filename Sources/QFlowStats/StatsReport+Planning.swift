@@ -30,7 +30,7 @@ extension StatsReport {
     }
 
     /// "This comparison had N % power …" for Welch's test.
-    static func welchPowerSentence(_ p: WelchPower, language: ReportLanguage) -> String {
+    public static func welchPowerSentence(_ p: WelchPower, language: ReportLanguage) -> String {
         let power = Format.fixed(100 * p.power, 0)
         return text(
             language,

@@ -71,7 +71,13 @@ public struct WelchPower: Sendable, Equatable {
         if f(2) >= 0 {
             return (2, 2, try WelchPower(delta: delta, sd1: sd1, sd2: sd2, n1: 2, n2: 2, alpha: alpha))
         }
-        guard f(1e9) > 0, let n = RootFinding.brent(2, 1e9, tolerance: 1e-12, f) else {
+        // Bracket around the normal-approximation size 2·((z_α/2 + z_β)·σ̄/δ)², then Brent.
+        let z = Normal.upperQuantile(alpha / 2) + Normal.quantile(power)
+        let guess = max(2, (sd1 * sd1 + sd2 * sd2) * z * z / (delta * delta))
+        var (low, high) = (max(2, guess / 2), guess * 2 + 4)
+        while f(low) > 0 && low > 2 { low = max(2, low / 2) }
+        while f(high) < 0 && high < 1e9 { high = min(1e9, high * 4) }
+        guard f(high) > 0, let n = RootFinding.brent(low, high, tolerance: 1e-12, f) else {
             throw StatsError(.noConvergence, "no sample size up to 1e9 per group reaches power \(power)")
         }
         let perGroup = Int(n.rounded(.up))

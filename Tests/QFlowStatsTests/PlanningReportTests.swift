@@ -18,7 +18,7 @@ struct PlanningReportTests {
         let c = try PChart(events: LaneyAnhojTests.large, totals: Array(repeating: 15000, count: 12))
         let text = StatsReport.pChart(c, language: .en)
         #expect(text.contains("Laney p′-chart chosen"))
-        #expect(text.contains("Rule: Laney p′ when k ≥ 3 subgroups"))
+        #expect(text.contains("Rule: Laney p′ when k ≥ 12 subgroups"))
         #expect(text.contains("no subgroup is outside its Laney p′ limits"))
         #expect(text.contains("Anhøj rules (about p̄, 12 useful points)"))
         let small = StatsReport.pChart(try PChart(events: [95, 96, 94], totals: [100, 100, 100]), language: .en)

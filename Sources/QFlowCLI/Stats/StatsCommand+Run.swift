@@ -9,7 +9,8 @@ extension StatsCommand {
             abstract: "Answer a JSON array of statistics requests; print a JSON array of results in the same order.",
             discussion: """
                 Each request: {"id": …, "test": "proportions" | "contingency" | "mcnemar" | "welch" |
-                "mann_whitney" | "pchart", …inputs}. A malformed request gets {"id": …, "error": "…"} and the
+                "mann_whitney" | "pchart" | "power_proportions" | "power_mcnemar" |
+                "power_welch" | "its", …inputs}. A malformed request gets {"id": …, "error": "…"} and the
                 others are still answered; malformed JSON is one error line on stderr and exit code 1.
                 Undefined values are null.
                 """)

@@ -104,7 +104,10 @@ extension StatsCommand {
                 return
             }
             let m = try StatsCommand.reporting { () throws(StatsError) in try MannWhitneyTest(a: s.a, b: s.b) }
-            print(StatsReport.mannWhitney(m, groupLabels: s.labels, language: output.lang.report), terminator: "")
+            let shift = try? HodgesLehmann(a: s.a, b: s.b)
+            print(
+                StatsReport.mannWhitney(m, groupLabels: s.labels, shift: shift, language: output.lang.report),
+                terminator: "")
         }
     }
 }

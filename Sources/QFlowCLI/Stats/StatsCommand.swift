@@ -16,9 +16,13 @@ public struct StatsCommand: ParsableCommand {
               qflow stats mcnemar 4 1
               qflow stats welch --a 1,2,3,4,5 --b 2,4,6,8,10,12
               qflow stats pchart --events 30,45,60,10 --totals 100,100,100,100
+              qflow stats power proportions --p1 0.983 --p2 0.948 --power 0.8
+              qflow stats its --events 171,168,175,186,188,185 --totals 200,200,200,200,200,200 --intervention 3
               qflow stats run --input requests.json
             """,
-        subcommands: [Run.self, Proportions.self, McNemar.self, Welch.self, MannWhitney.self, PChart.self]
+        subcommands: [
+            Run.self, Proportions.self, McNemar.self, Welch.self, MannWhitney.self, PChart.self, Power.self, ITS.self,
+        ]
     )
 
     /// Creates the command (used by ArgumentParser).
