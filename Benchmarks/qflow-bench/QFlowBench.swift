@@ -33,7 +33,7 @@ enum QFlowBench {
                 return
             default:
                 print(
-                    "usage: qflow-bench [--instances N] [--calls N] [--answers N] [--writers N] [--rounds N] [--scale-cases N] [--xlsx-rows N] [--only engine|stats|store|scale|xlsx|serve]"
+                    "usage: qflow-bench [--instances N] [--calls N] [--answers N] [--writers N] [--rounds N] [--scale-cases N] [--xlsx-rows N] [--only engine|stats|store|scale|xlsx|report|serve]"
                 )
                 exit(2)
             }
@@ -42,6 +42,7 @@ enum QFlowBench {
         if only == nil || only == "stats" { runStatsBenchmark(calls: calls) }
         if only == nil || only == "store" { try StoreBench.run(answers: answers, writers: writers, rounds: rounds) }
         if only == nil || only == "xlsx" { try XLSXBench.run(rows: xlsxRows, rounds: rounds) }
+        if only == nil || only == "report" { try ReportBench.run() }
         if only == nil || only == "serve" { try runServeBenchmark(workstations: 50, answersEach: 200) }
         if only == nil || only == "scale" { try ScaleBench.run(cases: scaleCases) }
     }
