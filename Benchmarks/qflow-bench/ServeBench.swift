@@ -15,6 +15,7 @@ enum ServeBench {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try Store.open(path: directory.appendingPathComponent("s.sqlite").path, create: true)
+        try store.markAsTestDatabase()
         let now = Date()
         try store.publish(StoreBench.spec, at: now)
         var policy = SignInPolicy()

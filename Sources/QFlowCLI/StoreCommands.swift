@@ -9,12 +9,15 @@ struct InitCommand: ParsableCommand {
         commandName: "init", abstract: "Create the database (one SQLite file) or update its schema.")
 
     @OptionGroup var database: DatabaseOptions
+    @Flag(help: "Mark it as a test or training database: passwords may then be hashed cheaply (QFLOW_PASSWORD_ITERATIONS).")
+    var testDatabase = false
 
     func run() throws {
         try reporting {
             let existed = FileManager.default.fileExists(atPath: database.resolvedPath)
             let store = try database.open(create: true)
-            print("\(existed ? "ok" : "created"): \(store.path)")
+            if testDatabase { try store.markAsTestDatabase() }
+            print("\(existed ? "ok" : "created"): \(store.path)\(testDatabase ? " (test database)" : "")")
         }
     }
 }

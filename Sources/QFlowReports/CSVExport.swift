@@ -5,6 +5,9 @@ import QFlowStore
 ///
 /// Text that begins with `=`, `+`, `-`, `@`, tab or CR gets a leading apostrophe, so that a spreadsheet opening the
 /// file shows it as text instead of running it as a formula (numbers are written as numbers and never prefixed).
+/// The same goes for such a character after a `;`, `,`, tab or line break inside the text (spaces between are
+/// skipped): a spreadsheet in a locale that splits on `;` (or a user who picks tab) would otherwise cut
+/// `x;=SUM(1+1);` into cells and evaluate the second one.
 final class CSVWriter {
     private let handle: FileHandle
     private var buffer = ""
@@ -22,12 +25,34 @@ final class CSVWriter {
 
     /// A text field, quoted when needed and defused when it could be read as a formula.
     static func text(_ value: String) -> String {
-        var v = value
-        if let first = v.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { v = "'" + v }
+        let v = defused(value)
         if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return v
+    }
+
+    /// Characters that make a spreadsheet read a cell as a formula.
+    static let triggers: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
+    /// Characters a spreadsheet may split cells or rows on.
+    static let separators: Set<Unicode.Scalar> = [";", ",", "\t", "\n", "\r"]
+
+    /// The text with an apostrophe before each formula trigger that could start a cell: at the start, or after a
+    /// separator and any spaces.
+    static func defused(_ value: String) -> String {
+        var out = String.UnicodeScalarView()
+        var cellStart = true
+        for scalar in value.unicodeScalars {
+            if cellStart, triggers.contains(scalar) {
+                out.append("'")
+                cellStart = false
+            } else if cellStart, scalar != " " {
+                cellStart = false
+            }
+            out.append(scalar)
+            if separators.contains(scalar) { cellStart = true }
+        }
+        return String(out)
     }
 
     static func number(_ value: Double?) -> String {

@@ -14,6 +14,9 @@ public struct APIError: HTTPResponseError, Sendable {
     /// The request field at fault.
     public var field: String?
 
+    /// Seconds to wait before trying again (429).
+    public var retryAfter: Int?
+
     /// Creates an error.
     public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, field: String? = nil) {
         self.status = status
@@ -22,7 +25,15 @@ public struct APIError: HTTPResponseError, Sendable {
         self.field = field
     }
 
-    /// The error for a store or engine refusal.
+    /// Too many sign-in attempts: 429 with `Retry-After`.
+    static func tooManyAttempts(retryAfter seconds: Int) -> APIError {
+        var error = APIError(
+            .tooManyRequests, "too_many_attempts", "too many sign-in attempts: try again in \(seconds) s")
+        error.retryAfter = seconds
+        return error
+    }
+
+    /// The error for a store or engine refusal, by its code (never by its text).
     public init(_ error: StoreError) {
         let status: HTTPResponse.Status =
             switch error.code {
@@ -30,9 +41,9 @@ public struct APIError: HTTPResponseError, Sendable {
             case .conflict: .conflict
             case .alreadyExists: .conflict
             case .invalidInput: .badRequest
-            case .refused where error.engineCode == .roleNotAllowed: .forbidden
-            case .refused where error.message.contains("password") || error.message.contains("locked"): .unauthorized
-            case .refused where error.message.contains("may not act as"): .forbidden
+            case .signInRefused: .unauthorized
+            case .forbidden: .forbidden
+            case .refused where error.engineCode == .roleNotAllowed || error.engineCode == .duplicateSigner: .forbidden
             case .refused: .unprocessableContent
             default: .internalServerError
             }
@@ -45,7 +56,9 @@ public struct APIError: HTTPResponseError, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var body: [String: Any] = ["code": code, "message": message]
         if let field { body["field"] = field }
-        return WorkstationServer.json(body, status: status)
+        var response = WorkstationServer.json(body, status: status)
+        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        return response
     }
 }
 
@@ -58,6 +71,8 @@ struct StoreErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as StoreError {
             throw APIError(error)
+        } catch let error as EngineError {
+            throw APIError(StoreError(error))
         }
     }
 }

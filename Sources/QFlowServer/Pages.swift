@@ -6,89 +6,120 @@ import QFlowStore
 /// The server-rendered pages: sign in, today's cases, a run's checklist with big controls, the overdue list and a
 /// board per room. Every form posts the session's CSRF token and the run's sequence number.
 extension WorkstationServer {
-    func addPages(to router: Router<BasicRequestContext>) {
-        router.get("/login") { request, _ in Self.page("Sign in · 登录", Self.loginForm(error: nil), lang: Self.lang(request)) }
-        router.post("/login") { request, _ in try await self.pageSignIn(request) }
-        router.post("/logout") { request, _ in try await self.withPageSession(request) { _, token, _ in
+    func addPages(to router: Router<WorkstationContext>) {
+        on(router, .get, "/assets/app.css") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: Self.styleSheet)))
+        }
+        on(router, .get, "/login") { request, _ in
+            Self.page("Sign in · 登录", Self.loginForm(error: nil), lang: Self.lang(request))
+        }
+        on(router, .post, "/login") { request, context in try await self.pageSignIn(request, context) }
+        on(router, .post, "/logout") { request, context in
+            _ = try await Self.form(request, context: context)
+            let store = store, token = context.token ?? ""
             try await blocking { try store.signOut(token: token) }
-            sessions.forget(token)
             var response = Self.redirect("/login")
-            response.setCookie(Cookie(name: Self.cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
+            response.setCookie(
+                Cookie(
+                    name: Self.cookieName, value: "", maxAge: 0, path: "/", secure: isSecure(request), httpOnly: true,
+                    sameSite: .strict))
             return response
-        } }
-        router.get("/") { request, _ in try await self.withPageSession(request) { session, _, _ in
-            try await self.todayPage(session, lang: Self.lang(request))
-        } }
-        router.get("/runs/{id}") { request, context in try await self.withPageSession(request) { session, _, _ in
-            try await self.runPage(context.parameters.get("id") ?? "", session: session, lang: Self.lang(request), notice: nil)
-        } }
-        router.post("/runs/{id}/act") { request, context in try await self.withPageSession(request) { session, _, form in
-            try await self.pageAct(form, runId: context.parameters.get("id") ?? "", session: session, lang: Self.lang(request))
-        } }
-        router.get("/board") { request, _ in try await self.withPageSession(request) { _, _, _ in
-            try await self.boardPage(lang: Self.lang(request))
-        } }
-        router.get("/linen") { request, _ in try await self.withPageSession(request) { _, _, _ in
+        }
+        on(router, .get, "/") { request, context in
+            try await self.withLanguage(request) { lang in try await self.todayPage(try context.requireSession(), lang: lang) }
+        }
+        on(router, .get, "/runs/{id}") { request, context in
+            try await self.withLanguage(request) { lang in
+                do {
+                    return try await self.runPage(
+                        context.parameters.get("id") ?? "", session: try context.requireSession(), lang: lang,
+                        notice: nil)
+                } catch let error as StoreError where error.code == .notFound {
+                    return Self.page(
+                        "Not found", "<p class=\"error\">\(Self.h(error.message))</p>", status: .notFound, lang: lang)
+                }
+            }
+        }
+        on(router, .post, "/runs/{id}/act") { request, context in
+            let session = try context.requireSession()
+            let form = try await Self.form(request, context: context)
+            return try await self.pageAct(
+                form, runId: context.parameters.get("id") ?? "", session: session, lang: Self.lang(request))
+        }
+        on(router, .get, "/board") { request, context in
+            try await self.withLanguage(request) { lang in try await self.boardPage(try context.requireSession(), lang: lang) }
+        }
+        on(router, .get, "/linen") { request, context in
             try await self.listPage(
-                kind: "linen-batch", title: "Linen batches · 布类批次", readings: ["wash.temp_c", "wash.hold_min", "ln.wash.temp_c", "ln.wash.hold_min"],
-                lang: Self.lang(request))
-        } }
-        router.get("/actions") { request, _ in try await self.withPageSession(request) { _, _, _ in
+                kind: "linen-batch", title: "Linen batches · 布类批次",
+                readings: ["wash.temp_c", "wash.hold_min", "ln.wash.temp_c", "ln.wash.hold_min"],
+                session: try context.requireSession(), lang: Self.lang(request))
+        }
+        on(router, .get, "/actions") { request, context in
             try await self.listPage(
-                kind: "audit", title: "QC audits and corrective actions · 质控与整改", readings: ["ca.owner", "ca.due", "ca.effective"],
+                kind: "audit", title: "QC audits and corrective actions · 质控与整改",
+                readings: ["ca.owner", "ca.due", "ca.effective"], session: try context.requireSession(),
                 lang: Self.lang(request))
-        } }
-        router.get("/overdue") { request, _ in try await self.withPageSession(request) { _, _, _ in
-            let now = clock()
-            let items = try await blocking { try store.overdue(at: now) }
+        }
+        on(router, .get, "/overdue") { request, context in
+            let session = try context.requireSession()
+            let items = try await self.overdue(for: session)
             let rows = items.map {
                 "<tr><td>\(Self.h($0.dueAt))</td><td><a href=\"/runs/\(Self.h($0.runId))\">\(Self.h($0.runId))</a></td><td>\(Self.h($0.subjectId))</td><td>\(Self.h($0.room ?? ""))</td><td>\(Self.h($0.item))</td><td>\(Self.h($0.escalateTo ?? ""))</td></tr>"
             }.joined()
-            return Self.page("Overdue · 逾期", "<h1>Overdue · 逾期</h1><table><tr><th>due</th><th>run</th><th>case</th><th>room</th><th>item</th><th>escalate to</th></tr>\(rows)</table>", lang: Self.lang(request))
-        } }
+            let lang = Self.lang(request)
+            return Self.page("Overdue · 逾期", "<h1>Overdue · 逾期</h1>\(Self.nav(session, lang: lang))<table><tr><th>due</th><th>run</th><th>case</th><th>room</th><th>item</th><th>escalate to</th></tr>\(rows)</table>", lang: lang)
+        }
     }
 
     // MARK: Sessions for pages
 
-    /// Runs `body` with the session and the posted form (read once); signs in first when there is no session.
-    func withPageSession(_ request: Request, _ body: (Session, String, [String: String]) async throws -> Response)
-        async throws -> Response
-    {
-        let now = clock()
-        guard let token = request.cookies[Self.cookieName]?.value, let session = try await session(token, at: now)
-        else { return Self.redirect("/login") }
-        var form: [String: String] = [:]
-        if request.method == .post {
-            form = try await Self.form(request)
-            guard session.acceptsCSRF(form["csrf"]) else {
-                return Self.page("Refused", "<p class=\"error\">The form is out of date or was not sent from this workstation (CSRF). Reload the page and try again.</p>", status: .forbidden, lang: "en")
-            }
-        }
-        var response = try await body(session, token, form)
-        // A language chosen with ?lang= stays chosen on the following pages.
+    /// A language chosen with `?lang=` stays chosen on the following pages.
+    func withLanguage(_ request: Request, _ body: (String) async throws -> Response) async throws -> Response {
+        var response = try await body(Self.lang(request))
         if let lang = request.uri.queryParameters.get("lang"), ["zh", "en"].contains(lang) {
-            response.setCookie(Cookie(name: "qflow_lang", value: lang, path: "/", httpOnly: true, sameSite: .strict))
+            response.setCookie(
+                Cookie(name: "qflow_lang", value: lang, path: "/", secure: isSecure(request), httpOnly: true, sameSite: .strict))
         }
         return response
     }
 
-    func pageSignIn(_ request: Request) async throws -> Response {
-        let form = try await Self.form(request)
-        let now = clock()
+    func pageSignIn(_ request: Request, _ context: WorkstationContext) async throws -> Response {
+        let form = try await Self.form(request, context: context)
+        let lang = Self.lang(request)
         do {
-            let (token, _) = try await blocking {
-                try store.signIn(
-                    userId: form["user"] ?? "", password: form["password"] ?? "", role: form["role"] ?? "",
-                    workstation: form["workstation"].flatMap { $0.isEmpty ? nil : $0 }, policy: policy, at: now)
-            }
+            let (token, _) = try await signIn(
+                user: form["user"] ?? "", password: form["password"] ?? "", role: form["role"] ?? "",
+                workstation: form["workstation"].flatMap { $0.isEmpty ? nil : $0 }, client: context.client)
             var response = Self.redirect("/")
-            response.setCookie(
-                Cookie(name: Self.cookieName, value: token, maxAge: Int(policy.sessionLength), path: "/", httpOnly: true,
-                    sameSite: .strict))
+            response.setCookie(sessionCookie(token, request: request))
             return response
         } catch let error as StoreError {
-            return Self.page("Sign in · 登录", Self.loginForm(error: error.message), status: .unauthorized, lang: "en")
+            return Self.page("Sign in · 登录", Self.loginForm(error: error.message), status: APIError(error).status, lang: lang)
+        } catch let error as APIError {
+            var response = Self.page("Sign in · 登录", Self.loginForm(error: error.message), status: error.status, lang: lang)
+            if let wait = error.retryAfter { response.headers[.retryAfter] = String(wait) }
+            return response
         }
+    }
+
+    /// The links of the pages the session's role may open, and the sign-out button.
+    static func nav(_ session: Session, lang: String) -> String {
+        let zh = lang == "zh"
+        let links: [(String, String, String)] = [
+            ("/", "Today", "今日"), ("/board", "Board", "看板"), ("/overdue", "Overdue", "逾期"),
+            ("/linen", "Linen", "布类"), ("/actions", "QC", "质控"), ("/quality", "Quality", "质量分析"),
+            ("/admin/users", "Users", "用户"),
+        ]
+        let open = links.filter { Access.route("GET", $0.0)?.readers.admit(session.role) == true }
+            .map { "<a href=\"\($0.0)\">\(zh ? $0.2 : $0.1)</a>" }.joined(separator: " · ")
+        return """
+            <nav>\(h(session.user.name)) · \(h(session.role)) · \(open) \
+            <form method="post" action="/logout" class="signout"><input type="hidden" name="csrf" value="\(h(session.csrf))">\
+            <button>\(zh ? "退出登录" : "Sign out")</button></form></nav>
+            """
     }
 
     // MARK: Pages
@@ -100,10 +131,8 @@ extension WorkstationServer {
             .filter { ($0.scheduledStart ?? .distantPast) >= start && ($0.scheduledStart ?? .distantPast) < start.addingTimeInterval(86_400) }
         var byRoom: [String: [String]] = [:]
         for subject in subjects {
-            let runs = try await blocking { try store.runs(subject: subject.id) }.filter { run in
-                // The runs of protocols in which the user's role takes part.
-                (try? store.spec(run.protocolId, version: run.version).spec.roles.contains { $0.id == session.role }) ?? false
-            }
+            // The runs the role may see: those of protocols it takes part in (all of them for supervisors).
+            let runs = visible(try await blocking { try store.runs(subject: subject.id) }, to: session)
             let links = runs.map {
                 "<a class=\"run \($0.status)\" href=\"/runs/\(Self.h($0.id))\">\(Self.h($0.protocolId)) · \(Self.h($0.status))\($0.criticalFailures > 0 ? " ⚠" : "")</a>"
             }.joined(separator: " ")
@@ -113,16 +142,19 @@ extension WorkstationServer {
         }
         let rooms = byRoom.keys.sorted().map { "<section><h2>\(Self.h($0))</h2><ul>\(byRoom[$0]!.joined())</ul></section>" }
             .joined()
-        let header = "<p>\(Self.h(session.user.name)) · \(Self.h(session.role)) · <a href=\"/board\">board · 看板</a> · <a href=\"/overdue\">overdue · 逾期</a> · <a href=\"/linen\">linen · 布类</a> · <a href=\"/actions\">QC · 质控</a> · <a href=\"/quality\">quality · 质量分析</a></p>"
+        let header = Self.nav(session, lang: lang)
         return Self.page("Today · 今日手术", "<h1>Today · 今日手术</h1>\(header)\(rooms.isEmpty ? "<p>No cases today · 今日无手术</p>" : rooms)", lang: lang)
     }
 
     /// Subjects of one kind with their runs, statuses and a few readings (linen temperatures, action owners).
-    func listPage(kind: String, title: String, readings: [String], lang: String) async throws -> Response {
+    func listPage(kind: String, title: String, readings: [String], session: Session, lang: String) async throws
+        -> Response
+    {
+        let store = store
         let subjects = try await blocking { try store.subjects(kind: kind, limit: 500) }
         var rows: [String] = []
         for subject in subjects.reversed() {
-            for run in try await blocking({ try store.runs(subject: subject.id) }) {
+            for run in visible(try await blocking({ try store.runs(subject: subject.id) }), to: session) {
                 let detail = try await blocking { try store.run(run.id) }
                 let values = readings.compactMap { id in
                     detail.state.answers[id].map { "\(Self.h(id)) = \(Self.h($0.value.description))" }
@@ -133,19 +165,20 @@ extension WorkstationServer {
             }
         }
         let table = "<table><tr><th>subject</th><th>run</th><th>protocol</th><th>status</th><th>phase</th><th>readings</th></tr>\(rows.joined())</table>"
-        return Self.page(title, "<h1>\(Self.h(title))</h1>\(table)", lang: lang)
+        return Self.page(title, "<h1>\(Self.h(title))</h1>\(Self.nav(session, lang: lang))\(table)", lang: lang)
     }
 
     /// The head nurse's live board: per room, today's cases with each run's phase, what is overdue and what failed.
-    func boardPage(lang: String) async throws -> Response {
+    func boardPage(_ session: Session, lang: String) async throws -> Response {
+        let store = store
         let now = clock()
         let start = Calendar.current.startOfDay(for: now)
         let subjects = try await blocking { try store.subjects(kind: "surgical-case", limit: 100_000) }
             .filter { ($0.scheduledStart ?? .distantPast) >= start && ($0.scheduledStart ?? .distantPast) < start.addingTimeInterval(86_400) }
-        let overdue = Dictionary(grouping: try await blocking { try store.overdue(at: now) }, by: \.subjectId)
+        let overdue = Dictionary(grouping: try await self.overdue(for: session), by: \.subjectId)
         var rows: [String] = []
         for subject in subjects.sorted(by: { ($0.room ?? "", $0.scheduledStart ?? now) < ($1.room ?? "", $1.scheduledStart ?? now) }) {
-            let runs = try await blocking { try store.runs(subject: subject.id) }
+            let runs = visible(try await blocking { try store.runs(subject: subject.id) }, to: session)
             let phases = runs.map { "\(Self.h($0.protocolId)): \(Self.h($0.status == "active" ? ($0.currentPhase ?? "") : $0.status))" }
                 .joined(separator: "<br>")
             let failed = runs.map(\.criticalFailures).reduce(0, +)
@@ -156,20 +189,20 @@ extension WorkstationServer {
         let table = "<table><tr><th>room · 房间</th><th>time</th><th>case</th><th>runs · 流程</th><th>overdue · 逾期</th><th>critical failed · 关键不合格</th></tr>\(rows.joined())</table>"
         // The board reloads itself every 30 seconds.
         return Self.page(
-            "Board · 看板", "<meta http-equiv=\"refresh\" content=\"30\"><h1>Board · 看板</h1>\(table)", lang: lang)
+            "Board · 看板", "<meta http-equiv=\"refresh\" content=\"30\"><h1>Board · 看板</h1>\(Self.nav(session, lang: lang))\(table)", lang: lang)
     }
 
     func runPage(_ id: String, session: Session, lang: String, notice: String?, status: HTTPResponse.Status = .ok)
         async throws -> Response
     {
-        let detail = try await blocking { try store.run(id) }
+        let detail = try await visibleRun(id, to: session)
         let language: Language = lang == "zh" ? .zh : .en
         let sheet = detail.sheet
         let seq = detail.summary.lastSeq
         func form(_ fields: String, _ label: String, _ cls: String = "") -> String {
             "<form method=\"post\" action=\"/runs/\(Self.h(id))/act\"><input type=\"hidden\" name=\"csrf\" value=\"\(Self.h(session.csrf))\"><input type=\"hidden\" name=\"seq\" value=\"\(seq)\">\(fields)<button class=\"\(cls)\">\(Self.h(label))</button></form>"
         }
-        var body = "<h1>\(Self.h(detail.spec.title.text(language)))</h1>"
+        var body = "<h1>\(Self.h(detail.spec.title.text(language)))</h1>\(Self.nav(session, lang: lang))"
         body += "<p>\(Self.h(detail.summary.id)) · \(Self.h(detail.subject.id)) · \(Self.h(detail.subject.room ?? "")) · \(Self.h(detail.summary.status)) · #\(seq) · \(Self.h(session.user.name)) (\(Self.h(session.role)))</p>"
         if let notice { body += "<p class=\"error\">\(Self.h(notice))</p>" }
         for (index, phase) in detail.spec.phases.enumerated() {
@@ -238,35 +271,14 @@ extension WorkstationServer {
 
     func pageAct(_ form: [String: String], runId: String, session: Session, lang: String) async throws -> Response {
         do {
-            let spec = try await blocking { try store.specOfRun(runId) }
-            guard spec.roles.contains(where: { $0.id == session.role }) else {
-                return try await runPage(runId, session: session, lang: lang, notice: "Your role \(session.role) takes no part in this protocol.", status: .forbidden)
-            }
-            let command: RunCommand
-            let item = form["item"] ?? ""
-            switch form["verb"] ?? "" {
-            case "record":
-                guard let itemSpec = spec.items.first(where: { $0.id == item }) else {
-                    return try await runPage(runId, session: session, lang: lang, notice: "Unknown item.", status: .badRequest)
-                }
-                command = .record(item: item, value: try itemSpec.parseAnswer(form["value"] ?? ""))
-            case "sign": command = .sign(item: item)
-            case "jump": command = .jump(to: item)
-            case "return": command = .returnTo(item: nil)
-            case "suspend": command = .suspend
-            case "resume": command = .resume
-            case "stop": command = .stop
-            case "complete": command = .complete
-            default:
-                return try await runPage(runId, session: session, lang: lang, notice: "Unknown action.", status: .badRequest)
-            }
-            let action = ActionRequest(
-                .command(runId: runId, command), by: session.actor, at: clock(), reason: form["reason"],
-                expectedSeq: form["seq"].flatMap(Int.init))
-            _ = try await blocking { try store.perform(action) }
+            _ = try await act(
+                runId: runId, verb: form["verb"] ?? "", item: form["item"], value: form["value"],
+                reason: form["reason"], expectedSeq: form["seq"].flatMap(Int.init), session: session)
             return Self.redirect("/runs/\(runId)")
-        } catch let error as EngineError {
-            return try await runPage(runId, session: session, lang: lang, notice: error.message, status: .badRequest)
+        } catch let error as APIError {
+            return try await runPage(runId, session: session, lang: lang, notice: error.message, status: error.status)
+        } catch let error as StoreError where error.code == .notFound {
+            return Self.page("Not found", "<p class=\"error\">\(Self.h(error.message))</p>", status: .notFound, lang: lang)
         } catch let error as StoreError {
             let conflict = error.code == .conflict
             let notice = conflict
@@ -290,31 +302,31 @@ extension WorkstationServer {
         """
     }
 
-    static let roles = [
-        "on_duty_nurse", "scrub_nurse", "circulating_nurse", "linen_staff", "head_nurse", "infection_control",
-        "nursing_department", "quality_manager", "administrator",
-    ]
-    static var roleOptions: String { roles.map { "<option>\($0)</option>" }.joined() }
+    static var roleOptions: String { Access.allRoles.map { "<option>\($0)</option>" }.joined() }
 
     static func page(_ title: String, _ body: String, status: HTTPResponse.Status = .ok, lang: String) -> Response {
         let html = """
             <!doctype html><html lang="\(lang == "zh" ? "zh" : "en")"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1"><title>\(h(title))</title>
-            <style>
-            body{font:18px/1.4 system-ui,sans-serif;margin:1em;max-width:60em}
-            button{font-size:1.1em;min-height:48px;min-width:6em;margin:.2em;padding:.3em 1em;border-radius:6px;border:1px solid #888}
-            button.yes{background:#dfe}button.no{background:#fdd}
-            input,textarea,select{font-size:1.1em;min-height:44px;margin:.2em}
-            .item{border-bottom:1px solid #ddd;padding:.5em 0}.item.fail{background:#fee}.item.answered{color:#234}
-            .critical{color:#a00;font-size:.8em}.error{color:#a00;font-weight:bold}.guidance{color:#555;font-size:.9em}
-            section.current{border-left:6px solid #36c;padding-left:.5em}form{display:inline-block}
-            .buttons{display:flex;flex-wrap:wrap}a.run{display:inline-block;margin:.2em;padding:.3em .6em;border:1px solid #ccc;border-radius:4px}
-            </style></head><body>\(body)</body></html>
+            <link rel="stylesheet" href="/assets/app.css"></head><body>\(body)</body></html>
             """
         return Response(
             status: status, headers: [.contentType: "text/html; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
+
+    /// The pages' one style sheet (served from `/assets/app.css`: the content policy allows no inline style).
+    static let styleSheet = """
+        body{font:18px/1.4 system-ui,sans-serif;margin:1em;max-width:60em}
+        button{font-size:1.1em;min-height:48px;min-width:6em;margin:.2em;padding:.3em 1em;border-radius:6px;border:1px solid #888}
+        button.yes{background:#dfe}button.no{background:#fdd}
+        input,textarea,select{font-size:1.1em;min-height:44px;margin:.2em}
+        .item{border-bottom:1px solid #ddd;padding:.5em 0}.item.fail{background:#fee}.item.answered{color:#234}
+        .critical{color:#a00;font-size:.8em}.error{color:#a00;font-weight:bold}.guidance{color:#555;font-size:.9em}
+        section.current{border-left:6px solid #36c;padding-left:.5em}form{display:inline-block}
+        .buttons{display:flex;flex-wrap:wrap}a.run{display:inline-block;margin:.2em;padding:.3em .6em;border:1px solid #ccc;border-radius:4px}
+        nav{margin:.5em 0}nav form.signout button{min-height:36px;font-size:.9em}
+        """
 
     static func redirect(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location])
@@ -350,16 +362,31 @@ extension WorkstationServer {
         return formatter.string(from: date)
     }
 
-    /// A URL-encoded form body.
-    static func form(_ request: Request) async throws -> [String: String] {
+    /// A URL-encoded form body (any other content type is 415). When the session came from the cookie, the form's
+    /// `csrf` field must be the session's (a bearer token is no ambient credential).
+    static func form(_ request: Request, context: WorkstationContext) async throws -> [String: String] {
+        let type = request.headers[.contentType]?.lowercased() ?? ""
+        guard type.hasPrefix("application/x-www-form-urlencoded") else {
+            throw APIError(
+                .unsupportedMediaType, "unsupported_media_type", "send the form as application/x-www-form-urlencoded",
+                field: "Content-Type")
+        }
         var request = request
-        guard let buffer = try? await request.collectBody(upTo: 64 * 1024) else { return [:] }
+        guard let buffer = try? await request.collectBody(upTo: 64 * 1024) else {
+            throw APIError(.contentTooLarge, "invalid_input", "a form is at most 64 KB")
+        }
         var out: [String: String] = [:]
         for pair in String(buffer: buffer).split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1).map {
                 String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
             }
             if parts.count == 2 { out[parts[0]] = parts[1] } else if parts.count == 1 { out[parts[0]] = "" }
+        }
+        if context.viaCookie, let session = context.session, !session.acceptsCSRF(out["csrf"]) {
+            throw APIError(
+                .forbidden, "csrf",
+                "the form is out of date or was not sent from this workstation (CSRF): reload the page and try again",
+                field: "csrf")
         }
         return out
     }

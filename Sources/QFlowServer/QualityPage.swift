@@ -7,24 +7,20 @@ import QFlowStore
 
 /// The quality manager's page: compare a measure between saved cohorts, and download a report workbook.
 extension WorkstationServer {
-    /// Roles that see the quality page.
-    static let qualityRoles: Set<String> = [
-        "quality_manager", "nursing_department", "head_nurse", "infection_control", "administrator",
-    ]
-
-    func addQualityPages(to router: Router<BasicRequestContext>) {
-        router.get("/quality") { request, _ in try await self.withPageSession(request) { session, _, _ in
-            guard Self.qualityRoles.contains(session.role) else { return Self.forbiddenPage(session) }
-            return try await self.qualityPage(session, query: request.uri.queryParameters, lang: Self.lang(request))
-        } }
-        router.get("/quality/report") { request, _ in try await self.withPageSession(request) { session, _, _ in
-            guard Self.qualityRoles.contains(session.role) else { return Self.forbiddenPage(session) }
-            return try await self.reportDownload(request.uri.queryParameters.get("file") ?? "", lang: Self.lang(request))
-        } }
+    func addQualityPages(to router: Router<WorkstationContext>) {
+        on(router, .get, "/quality") { request, context in
+            try await self.qualityPage(
+                try context.requireSession(), query: request.uri.queryParameters, lang: Self.lang(request))
+        }
+        on(router, .get, "/quality/report") { request, _ in
+            try await self.reportDownload(request.uri.queryParameters.get("file") ?? "", lang: Self.lang(request))
+        }
     }
 
-    static func forbiddenPage(_ session: Session) -> Response {
-        page("Refused", "<p class=\"error\">Your role \(h(session.role)) cannot open this page.</p>", status: .forbidden, lang: "en")
+    static func forbiddenPage(_ session: Session, lang: String) -> Response {
+        page(
+            "Refused", "<p class=\"error\">Your role \(h(session.role)) cannot open this page.</p>\(nav(session, lang: lang))",
+            status: .forbidden, lang: lang)
     }
 
     func reportFiles() -> [String] {
@@ -39,7 +35,7 @@ extension WorkstationServer {
         }
         let measure = query.get("measure") ?? "item:sat.overall"
         let a = query.get("a"), b = query.get("b")
-        var body = "<h1>Quality · 质量分析</h1>"
+        var body = "<h1>Quality · 质量分析</h1>\(Self.nav(session, lang: lang))"
         body += """
             <form method="get" action="/quality"><label>Measure · 指标 <input name="measure" value="\(Self.h(measure))"></label>
             <label>Cohort A <select name="a">\(options(a))</select></label><label>Cohort B <select name="b">\(options(b))</select></label>

@@ -1,35 +1,72 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOCore
+import NIOSSL
+import HTTPTypes
 import QFlowAnalysis
 import QFlowEngine
 import QFlowProtocolFile
 import QFlowStore
 
-/// `qflow serve`: the workstation's JSON API (and, later, its pages) over a ``Store``.
+/// `qflow serve`: the workstation's pages and JSON API over a ``Store``.
 ///
 /// Every write is an engine event carrying the signed-in user, role and workstation. Requests authenticate with the
-/// session cookie (then unsafe methods must echo the session's CSRF token in `X-CSRF-Token`) or with
-/// `Authorization: Bearer TOKEN` (no CSRF: no ambient credential). Errors are JSON `{"code", "message", "field"?}`.
+/// session cookie (then unsafe methods must echo the session's CSRF token in `X-CSRF-Token`, or a form's `csrf`
+/// field) or with `Authorization: Bearer TOKEN` (no CSRF: no ambient credential). Who may call which route, and see
+/// which run, is the table in ``Access``. Errors are JSON `{"code", "message", "field"?}`.
 public struct WorkstationServer: Sendable {
     /// The database.
     public let store: Store
     /// Sign-in rules.
     public let policy: SignInPolicy
+    /// Transport choices (TLS, a reverse proxy in front, timeouts).
+    public let transport: Transport
     /// The clock (tests pass a fixed one).
     public let clock: @Sendable () -> Date
-    /// Sessions read recently, so that each request does not read the database to authenticate.
-    let sessions = SessionCache()
     /// Where report definitions are (`Reports/`), for downloads from the quality page.
     public let reports: String?
+    /// Failed sign-ins per client and per account.
+    let throttle: SignInThrottle
+    /// The slow password hash runs here, a few at a time, so that a flood of sign-ins cannot take every thread.
+    let hashing = BoundedExecutor(label: "qflow.password-hash", queueLimit: 16)
+
+    /// How the server is reached.
+    public struct Transport: Sendable {
+        /// PEM files of the certificate chain and private key: the server speaks HTTPS (cookies are `Secure`).
+        public var tls: (certificate: String, key: String)?
+        /// A TLS-terminating reverse proxy (nginx) is in front: client addresses come from `X-Forwarded-For` and
+        /// cookies are `Secure` when `X-Forwarded-Proto` is https.
+        public var behindProxy = false
+        /// A connection with no traffic for this long is closed.
+        public var idleTimeout: TimeAmount = .seconds(30)
+        /// A connection that has not sent a whole request head this long after opening (or after its last
+        /// response) is closed: slow-header clients hold nothing.
+        public var headerTimeout: TimeAmount = .seconds(10)
+
+        /// Plain HTTP on loopback, for one machine or tests.
+        public init(
+            tls: (certificate: String, key: String)? = nil, behindProxy: Bool = false,
+            idleTimeout: TimeAmount = .seconds(30), headerTimeout: TimeAmount = .seconds(10)
+        ) {
+            self.tls = tls
+            self.behindProxy = behindProxy
+            self.idleTimeout = idleTimeout
+            self.headerTimeout = headerTimeout
+        }
+    }
 
     /// Creates a server over a store.
     public init(
-        store: Store, policy: SignInPolicy = SignInPolicy(), reports: String? = nil,
-        clock: @escaping @Sendable () -> Date = { Date() }
+        store: Store, policy: SignInPolicy = SignInPolicy(), reports: String? = nil, transport: Transport = Transport(),
+        throttle: SignInThrottle.Limits = SignInThrottle.Limits(), clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
         self.policy = policy
         self.reports = reports
+        self.transport = transport
+        self.throttle = SignInThrottle(throttle)
         self.clock = clock
     }
 
@@ -38,225 +75,192 @@ public struct WorkstationServer: Sendable {
 
     /// Serves until the process is asked to stop; `onRunning` receives the bound port (useful with port 0).
     public func run(host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let deadline = transport.headerTimeout
+        let http = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [HeaderDeadlineHandler(timeout: deadline)], idleTimeout: transport.idleTimeout)
+        let server: HTTPServerBuilder
+        if let tls = transport.tls {
+            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificate).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
+            server = try .tls(
+                .http1(configuration: http),
+                tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+        } else {
+            server = .http1(configuration: http)
+        }
         let app = Application(
-            router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "qflow"),
+            router: router(), server: server,
+            configuration: .init(address: .hostname(host, port: port), serverName: "qflow"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) })
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }
 
-    /// The routes.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    /// The routes, each registered through ``Access``.
+    public func router() -> Router<WorkstationContext> {
+        let router = Router(context: WorkstationContext.self)
+        router.add(middleware: SecurityHeadersMiddleware(secure: transport.tls != nil, behindProxy: transport.behindProxy))
         router.add(middleware: StoreErrorMiddleware())
-        let api = router.group("api/v1")
-        api.get("openapi.json") { _, _ in Self.json(OpenAPI.document) }
-        api.post("sessions") { request, _ in try await self.signIn(request) }
-        api.delete("sessions") { request, _ in try await self.authenticated(request) { _, token in
-            try await blocking { try store.signOut(token: token) }
-            sessions.forget(token)
-            return Self.json(["signed_out": true])
-        } }
-        api.get("me") { request, _ in try await self.authenticated(request) { session, _ in
-            Self.json(["user": session.user.id, "name": session.user.name, "role": session.role, "csrf": session.csrf])
-        } }
-        api.get("runs/{id}") { request, context in try await self.authenticated(request) { _, _ in
-            let id = context.parameters.get("id") ?? ""
-            let detail = try await blocking { try store.run(id) }
-            return try Self.encoded(RunDocument(detail))
-        } }
-        api.post("runs/{id}/actions") { request, context in try await self.authenticated(request) { session, _ in
-            try await self.act(request, runId: context.parameters.get("id") ?? "", session: session)
-        } }
-        api.get("cases") { request, _ in try await self.authenticated(request) { _, _ in
-            let day = request.uri.queryParameters.get("date")
-            let kind = request.uri.queryParameters.get("kind") ?? "surgical-case"
-            let subjects = try await blocking { try store.subjects(kind: kind, limit: 100_000) }
-            let wanted = subjects.filter { s in
-                guard let day else { return true }
-                return s.scheduledStart.map { Timestamp.format($0).hasPrefix(day) || Self.localDay($0) == day } ?? false
-            }
-            var out: [[String: Any]] = []
-            for subject in wanted {
-                let runs = try await blocking { try store.runs(subject: subject.id) }
-                out.append([
-                    "id": subject.id, "room": subject.room ?? "", "procedure": subject.procedure ?? "",
-                    "scheduled_start": subject.scheduledStart.map(Timestamp.format) ?? "",
-                    "runs": runs.map { ["id": $0.id, "protocol": $0.protocolId, "status": $0.status, "last_seq": $0.lastSeq] as [String: Any] },
-                ])
-            }
-            return Self.json(out)
-        } }
-        api.post("protocols") { request, _ in try await self.authenticated(request) { session, _ in
-            guard session.role == "administrator" else {
-                throw APIError(.forbidden, "role_not_allowed", "only an administrator publishes protocols")
-            }
-            var request = request
-            let buffer = try await request.collectBody(upTo: 2 * 1024 * 1024)
-            let loaded = ProtocolFile.load(bytes: Array(buffer: buffer), file: "request body")
-            guard let spec = loaded.spec, loaded.isValid else {
-                let first = loaded.diagnostics.first
-                throw APIError(.badRequest, "invalid_protocol", first?.description ?? "not a protocol", field: "body")
-            }
-            let now = clock()
-            let outcome = try await blocking { try store.publish(spec, sourceFile: nil, at: now) }
-            return Self.json(["protocol": spec.reference, "outcome": outcome.rawValue], status: outcome == .published ? .created : .ok)
-        } }
-        api.get("compare") { request, _ in try await self.authenticated(request) { session, _ in
-            guard Self.qualityRoles.contains(session.role) else {
-                throw APIError(.forbidden, "role_not_allowed", "comparisons are for quality roles, not \(session.role)")
-            }
-            let query = request.uri.queryParameters
-            guard let measure = query.get("measure") else {
-                throw APIError(.badRequest, "invalid_input", "measure is required, e.g. item:sat.overall", field: "measure")
-            }
-            let names = [query.get("a"), query.get("b")].compactMap { $0 }
-            guard names.count == 2 else {
-                throw APIError(.badRequest, "invalid_input", "give two cohorts as a and b", field: names.isEmpty ? "a" : "b")
-            }
-            let data = try await blocking { () throws -> Data in
-                let parsed = try Measure(parsing: measure)
-                do {
-                    return try Comparison.run(parsed, cohorts: try names.map { try store.cohort($0) }, store: store).json()
-                } catch let error as AnalysisError {
-                    throw APIError(.unprocessableContent, "no_comparison", error.message)
-                }
-            }
-            return Response(
-                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
-        } }
-        api.get("reports/{file}") { request, context in try await self.authenticated(request) { session, _ in
-            guard Self.qualityRoles.contains(session.role) else {
-                throw APIError(.forbidden, "role_not_allowed", "reports are for quality roles, not \(session.role)")
-            }
-            let file = context.parameters.get("file") ?? ""
-            guard reportFiles().contains(file) else {
-                throw APIError(.notFound, "not_found", "no report \(file)", field: "file")
-            }
-            return try await reportDownload(file, lang: Self.lang(request))
-        } }
-        api.get("overdue") { request, _ in try await self.authenticated(request) { _, _ in
-            let now = clock()
-            let items = try await blocking { try store.overdue(at: now) }
-            return Self.json(items.map {
-                ["run_id": $0.runId, "protocol": $0.protocolId, "subject": $0.subjectId, "room": $0.room ?? "",
-                 "item": $0.item, "due_at": $0.dueAt, "escalate_to": $0.escalateTo ?? ""] as [String: Any]
-            })
-        } }
+        router.add(middleware: OriginMiddleware(secure: transport.tls != nil, behindProxy: transport.behindProxy))
+        router.add(middleware: SessionMiddleware(server: self))
+        addAPI(to: router)
         addPages(to: router)
         addQualityPages(to: router)
+        addAdminPages(to: router)
         return router
     }
 
-    // MARK: Authentication
-
-    func signIn(_ request: Request) async throws -> Response {
-        let body = try await Self.object(request)
-        let user = try Self.field(body, "user")
-        let password = try Self.field(body, "password")
-        let role = try Self.field(body, "role")
-        let workstation = body["workstation"] as? String
-        let now = clock()
-        let (token, session) = try await blocking {
-            try store.signIn(userId: user, password: password, role: role, workstation: workstation, policy: policy, at: now)
+    /// Registers a route under its rule in ``Access/routes``: callers outside its readers get 401 (or the sign-in
+    /// page) and 403, before the handler runs.
+    func on(
+        _ router: Router<WorkstationContext>, _ method: HTTPRequest.Method, _ path: String,
+        _ handler: @escaping @Sendable (Request, WorkstationContext) async throws -> Response
+    ) {
+        guard let rule = Access.route(method.rawValue, path) else {
+            preconditionFailure("\(method.rawValue) \(path) has no rule in Access.routes")
         }
-        var response = Self.json(
-            ["token": token, "csrf": session.csrf, "expires_at": Timestamp.format(session.expiresAt), "user": user,
-             "role": role] as [String: Any], status: .created)
-        response.setCookie(
-            Cookie(name: Self.cookieName, value: token, maxAge: Int(policy.sessionLength), path: "/", httpOnly: true,
-                sameSite: .strict))
-        return response
+        let isPage = !path.hasPrefix("/api/")
+        router.on(RouterPath(path), method: method) { request, context in
+            if let refusal = try Self.refusal(rule, isPage: isPage, request: request, context: context) {
+                return refusal
+            }
+            return try await handler(request, context)
+        }
     }
 
-    /// Runs `body` with the request's session; 401 without one, 403 when a cookie request lacks the CSRF token.
-    func authenticated(_ request: Request, _ body: (Session, String) async throws -> Response) async throws -> Response {
-        var token: String?
-        var viaCookie = false
-        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
-            token = String(header.dropFirst(7))
-        } else if let cookie = request.cookies[Self.cookieName] {
-            token = cookie.value
-            viaCookie = true
-        }
-        let now = clock()
-        guard let token, let session = try await session(token, at: now) else {
+    /// Why a request may not reach its handler, as the response to send instead.
+    static func refusal(_ rule: Access.Route, isPage: Bool, request: Request, context: WorkstationContext) throws
+        -> Response?
+    {
+        if case .anyone = rule.readers { return nil }
+        guard let session = context.session else {
+            if isPage { return redirect("/login") }
             throw APIError(.unauthorized, "not_signed_in", "sign in first (POST /api/v1/sessions)")
         }
-        if viaCookie, request.method != .get, request.method != .head,
+        // A cookie is sent by the browser on its own: a write through it must prove it comes from our page (forms
+        // carry the token in their `csrf` field, checked where the form is read).
+        let unsafe = request.method != .get && request.method != .head
+        if unsafe, context.viaCookie, !isPage,
             !session.acceptsCSRF(request.headers.first { $0.name.canonicalName == "x-csrf-token" }?.value)
         {
             throw APIError(.forbidden, "csrf", "missing or wrong X-CSRF-Token for this session", field: "X-CSRF-Token")
         }
-        return try await body(session, token)
+        guard rule.readers.admit(session.role) else {
+            if isPage { return forbiddenPage(session, lang: lang(request)) }
+            throw APIError(.forbidden, "forbidden", "role \(session.role) may not use \(rule.method) \(rule.path)")
+        }
+        return nil
     }
 
-    /// The live session of a token: from the cache for up to 30 s, else from the database.
-    func session(_ token: String, at now: Date) async throws -> Session? {
-        if let cached = sessions.get(token, at: now) { return cached }
-        guard let session = try await blocking({ try store.session(token: token, at: now) }) else { return nil }
-        sessions.put(token, session, until: min(session.expiresAt, now.addingTimeInterval(30)))
-        return session
+    // MARK: Sign-in
+
+    /// Signs in through the throttle and the bounded hash executor; the same refusal for every kind of failure.
+    func signIn(user: String, password: String, role: String, workstation: String?, client: String) async throws
+        -> (token: String, session: Session)
+    {
+        let now = clock()
+        if let wait = throttle.reserve(client: client, account: user, at: now) {
+            throw APIError.tooManyAttempts(retryAfter: wait)
+        }
+        let store = store, policy = policy
+        let result: Result<(token: String, session: Session), StoreError>
+        do {
+            result = try await hashing.run {
+                Result { () throws(StoreError) in
+                    try store.signIn(
+                        userId: user, password: password, role: role, workstation: workstation, client: client,
+                        policy: policy, at: now)
+                }
+            }
+        } catch {
+            throttle.release(client: client, account: user, failed: false)
+            throw APIError.tooManyAttempts(retryAfter: 1)
+        }
+        switch result {
+        case .success(let signedIn):
+            throttle.release(client: client, account: user, failed: false)
+            return signedIn
+        case .failure(let error):
+            throttle.release(client: client, account: user, failed: error.code == .signInRefused)
+            throw error
+        }
+    }
+
+    /// The session cookie for a token.
+    func sessionCookie(_ token: String, request: Request) -> Cookie {
+        Cookie(
+            name: Self.cookieName, value: token, maxAge: Int(policy.sessionLength), path: "/",
+            secure: isSecure(request), httpOnly: true, sameSite: .strict)
+    }
+
+    /// Whether the client reached us over HTTPS (directly, or through the proxy).
+    func isSecure(_ request: Request) -> Bool {
+        transport.tls != nil || (transport.behindProxy && request.headers[values: HTTPField.Name("X-Forwarded-Proto")!].last == "https")
+    }
+
+    /// Runs whose protocol the session may see, of those given.
+    func visible(_ runs: [RunSummary], to session: Session) -> [RunSummary] {
+        runs.filter { run in
+            guard let spec = try? store.spec(run.protocolId, version: run.version).spec else { return false }
+            return Access.canSee(spec, subjectId: run.subjectId, session: session)
+        }
+    }
+
+    /// A run the session may see, or the same not-found error as a run that does not exist.
+    func visibleRun(_ id: String, to session: Session) async throws -> RunDetail {
+        let store = store
+        let notFound = StoreError(.notFound, "no run \(id) (list runs with qflow run list)")
+        guard let detail = try? await blocking({ try store.run(id) }) else { throw notFound }
+        guard Access.canSee(detail.spec, subjectId: detail.subject.id, session: session) else { throw notFound }
+        return detail
     }
 
     // MARK: Actions
 
-    func act(_ request: Request, runId: String, session: Session) async throws -> Response {
-        let body = try await Self.object(request)
-        let verb = try Self.field(body, "verb")
-        let reason = body["reason"] as? String
-        var expected: Int?
-        if let seq = body["expected_seq"] {
-            guard let n = seq as? Int else { throw APIError(.badRequest, "invalid_input", "expected_seq is a whole number", field: "expected_seq") }
-            expected = n
+    /// The command a verb names, with its item and value as the page or the API gave them.
+    static func command(verb: String, item: String?, value: String?, spec: ProtocolSpec) throws -> RunCommand {
+        func needItem() throws -> String {
+            guard let item, !item.isEmpty else {
+                throw APIError(.badRequest, "invalid_input", "\(verb) needs an item", field: "item")
+            }
+            return item
         }
-        let spec = try await blocking { try store.specOfRun(runId) }
-        // A role acts only on protocols that name it.
-        guard spec.roles.contains(where: { $0.id == session.role }) else {
-            throw APIError(
-                .forbidden, "role_not_allowed",
-                "role \(session.role) takes no part in \(spec.reference) (roles: \(spec.roles.map(\.id).joined(separator: ", ")))")
-        }
-        let command: RunCommand
         switch verb {
         case "record":
-            let id = try Self.field(body, "item")
-            guard let item = spec.items.first(where: { $0.id == id }) else {
+            let id = try needItem()
+            guard let itemSpec = spec.items.first(where: { $0.id == id }) else {
                 throw APIError(.badRequest, "unknown_item", "\(spec.reference) has no item '\(id)'", field: "item")
             }
-            let raw: String
-            switch body["value"] {
-            case let s as String: raw = s
-            case let b as Bool where type(of: body["value"]!) == Bool.self: raw = b ? "yes" : "no"
-            case let n as Int: raw = String(n)
-            case let n as Double: raw = String(n)
-            default: throw APIError(.badRequest, "invalid_input", "value is missing", field: "value")
-            }
+            guard let value else { throw APIError(.badRequest, "invalid_input", "value is missing", field: "value") }
             do {
-                command = .record(item: id, value: try item.parseAnswer(raw))
+                return .record(item: id, value: try itemSpec.parseAnswer(value))
             } catch {
                 throw APIError(.badRequest, error.code.rawValue, error.message, field: "value")
             }
-        case "sign": command = .sign(item: try Self.field(body, "item"))
-        case "return": command = .returnTo(item: body["item"] as? String)
-        case "jump": command = .jump(to: try Self.field(body, "item"))
-        case "suspend": command = .suspend
-        case "resume": command = .resume
-        case "stop": command = .stop
-        case "complete": command = .complete
+        case "sign": return .sign(item: try needItem())
+        case "return": return .returnTo(item: item.flatMap { $0.isEmpty ? nil : $0 })
+        case "jump": return .jump(to: try needItem())
+        case "suspend": return .suspend
+        case "resume": return .resume
+        case "stop": return .stop
+        case "complete": return .complete
         default:
             throw APIError(
                 .badRequest, "invalid_input",
                 "verb must be one of record, sign, return, jump, suspend, resume, stop, complete", field: "verb")
         }
-        let actionRequest = ActionRequest(
-            .command(runId: runId, command), by: session.actor, at: clock(), reason: reason, expectedSeq: expected)
-        let result = try await blocking { try store.perform(actionRequest) }
-        return Self.json([
-            "run_id": result.runId, "seq": result.seq, "status": result.status,
-            "events": result.events.map { ["id": $0.id, "run_id": $0.runId, "seq": $0.seq, "kind": $0.kind] as [String: Any] },
-            "triggered_runs": result.triggeredRuns,
-        ] as [String: Any])
+    }
+
+    /// Applies a verb to a run the session may see.
+    func act(
+        runId: String, verb: String, item: String?, value: String?, reason: String?, expectedSeq: Int?,
+        session: Session
+    ) async throws -> ActionResult {
+        let detail = try await visibleRun(runId, to: session)
+        let command = try Self.command(verb: verb, item: item, value: value, spec: detail.spec)
+        let request = ActionRequest(
+            .command(runId: runId, command), by: session.actor, at: clock(), reason: reason, expectedSeq: expectedSeq)
+        let store = store
+        return try await blocking { try store.perform(request) }
     }
 
     static func localDay(_ date: Date) -> String {
@@ -282,7 +286,14 @@ public struct WorkstationServer: Sendable {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 
+    /// A JSON object body of at most 64 KB; any other content type is 415.
     static func object(_ request: Request) async throws -> [String: Any] {
+        let type = request.headers[.contentType]?.lowercased() ?? ""
+        guard type.hasPrefix("application/json") else {
+            throw APIError(
+                .unsupportedMediaType, "unsupported_media_type", "send the body as application/json",
+                field: "Content-Type")
+        }
         var request = request
         let buffer: ByteBuffer
         do {
@@ -302,6 +313,14 @@ public struct WorkstationServer: Sendable {
         }
         return value
     }
+
+    static func optionalField(_ body: [String: Any], _ name: String) throws -> String? {
+        guard let value = body[name], !(value is NSNull) else { return nil }
+        guard let text = value as? String else {
+            throw APIError(.badRequest, "invalid_input", "\(name) is text", field: name)
+        }
+        return text
+    }
 }
 
 /// Runs blocking store work off the cooperative pool.
@@ -310,31 +329,5 @@ func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thr
         DispatchQueue.global().async {
             continuation.resume(with: Result { try body() })
         }
-    }
-}
-
-/// Recently read sessions, each kept until the earlier of its expiry and 30 seconds after it was read.
-final class SessionCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [String: (session: Session, until: Date)] = [:]
-
-    func get(_ token: String, at now: Date) -> Session? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let entry = entries[token], entry.until > now else { return nil }
-        return entry.session
-    }
-
-    func put(_ token: String, _ session: Session, until: Date) {
-        lock.lock()
-        if entries.count > 10_000 { entries = [:] }
-        entries[token] = (session, until)
-        lock.unlock()
-    }
-
-    func forget(_ token: String) {
-        lock.lock()
-        entries[token] = nil
-        lock.unlock()
     }
 }

@@ -18,6 +18,7 @@ enum Schema {
         migrator.registerMigration("v6-run-skips-returns-deadlines", migrate: v6)
         migrator.registerMigration("v7-one-item-index", migrate: v7)
         migrator.registerMigration("v8-users-sessions", migrate: v8)
+        migrator.registerMigration("v9-accounts", migrate: v9)
         return migrator
     }
 
@@ -235,6 +236,32 @@ enum Schema {
                     expires_at  TEXT NOT NULL
                 );
                 CREATE INDEX session_by_user ON session (user_id);
+                """)
+    }
+
+    /// Accounts as a hospital runs them: a respondent bound to their subject, sessions with an idle clock, the
+    /// store's own settings (a test database may hash passwords cheaply), and an audit of sign-ins and of every
+    /// change to an account.
+    private static func v9(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE user ADD COLUMN subject_id TEXT;
+                ALTER TABLE session ADD COLUMN last_seen_at TEXT;
+                UPDATE session SET last_seen_at = created_at;
+                CREATE INDEX session_by_workstation ON session (workstation) WHERE workstation IS NOT NULL;
+                CREATE TABLE setting (
+                    key   TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                );
+                CREATE TABLE account_event (
+                    id      INTEGER PRIMARY KEY,
+                    at      TEXT NOT NULL,
+                    user_id TEXT NOT NULL,
+                    action  TEXT NOT NULL,
+                    by_user TEXT,
+                    client  TEXT
+                );
+                CREATE INDEX account_event_by_user ON account_event (user_id, at);
                 """)
     }
 

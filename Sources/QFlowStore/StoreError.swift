@@ -20,6 +20,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let alreadyExists = Code(rawValue: "already_exists")
         /// The request itself is malformed (unknown subject field, bad value).
         public static let invalidInput = Code(rawValue: "invalid_input")
+        /// A sign-in was refused (unknown id, wrong password, locked or inactive account: deliberately alike).
+        public static let signInRefused = Code(rawValue: "sign_in_refused")
+        /// The signed-in user may not do this (a role not held, a page or run outside the role's scope).
+        public static let forbidden = Code(rawValue: "forbidden")
         /// The engine refused the command; `engineCode` says why.
         public static let refused = Code(rawValue: "refused")
         /// The database file is not a QualityFlow database, is newer than this program, or is damaged.

@@ -12,6 +12,17 @@ public struct User: Sendable, Hashable, Codable {
     public var roles: [String]
     /// Whether the account may sign in.
     public var active: Bool
+    /// The subject the user is (a survey respondent answers only the runs of this subject), if any.
+    public var subject: String?
+
+    /// Creates a user record.
+    public init(id: String, name: String, roles: [String], active: Bool = true, subject: String? = nil) {
+        self.id = id
+        self.name = name
+        self.roles = roles
+        self.active = active
+        self.subject = subject
+    }
 }
 
 /// A signed-in session: who, in which role, at which workstation, until when, and its CSRF token.
@@ -26,34 +37,61 @@ public struct Session: Sendable, Hashable {
     public var csrf: String
     /// When the session ends.
     public var expiresAt: Date
+    /// A short public id for lists and revocation (never the token).
+    public var id: String
 
-    /// The actor that this session's writes record.
-    public var actor: Actor { Actor(id: user.id, role: role, workstation: workstation) }
+    /// The actor that this session's writes record; a user who is a subject acts bound to it.
+    public var actor: Actor { Actor(id: user.id, role: role, workstation: workstation, subject: user.subject) }
 
     /// Whether a submitted CSRF token is this session's, compared in constant time.
     public func acceptsCSRF(_ submitted: String?) -> Bool {
         guard let submitted else { return false }
-        let a = Array(submitted.utf8), b = Array(csrf.utf8)
+        return Self.constantTimeEqual(Array(submitted.utf8), Array(csrf.utf8))
+    }
+
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
         return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
 
-/// Sign-in rules: slow hash, lock-out, session length.
+/// A session as the account pages list it.
+public struct SessionInfo: Sendable, Hashable, Codable {
+    /// The session's public id.
+    public var id: String
+    /// Whose session.
+    public var userId: String
+    /// The role signed in as.
+    public var role: String
+    /// The workstation, if given.
+    public var workstation: String?
+    /// When it began.
+    public var createdAt: Date
+    /// When it was last used (to the minute).
+    public var lastSeenAt: Date
+    /// When it ends at the latest.
+    public var expiresAt: Date
+}
+
+/// Sign-in rules: slow hash, lock-out, session length and idle time.
 public struct SignInPolicy: Sendable {
-    /// PBKDF2-HMAC-SHA256 iterations for new passwords (OWASP's 2023 figure is 600,000).
-    public var iterations = 600_000
+    /// The cost of new password hashes in production (OWASP's 2023 figure for PBKDF2-HMAC-SHA256).
+    public static let productionIterations = 600_000
+    /// PBKDF2-HMAC-SHA256 iterations for new passwords; fewer than ``productionIterations`` only on a test database.
+    public var iterations = productionIterations
     /// Failed attempts before the account is locked.
     public var maximumFailures = 5
     /// How long a lock lasts.
     public var lockout: TimeInterval = 15 * 60
-    /// How long a session lasts (a shift).
+    /// How long a session lasts at most (a shift).
     public var sessionLength: TimeInterval = 12 * 3600
+    /// How long a session may go unused before it ends (a shared workstation left signed in).
+    public var idleTimeout: TimeInterval = 30 * 60
     /// Shortest accepted password.
     public var minimumPasswordLength = 10
 
-    /// The default policy. `QFLOW_PASSWORD_ITERATIONS` (at least 1,000) lowers the cost of new password hashes for
-    /// test databases; stored hashes keep their own count.
+    /// The default policy. `QFLOW_PASSWORD_ITERATIONS` (at least 1,000) changes the cost of new password hashes;
+    /// the store refuses a lower cost than production unless the database is marked as a test database.
     public init() {
         if let text = ProcessInfo.processInfo.environment["QFLOW_PASSWORD_ITERATIONS"], let n = Int(text), n >= 1_000 {
             iterations = n
@@ -62,117 +100,256 @@ public struct SignInPolicy: Sendable {
 }
 
 extension Store {
+    static let sameRefusal = "sign-in refused: check the staff id and the password (repeated failures lock an account)"
+
+    // MARK: Accounts
+
     /// Adds a user with a password hashed by PBKDF2-HMAC-SHA256 and a random salt.
     public func addUser(
-        id: String, name: String, roles: [String], password: String, policy: SignInPolicy = SignInPolicy(), at: Date
+        id: String, name: String, roles: [String], password: String, subject: String? = nil,
+        policy: SignInPolicy = SignInPolicy(), by admin: String? = nil, at: Date
     ) throws(StoreError) {
         guard id.range(of: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", options: .regularExpression) != nil else {
-            throw StoreError(.invalidInput, "user id '\(id.prefix(40))': letters, digits, '.', '_', '-' (1–64)", item: "id")
+            throw StoreError(.invalidInput, "a user id has letters, digits, '.', '_', '-' (1–64)", item: "id")
         }
-        guard !roles.isEmpty, roles.allSatisfy({ $0.range(of: "^[a-z][a-z0-9_]{0,63}$", options: .regularExpression) != nil })
-        else {
-            throw StoreError(.invalidInput, "roles are ids like circulating_nurse; give at least one", item: "roles")
-        }
-        guard password.count >= policy.minimumPasswordLength, password.count <= 1_024 else {
-            throw StoreError(
-                .invalidInput, "a password has \(policy.minimumPasswordLength) to 1,024 characters", item: "password")
-        }
+        try Self.checkRoles(roles)
         guard !name.isEmpty, name.count <= 200, !name.contains(where: \.isNewline) else {
             throw StoreError(.invalidInput, "a name is one line of 1–200 characters", item: "name")
         }
-        let stored = Self.hashPassword(password, iterations: policy.iterations)
+        if let subject, subject.isEmpty || subject.count > 64 || subject.contains(where: \.isNewline) {
+            throw StoreError(.invalidInput, "a subject id is one line of 1–64 characters", item: "subject")
+        }
+        let stored = try passwordHash(password, policy: policy)
         try writer.submit("add user \(id)") { db, _ in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM user WHERE id = ?", arguments: [id]) == true {
-                throw StoreError(.alreadyExists, "user \(id) already exists")
+                throw StoreError(.alreadyExists, "user \(id) already exists", item: "id")
             }
             try db.execute(
-                sql: "INSERT INTO user (id, name, roles, password, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [id, name, roles.joined(separator: ","), stored, Timestamp.format(at)])
+                sql: "INSERT INTO user (id, name, roles, password, created_at, subject_id) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [id, name, roles.joined(separator: ","), stored, Timestamp.format(at), subject])
+            try Self.audit(db, id, "added (roles \(roles.joined(separator: ",")))", by: admin, at: at)
         }
     }
 
     /// Every user, by id (without password hashes).
     public func users() throws(StoreError) -> [User] {
         try read("list users") { db in
-            try Row.fetchAll(db, sql: "SELECT id, name, roles, active FROM user ORDER BY id").map {
-                User(id: $0[0], name: $0[1], roles: ($0[2] as String).split(separator: ",").map(String.init), active: $0[3])
+            try Row.fetchAll(db, sql: "SELECT id, name, roles, active, subject_id FROM user ORDER BY id").map(Self.user)
+        }
+    }
+
+    /// One user, or nil.
+    public func user(_ id: String) throws(StoreError) -> User? {
+        try read("read user") { db in
+            try Row.fetchOne(db, sql: "SELECT id, name, roles, active, subject_id FROM user WHERE id = ?", arguments: [id])
+                .map(Self.user)
+        }
+    }
+
+    /// Deactivates (or activates again) an account; deactivation ends its sessions at once.
+    public func setActive(_ id: String, _ active: Bool, by admin: String? = nil, at: Date) throws(StoreError) {
+        try writer.submit(active ? "activate user" : "deactivate user") { db, _ in
+            try Self.requireUser(db, id)
+            try db.execute(
+                sql: "UPDATE user SET active = ?, failed_logins = 0, locked_until = NULL WHERE id = ?",
+                arguments: [active, id])
+            if !active { try db.execute(sql: "DELETE FROM session WHERE user_id = ?", arguments: [id]) }
+            try Self.audit(db, id, active ? "activated" : "deactivated", by: admin, at: at)
+        }
+    }
+
+    /// Replaces a user's roles; sessions in a role the user no longer holds end at once.
+    public func setRoles(_ id: String, _ roles: [String], by admin: String? = nil, at: Date) throws(StoreError) {
+        try Self.checkRoles(roles)
+        try writer.submit("change roles") { db, _ in
+            try Self.requireUser(db, id)
+            try db.execute(sql: "UPDATE user SET roles = ? WHERE id = ?", arguments: [roles.joined(separator: ","), id])
+            let placeholders = databaseQuestionMarks(count: roles.count)
+            try db.execute(
+                sql: "DELETE FROM session WHERE user_id = ? AND role NOT IN (\(placeholders))",
+                arguments: StatementArguments([id] + roles))
+            try Self.audit(db, id, "roles set to \(roles.joined(separator: ","))", by: admin, at: at)
+        }
+    }
+
+    /// Sets a new password, unlocks the account and ends its sessions.
+    public func resetPassword(
+        _ id: String, password: String, policy: SignInPolicy = SignInPolicy(), by admin: String? = nil, at: Date
+    ) throws(StoreError) {
+        let stored = try passwordHash(password, policy: policy)
+        try writer.submit("reset password") { db, _ in
+            try Self.requireUser(db, id)
+            try db.execute(
+                sql: "UPDATE user SET password = ?, failed_logins = 0, locked_until = NULL WHERE id = ?",
+                arguments: [stored, id])
+            try db.execute(sql: "DELETE FROM session WHERE user_id = ?", arguments: [id])
+            try Self.audit(db, id, "password reset", by: admin, at: at)
+        }
+    }
+
+    /// The live sessions of a user (or of everyone), newest first.
+    public func sessions(user: String? = nil, at now: Date) throws(StoreError) -> [SessionInfo] {
+        try read("list sessions") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT token_hash, user_id, role, workstation, created_at, last_seen_at, expires_at FROM session
+                    WHERE (?1 IS NULL OR user_id = ?1) AND expires_at > ?2 ORDER BY created_at DESC LIMIT 500
+                    """, arguments: [user, Timestamp.format(now)]
+            ).map { row in
+                let created = Timestamp.parse(row["created_at"]) ?? now
+                return SessionInfo(
+                    id: Self.publicId(row["token_hash"]), userId: row["user_id"], role: row["role"],
+                    workstation: row["workstation"], createdAt: created,
+                    lastSeenAt: (row["last_seen_at"] as String?).flatMap(Timestamp.parse) ?? created,
+                    expiresAt: Timestamp.parse(row["expires_at"]) ?? now)
             }
         }
     }
 
+    /// Ends a user's sessions (one, when `session` gives its public id); returns how many ended.
+    @discardableResult
+    public func revokeSessions(user id: String, session: String? = nil, by admin: String? = nil, at: Date)
+        throws(StoreError) -> Int
+    {
+        try writer.submit("revoke sessions") { db, _ in
+            try Self.requireUser(db, id)
+            try db.execute(
+                sql: "DELETE FROM session WHERE user_id = ? AND (? IS NULL OR substr(token_hash, 1, 12) = ?)",
+                arguments: [id, session, session])
+            let count = db.changesCount
+            if session != nil, count == 0 {
+                throw StoreError(.notFound, "\(id) has no session \(session ?? "")", item: "session")
+            }
+            try Self.audit(db, id, "\(count) session(s) revoked", by: admin, at: at)
+            return count
+        }
+    }
+
+    /// Marks this database as a test database: only then may new password hashes cost less than production.
+    public func markAsTestDatabase() throws(StoreError) {
+        try writer.submit("mark as a test database") { db, _ in
+            try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('test_database', 'true')")
+        }
+    }
+
+    /// Whether the database is marked as a test database.
+    public var isTestDatabase: Bool {
+        get throws(StoreError) {
+            try read("read settings") { db in
+                try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'test_database'") == "true"
+            }
+        }
+    }
+
+    // MARK: Sessions
+
     /// Signs a user in as one of their roles; returns the session and its token (shown once, stored only hashed).
     ///
-    /// A wrong id or password gives the same answer. After `maximumFailures` wrong passwords in a row the account
-    /// is locked for `lockout`, even for the right password.
+    /// An unknown id, a wrong password, a locked and an inactive account get the same error after the same work
+    /// (one slow hash). Each attempt is counted before its password is checked, in one statement, so concurrent
+    /// guesses check at most `maximumFailures` passwords before the lock. A new session at a workstation ends the
+    /// earlier session there.
     public func signIn(
-        userId: String, password: String, role: String, workstation: String?, policy: SignInPolicy = SignInPolicy(),
-        at now: Date
+        userId: String, password: String, role: String, workstation: String?, client: String? = nil,
+        policy: SignInPolicy = SignInPolicy(), at now: Date
     ) throws(StoreError) -> (token: String, session: Session) {
-        let wrong = StoreError(.refused, "user id or password is wrong")
-        guard let row = try read("sign in", { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM user WHERE id = ?", arguments: [userId])
-        }) else {
-            _ = Self.hashPassword(password, iterations: policy.iterations)  // same time as a real check
-            throw wrong
+        let refused = StoreError(.signInRefused, Self.sameRefusal)
+        let lock = Timestamp.format(now.addingTimeInterval(policy.lockout))
+        // Count the attempt first (and lock at the limit); an unknown, inactive or locked account matches nothing.
+        let reserved = try writer.submit("count a sign-in attempt") { db, _ -> Row? in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    UPDATE user SET failed_logins = failed_logins + 1,
+                        locked_until = CASE WHEN failed_logins + 1 >= ?1 THEN ?2 ELSE NULL END
+                    WHERE id = ?3 AND active = 1 AND (locked_until IS NULL OR locked_until <= ?4)
+                    RETURNING id, name, roles, active, subject_id, password
+                    """, arguments: [policy.maximumFailures, lock, userId, Timestamp.format(now)])
         }
-        let user = User(
-            id: row["id"], name: row["name"], roles: (row["roles"] as String).split(separator: ",").map(String.init),
-            active: row["active"])
-        if let until = (row["locked_until"] as String?).flatMap(Timestamp.parse), until > now {
-            throw StoreError(.refused, "the account is locked after repeated failures until \(Timestamp.format(until))")
+        guard let row = reserved else {
+            _ = Self.hashPassword(password, iterations: policy.iterations)  // the same work as a real check
+            try recordAttempt(userId, "refused", client: client, at: now)
+            throw refused
         }
-        guard user.active, Self.verifyPassword(password, stored: row["password"]) else {
-            let failures = (row["failed_logins"] as Int) + 1
-            let lock = failures >= policy.maximumFailures ? Timestamp.format(now.addingTimeInterval(policy.lockout)) : nil
-            try writer.submit("record a failed sign-in") { db, _ in
-                try db.execute(
-                    sql: "UPDATE user SET failed_logins = ?, locked_until = ? WHERE id = ?",
-                    arguments: [lock == nil ? failures : 0, lock, userId])
-            }
-            throw lock == nil ? wrong : StoreError(.refused, "the account is now locked until \(lock!) after repeated failures")
+        guard Self.verifyPassword(password, stored: row["password"]) else {
+            try recordAttempt(userId, "wrong password", client: client, at: now)
+            throw refused
         }
+        let user = Self.user(row)
         guard user.roles.contains(role) else {
-            throw StoreError(.refused, "\(userId) may not act as \(role) (roles: \(user.roles.joined(separator: ", ")))")
+            try writer.submit("sign in") { db, _ in
+                try db.execute(
+                    sql: "UPDATE user SET failed_logins = 0, locked_until = NULL WHERE id = ?", arguments: [userId])
+            }
+            throw StoreError(.forbidden, "\(userId) does not hold the role \(role)", item: "role")
         }
         let token = Self.randomHex(32)
+        let tokenHash = SHA256.hex(of: Array(token.utf8))
         let session = Session(
             user: user, role: role, workstation: workstation, csrf: Self.randomHex(16),
-            expiresAt: now.addingTimeInterval(policy.sessionLength))
+            expiresAt: now.addingTimeInterval(policy.sessionLength), id: Self.publicId(tokenHash))
         try writer.submit("sign in") { db, _ in
+            let time = Timestamp.format(now)
             try db.execute(sql: "UPDATE user SET failed_logins = 0, locked_until = NULL WHERE id = ?", arguments: [userId])
+            if let workstation {
+                try db.execute(sql: "DELETE FROM session WHERE workstation = ?", arguments: [workstation])
+            }
             try db.execute(
                 sql: """
-                    INSERT INTO session (token_hash, user_id, role, workstation, csrf, created_at, expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO session (token_hash, user_id, role, workstation, csrf, created_at, expires_at, last_seen_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    SHA256.hex(of: Array(token.utf8)), userId, role, workstation, session.csrf, Timestamp.format(now),
-                    Timestamp.format(session.expiresAt),
+                    tokenHash, userId, role, workstation, session.csrf, time, Timestamp.format(session.expiresAt), time,
                 ])
-            try db.execute(sql: "DELETE FROM session WHERE expires_at < ?", arguments: [Timestamp.format(now)])
+            try db.execute(sql: "DELETE FROM session WHERE expires_at < ?", arguments: [time])
+            try Self.audit(db, userId, "signed in as \(role)", by: userId, client: client, at: now)
         }
         return (token, session)
     }
 
-    /// The live session of a token, or nil when it is unknown, expired, or its user is no longer active.
-    public func session(token: String, at now: Date) throws(StoreError) -> Session? {
-        try read("read session") { db in
+    /// The live session of a token, read afresh: nil when it is unknown, expired, idle too long, or its user is no
+    /// longer active or no longer holds its role. Use refreshes its idle clock (to the minute).
+    public func session(token: String, policy: SignInPolicy = SignInPolicy(), at now: Date) throws(StoreError)
+        -> Session?
+    {
+        let tokenHash = SHA256.hex(of: Array(token.utf8))
+        let found = try read("read session") { db -> (Session, Date)? in
             guard
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT s.*, u.name, u.roles, u.active FROM session s JOIN user u ON u.id = s.user_id
+                        SELECT s.role, s.workstation, s.csrf, s.expires_at, s.last_seen_at, s.created_at,
+                            u.id, u.name, u.roles, u.active, u.subject_id
+                        FROM session s JOIN user u ON u.id = s.user_id
                         WHERE s.token_hash = ? AND s.expires_at > ?
-                        """, arguments: [SHA256.hex(of: Array(token.utf8)), Timestamp.format(now)]),
-                row["active"] as Bool
+                        """, arguments: [tokenHash, Timestamp.format(now)])
             else { return nil }
-            let user = User(
-                id: row["user_id"], name: row["name"],
-                roles: (row["roles"] as String).split(separator: ",").map(String.init), active: true)
-            return Session(
+            let user = Self.user(row)
+            guard user.active, user.roles.contains(row["role"]) else { return nil }
+            let lastSeen = (row["last_seen_at"] as String?).flatMap(Timestamp.parse)
+                ?? Timestamp.parse(row["created_at"]) ?? now
+            let session = Session(
                 user: user, role: row["role"], workstation: row["workstation"], csrf: row["csrf"],
-                expiresAt: Timestamp.parse(row["expires_at"]) ?? now)
+                expiresAt: Timestamp.parse(row["expires_at"]) ?? now, id: Self.publicId(tokenHash))
+            return (session, lastSeen)
         }
+        guard let (session, lastSeen) = found else { return nil }
+        if now.timeIntervalSince(lastSeen) > policy.idleTimeout {
+            try writer.submit("end an idle session") { db, _ in
+                try db.execute(sql: "DELETE FROM session WHERE token_hash = ?", arguments: [tokenHash])
+            }
+            return nil
+        }
+        if now.timeIntervalSince(lastSeen) >= 60 {
+            try writer.submit("touch a session") { db, _ in
+                try db.execute(
+                    sql: "UPDATE session SET last_seen_at = ? WHERE token_hash = ?",
+                    arguments: [Timestamp.format(now), tokenHash])
+            }
+        }
+        return session
     }
 
     /// Ends a session.
@@ -181,6 +358,73 @@ extension Store {
             try db.execute(sql: "DELETE FROM session WHERE token_hash = ?", arguments: [SHA256.hex(of: Array(token.utf8))])
         }
     }
+
+    /// How many sign-in attempts for `user` ended with each outcome (`wrong password`, `refused`), for audits.
+    public func signInFailures(user: String) throws(StoreError) -> [String: Int] {
+        try read("read sign-in audit") { db in
+            var out: [String: Int] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT action, count(*) FROM account_event WHERE user_id = ? AND action IN ('wrong password', 'refused') GROUP BY action",
+                arguments: [user])
+            {
+                out[row[0]] = row[1]
+            }
+            return out
+        }
+    }
+
+    // MARK: Helpers
+
+    private func recordAttempt(_ userId: String, _ outcome: String, client: String?, at now: Date) throws(StoreError) {
+        try writer.submit("record a failed sign-in") { db, _ in
+            try Self.audit(db, String(userId.prefix(64)), outcome, by: nil, client: client, at: now)
+        }
+    }
+
+    private func passwordHash(_ password: String, policy: SignInPolicy) throws(StoreError) -> String {
+        guard password.count >= policy.minimumPasswordLength, password.count <= 1_024 else {
+            throw StoreError(
+                .invalidInput, "a password has \(policy.minimumPasswordLength) to 1,024 characters", item: "password")
+        }
+        if policy.iterations < SignInPolicy.productionIterations, try !isTestDatabase {
+            throw StoreError(
+                .refused,
+                "a password cost of \(policy.iterations) iterations (QFLOW_PASSWORD_ITERATIONS) is below production's \(SignInPolicy.productionIterations): only a test database (qflow init --test-database) accepts it",
+                item: "QFLOW_PASSWORD_ITERATIONS")
+        }
+        return Self.hashPassword(password, iterations: policy.iterations)
+    }
+
+    private static func checkRoles(_ roles: [String]) throws(StoreError) {
+        guard !roles.isEmpty, roles.count <= 32,
+            roles.allSatisfy({ $0.range(of: "^[a-z][a-z0-9_]{0,63}$", options: .regularExpression) != nil })
+        else {
+            throw StoreError(.invalidInput, "roles are ids like circulating_nurse; give at least one", item: "roles")
+        }
+    }
+
+    private static func requireUser(_ db: Database, _ id: String) throws {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM user WHERE id = ?", arguments: [id]) == true else {
+            throw StoreError(.notFound, "no user \(id)", item: "user")
+        }
+    }
+
+    private static func audit(
+        _ db: Database, _ user: String, _ action: String, by: String?, client: String? = nil, at: Date
+    ) throws {
+        try db.execute(
+            sql: "INSERT INTO account_event (at, user_id, action, by_user, client) VALUES (?, ?, ?, ?, ?)",
+            arguments: [Timestamp.format(at), user, action, by, client.map { String($0.prefix(64)) }])
+    }
+
+    private static func user(_ row: Row) -> User {
+        User(
+            id: row["id"], name: row["name"], roles: (row["roles"] as String).split(separator: ",").map(String.init),
+            active: row["active"], subject: row["subject_id"])
+    }
+
+    /// The first 12 hex digits of a token's hash: enough to name a session, useless to forge one.
+    static func publicId(_ tokenHash: String) -> String { String(tokenHash.prefix(12)) }
 
     /// `pbkdf2-sha256$ITERATIONS$SALT$HASH` (hex), with 16 random bytes of salt.
     static func hashPassword(_ password: String, iterations: Int) -> String {
@@ -195,10 +439,13 @@ extension Store {
             let salt = bytes(hex: parts[2]), let expected = bytes(hex: parts[3])
         else { return false }
         let actual = SHA256.pbkdf2(password: Array(password.utf8), salt: salt, iterations: iterations)
-        return actual.count == expected.count && zip(actual, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        return Session.constantTimeEqual(actual, expected)
     }
 
-    static func randomHex(_ count: Int) -> String { hex((0..<count).map { _ in UInt8.random(in: 0...255) }) }
+    static func randomHex(_ count: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return hex((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
 
     static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)

@@ -42,19 +42,29 @@ final class LiveServer: @unchecked Sendable {
         return URLSession(configuration: configuration)
     }()
 
-    init() async throws {
+    /// The scheme the server speaks.
+    var scheme = "http"
+
+    init(
+        iterations: Int = 1_000, transport: WorkstationServer.Transport = .init(),
+        throttle: SignInThrottle.Limits = .init(), idleTimeout: TimeInterval = 30 * 60,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("qflow-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try Store.open(path: directory.appendingPathComponent("s.sqlite").path, create: true)
+        try store.markAsTestDatabase()
         let t0 = Date()
         try store.publish(try #require(ProtocolFile.load(bytes: Array(countsYAML.utf8), file: "c.yaml").spec), at: t0)
         try store.addSubject(Subject(id: "C-1", kind: "surgical-case", room: "OR3"), at: t0)
         try store.perform(
             ActionRequest(.start(protocolId: "counts", subjectId: "C-1"), by: Actor(id: "sys", role: "circulating_nurse"), at: t0))
         var policy = SignInPolicy()
-        policy.iterations = 1_000
+        policy.iterations = iterations
+        policy.idleTimeout = idleTimeout
         for (id, roles) in [
             ("n-1", ["circulating_nurse"]), ("n-2", ["scrub_nurse"]), ("l-1", ["linen_staff"]), ("q-1", ["quality_manager"]),
+            ("h-1", ["head_nurse"]), ("a-1", ["administrator"]), ("d-1", ["surgeon", "anesthetist"]),
         ] {
             try store.addUser(id: id, name: id, roles: roles, password: "password \(id)", policy: policy, at: t0)
         }
@@ -64,7 +74,9 @@ final class LiveServer: @unchecked Sendable {
             to: reports.appendingPathComponent("counts.yaml"), atomically: true, encoding: .utf8)
         try store.saveCohort(Cohort(name: "or3", rooms: ["OR3"]), at: t0)
         try store.saveCohort(Cohort(name: "cases", subjectKind: "surgical-case"), at: t0)
-        let server = WorkstationServer(store: store, policy: policy, reports: reports.path)
+        let server = WorkstationServer(
+            store: store, policy: policy, reports: reports.path, transport: transport, throttle: throttle, clock: clock)
+        if transport.tls != nil { scheme = "https" }
         let ready = AsyncStream<Int>.makeStream()
         task = Task {
             try? await server.run(host: "127.0.0.1", port: 0) { port in ready.continuation.yield(port) }
@@ -87,11 +99,12 @@ final class LiveServer: @unchecked Sendable {
     }
 
     func call(_ method: String, _ path: String, json body: [String: Any]? = nil, token: String? = nil,
-        cookie: String? = nil, csrf: String? = nil) async throws -> Reply
+        cookie: String? = nil, csrf: String? = nil, headers: [String: String] = [:]) async throws -> Reply
     {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         request.httpShouldHandleCookies = false  // each test sends exactly the cookie it means to
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if let body {
             request.httpBody = try JSONSerialization.data(withJSONObject: body)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -107,10 +120,11 @@ final class LiveServer: @unchecked Sendable {
         return Reply(status: http.statusCode, json: json, headers: headers)
     }
 
-    func signIn(_ user: String, role: String) async throws -> (token: String, csrf: String) {
+    /// Signs in over the API; each user at a workstation of their own (a sign-in ends the earlier one there).
+    func signIn(_ user: String, role: String, workstation: String? = nil) async throws -> (token: String, csrf: String) {
         let reply = try await call(
             "POST", "/api/v1/sessions",
-            json: ["user": user, "password": "password \(user)", "role": role, "workstation": "OR3-PC"])
+            json: ["user": user, "password": "password \(user)", "role": role, "workstation": workstation ?? "\(user)-PC"])
         #expect(reply.status == 201, "\(reply.json)")
         return (try #require(reply.json["token"] as? String), try #require(reply.json["csrf"] as? String))
     }
@@ -122,12 +136,12 @@ struct APITests {
         let server = try await LiveServer()
         let wrong = try await server.call("POST", "/api/v1/sessions", json: ["user": "n-1", "password": "nope", "role": "circulating_nurse"])
         #expect(wrong.status == 401)
-        #expect(wrong.json["code"] as? String == "refused")
+        #expect(wrong.json["code"] as? String == "sign_in_refused")
         let missing = try await server.call("POST", "/api/v1/sessions", json: ["user": "n-1", "role": "circulating_nurse"])
         #expect(missing.status == 400)
         #expect(missing.json["field"] as? String == "password")
         let notJSON = try await server.call("POST", "/api/v1/sessions")
-        #expect(notJSON.status == 400)
+        #expect(notJSON.status == 415)
         let wrongRole = try await server.call(
             "POST", "/api/v1/sessions", json: ["user": "n-1", "password": "password n-1", "role": "administrator"])
         #expect(wrongRole.status == 403)
@@ -140,7 +154,7 @@ struct APITests {
     @Test func everyActionIsAnEventWithTheSignedInActor() async throws {
         let server = try await LiveServer()
         #expect(try await server.call("GET", "/api/v1/runs/R000001").status == 401)
-        let (token, _) = try await server.signIn("n-1", role: "circulating_nurse")
+        let (token, _) = try await server.signIn("n-1", role: "circulating_nurse", workstation: "OR3-PC")
         let run = try await server.call("GET", "/api/v1/runs/R000001", token: token)
         #expect(run.status == 200)
         let seq = try #require((run.json["run"] as? [String: Any])?["lastSeq"] as? Int)
@@ -173,8 +187,12 @@ struct APITests {
         let (linen, _) = try await server.signIn("l-1", role: "linen_staff")
         let outsider = try await server.call(
             "POST", "/api/v1/runs/R000001/actions", json: ["verb": "record", "item": "note", "value": "x"], token: linen)
-        #expect(outsider.status == 403)
-        #expect(outsider.json["message"] as? String == "role linen_staff takes no part in counts@1 (roles: circulating_nurse, scrub_nurse)")
+        // A run outside the role's scope is not found, exactly like a run that does not exist.
+        #expect(outsider.status == 404)
+        let missing = try await server.call(
+            "POST", "/api/v1/runs/R999999/actions", json: ["verb": "record", "item": "note", "value": "x"], token: linen)
+        #expect(outsider.json as NSDictionary == ["code": "not_found", "message": "no run R000001 (list runs with qflow run list)"])
+        #expect(missing.json["message"] as? String == "no run R999999 (list runs with qflow run list)")
     }
 
     @Test func malformedInputNamesTheField() async throws {
@@ -226,9 +244,6 @@ struct APITests {
 struct AdministrationTests {
     @Test func onlyAnAdministratorPublishesProtocols() async throws {
         let server = try await LiveServer()
-        var policy = SignInPolicy()
-        policy.iterations = 1_000
-        try server.store.addUser(id: "a-1", name: "Admin", roles: ["administrator"], password: "password a-1", policy: policy, at: Date())
         let v2 = countsYAML.replacingOccurrences(of: "version: 1", with: "version: 2")
         func publish(_ token: String, _ body: String) async throws -> (Int, [String: Any]) {
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)/api/v1/protocols")!)
@@ -343,9 +358,11 @@ struct QualityAPITests {
         let (scrub, _) = try await server.signIn("n-2", role: "scrub_nurse")
         let refused = try await server.call(
             "POST", "/api/v1/runs/\(run)/actions", json: ["verb": "complete"], token: scrub)
-        #expect(refused.status == 403)
-        #expect(refused.json["code"] as? String == "role_not_allowed")
-        let linen = try await server.call("GET", "/api/v1/cases?kind=audit", token: scrub)
-        #expect(linen.status == 200)
+        // QC audits are outside a scrub nurse's scope: the run is not found, and audits cannot be listed.
+        #expect(refused.status == 404)
+        #expect(refused.json["code"] as? String == "not_found")
+        #expect(try await server.call("GET", "/api/v1/cases?kind=audit", token: scrub).status == 403)
+        let (head, _) = try await server.signIn("h-1", role: "head_nurse")
+        #expect(try await server.call("GET", "/api/v1/cases?kind=audit", token: head).status == 200)
     }
 }

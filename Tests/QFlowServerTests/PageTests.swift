@@ -59,7 +59,7 @@ extension LiveServer {
 
     func pageSignIn(_ user: String, role: String) async throws -> String {
         let reply = try await page(
-            "POST", "/login", form: ["user": user, "password": "password \(user)", "role": role, "workstation": "OR3-PC"])
+            "POST", "/login", form: ["user": user, "password": "password \(user)", "role": role, "workstation": "\(user)-PC"])
         #expect(reply.status == 303)
         return try #require(reply.cookie)
     }
@@ -78,7 +78,7 @@ struct PageTests {
         #expect(try await server.page("GET", "/").location == "/login")
         let wrong = try await server.page("POST", "/login", form: ["user": "n-1", "password": "x", "role": "circulating_nurse"])
         #expect(wrong.status == 401)
-        #expect(wrong.html.contains("wrong"))
+        #expect(wrong.html.contains("sign-in refused"))
         let cookie = try await server.pageSignIn("n-1", role: "circulating_nurse")
         let run = try await server.page("GET", "/runs/R000001", cookie: cookie)
         #expect(run.status == 200)
@@ -121,12 +121,14 @@ struct PageTests {
         let server = try await LiveServer()
         let cookie = try await server.pageSignIn("l-1", role: "linen_staff")
         let run = try await server.page("GET", "/runs/R000001", cookie: cookie)
+        #expect(run.status == 404, "a surgical run is outside the laundry's scope")
+        let today = try await server.page("GET", "/linen", cookie: cookie)
         let form = [
-            "verb": "record", "item": "note", "value": "x", "csrf": try #require(LiveServer.hidden("csrf", in: run.html)),
-            "seq": try #require(LiveServer.hidden("seq", in: run.html)),
+            "verb": "record", "item": "note", "value": "x", "csrf": try #require(LiveServer.hidden("csrf", in: today.html)),
+            "seq": "1",
         ]
         let refused = try await server.page("POST", "/runs/R000001/act", form: form, cookie: cookie)
-        #expect(refused.status == 403)
+        #expect(refused.status == 404)
         #expect(try server.store.run("R000001").state.answers["note"] == nil)
     }
 }
@@ -136,10 +138,15 @@ struct QualityPageTests {
     @Test func linenAndActionListsOpen() async throws {
         let server = try await LiveServer()
         let cookie = try await server.pageSignIn("n-1", role: "circulating_nurse")
-        #expect(try await server.page("GET", "/linen", cookie: cookie).status == 200)
-        #expect(try await server.page("GET", "/actions", cookie: cookie).status == 200)
+        #expect(try await server.page("GET", "/linen", cookie: cookie).status == 403)
+        #expect(try await server.page("GET", "/actions", cookie: cookie).status == 403)
         let today = try await server.page("GET", "/", cookie: cookie)
-        #expect(today.html.contains("/board"))
+        #expect(today.html.contains("/board") && !today.html.contains("/linen"))
+        let head = try await server.pageSignIn("h-1", role: "head_nurse")
+        #expect(try await server.page("GET", "/linen", cookie: head).status == 200)
+        #expect(try await server.page("GET", "/actions", cookie: head).status == 200)
+        let laundry = try await server.pageSignIn("l-1", role: "linen_staff")
+        #expect(try await server.page("GET", "/linen", cookie: laundry).status == 200)
     }
 
     @Test func onlyQualityRolesCompareAndDownloadReports() async throws {

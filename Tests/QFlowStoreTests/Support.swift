@@ -13,8 +13,8 @@ let countsYAML = """
     subject: surgical-case
     subject_fields: { scheduled_start: time }
     roles:
-      - { id: scrub_nurse, title: { zh: 洗手护士, en: Scrub nurse } }
       - { id: circulating_nurse, title: { zh: 巡回护士, en: Circulating nurse } }
+      - { id: scrub_nurse, title: { zh: 洗手护士, en: Scrub nurse } }
     phases:
       - id: before
         title: { zh: 术前, en: Before }
@@ -80,6 +80,7 @@ final class TemporaryDatabase {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         path = directory.appendingPathComponent("test.sqlite").path
         store = try Store.open(path: path, create: true)
+        try store.markAsTestDatabase()
         for yaml in yamls { try store.publish(try spec(yaml), at: t0) }
     }
 

@@ -34,7 +34,7 @@ def fail(message):
     sys.exit(1)
 
 
-qflow("init")
+qflow("init", "--test-database")
 qflow("protocol", "publish", PROTOCOLS)
 qflow("case", "add", "LB-1", "--kind", "linen-batch", "--fact", "infected=false", "--fact", "standard=htm0104")
 qflow("run", "start", "linen_thermal_wash", "--case", "LB-1")
