@@ -30,15 +30,18 @@ enum ReportBench {
             let print = directory.appendingPathComponent("print-\(language.rawValue).xlsx").path
             let small = try time { try committee.write(to: print) }
             guard PDFExport.office() != nil else {
-                Swift.print(String(format: "  %@: workbook %.2f s, committee workbook %.2f s; PDF skipped (no LibreOffice)",
-                                   language.rawValue, whole, small))
+                Swift.print(
+                    String(
+                        format: "  %@: workbook %.2f s, committee workbook %.2f s; PDF skipped (no LibreOffice)",
+                        language.rawValue, whole, small))
                 continue
             }
             let pdf = directory.appendingPathComponent("study-\(language.rawValue).pdf").path
             let render = try time { try PDFExport.convert(print, to: pdf) }
             Swift.print(
                 String(
-                    format: "  %@: workbook %.2f s (all sheets), committee workbook %.2f s, LibreOffice PDF render %.2f s",
+                    format:
+                        "  %@: workbook %.2f s (all sheets), committee workbook %.2f s, LibreOffice PDF render %.2f s",
                     language.rawValue, whole, small, render))
         }
     }

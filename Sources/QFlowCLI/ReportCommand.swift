@@ -52,7 +52,9 @@ struct ReportCommand: ParsableCommand {
                             return FileHandle.standardError.write(Data("\rwriting data rows: \(rows)".utf8))
                         }
                         let done = min(1, Double(rows) / Double(total))
-                        let bar = String(repeating: "█", count: Int(done * 30)) + String(repeating: "·", count: 30 - Int(done * 30))
+                        let bar =
+                            String(repeating: "█", count: Int(done * 30))
+                            + String(repeating: "·", count: 30 - Int(done * 30))
                         FileHandle.standardError.write(
                             Data("\r[\(bar)] \(Int(done * 100))%  \(rows)/\(total) rows".utf8))
                     }

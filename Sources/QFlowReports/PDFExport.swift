@@ -96,7 +96,8 @@ extension ReportWriter {
         to path: String, now: Date = Date(), includeData: Bool = false, office: String? = PDFExport.office()
     ) throws {
         guard let office else { throw ReportError(PDFExport.missingMessage) }
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("qflow-print-\(UUID().uuidString).xlsx")
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "qflow-print-\(UUID().uuidString).xlsx")
         defer { try? FileManager.default.removeItem(at: work) }
         var printed = self
         printed.options.committeeOnly = !includeData

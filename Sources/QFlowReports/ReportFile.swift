@@ -8,7 +8,9 @@ import Yams
 public enum ReportFile {
     /// Reads and checks a report file.
     public static func load(path: String) throws(ReportError) -> ReportSpec {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ReportError("\(path): cannot read the file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ReportError("\(path): cannot read the file")
+        }
         guard data.count <= 256 * 1024 else { throw ReportError("\(path): a report file is at most 256 KB") }
         let document: SafeYAML.Document
         do {
@@ -38,7 +40,8 @@ public enum ReportFile {
                 guard allowed.contains(k.string) else {
                     throw fail(
                         key,
-                        "unknown key '\(k.string)' in \(what)\(RuleExpression.suggestion(k.string, allowed)); allowed: \(allowed.joined(separator: ", "))"
+                        "unknown key '\(k.string)' in \(what)\(RuleExpression.suggestion(k.string, allowed)); "
+                            + "allowed: \(allowed.joined(separator: ", "))"
                     )
                 }
                 out.append((k.string, value))
@@ -60,8 +63,11 @@ public enum ReportFile {
 
         func text(_ node: Node, _ what: String) throws(ReportError) -> LocalizedText {
             let pairs = try mapping(node, what, allowed: ["zh", "en"])
-            var zh: String?, en: String?
-            for (k, v) in pairs { if k == "zh" { zh = try string(v, "\(what).zh") } else { en = try string(v, "\(what).en") } }
+            var zh: String?
+            var en: String?
+            for (k, v) in pairs {
+                if k == "zh" { zh = try string(v, "\(what).zh") } else { en = try string(v, "\(what).en") }
+            }
             guard let zh, let en else { throw fail(node, "\(what) needs both zh and en") }
             return LocalizedText(zh: zh, en: en)
         }
@@ -92,7 +98,11 @@ public enum ReportFile {
                             by = []
                             for name in try strings(v, "compliance.by") {
                                 guard let d = ComplianceDimension(rawValue: name) else {
-                                    throw fail(v, "compliance.by: '\(name)' is not one of item, phase, protocol, role, room, month")
+                                    throw fail(
+                                        v,
+                                        "compliance.by: '\(name)' is not one of "
+                                            + "item, phase, protocol, role, room, month"
+                                    )
                                 }
                                 by.append(d)
                             }
@@ -105,7 +115,8 @@ public enum ReportFile {
                     }
                     spec.compliance = (cohort, by, threshold)
                 case "spc":
-                    var measures: [String] = [], cohort: String?
+                    var measures: [String] = []
+                    var cohort: String?
                     for (k, v) in try mapping(value, "spc", allowed: ["measure", "measures", "cohort"]) {
                         switch k {
                         case "measure": measures.append(try checkedMeasure(v))
@@ -119,12 +130,19 @@ public enum ReportFile {
                     spec.spc = (measures, cohort)
                 case "actions":
                     let flag = try string(value, "actions")
-                    guard ["true", "false", "yes", "no"].contains(flag) else { throw fail(value, "actions is true or false") }
+                    guard ["true", "false", "yes", "no"].contains(flag) else {
+                        throw fail(value, "actions is true or false")
+                    }
                     spec.actions = flag == "true" || flag == "yes"
                 default:
-                    var cohort: String?, protocols: [String] = []
+                    var cohort: String?
+                    var protocols: [String] = []
                     for (k, v) in try mapping(value, "raw", allowed: ["cohort", "protocols"]) {
-                        if k == "cohort" { cohort = try string(v, "raw.cohort") } else { protocols = try strings(v, "raw.protocols") }
+                        if k == "cohort" {
+                            cohort = try string(v, "raw.cohort")
+                        } else {
+                            protocols = try strings(v, "raw.protocols")
+                        }
                     }
                     spec.raw = (cohort, protocols)
                 }
@@ -144,7 +162,10 @@ public enum ReportFile {
         }
 
         func comparison(_ node: Node) throws(ReportError) -> ReportSpec.ComparisonSpec {
-            var measure: String?, cohorts: [String] = [], overTime = false, title: LocalizedText?
+            var measure: String?
+            var cohorts: [String] = []
+            var overTime = false
+            var title: LocalizedText?
             for (k, v) in try mapping(node, "a comparison", allowed: ["measure", "cohorts", "over", "title"]) {
                 switch k {
                 case "measure": measure = try checkedMeasure(v)
@@ -157,13 +178,17 @@ public enum ReportFile {
             }
             guard let measure else { throw fail(node, "a comparison needs a measure") }
             guard overTime ? !cohorts.isEmpty : cohorts.count == 2 else {
-                throw fail(node, overTime ? "a chart needs at least one cohort" : "a comparison needs exactly two cohorts")
+                throw fail(
+                    node, overTime ? "a chart needs at least one cohort" : "a comparison needs exactly two cohorts")
             }
             return .init(measure: measure, cohorts: cohorts, overTime: overTime, title: title)
         }
 
         func cohort(_ node: Node) throws(ReportError) -> Cohort {
-            let keys = ["name", "description", "kind", "with_protocol", "without_protocol", "from", "to", "rooms", "wards", "facts"]
+            let keys = [
+                "name", "description", "kind", "with_protocol", "without_protocol", "from", "to", "rooms", "wards",
+                "facts",
+            ]
             var c = Cohort(name: "")
             for (k, v) in try mapping(node, "a cohort", allowed: keys) {
                 switch k {

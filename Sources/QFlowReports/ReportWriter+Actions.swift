@@ -6,7 +6,8 @@ extension ReportWriter {
     /// One row per corrective action: its audit, status, and every item (finding, cause, owner, due date, …) by title.
     func actionsSheet(_ w: Writing) throws {
         let items = (try? store.spec("corrective_action").spec.items) ?? []
-        let headers: [String] = [t("action", "整改单"), t("audit", "督查"), t("status", "状态")] + items.map { $0.title.text(lang) }
+        let headers: [String] =
+            [t("action", "整改单"), t("audit", "督查"), t("status", "状态")] + items.map { $0.title.text(lang) }
         var b = SheetBuilder(columns: headers.count)
         b.maxWidth = 18
         b.cells(headers.map { .text($0) }, format: .header)
@@ -48,7 +49,8 @@ extension ReportWriter {
     /// An ISO time as an Excel date cell in local time (text if it does not parse).
     static func date(_ iso: String) -> Worksheet.Cell {
         guard let date = Timestamp.parse(iso) else { return .text(iso) }
-        let offset = ProcessInfo.processInfo.environment["QFLOW_UTC_OFFSET_MINUTES"].flatMap(Int.init).map { $0 * 60 }
+        let offset =
+            ProcessInfo.processInfo.environment["QFLOW_UTC_OFFSET_MINUTES"].flatMap(Int.init).map { $0 * 60 }
             ?? TimeZone.current.secondsFromGMT(for: date)
         return .date((date.timeIntervalSince1970 + Double(offset)) / 86_400 + 25_569)
     }

@@ -20,7 +20,9 @@ extension ReportWriter {
                 + "    " + t("Cohorts", "队列") + ": " + result.groups.map(\.cohort.name).joined(separator: ", "))
         b.paragraph(t("Test choice", "检验选择") + ": " + (language == .zh ? result.rule.zh : result.rule.en))
         for warning in result.warnings {
-            b.paragraph(t("Warning", "注意") + ": " + (language == .zh ? warning.zh : warning.en), FormatSpec(fontColor: 0x9C0006))
+            b.paragraph(
+                t("Warning", "注意") + ": " + (language == .zh ? warning.zh : warning.en), FormatSpec(fontColor: 0x9C0006)
+            )
         }
         b.skip()
         let labels = result.groups.map(\.cohort.name)
@@ -29,38 +31,59 @@ extension ReportWriter {
         case .independentBinary:
             let p = result.proportions!
             b.paragraph(t("Crosstabulation: group × outcome", "交叉表：组别 × 结局"), bold)
-            b.cells([.blank, .blank, .text(t("Yes", "是")), .text(t("No", "否")), .text(t("Total", "合计"))], format: .header)
+            b.cells(
+                [.blank, .blank, .text(t("Yes", "是")), .text(t("No", "否")), .text(t("Total", "合计"))], format: .header)
             for (i, label) in labels.prefix(2).enumerated() {
-                let x = p.observed[i][0], y = p.observed[i][1], n = x + y
-                b.cells([.text(label), .text(t("Count", "计数")), .number(Double(x)), .number(Double(y)), .number(Double(n))])
-                b.cells([.blank, .text(t("Expected Count", "期望计数")), .number(p.expected[i][0]), .number(p.expected[i][1]), .number(Double(n))])
-                b.cells([.blank, .text(t("% within group", "组内百分比")), .percent(Double(x) / Double(n)), .percent(Double(y) / Double(n)), .percent(1)])
+                let x = p.observed[i][0]
+                let y = p.observed[i][1]
+                let n = x + y
+                b.cells([
+                    .text(label), .text(t("Count", "计数")), .number(Double(x)), .number(Double(y)), .number(Double(n)),
+                ])
+                b.cells([
+                    .blank, .text(t("Expected Count", "期望计数")), .number(p.expected[i][0]), .number(p.expected[i][1]),
+                    .number(Double(n)),
+                ])
+                b.cells([
+                    .blank, .text(t("% within group", "组内百分比")), .percent(Double(x) / Double(n)),
+                    .percent(Double(y) / Double(n)), .percent(1),
+                ])
             }
             b.skip()
             b.paragraph(t("Chi-Square Tests", "卡方检验"), bold)
-            b.cells([
-                .blank, .text(t("Value", "值")), .text(t("df", "自由度")), .text(t("Asymp. Sig. (2-sided)", "渐进显著性（双侧）")),
-                .text(t("Exact Sig. (2-sided)", "精确显著性（双侧）")), .text(t("Exact Sig. (1-sided)", "精确显著性（单侧）")),
-            ], format: .header)
+            b.cells(
+                [
+                    .blank, .text(t("Value", "值")), .text(t("df", "自由度")),
+                    .text(t("Asymp. Sig. (2-sided)", "渐进显著性（双侧）")),
+                    .text(t("Exact Sig. (2-sided)", "精确显著性（双侧）")), .text(t("Exact Sig. (1-sided)", "精确显著性（单侧）")),
+                ], format: .header)
             func opt(_ x: Double?) -> Worksheet.Cell { x.map { .statistic($0) } ?? .blank }
             b.cells([.text(t("Pearson Chi-Square a", "皮尔逊卡方 a")), opt(p.pearsonChi2), .number(1), opt(p.pearsonP)])
             b.cells([.text(t("Continuity Correction b", "连续性修正 b")), opt(p.yatesChi2), .number(1), opt(p.yatesP)])
-            b.cells([.text(t("Likelihood Ratio", "似然比")), opt(p.likelihoodRatioChi2), .number(1), opt(p.likelihoodRatioP)])
+            b.cells([
+                .text(t("Likelihood Ratio", "似然比")), opt(p.likelihoodRatioChi2), .number(1), opt(p.likelihoodRatioP),
+            ])
             b.cells([
                 .text(t("Fisher's Exact Test", "费希尔精确检验")), .blank, .blank, .blank, .statistic(p.fisher.twoSidedP),
                 .statistic(min(p.fisher.lessP, p.fisher.greaterP)),
             ])
             b.cells([.text(t("N of Valid Cases", "有效个案数")), .number(Double(p.total))])
             let minimum = String(format: "%.2f", p.minExpected)
-            b.paragraph("a. " + t(
-                "\(p.cellsBelowFive) cells have expected count less than 5. The minimum expected count is \(minimum).",
-                "\(p.cellsBelowFive) 个单元格的期望计数小于 5，最小期望计数为 \(minimum)。"))
+            b.paragraph(
+                "a. "
+                    + t(
+                        "\(p.cellsBelowFive) cells have expected count less than 5. "
+                            + "The minimum expected count is \(minimum).",
+                        "\(p.cellsBelowFive) 个单元格的期望计数小于 5，最小期望计数为 \(minimum)。"))
             b.paragraph("b. " + t("Computed only for a 2x2 table", "仅对 2×2 表计算"))
             b.skip()
             b.paragraph(t("Effect sizes (95% CI)", "效应量（95% 置信区间）"), bold)
-            b.cells([.blank, .text(t("Estimate", "估计值")), .text(t("Lower", "下限")), .text(t("Upper", "上限"))], format: .header)
+            b.cells(
+                [.blank, .text(t("Estimate", "估计值")), .text(t("Lower", "下限")), .text(t("Upper", "上限"))], format: .header
+            )
             b.cells([
-                .text(t("Risk difference", "率差")), .statistic(p.riskDifference), .statistic(p.riskDifferenceInterval.low),
+                .text(t("Risk difference", "率差")), .statistic(p.riskDifference),
+                .statistic(p.riskDifferenceInterval.low),
                 .statistic(p.riskDifferenceInterval.high),
             ])
             b.cells([
@@ -70,26 +93,48 @@ extension ReportWriter {
             b.skip()
             b.paragraph(headline(c, result), bold)
         case .pairedBinary:
-            let pairs = result.pairs!, m = result.mcnemar!
-            b.cells([.text("\(labels[0]) \\ \(labels[1])"), .text(t("Yes", "是")), .text(t("No", "否"))], format: .header)
+            let pairs = result.pairs!
+            let m = result.mcnemar!
+            b.cells(
+                [.text("\(labels[0]) \\ \(labels[1])"), .text(t("Yes", "是")), .text(t("No", "否"))], format: .header)
             b.cells([.text(t("Yes", "是")), .number(Double(pairs.both)), .number(Double(pairs.aOnly))])
             b.cells([.text(t("No", "否")), .number(Double(pairs.bOnly)), .number(Double(pairs.neither))])
             b.skip()
-            b.cells([.blank, .text(t("Value", "值")), .text(t("df", "自由度")), .text(t("Sig. (2-sided)", "显著性（双侧）"))], format: .header)
-            b.cells([.text(t("McNemar χ² (continuity corrected)", "McNemar χ²（连续性校正）")), .statistic(m.chi2), .number(1), .statistic(m.p)])
-            b.cells([.text(t("McNemar χ² (uncorrected)", "McNemar χ²（未校正）")), .statistic(m.uncorrectedChi2), .number(1), .statistic(m.uncorrectedP)])
+            b.cells(
+                [.blank, .text(t("Value", "值")), .text(t("df", "自由度")), .text(t("Sig. (2-sided)", "显著性（双侧）"))],
+                format: .header)
+            b.cells([
+                .text(t("McNemar χ² (continuity corrected)", "McNemar χ²（连续性校正）")), .statistic(m.chi2), .number(1),
+                .statistic(m.p),
+            ])
+            b.cells([
+                .text(t("McNemar χ² (uncorrected)", "McNemar χ²（未校正）")), .statistic(m.uncorrectedChi2), .number(1),
+                .statistic(m.uncorrectedP),
+            ])
             b.cells([.text(t("Exact binomial", "精确二项检验")), .blank, .blank, .statistic(m.exactP)])
             b.cells([.text("Mid-p"), .blank, .blank, .statistic(m.midP)])
             b.skip()
             b.paragraph(headline(c, result), bold)
         case .continuous:
-            let welch = result.welch!, u = result.mannWhitney!
+            let welch = result.welch!
+            let u = result.mannWhitney!
             b.cells([.blank, .text("n"), .text(t("Mean", "均数")), .text(t("SD", "标准差"))], format: .header)
-            b.cells([.text(labels[0]), .number(Double(welch.summaryA.count)), .number(welch.summaryA.mean), .number(welch.summaryA.standardDeviation)])
-            b.cells([.text(labels[1]), .number(Double(welch.summaryB.count)), .number(welch.summaryB.mean), .number(welch.summaryB.standardDeviation)])
+            b.cells([
+                .text(labels[0]), .number(Double(welch.summaryA.count)), .number(welch.summaryA.mean),
+                .number(welch.summaryA.standardDeviation),
+            ])
+            b.cells([
+                .text(labels[1]), .number(Double(welch.summaryB.count)), .number(welch.summaryB.mean),
+                .number(welch.summaryB.standardDeviation),
+            ])
             b.skip()
-            b.cells([.blank, .text(t("Statistic", "统计量")), .text(t("df", "自由度")), .text(t("Sig. (2-sided)", "显著性（双侧）"))], format: .header)
-            b.cells([.text("Welch t"), welch.t.map { .statistic($0) } ?? .blank, welch.degreesOfFreedom.map { .statistic($0) } ?? .blank, welch.p.map { .statistic($0) } ?? .blank])
+            b.cells(
+                [.blank, .text(t("Statistic", "统计量")), .text(t("df", "自由度")), .text(t("Sig. (2-sided)", "显著性（双侧）"))],
+                format: .header)
+            b.cells([
+                .text("Welch t"), welch.t.map { .statistic($0) } ?? .blank,
+                welch.degreesOfFreedom.map { .statistic($0) } ?? .blank, welch.p.map { .statistic($0) } ?? .blank,
+            ])
             b.cells([.text("Mann–Whitney U"), .number(u.u), .blank, u.p.map { .statistic($0) } ?? .blank])
             b.skip()
             b.paragraph(headline(c, result), bold)

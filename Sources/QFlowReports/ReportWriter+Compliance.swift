@@ -5,7 +5,8 @@ extension ReportWriter {
     /// Item compliance grouped as the report asks, with rates under the threshold highlighted.
     func complianceSheet(_ w: Writing, _ c: (cohort: String?, by: [ComplianceDimension], threshold: Double)) throws {
         let rows = try store.compliance(by: c.by, in: try cohort(c.cohort))
-        let headers = c.by.map(dimensionName) + [t("passed", "合格"), t("failed", "不合格"), t("n.a.", "不适用"), t("compliance", "合格率")]
+        let headers =
+            c.by.map(dimensionName) + [t("passed", "合格"), t("failed", "不合格"), t("n.a.", "不适用"), t("compliance", "合格率")]
         var b = SheetBuilder(columns: headers.count)
         b.maxWidth = 14
         for (i, d) in c.by.enumerated() { b.maxWidths[i] = d == .item ? 40 : 24 }

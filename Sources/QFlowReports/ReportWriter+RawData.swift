@@ -17,12 +17,15 @@ extension ReportWriter {
         var r = 1
         let total = progressWanted ? try? store.countAnswers(in: try cohort(raw.cohort), protocols: raw.protocols) : nil
         try store.forEachAnswer(in: try cohort(raw.cohort), protocols: raw.protocols) { a in
-            try sheet.row(r, [
-                .text(a.runId), .text(a.subjectId), .text(a.room ?? ""), Self.date(a.time), .text(a.protocolId),
-                .number(Double(a.version)), .text(a.runStatus), .text(a.phase), .text(a.item), .text(a.status),
-                .text(a.value ?? ""), a.number.map { .number($0) } ?? .blank, .text(a.outcome ?? ""), .text(a.why ?? ""),
-                a.answeredAt.map(Self.date) ?? .blank, .text(a.actor ?? ""), .text(a.role ?? ""),
-            ])
+            try sheet.row(
+                r,
+                [
+                    .text(a.runId), .text(a.subjectId), .text(a.room ?? ""), Self.date(a.time), .text(a.protocolId),
+                    .number(Double(a.version)), .text(a.runStatus), .text(a.phase), .text(a.item), .text(a.status),
+                    .text(a.value ?? ""), a.number.map { .number($0) } ?? .blank, .text(a.outcome ?? ""),
+                    .text(a.why ?? ""),
+                    a.answeredAt.map(Self.date) ?? .blank, .text(a.actor ?? ""), .text(a.role ?? ""),
+                ])
             r += 1
             if r % 5_000 == 0 { progress(r, total) }
         }
@@ -46,10 +49,14 @@ extension ReportWriter {
             func flush() throws {
                 guard let run = first else { return }
                 r += 1
-                var row: [Worksheet.Cell] = [.text(run.runId), .text(run.subjectId), Self.date(run.time), .text(run.runStatus)]
+                var row: [Worksheet.Cell] = [
+                    .text(run.runId), .text(run.subjectId), Self.date(run.time), .text(run.runStatus),
+                ]
                 for item in items {
                     if let a = cells[item] {
-                        row.append(a.number.map { .number($0) } ?? .text(a.status == "not_applicable" ? "n.a." : a.value ?? ""))
+                        row.append(
+                            a.number.map { .number($0) } ?? .text(a.status == "not_applicable" ? "n.a." : a.value ?? "")
+                        )
                     } else {
                         row.append(.blank)
                     }

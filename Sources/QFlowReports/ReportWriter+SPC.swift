@@ -15,14 +15,18 @@ extension ReportWriter {
         var breaks: [Int] = []
         var header: Int?
         for (index, measure) in s.measures.enumerated() {
-            let result = try Comparison.run(try Measure(parsing: measure), cohorts: [try cohort(s.cohort)], overTime: true, store: store)
+            let result = try Comparison.run(
+                try Measure(parsing: measure), cohorts: [try cohort(s.cohort)], overTime: true, store: store)
             guard let (group, months, chart) = result.charts.first else { continue }
             if index > 0 { breaks.append(b.row) }
             b.paragraph("p-chart: \(measure) — \(group)", .title)
             b.paragraph(
-                t("Centre line: the pooled proportion; limits: ±3 standard errors for each month's n. ",
-                  "中心线为合并比例；控制限为按各月例数计算的 ±3 倍标准误。")
-                    + t("\(chart.outOfControl.count) month(s) outside the limits.", "\(chart.outOfControl.count) 个月超出控制限。"))
+                t(
+                    "Centre line: the pooled proportion; limits: ±3 standard errors for each month's n. ",
+                    "中心线为合并比例；控制限为按各月例数计算的 ±3 倍标准误。")
+                    + t(
+                        "\(chart.outOfControl.count) month(s) outside the limits.",
+                        "\(chart.outOfControl.count) 个月超出控制限。"))
             b.skip()
             let h = monthTable(&b, months: months, chart: chart)
             if header == nil { header = h }
@@ -81,7 +85,9 @@ extension ReportWriter {
                 cells[PChartColumn.x.rawValue] = .number(x[r])
                 cells[PChartColumn.p.rawValue] = .number(chart.proportions[r])
                 cells[PChartColumn.centre.rawValue] = .number(chart.center)
-                if chart.outOfControl.contains(r) { cells[PChartColumn.signal.rawValue] = .number(chart.proportions[r]) }
+                if chart.outOfControl.contains(r) {
+                    cells[PChartColumn.signal.rawValue] = .number(chart.proportions[r])
+                }
             }
             if n > 0 {
                 let month = r / 2
@@ -98,9 +104,12 @@ extension ReportWriter {
         var spec = ChartSpec(kind: .scatter, title: title)
         spec.series = [
             ChartSpec.Series(name: "p", categories: points(.x), values: points(.p), marker: .circle, color: 0x1F4E79),
-            ChartSpec.Series(name: t("centre", "中心线"), categories: points(.x), values: points(.centre), color: 0x7F7F7F),
-            ChartSpec.Series(name: "LCL", categories: steps(.stepX), values: steps(.lcl), color: 0xC00000, dashed: true),
-            ChartSpec.Series(name: "UCL", categories: steps(.stepX), values: steps(.ucl), color: 0xC00000, dashed: true),
+            ChartSpec.Series(
+                name: t("centre", "中心线"), categories: points(.x), values: points(.centre), color: 0x7F7F7F),
+            ChartSpec.Series(
+                name: "LCL", categories: steps(.stepX), values: steps(.lcl), color: 0xC00000, dashed: true),
+            ChartSpec.Series(
+                name: "UCL", categories: steps(.stepX), values: steps(.ucl), color: 0xC00000, dashed: true),
         ]
         spec.series[2].width = 1.25
         spec.series[3].width = 1.25

@@ -12,7 +12,8 @@ extension ReportWriter {
     func summarySheet(_ w: Writing, comparisons: [(ReportSpec.ComparisonSpec, Comparison)]) throws {
         var b = SheetBuilder(columns: Self.summaryColumns)
         for column in 0..<Self.summaryColumns { b.fixedWidths[column] = 15.5 }
-        let keys = 0...1, values = 2...(Self.summaryColumns - 1)
+        let keys = 0...1
+        let values = 2...(Self.summaryColumns - 1)
         b.paragraph(w.title, .title)
         b.skip()
         var rows: [(String, String)] = [
@@ -34,7 +35,8 @@ extension ReportWriter {
                 b.skip()
             }
         }
-        let names = Set(spec.comparisons.flatMap(\.cohorts) + [spec.compliance?.cohort, spec.spc?.cohort].compactMap { $0 })
+        let names = Set(
+            spec.comparisons.flatMap(\.cohorts) + [spec.compliance?.cohort, spec.spc?.cohort].compactMap { $0 })
         if !names.isEmpty {
             b.paragraph(t("Cohorts", "队列"), FormatSpec(bold: true, size: 12))
             for name in names.sorted() {
@@ -66,7 +68,8 @@ extension ReportWriter {
                 case .pearson: t("Pearson χ² = ", "皮尔逊 χ² = ") + p3(h.statistic) + ","
                 case .fisher: t("Fisher's exact test", "费希尔精确检验")
                 }
-            return "\(name): \(r.groups[0].cohort.name) \(p.x1)/\(p.n1) " + t("vs", "对") + " \(r.groups[1].cohort.name) "
+            return "\(name): \(r.groups[0].cohort.name) \(p.x1)/\(p.n1) " + t("vs", "对")
+                + " \(r.groups[1].cohort.name) "
                 + "\(p.x2)/\(p.n2); " + test + " p = \(p3(h.p))" + significance(h.p)
         case .pairedBinary:
             let m = r.mcnemar!
@@ -98,7 +101,8 @@ extension ReportWriter {
             let pairs = r.pairs!
             let n = pairs.both + pairs.aOnly + pairs.bOnly + pairs.neither
             guard n > 0 else { return nil }
-            let a = pairs.both + pairs.aOnly, b = pairs.both + pairs.bOnly
+            let a = pairs.both + pairs.aOnly
+            let b = pairs.both + pairs.bOnly
             return intervalChart(
                 w, title: name, yAxis: t("share yes (95% CI)", "“是”的比例（95% 置信区间）"), percent: true,
                 groups: [
@@ -109,7 +113,8 @@ extension ReportWriter {
             guard let welch = r.welch else { return nil }
             func interval(_ s: SampleSummary) -> ConfidenceInterval? {
                 guard s.count > 1 else { return nil }
-                let half = StudentT.upperQuantile(0.025, degreesOfFreedom: Double(s.count - 1))
+                let half =
+                    StudentT.upperQuantile(0.025, degreesOfFreedom: Double(s.count - 1))
                     * s.standardDeviation / Double(s.count).squareRoot()
                 return ConfidenceInterval(low: s.mean - half, high: s.mean + half)
             }
@@ -159,7 +164,8 @@ extension ReportWriter {
             lower.errorBar = .minus(g.estimate - g.interval.low)
             chart.series += [upper, lower]
         }
-        let low = groups.map(\.interval.low).min() ?? 0, high = groups.map(\.interval.high).max() ?? 1
+        let low = groups.map(\.interval.low).min() ?? 0
+        let high = groups.map(\.interval.high).max() ?? 1
         let pad = max((high - low) * 0.25, percent ? 0.01 : 0.1)
         chart.y = ChartSpec.Axis(
             name: yAxis, numberFormat: percent ? "0%" : "0.0",
@@ -169,7 +175,8 @@ extension ReportWriter {
 
     /// A time as the reader's local date and minute (`QFLOW_UTC_OFFSET_MINUTES` overrides this machine's zone).
     static func localTime(_ date: Date) -> String {
-        let offset = ProcessInfo.processInfo.environment["QFLOW_UTC_OFFSET_MINUTES"].flatMap(Int.init).map { $0 * 60 }
+        let offset =
+            ProcessInfo.processInfo.environment["QFLOW_UTC_OFFSET_MINUTES"].flatMap(Int.init).map { $0 * 60 }
             ?? TimeZone.current.secondsFromGMT(for: date)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(secondsFromGMT: offset) ?? .gmt

@@ -85,8 +85,12 @@ public struct ReportWriter {
                 + URL(fileURLWithPath: store.path).lastPathComponent)
         let w = Writing(book: book, title: title, now: now, charts: ChartData(sheet: t("Chart data", "图表数据")))
         let comparisons = try spec.comparisons.map { c in
-            (c, try Comparison.run(try Measure(parsing: c.measure), cohorts: try c.cohorts.map(cohort),
-                                   overTime: c.overTime, store: store))
+            (
+                c,
+                try Comparison.run(
+                    try Measure(parsing: c.measure), cohorts: try c.cohorts.map(cohort),
+                    overTime: c.overTime, store: store)
+            )
         }
         // Committee sheets, in reading order.
         try summarySheet(w, comparisons: comparisons)

@@ -8,7 +8,8 @@ import Testing
 /// The demo database (the reconstructed study), built once for every print test.
 enum StudyDatabase {
     static let built: Result<(directory: URL, store: Store), any Error> = Result {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qflow-print-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "qflow-print-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let store = try Store.open(path: directory.appendingPathComponent("demo.sqlite").path, create: true)
         _ = try Demo.run(store: store, protocols: XLSXReader.root.appendingPathComponent("Protocols").path)
@@ -69,8 +70,10 @@ struct ReportPrintTests {
         try writer.writePDF(to: pdf)
 
         // One string per page (pdftotext separates pages with a form feed); the footer names the sheet.
-        let pages = try runTool("pdftotext", ["-layout", pdf, "-"]).split(separator: "\u{0C}", omittingEmptySubsequences: false)
-            .map(String.init).filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        let pages = try runTool("pdftotext", ["-layout", pdf, "-"]).split(
+            separator: "\u{0C}", omittingEmptySubsequences: false
+        )
+        .map(String.init).filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
         let names = [e.summary, e.compliance, e.spc, e.actions] + e.comparisons
         func sheet(of page: String) -> String? {
             let footer = page.split(separator: "\n").last { $0.contains(e.page) }.map(String.init) ?? ""
@@ -84,7 +87,9 @@ struct ReportPrintTests {
             if name == e.compliance {
                 #expect(page.contains(e.complianceHeaders.0) && page.contains(e.complianceHeaders.1), "page \(i + 1)")
             }
-            if name == e.spc { #expect(page.contains(e.spcHeaders.0) && page.contains(e.spcHeaders.1), "page \(i + 1)") }
+            if name == e.spc {
+                #expect(page.contains(e.spcHeaders.0) && page.contains(e.spcHeaders.1), "page \(i + 1)")
+            }
         }
         #expect(counts[e.summary] == 1, "the Summary is one page: \(counts)")
         for name in e.comparisons { #expect(counts[name] == 1, "\(name) is one page: \(counts)") }
@@ -119,9 +124,12 @@ struct ReportPrintTests {
     @Test func aPDFWithoutLibreOfficeIsAClearError() throws {
         let f = try ReportFixture()
         #expect(PDFExport.office(in: ["QFLOW_SOFFICE": "/nonexistent/soffice"]) == nil)
-        #expect(PDFExport.office(in: ["PATH": "/nonexistent"]) == nil || FileManager.default.fileExists(atPath: "/usr/bin/soffice"))
+        #expect(
+            PDFExport.office(in: ["PATH": "/nonexistent"]) == nil
+                || FileManager.default.fileExists(atPath: "/usr/bin/soffice"))
         let error = #expect(throws: ReportError.self) {
-            try ReportWriter(spec: ReportTests.spec, store: f.store, language: .en).writePDF(to: f.path("x.pdf"), office: nil)
+            try ReportWriter(spec: ReportTests.spec, store: f.store, language: .en).writePDF(
+                to: f.path("x.pdf"), office: nil)
         }
         #expect(error?.message.contains("LibreOffice") == true && error?.message.contains("apt-get install") == true)
         #expect(!FileManager.default.fileExists(atPath: f.path("x.pdf")))

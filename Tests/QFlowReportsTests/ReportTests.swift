@@ -33,7 +33,8 @@ enum XLSXReader {
 
     /// The Python that has openpyxl: `$QFLOW_PYTHON`, else the venv `make test` creates in `.build/pyenv`.
     static var python: String {
-        ProcessInfo.processInfo.environment["QFLOW_PYTHON"] ?? root.appendingPathComponent(".build/pyenv/bin/python").path
+        ProcessInfo.processInfo.environment["QFLOW_PYTHON"]
+            ?? root.appendingPathComponent(".build/pyenv/bin/python").path
     }
 
     static func read(_ path: String) throws -> [String: Any] {
@@ -42,7 +43,10 @@ enum XLSXReader {
             "no Python with openpyxl at \(python): run `make test` (it creates .build/pyenv) or set QFLOW_PYTHON")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("read_xlsx.py").path, path]
+        process.arguments = [
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("read_xlsx.py").path,
+            path,
+        ]
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -57,7 +61,8 @@ enum XLSXReader {
 
     static func sheet(_ book: [String: Any], _ name: String) throws -> [String: Any] {
         let sheets = try #require(book["sheets"] as? [[String: Any]])
-        return try #require(sheets.first { $0["name"] as? String == name }, "no sheet \(name): \(sheets.map { $0["name"]! })")
+        return try #require(
+            sheets.first { $0["name"] as? String == name }, "no sheet \(name): \(sheets.map { $0["name"]! })")
     }
 
     static func sheet(_ book: [String: Any], _ index: Int) throws -> [String: Any] {
@@ -83,10 +88,16 @@ final class ReportFixture {
         let nurse = Actor(id: "n-1", role: "nurse")
         for (i, text) in hostile.enumerated() {
             let at = Timestamp.parse("2025-0\(i % 3 + 1)-10T08:00:00Z")!
-            try store.addSubject(Subject(id: "C\(i)", kind: "surgical-case", room: "OR\(i % 2 + 1)", scheduledStart: at), at: at)
-            let run = try store.perform(ActionRequest(.start(protocolId: "notes", subjectId: "C\(i)"), by: nurse, at: at)).runId
-            for (item, value) in [("done", AnswerValue.check(i != 2)), ("note", .text(text)), ("temp", .number(60 + Double(i)))] {
-                try store.perform(ActionRequest(.command(runId: run, .record(item: item, value: value)), by: nurse, at: at))
+            try store.addSubject(
+                Subject(id: "C\(i)", kind: "surgical-case", room: "OR\(i % 2 + 1)", scheduledStart: at), at: at)
+            let run = try store.perform(
+                ActionRequest(.start(protocolId: "notes", subjectId: "C\(i)"), by: nurse, at: at)
+            ).runId
+            for (item, value) in [
+                ("done", AnswerValue.check(i != 2)), ("note", .text(text)), ("temp", .number(60 + Double(i))),
+            ] {
+                try store.perform(
+                    ActionRequest(.command(runId: run, .record(item: item, value: value)), by: nurse, at: at))
             }
         }
     }
@@ -112,7 +123,9 @@ struct ReportTests {
         let book = try XLSXReader.read(out)
         let long = try XLSXReader.sheet(book, "Data (long)")
         let cells = try #require(long["cells"] as? [String: [String: Any]])
-        let notes = cells.filter { $0.value["value"] as? String != nil }.map { ($0.value["value"] as! String, $0.value["type"] as! String) }
+        let notes = cells.filter { $0.value["value"] as? String != nil }.map {
+            ($0.value["value"] as! String, $0.value["type"] as! String)
+        }
         for text in hostile {
             // libxlsxwriter stores CR as the OOXML escape _x000D_ (Excel shows a CR); openpyxl does not decode it in
             // streamed (inline) strings. Either way the cell is text, which is what matters here.
@@ -123,8 +136,8 @@ struct ReportTests {
         #expect(!cells.values.contains { $0["type"] as? String == "f" }, "no formula anywhere in the raw data")
         // CSV: the same text gets a leading apostrophe so that a spreadsheet shows it as text.
         let files = try ReportWriter(spec: Self.spec, store: f.store, language: .en).writeCSV(to: f.path("csv"))
-        let long_csv = try #require(files.first { $0.hasSuffix("long.csv") })
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: long_csv))
+        let longCSV = try #require(files.first { $0.hasSuffix("long.csv") })
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: longCSV))
         #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF], "UTF-8 byte-order mark")
         let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
         #expect(text.contains(",\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\","))
@@ -139,10 +152,14 @@ struct ReportTests {
         try ReportWriter(spec: Self.spec, store: f.store, language: .en).write(to: out)
         let book = try XLSXReader.read(out)
         let names = (book["sheets"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
-        #expect(names == ["Summary", "Comparison 1", "Compliance", "SPC", "Data (long)", "Wide notes", "Dictionary", "Chart data"])
+        #expect(
+            names == [
+                "Summary", "Comparison 1", "Compliance", "SPC", "Data (long)", "Wide notes", "Dictionary", "Chart data",
+            ])
         #expect((book["properties"] as? [String: Any])?["title"] as? String == "Test report")
         let comparison = try XLSXReader.sheet(book, "Comparison 1")
-        let values = (comparison["cells"] as? [String: [String: Any]])?.values.compactMap { $0["value"] as? String } ?? []
+        let values =
+            (comparison["cells"] as? [String: [String: Any]])?.values.compactMap { $0["value"] as? String } ?? []
         #expect(values.contains("Pearson Chi-Square a"))
         #expect(values.contains("Fisher's Exact Test"))
         #expect(values.contains { $0.hasPrefix("Test choice: ") })
@@ -210,7 +227,8 @@ struct ReportTests {
         let names = (book["sheets"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
         #expect(names == ["摘要", "比较 1", "条目合格率", "SPC 控制图", "数据（长格式）", "宽 notes", "数据字典", "图表数据"])
         let comparison = try XLSXReader.sheet(book, "比较 1")
-        let values = (comparison["cells"] as? [String: [String: Any]])?.values.compactMap { $0["value"] as? String } ?? []
+        let values =
+            (comparison["cells"] as? [String: [String: Any]])?.values.compactMap { $0["value"] as? String } ?? []
         for label in ["皮尔逊卡方 a", "连续性修正 b", "似然比", "费希尔精确检验", "有效个案数", "自由度", "期望计数"] {
             #expect(values.contains(label), "\(label)")
         }
@@ -220,9 +238,10 @@ struct ReportTests {
         #expect(XLSXReader.cell(compliance, "A1")?["font"] as? String == ReportWriter.chineseFont)
     }
 
-    @Test(arguments: [
-        ("2025-01", 2025 * 12), ("2024-12", 2024 * 12 + 11), ("25-01", nil), ("2025-13", nil), ("January", nil),
-    ] as [(String, Int?)])
+    @Test(
+        arguments: [
+            ("2025-01", 2025 * 12), ("2024-12", 2024 * 12 + 11), ("25-01", nil), ("2025-13", nil), ("January", nil),
+        ] as [(String, Int?)])
     func monthLabelsParse(_ text: String, _ index: Int?) {
         #expect(ReportWriter.monthIndex(text) == index)
     }
@@ -264,11 +283,13 @@ struct ReportTests {
         let error = #expect(throws: ReportError.self) { try ReportFile.load(path: file) }
         #expect(error?.message.hasPrefix("\(file):4:5: unknown key 'cohorst'") == true, "\(error?.message ?? "")")
         #expect(error?.message.contains("did you mean 'cohorts'") == true)
-        try "title: { zh: 标题, en: Title }\nspc: { measure: mean:x }\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try "title: { zh: 标题, en: Title }\nspc: { measure: mean:x }\n".write(
+            toFile: file, atomically: true, encoding: .utf8)
         let measure = #expect(throws: ReportError.self) { try ReportFile.load(path: file) }
         #expect(measure?.message.contains("\(file):2:17:") == true, "\(measure?.message ?? "")")
         // Hostile files: an alias bomb and deep nesting are refused before they are walked.
-        let bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        let bomb =
+            "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
             + "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\ntitle: { zh: 标题, en: Title }\ncohorts: [*c, *c, *c]\n"
         try bomb.write(toFile: file, atomically: true, encoding: .utf8)
         let alias = #expect(throws: ReportError.self) { try ReportFile.load(path: file) }

@@ -26,8 +26,10 @@ public struct ChartSpec: Sendable {
         /// Fixed bounds and tick spacing (nil: the reader chooses).
         public var min: Double?, max: Double?, majorUnit: Double?
         /// Creates an axis.
-        public init(name: String? = nil, numberFormat: String? = nil, min: Double? = nil, max: Double? = nil,
-                    majorUnit: Double? = nil) {
+        public init(
+            name: String? = nil, numberFormat: String? = nil, min: Double? = nil, max: Double? = nil,
+            majorUnit: Double? = nil
+        ) {
             self.name = name
             self.numberFormat = numberFormat
             self.min = min

@@ -129,7 +129,7 @@ func withCStrings<T>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>]
     throws(ReportError) -> T
 {
     let copies = strings.map { strdup($0)! }
-    defer { copies.forEach { free($0) } }
+    defer { for copy in copies { free(copy) } }
     return try body(copies)
 }
 

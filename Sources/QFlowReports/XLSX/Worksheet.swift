@@ -21,7 +21,8 @@ public final class Worksheet {
     }
 
     /// Writes text as a string cell — never a formula, whatever it begins with (`=`, `+`, `-`, `@`, tab, CR).
-    public func text(_ row: Int, _ column: Int, _ value: String, _ format: FormatSpec = FormatSpec()) throws(ReportError)
+    public func text(_ row: Int, _ column: Int, _ value: String, _ format: FormatSpec = FormatSpec())
+        throws(ReportError)
     {
         note(row, column, TextWidth.of(value) * (format.bold ? 1.1 : 1) * (format.size.map { $0 / 11 } ?? 1))
         let f = try workbook.format(format)
@@ -57,7 +58,9 @@ public final class Worksheet {
     }
 
     /// Writes a formula the report itself built, with its computed value cached for readers that do not recalculate.
-    public func formula(_ row: Int, _ column: Int, _ formula: String, value: Double, _ format: FormatSpec = FormatSpec())
+    public func formula(
+        _ row: Int, _ column: Int, _ formula: String, value: Double, _ format: FormatSpec = FormatSpec()
+    )
         throws(ReportError)
     {
         try check(
