@@ -87,7 +87,8 @@ struct OriginMiddleware: RouterMiddleware {
     }
 }
 
-/// Headers on every response: no framing, no sniffing, no referrer, a strict content policy (the pages have no
+/// Headers on every response: no framing, no sniffing, no referrer to other sites (`same-origin`: with
+/// `no-referrer` Chromium sends `Origin: null` on our own form posts), a strict content policy (the pages have no
 /// script and one style sheet), and nothing signed-in kept in a cache.
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = WorkstationContext
@@ -109,7 +110,7 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         response.headers[.contentSecurityPolicy] = Self.policy
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         response.headers[HTTPField.Name("Cross-Origin-Opener-Policy")!] = "same-origin"
         if request.uri.path != "/assets/app.css" { response.headers[.cacheControl] = "no-store" }
         if secure { response.headers[.strictTransportSecurity] = "max-age=31536000" }

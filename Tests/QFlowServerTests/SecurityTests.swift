@@ -192,7 +192,7 @@ struct SecurityTests {
             #expect(h["content-security-policy"]?.contains("script-src") == false, "no script is allowed at all: default-src 'none'")
             #expect(h["x-frame-options"] == "DENY", "\(path)")
             #expect(h["x-content-type-options"] == "nosniff", "\(path)")
-            #expect(h["referrer-policy"] == "no-referrer", "\(path)")
+            #expect(h["referrer-policy"] == "same-origin", "\(path)")
             #expect(h["cache-control"] == "no-store", "\(path)")
         }
         let login = try await server.call("GET", "/login")
