@@ -7,7 +7,8 @@ import QFlowStore
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Manage the users who sign in at workstations, and their sessions.",
-        discussion: "Every change takes effect on the user's next request: a deactivated user, a removed role or a revoked session can no longer act.",
+        discussion:
+            "Every change takes effect on the user's next request: a deactivated user, a removed role or a revoked session can no longer act.",
         subcommands: [
             Add.self, List.self, Deactivate.self, Activate.self, Roles.self, ResetPassword.self, Sessions.self,
             Revoke.self,
@@ -24,7 +25,9 @@ struct UserCommand: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a user; the password is read from standard input and stored as a PBKDF2-SHA256 hash.",
-            discussion: "Example: printf '%s\\n' \"$PW\" | qflow user add n-042 --name 'Li Na' --role circulating_nurse --role scrub_nurse")
+            discussion:
+                "Example: printf '%s\\n' \"$PW\" | qflow user add n-042 --name 'Li Na' --role circulating_nurse --role scrub_nurse"
+        )
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Staff id.") var id: String
         @Option(help: "Display name.") var name: String
@@ -35,7 +38,8 @@ struct UserCommand: ParsableCommand {
         func run() throws {
             try reporting {
                 let password = try UserCommand.password()
-                try database.open().addUser(id: id, name: name, roles: role, password: password, subject: subject, at: Date())
+                try database.open().addUser(
+                    id: id, name: name, roles: role, password: password, subject: subject, at: Date())
                 print("added user \(id) (\(role.joined(separator: ", ")))")
             }
         }
@@ -51,7 +55,9 @@ struct UserCommand: ParsableCommand {
                 if format == .json { return try printJSON(users) }
                 for user in users {
                     let subject = user.subject.map { "  subject \($0)" } ?? ""
-                    print("\(user.id)  \(user.name)  \(user.roles.joined(separator: ","))\(subject)\(user.active ? "" : "  (inactive)")")
+                    print(
+                        "\(user.id)  \(user.name)  \(user.roles.joined(separator: ","))\(subject)\(user.active ? "" : "  (inactive)")"
+                    )
                 }
             }
         }
@@ -123,7 +129,8 @@ struct UserCommand: ParsableCommand {
                 if format == .json { return try printJSON(sessions) }
                 for s in sessions {
                     print(
-                        "\(s.id)  \(s.userId)  \(s.role)  \(s.workstation ?? "-")  last seen \(Timestamp.format(s.lastSeenAt))  until \(Timestamp.format(s.expiresAt))")
+                        "\(s.id)  \(s.userId)  \(s.role)  \(s.workstation ?? "-")  last seen \(Timestamp.format(s.lastSeenAt))  until \(Timestamp.format(s.expiresAt))"
+                    )
                 }
             }
         }

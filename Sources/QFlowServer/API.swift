@@ -11,7 +11,8 @@ extension WorkstationServer {
         on(router, .get, "/api/v1/openapi.json") { _, _ in Self.json(OpenAPI.document) }
         on(router, .post, "/api/v1/sessions") { request, context in try await self.apiSignIn(request, context) }
         on(router, .delete, "/api/v1/sessions") { _, context in
-            let store = store, token = context.token ?? ""
+            let store = store
+            let token = context.token ?? ""
             try await blocking { try store.signOut(token: token) }
             return Self.json(["signed_out": true])
         }
@@ -33,7 +34,8 @@ extension WorkstationServer {
             var expected: Int?
             if let seq = body["expected_seq"] {
                 guard let n = seq as? Int, type(of: seq) != Bool.self else {
-                    throw APIError(.badRequest, "invalid_input", "expected_seq is a whole number", field: "expected_seq")
+                    throw APIError(
+                        .badRequest, "invalid_input", "expected_seq is a whole number", field: "expected_seq")
                 }
                 expected = n
             }
@@ -44,19 +46,22 @@ extension WorkstationServer {
             case let b as Bool where type(of: body["value"]!) == Bool.self: value = b ? "yes" : "no"
             case let n as Int: value = String(n)
             case let n as Double: value = String(n)
-            default: throw APIError(.badRequest, "invalid_input", "value is text, a number or a boolean", field: "value")
+            default:
+                throw APIError(.badRequest, "invalid_input", "value is text, a number or a boolean", field: "value")
             }
             let result = try await self.act(
                 runId: context.parameters.get("id") ?? "", verb: try Self.field(body, "verb"),
-                item: try Self.optionalField(body, "item"), value: value, reason: try Self.optionalField(body, "reason"),
+                item: try Self.optionalField(body, "item"), value: value,
+                reason: try Self.optionalField(body, "reason"),
                 expectedSeq: expected, session: try context.requireSession())
-            return Self.json([
-                "run_id": result.runId, "seq": result.seq, "status": result.status,
-                "events": result.events.map {
-                    ["id": $0.id, "run_id": $0.runId, "seq": $0.seq, "kind": $0.kind] as [String: Any]
-                },
-                "triggered_runs": result.triggeredRuns,
-            ] as [String: Any])
+            return Self.json(
+                [
+                    "run_id": result.runId, "seq": result.seq, "status": result.status,
+                    "events": result.events.map {
+                        ["id": $0.id, "run_id": $0.runId, "seq": $0.seq, "kind": $0.kind] as [String: Any]
+                    },
+                    "triggered_runs": result.triggeredRuns,
+                ] as [String: Any])
         }
         on(router, .get, "/api/v1/cases") { request, context in
             try await self.cases(request, session: try context.requireSession())
@@ -69,25 +74,30 @@ extension WorkstationServer {
                 let first = loaded.diagnostics.first
                 throw APIError(.badRequest, "invalid_protocol", first?.description ?? "not a protocol", field: "body")
             }
-            let now = clock(), store = store
+            let now = clock()
+            let store = store
             let outcome = try await blocking { try store.publish(spec, sourceFile: nil, at: now) }
             return Self.json(
-                ["protocol": spec.reference, "outcome": outcome.rawValue], status: outcome == .published ? .created : .ok)
+                ["protocol": spec.reference, "outcome": outcome.rawValue],
+                status: outcome == .published ? .created : .ok)
         }
         on(router, .get, "/api/v1/compare") { request, _ in
             let query = request.uri.queryParameters
             guard let measure = query.get("measure") else {
-                throw APIError(.badRequest, "invalid_input", "measure is required, e.g. item:sat.overall", field: "measure")
+                throw APIError(
+                    .badRequest, "invalid_input", "measure is required, e.g. item:sat.overall", field: "measure")
             }
             let names = [query.get("a"), query.get("b")].compactMap { $0 }
             guard names.count == 2 else {
-                throw APIError(.badRequest, "invalid_input", "give two cohorts as a and b", field: names.isEmpty ? "a" : "b")
+                throw APIError(
+                    .badRequest, "invalid_input", "give two cohorts as a and b", field: names.isEmpty ? "a" : "b")
             }
             let store = store
             let data = try await blocking { () throws -> Data in
                 let parsed = try Measure(parsing: measure)
                 do {
-                    return try Comparison.run(parsed, cohorts: try names.map { try store.cohort($0) }, store: store).json()
+                    return try Comparison.run(parsed, cohorts: try names.map { try store.cohort($0) }, store: store)
+                        .json()
                 } catch let error as AnalysisError {
                     throw APIError(.unprocessableContent, "no_comparison", error.message)
                 }
@@ -105,10 +115,13 @@ extension WorkstationServer {
         }
         on(router, .get, "/api/v1/overdue") { _, context in
             let items = try await self.overdue(for: try context.requireSession())
-            return Self.json(items.map {
-                ["run_id": $0.runId, "protocol": $0.protocolId, "subject": $0.subjectId, "room": $0.room ?? "",
-                 "item": $0.item, "due_at": $0.dueAt, "escalate_to": $0.escalateTo ?? ""] as [String: Any]
-            })
+            return Self.json(
+                items.map {
+                    [
+                        "run_id": $0.runId, "protocol": $0.protocolId, "subject": $0.subjectId, "room": $0.room ?? "",
+                        "item": $0.item, "due_at": $0.dueAt, "escalate_to": $0.escalateTo ?? "",
+                    ] as [String: Any]
+                })
         }
         addAccountAPI(to: router)
     }
@@ -122,8 +135,10 @@ extension WorkstationServer {
             workstation: try Self.optionalField(body, "workstation").flatMap { $0.isEmpty ? nil : $0 },
             client: context.client)
         var response = Self.json(
-            ["token": token, "csrf": session.csrf, "expires_at": Timestamp.format(session.expiresAt), "user": user,
-             "role": role, "session": session.id] as [String: Any], status: .created)
+            [
+                "token": token, "csrf": session.csrf, "expires_at": Timestamp.format(session.expiresAt), "user": user,
+                "role": role, "session": session.id,
+            ] as [String: Any], status: .created)
         response.setCookie(sessionCookie(token, request: request))
         return response
     }
@@ -135,7 +150,8 @@ extension WorkstationServer {
         let store = store
         let specs = try await blocking { try store.publishedVersions().map(\.spec) }
         guard Access.canList(kind: kind, specs: specs, session: session) else {
-            throw APIError(.forbidden, "forbidden", "role \(session.role) may not list subjects of kind \(kind)", field: "kind")
+            throw APIError(
+                .forbidden, "forbidden", "role \(session.role) may not list subjects of kind \(kind)", field: "kind")
         }
         let subjects = try await blocking { try store.subjects(kind: kind, limit: 100_000) }
         let wanted = subjects.filter { s in
@@ -149,7 +165,8 @@ extension WorkstationServer {
                 "id": subject.id, "room": subject.room ?? "", "procedure": subject.procedure ?? "",
                 "scheduled_start": subject.scheduledStart.map(Timestamp.format) ?? "",
                 "runs": runs.map {
-                    ["id": $0.id, "protocol": $0.protocolId, "status": $0.status, "last_seq": $0.lastSeq] as [String: Any]
+                    ["id": $0.id, "protocol": $0.protocolId, "status": $0.status, "last_seq": $0.lastSeq]
+                        as [String: Any]
                 },
             ])
         }
@@ -158,11 +175,14 @@ extension WorkstationServer {
 
     /// Overdue items of the runs the session may see.
     func overdue(for session: Session) async throws -> [OverdueEntry] {
-        let now = clock(), store = store
+        let now = clock()
+        let store = store
         let items = try await blocking { try store.overdue(at: now) }
+        // One definition per protocol, not one read per overdue item.
+        var specs: [String: ProtocolSpec] = [:]
+        for id in Set(items.map(\.protocolId)) { specs[id] = try await blocking { try store.spec(id).spec } }
         return items.filter { entry in
-            guard let spec = try? store.spec(entry.protocolId).spec else { return false }
-            return Access.canSee(spec, subjectId: entry.subjectId, session: session)
+            specs[entry.protocolId].map { Access.canSee($0, subjectId: entry.subjectId, session: session) } ?? false
         }
     }
 }
@@ -170,7 +190,9 @@ extension WorkstationServer {
 extension WorkstationContext {
     /// The session; routes that admit only signed-in roles always have one.
     func requireSession() throws -> Session {
-        guard let session else { throw APIError(.unauthorized, "not_signed_in", "sign in first (POST /api/v1/sessions)") }
+        guard let session else {
+            throw APIError(.unauthorized, "not_signed_in", "sign in first (POST /api/v1/sessions)")
+        }
         return session
     }
 }

@@ -62,7 +62,7 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 }
 
-/// Turns store errors thrown by handlers into API errors.
+/// Turns store and engine errors thrown by handlers into API errors, and anything unknown into a 500 without internals.
 struct StoreErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -73,6 +73,12 @@ struct StoreErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError(error)
         } catch let error as EngineError {
             throw APIError(StoreError(error))
+        } catch let error as HTTPResponseError {
+            throw error
+        } catch {
+            // Anything else is a 500 with no internals, still answered through the security headers.
+            context.logger.error("request failed: \(String(reflecting: type(of: error)))")
+            throw APIError(.internalServerError, "internal", "the server could not complete this")
         }
     }
 }

@@ -115,7 +115,9 @@ public enum Access {
             }
         }
         var lines = ["| method | route | who may call it | for |", "|---|---|---|---|"]
-        for route in routes { lines.append("| \(route.method) | `\(route.path)` | \(names(route.readers)) | \(route.purpose) |") }
+        for route in routes {
+            lines.append("| \(route.method) | `\(route.path)` | \(names(route.readers)) | \(route.purpose) |")
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -126,9 +128,18 @@ public enum Access {
 
     /// Whether a session may see a run of `spec` on the subject `subjectId`.
     public static func canSee(_ spec: ProtocolSpec, subjectId: String, session: Session) -> Bool {
-        let role = session.role
         // A respondent sees their own survey and nothing else.
-        if let bound = session.user.subject { return spec.isSubjectRole(role) && subjectId == bound }
+        if let bound = session.user.subject { return spec.isSubjectRole(session.role) && subjectId == bound }
+        return reads(spec, role: session.role)
+    }
+
+    /// Whether a session may list subjects of a kind, given the published protocols.
+    public static func canList(kind: String, specs: [ProtocolSpec], session: Session) -> Bool {
+        session.user.subject == nil && specs.contains { $0.subject == kind && reads($0, role: session.role) }
+    }
+
+    /// Whether a role (of a user not bound to a subject) reads the runs of `spec`.
+    static func reads(_ spec: ProtocolSpec, role: String) -> Bool {
         if spec.kind == .survey {
             // A staff survey's respondents are colleagues: only the quality office sees their answers one by one.
             if spec.roles.contains(where: { $0.isSubject == true }) { return qualityOffice.contains(role) }
@@ -136,11 +147,5 @@ public enum Access {
         }
         if supervisors.contains(role) { return true }
         return spec.participatingRoles.contains(role)
-    }
-
-    /// Whether a session may list subjects of a kind, given the published protocols.
-    public static func canList(kind: String, specs: [ProtocolSpec], session: Session) -> Bool {
-        guard session.user.subject == nil else { return false }
-        return specs.contains { $0.subject == kind && canSee($0, subjectId: "", session: session) }
     }
 }

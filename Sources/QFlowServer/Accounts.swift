@@ -8,7 +8,10 @@ import QFlowStore
 extension WorkstationServer {
     /// One change to an account, as the API and the page name it.
     enum AccountChange {
-        case activate, deactivate, roles([String]), resetPassword(String), revoke(session: String?)
+        case activate, deactivate
+        case roles([String])
+        case resetPassword(String)
+        case revoke(session: String?)
 
         init(action: String, roles: String?, password: String?, session: String?) throws {
             switch action {
@@ -33,7 +36,9 @@ extension WorkstationServer {
 
     /// Applies a change made by an administrator.
     func change(_ user: String, _ change: AccountChange, by admin: Session) async throws {
-        let store = store, policy = policy, now = clock()
+        let store = store
+        let policy = policy
+        let now = clock()
         try await blocking {
             switch change {
             case .activate: try store.setActive(user, true, by: admin.user.id, at: now)
@@ -41,27 +46,32 @@ extension WorkstationServer {
             case .roles(let roles): try store.setRoles(user, roles, by: admin.user.id, at: now)
             case .resetPassword(let password):
                 try store.resetPassword(user, password: password, policy: policy, by: admin.user.id, at: now)
-            case .revoke(let session): try store.revokeSessions(user: user, session: session, by: admin.user.id, at: now)
+            case .revoke(let session):
+                try store.revokeSessions(user: user, session: session, by: admin.user.id, at: now)
             }
         }
     }
 
     func addAccountAPI(to router: Router<WorkstationContext>) {
         on(router, .get, "/api/v1/users") { _, _ in
-            let store = store, now = clock()
+            let store = store
+            let now = clock()
             let (users, sessions) = try await blocking { (try store.users(), try store.sessions(at: now)) }
             let byUser = Dictionary(grouping: sessions, by: \.userId)
-            return Self.json(users.map { user in
-                var out: [String: Any] = [
-                    "id": user.id, "name": user.name, "roles": user.roles, "active": user.active,
-                    "sessions": (byUser[user.id] ?? []).map {
-                        ["id": $0.id, "role": $0.role, "workstation": $0.workstation ?? "",
-                         "last_seen_at": Timestamp.format($0.lastSeenAt)] as [String: Any]
-                    },
-                ]
-                if let subject = user.subject { out["subject"] = subject }
-                return out
-            })
+            return Self.json(
+                users.map { user in
+                    var out: [String: Any] = [
+                        "id": user.id, "name": user.name, "roles": user.roles, "active": user.active,
+                        "sessions": (byUser[user.id] ?? []).map {
+                            [
+                                "id": $0.id, "role": $0.role, "workstation": $0.workstation ?? "",
+                                "last_seen_at": Timestamp.format($0.lastSeenAt),
+                            ] as [String: Any]
+                        },
+                    ]
+                    if let subject = user.subject { out["subject"] = subject }
+                    return out
+                })
         }
         on(router, .post, "/api/v1/users/{id}") { request, context in
             let body = try await Self.object(request)
@@ -90,7 +100,9 @@ extension WorkstationServer {
             let user = form["user"] ?? ""
             do {
                 if form["action"] == "add" {
-                    let store = store, policy = policy, now = clock()
+                    let store = store
+                    let policy = policy
+                    let now = clock()
                     let roles = (form["roles"] ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
                     try await blocking {
                         try store.addUser(
@@ -106,7 +118,8 @@ extension WorkstationServer {
                 }
                 return Self.redirect("/admin/users")
             } catch let error as StoreError {
-                return try await accountsPage(session, notice: error.message, lang: lang, status: APIError(error).status)
+                return try await accountsPage(
+                    session, notice: error.message, lang: lang, status: APIError(error).status)
             } catch let error as APIError {
                 return try await accountsPage(session, notice: error.message, lang: lang, status: error.status)
             }
@@ -116,7 +129,8 @@ extension WorkstationServer {
     func accountsPage(_ session: Session, notice: String?, lang: String, status: HTTPResponse.Status = .ok)
         async throws -> Response
     {
-        let store = store, now = clock()
+        let store = store
+        let now = clock()
         let (users, sessions) = try await blocking { (try store.users(), try store.sessions(at: now)) }
         let byUser = Dictionary(grouping: sessions, by: \.userId)
         let zh = lang == "zh"
@@ -128,9 +142,11 @@ extension WorkstationServer {
             let live = (byUser[user.id] ?? []).map {
                 "\(Self.h($0.role))@\(Self.h($0.workstation ?? "—")) \(Self.h(Self.localTime($0.lastSeenAt)))"
             }.joined(separator: "<br>")
-            rows += "<tr><td>\(Self.h(user.id))</td><td>\(Self.h(user.name))</td><td>\(Self.h(user.roles.joined(separator: ", ")))</td>"
+            rows +=
+                "<tr><td>\(Self.h(user.id))</td><td>\(Self.h(user.name))</td><td>\(Self.h(user.roles.joined(separator: ", ")))</td>"
             rows += "<td>\(user.active ? (zh ? "启用" : "active") : (zh ? "停用" : "inactive"))</td><td>\(live)</td><td>"
-            rows += user.active
+            rows +=
+                user.active
                 ? form(user.id, "deactivate", "", zh ? "停用" : "Deactivate")
                 : form(user.id, "activate", "", zh ? "启用" : "Activate")
             rows += form(
@@ -157,7 +173,8 @@ extension WorkstationServer {
         let title = zh ? "用户与会话" : "Users and sessions"
         var body = "<h1>\(title)</h1>\(Self.nav(session, lang: lang))"
         if let notice { body += "<p class=\"error\">\(Self.h(notice))</p>" }
-        body += "<table><tr><th>id</th><th>\(zh ? "姓名" : "name")</th><th>\(zh ? "角色" : "roles")</th><th>\(zh ? "状态" : "status")</th><th>\(zh ? "会话" : "sessions")</th><th></th></tr>\(rows)</table>\(add)"
+        body +=
+            "<table><tr><th>id</th><th>\(zh ? "姓名" : "name")</th><th>\(zh ? "角色" : "roles")</th><th>\(zh ? "状态" : "status")</th><th>\(zh ? "会话" : "sessions")</th><th></th></tr>\(rows)</table>\(add)"
         return Self.page(title, body, status: status, lang: lang)
     }
 }

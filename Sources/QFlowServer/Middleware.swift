@@ -48,7 +48,9 @@ struct SessionMiddleware: RouterMiddleware {
             context.viaCookie = true
         }
         if let token = context.token, !token.isEmpty, token.utf8.count <= 128 {
-            let store = server.store, policy = server.policy, now = server.clock()
+            let store = server.store
+            let policy = server.policy
+            let now = server.clock()
             context.session = try await blocking { try store.session(token: token, policy: policy, at: now) }
         }
         return try await next(request, context)
@@ -80,7 +82,8 @@ struct OriginMiddleware: RouterMiddleware {
             } else if let site = request.headers[values: HTTPField.Name("Sec-Fetch-Site")!].first,
                 site != "same-origin", site != "none"
             {
-                throw APIError(.forbidden, "cross_origin", "this request comes from another site", field: "Sec-Fetch-Site")
+                throw APIError(
+                    .forbidden, "cross_origin", "this request comes from another site", field: "Sec-Fetch-Site")
             }
         }
         return try await next(request, context)

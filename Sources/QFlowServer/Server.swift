@@ -1,10 +1,10 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import NIOCore
 import NIOSSL
-import HTTPTypes
 import QFlowAnalysis
 import QFlowEngine
 import QFlowProtocolFile
@@ -74,13 +74,16 @@ public struct WorkstationServer: Sendable {
     public static let cookieName = "qflow_session"
 
     /// Serves until the process is asked to stop; `onRunning` receives the bound port (useful with port 0).
-    public func run(host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    public func run(host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws
+    {
         let deadline = transport.headerTimeout
         let http = HTTP1Channel.Configuration(
             additionalChannelHandlers: [HeaderDeadlineHandler(timeout: deadline)], idleTimeout: transport.idleTimeout)
         let server: HTTPServerBuilder
         if let tls = transport.tls {
-            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificate).map { NIOSSLCertificateSource.certificate($0) }
+            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificate).map {
+                NIOSSLCertificateSource.certificate($0)
+            }
             let key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
             server = try .tls(
                 .http1(configuration: http),
@@ -98,7 +101,8 @@ public struct WorkstationServer: Sendable {
     /// The routes, each registered through ``Access``.
     public func router() -> Router<WorkstationContext> {
         let router = Router(context: WorkstationContext.self)
-        router.add(middleware: SecurityHeadersMiddleware(secure: transport.tls != nil, behindProxy: transport.behindProxy))
+        router.add(
+            middleware: SecurityHeadersMiddleware(secure: transport.tls != nil, behindProxy: transport.behindProxy))
         router.add(middleware: StoreErrorMiddleware())
         router.add(middleware: OriginMiddleware(secure: transport.tls != nil, behindProxy: transport.behindProxy))
         router.add(middleware: SessionMiddleware(server: self))
@@ -161,7 +165,8 @@ public struct WorkstationServer: Sendable {
         if let wait = throttle.reserve(client: client, account: user, at: now) {
             throw APIError.tooManyAttempts(retryAfter: wait)
         }
-        let store = store, policy = policy
+        let store = store
+        let policy = policy
         let result: Result<(token: String, session: Session), StoreError>
         do {
             result = try await hashing.run {
@@ -194,7 +199,8 @@ public struct WorkstationServer: Sendable {
 
     /// Whether the client reached us over HTTPS (directly, or through the proxy).
     func isSecure(_ request: Request) -> Bool {
-        transport.tls != nil || (transport.behindProxy && request.headers[values: HTTPField.Name("X-Forwarded-Proto")!].last == "https")
+        transport.tls != nil
+            || (transport.behindProxy && request.headers[values: HTTPField.Name("X-Forwarded-Proto")!].last == "https")
     }
 
     /// Runs whose protocol the session may see, of those given.
@@ -205,13 +211,21 @@ public struct WorkstationServer: Sendable {
         }
     }
 
-    /// A run the session may see, or the same not-found error as a run that does not exist.
-    func visibleRun(_ id: String, to session: Session) async throws -> RunDetail {
+    /// The definition of a run the session may see, or the same not-found error as a run that does not exist.
+    func visibleScope(_ id: String, to session: Session) async throws -> ProtocolSpec {
         let store = store
-        let notFound = StoreError(.notFound, "no run \(id) (list runs with qflow run list)")
-        guard let detail = try? await blocking({ try store.run(id) }) else { throw notFound }
-        guard Access.canSee(detail.spec, subjectId: detail.subject.id, session: session) else { throw notFound }
-        return detail
+        let scope = try await blocking { try store.scope(ofRun: id) }
+        guard Access.canSee(scope.spec, subjectId: scope.subjectId, session: session) else {
+            throw StoreError(.notFound, "no run \(id) (list runs with qflow run list)")
+        }
+        return scope.spec
+    }
+
+    /// A run the session may see, with its history; its scope is checked before the history is read.
+    func visibleRun(_ id: String, to session: Session) async throws -> RunDetail {
+        _ = try await visibleScope(id, to: session)
+        let store = store
+        return try await blocking { try store.run(id) }
     }
 
     // MARK: Actions
@@ -255,8 +269,8 @@ public struct WorkstationServer: Sendable {
         runId: String, verb: String, item: String?, value: String?, reason: String?, expectedSeq: Int?,
         session: Session
     ) async throws -> ActionResult {
-        let detail = try await visibleRun(runId, to: session)
-        let command = try Self.command(verb: verb, item: item, value: value, spec: detail.spec)
+        let spec = try await visibleScope(runId, to: session)
+        let command = try Self.command(verb: verb, item: item, value: value, spec: spec)
         let request = ActionRequest(
             .command(runId: runId, command), by: session.actor, at: clock(), reason: reason, expectedSeq: expectedSeq)
         let store = store

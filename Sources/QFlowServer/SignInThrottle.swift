@@ -35,7 +35,8 @@ public final class SignInThrottle: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if clients.count > 50_000 || accounts.count > 50_000 { prune(now) }
-        let c = recent(clients[client], now), a = recent(accounts[accountKey], now)
+        let c = recent(clients[client], now)
+        let a = recent(accounts[accountKey], now)
         for (times, limit) in [(c, limits.perClient), (a, limits.perAccount)] where times.count >= limit {
             let oldest = times[times.count - limit]
             return max(1, Int((oldest.addingTimeInterval(limits.window).timeIntervalSince(now)).rounded(.up)))
@@ -60,8 +61,14 @@ public final class SignInThrottle: @unchecked Sendable {
     }
 
     private func prune(_ now: Date) {
-        clients = clients.compactMapValues { let r = recent($0, now); return r.isEmpty ? nil : r }
-        accounts = accounts.compactMapValues { let r = recent($0, now); return r.isEmpty ? nil : r }
+        clients = clients.compactMapValues {
+            let r = recent($0, now)
+            return r.isEmpty ? nil : r
+        }
+        accounts = accounts.compactMapValues {
+            let r = recent($0, now)
+            return r.isEmpty ? nil : r
+        }
     }
 }
 

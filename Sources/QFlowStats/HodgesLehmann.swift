@@ -71,19 +71,7 @@ public struct HodgesLehmann: Sendable, Equatable {
     static func correctedZ(shiftedA: [Double], b: [Double]) -> Double {
         let na = Double(shiftedA.count)
         let nb = Double(b.count)
-        let pooled = (shiftedA.map { ($0, true) } + b.map { ($0, false) }).sorted { $0.0 < $1.0 }
-        var rankSumA = 0.0
-        var tieTerm = 0.0
-        var i = 0
-        while i < pooled.count {
-            var j = i
-            while j + 1 < pooled.count && pooled[j + 1].0 == pooled[i].0 { j += 1 }
-            let rank = Double(i + j + 2) / 2
-            let t = Double(j - i + 1)
-            if t > 1 { tieTerm += t * t * t - t }
-            for k in i...j where pooled[k].1 { rankSumA += rank }
-            i = j + 1
-        }
+        let (rankSumA, tieTerm) = MannWhitneyTest.rankSum(shiftedA, b)
         let n = na + nb
         let dz = rankSumA - na * (na + 1) / 2 - na * nb / 2
         let sigma = (na * nb / 12 * ((n + 1) - tieTerm / (n * (n - 1)))).squareRoot()

@@ -28,20 +28,7 @@ public struct MannWhitneyTest: Sendable, Equatable {
         }
         let na = Double(a.count)
         let nb = Double(b.count)
-        // Pool, sort, assign average ranks to ties, and collect Σ(t³ − t).
-        let pooled = (a.map { ($0, true) } + b.map { ($0, false) }).sorted { $0.0 < $1.0 }
-        var rankSumA = 0.0
-        var tieTerm = 0.0
-        var i = 0
-        while i < pooled.count {
-            var j = i
-            while j + 1 < pooled.count && pooled[j + 1].0 == pooled[i].0 { j += 1 }
-            let rank = Double(i + j + 2) / 2
-            let t = Double(j - i + 1)
-            if t > 1 { tieTerm += t * t * t - t }
-            for k in i...j where pooled[k].1 { rankSumA += rank }
-            i = j + 1
-        }
+        let (rankSumA, tieTerm) = Self.rankSum(a, b)
         let n = na + nb
         u = rankSumA - na * (na + 1) / 2
         countA = a.count
@@ -59,5 +46,23 @@ public struct MannWhitneyTest: Sendable, Equatable {
         let zValue = (centred - correction) / sigma
         z = zValue
         p = min(1, 2 * Normal.survival(abs(zValue)))
+    }
+
+    /// The rank sum of sample a in the pooled samples (midranks for ties) and Σ(t³ − t) over the ties.
+    static func rankSum(_ a: [Double], _ b: [Double]) -> (rankSumA: Double, tieTerm: Double) {
+        let pooled = (a.map { ($0, true) } + b.map { ($0, false) }).sorted { $0.0 < $1.0 }
+        var rankSumA = 0.0
+        var tieTerm = 0.0
+        var i = 0
+        while i < pooled.count {
+            var j = i
+            while j + 1 < pooled.count && pooled[j + 1].0 == pooled[i].0 { j += 1 }
+            let rank = Double(i + j + 2) / 2
+            let t = Double(j - i + 1)
+            if t > 1 { tieTerm += t * t * t - t }
+            for k in i...j where pooled[k].1 { rankSumA += rank }
+            i = j + 1
+        }
+        return (rankSumA, tieTerm)
     }
 }

@@ -150,13 +150,14 @@ public final class Store: Sendable {
         return published
     }
 
-    /// The definition a run follows, without reading its history (for permission checks).
-    public func specOfRun(_ runId: String) throws(StoreError) -> ProtocolSpec {
+    /// The definition a run follows and its subject, without reading its history (for permission checks).
+    public func scope(ofRun runId: String) throws(StoreError) -> (spec: ProtocolSpec, subjectId: String) {
         let row = try read("read run") { db in
-            try Row.fetchOne(db, sql: "SELECT protocol_id, version FROM run WHERE id = ?", arguments: [runId])
+            try Row.fetchOne(
+                db, sql: "SELECT protocol_id, version, subject_id FROM run WHERE id = ?", arguments: [runId])
         }
         guard let row else { throw StoreError(.notFound, "no run \(runId) (list runs with qflow run list)") }
-        return try spec(row["protocol_id"], version: row["version"]).spec
+        return (try spec(row["protocol_id"], version: row["version"]).spec, row["subject_id"])
     }
 
     /// Every published version, by id then version.

@@ -141,8 +141,10 @@ extension Store {
     /// One user, or nil.
     public func user(_ id: String) throws(StoreError) -> User? {
         try read("read user") { db in
-            try Row.fetchOne(db, sql: "SELECT id, name, roles, active, subject_id FROM user WHERE id = ?", arguments: [id])
-                .map(Self.user)
+            try Row.fetchOne(
+                db, sql: "SELECT id, name, roles, active, subject_id FROM user WHERE id = ?", arguments: [id]
+            )
+            .map(Self.user)
         }
     }
 
@@ -163,7 +165,8 @@ extension Store {
         try Self.checkRoles(roles)
         try writer.submit("change roles") { db, _ in
             try Self.requireUser(db, id)
-            try db.execute(sql: "UPDATE user SET roles = ? WHERE id = ?", arguments: [roles.joined(separator: ","), id])
+            try db.execute(
+                sql: "UPDATE user SET roles = ? WHERE id = ?", arguments: [roles.joined(separator: ","), id])
             let placeholders = databaseQuestionMarks(count: roles.count)
             try db.execute(
                 sql: "DELETE FROM session WHERE user_id = ? AND role NOT IN (\(placeholders))",
@@ -291,7 +294,8 @@ extension Store {
             expiresAt: now.addingTimeInterval(policy.sessionLength), id: Self.publicId(tokenHash))
         try writer.submit("sign in") { db, _ in
             let time = Timestamp.format(now)
-            try db.execute(sql: "UPDATE user SET failed_logins = 0, locked_until = NULL WHERE id = ?", arguments: [userId])
+            try db.execute(
+                sql: "UPDATE user SET failed_logins = 0, locked_until = NULL WHERE id = ?", arguments: [userId])
             if let workstation {
                 try db.execute(sql: "DELETE FROM session WHERE workstation = ?", arguments: [workstation])
             }
@@ -328,7 +332,8 @@ extension Store {
             else { return nil }
             let user = Self.user(row)
             guard user.active, user.roles.contains(row["role"]) else { return nil }
-            let lastSeen = (row["last_seen_at"] as String?).flatMap(Timestamp.parse)
+            let lastSeen =
+                (row["last_seen_at"] as String?).flatMap(Timestamp.parse)
                 ?? Timestamp.parse(row["created_at"]) ?? now
             let session = Session(
                 user: user, role: row["role"], workstation: row["workstation"], csrf: row["csrf"],
@@ -355,7 +360,8 @@ extension Store {
     /// Ends a session.
     public func signOut(token: String) throws(StoreError) {
         try writer.submit("sign out") { db, _ in
-            try db.execute(sql: "DELETE FROM session WHERE token_hash = ?", arguments: [SHA256.hex(of: Array(token.utf8))])
+            try db.execute(
+                sql: "DELETE FROM session WHERE token_hash = ?", arguments: [SHA256.hex(of: Array(token.utf8))])
         }
     }
 
@@ -364,7 +370,9 @@ extension Store {
         try read("read sign-in audit") { db in
             var out: [String: Int] = [:]
             for row in try Row.fetchAll(
-                db, sql: "SELECT action, count(*) FROM account_event WHERE user_id = ? AND action IN ('wrong password', 'refused') GROUP BY action",
+                db,
+                sql:
+                    "SELECT action, count(*) FROM account_event WHERE user_id = ? AND action IN ('wrong password', 'refused') GROUP BY action",
                 arguments: [user])
             {
                 out[row[0]] = row[1]

@@ -99,7 +99,8 @@ import Testing
         #expect(throws: EngineError.self) {
             try Engine.restart(s.spec, state: s.state, newRunId: "r2", context: scrubContext)
         }
-        _ = try Engine.restart(s.spec, state: s.state, newRunId: "r2", context: Fixtures.context(Self.headNurse, reason: "again"))
+        _ = try Engine.restart(
+            s.spec, state: s.state, newRunId: "r2", context: Fixtures.context(Self.headNurse, reason: "again"))
         let open = try Session(Self.timeOut())
         var next = Self.timeOut()
         next.version = 2

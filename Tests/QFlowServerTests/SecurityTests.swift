@@ -21,8 +21,9 @@ final class TestClock: @unchecked Sendable {
 func formBody(_ form: [String: String]) -> Data {
     var allowed = CharacterSet.alphanumerics
     allowed.insert(charactersIn: "-._~")
-    return Data(form.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
-        .joined(separator: "&").utf8)
+    return Data(
+        form.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
+            .joined(separator: "&").utf8)
 }
 
 @Suite("Who may do what", .serialized)
@@ -35,7 +36,11 @@ struct SecurityTests {
         for role in Access.allRoles {
             try server.store.addUser(
                 id: "u-\(role)", name: role, roles: [role], password: "password u-\(role)",
-                policy: { var p = SignInPolicy(); p.iterations = 1_000; return p }(), at: Date())
+                policy: {
+                    var p = SignInPolicy()
+                    p.iterations = 1_000
+                    return p
+                }(), at: Date())
         }
         func token(_ role: String) async throws -> String {
             if let t = tokens[role] { return t }
@@ -44,15 +49,18 @@ struct SecurityTests {
             return t
         }
         for route in Access.routes {
-            let path = route.path.replacingOccurrences(of: "{id}", with: route.path.contains("users") ? "u-scrub_nurse" : "R000001")
-                .replacingOccurrences(of: "{file}", with: "counts.yaml")
+            let path = route.path.replacingOccurrences(
+                of: "{id}", with: route.path.contains("users") ? "u-scrub_nurse" : "R000001"
+            )
+            .replacingOccurrences(of: "{file}", with: "counts.yaml")
             let isPage = !path.hasPrefix("/api/")
             for role in [nil] + Access.allRoles.map(Optional.some) {
                 // Signing out ends the session: those routes get a session of their own.
                 let ends = route.path == "/api/v1/sessions" || route.path == "/logout"
                 var bearer: String?
                 if let role {
-                    bearer = ends
+                    bearer =
+                        ends
                         ? try await server.signIn("u-\(role)", role: role, workstation: "\(role)-end").token
                         : try await token(role)
                 }
@@ -68,7 +76,9 @@ struct SecurityTests {
                     let session = URLSession(configuration: .ephemeral, delegate: NoRedirect(), delegateQueue: nil)
                     status = try #require(try await session.data(for: request).1 as? HTTPURLResponse).statusCode
                 } else {
-                    status = try await server.call(route.method, path, json: route.method == "GET" ? nil : [:], token: bearer).status
+                    status = try await server.call(
+                        route.method, path, json: route.method == "GET" ? nil : [:], token: bearer
+                    ).status
                 }
                 let where_ = "\(route.method) \(route.path) as \(role ?? "nobody") → \(status)"
                 if case .anyone = route.readers {
@@ -115,28 +125,44 @@ struct SecurityTests {
         let library = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Protocols")
         for name in ["staff_satisfaction", "patient_satisfaction"] {
-            try server.store.publish(try #require(ProtocolFile.load(path: library.appendingPathComponent("\(name).yaml").path).spec), at: Date())
+            try server.store.publish(
+                try #require(ProtocolFile.load(path: library.appendingPathComponent("\(name).yaml").path).spec),
+                at: Date())
         }
         try server.store.addSubject(Subject(id: "staff-07", kind: "respondent"), at: Date())
         try server.store.addSubject(Subject(id: "staff-08", kind: "respondent"), at: Date())
         let system = Actor(id: "sys", role: "respondent", subject: "staff-07")
-        let own = try server.store.perform(ActionRequest(.start(protocolId: "staff_satisfaction", subjectId: "staff-07"), by: system, at: Date())).runId
+        let own = try server.store.perform(
+            ActionRequest(.start(protocolId: "staff_satisfaction", subjectId: "staff-07"), by: system, at: Date())
+        ).runId
         let other = try server.store.perform(
-            ActionRequest(.start(protocolId: "staff_satisfaction", subjectId: "staff-08"), by: Actor(id: "sys", role: "respondent", subject: "staff-08"), at: Date())).runId
-        let patient = try server.store.perform(ActionRequest(.start(protocolId: "patient_satisfaction", subjectId: "C-1"), by: Actor(id: "s", role: "surveyor"), at: Date())).runId
+            ActionRequest(
+                .start(protocolId: "staff_satisfaction", subjectId: "staff-08"),
+                by: Actor(id: "sys", role: "respondent", subject: "staff-08"), at: Date())
+        ).runId
+        let patient = try server.store.perform(
+            ActionRequest(
+                .start(protocolId: "patient_satisfaction", subjectId: "C-1"), by: Actor(id: "s", role: "surveyor"),
+                at: Date())
+        ).runId
         var policy = SignInPolicy()
         policy.iterations = 1_000
-        try server.store.addUser(id: "s-07", name: "Staff 7", roles: ["respondent"], password: "password s-07", subject: "staff-07", policy: policy, at: Date())
+        try server.store.addUser(
+            id: "s-07", name: "Staff 7", roles: ["respondent"], password: "password s-07", subject: "staff-07",
+            policy: policy, at: Date())
         let (respondent, _) = try await server.signIn("s-07", role: "respondent")
         #expect(try await server.call("GET", "/api/v1/runs/\(own)", token: respondent).status == 200)
         #expect(try await server.call("GET", "/api/v1/runs/\(other)", token: respondent).status == 404)
         let answerOther = try await server.call(
-            "POST", "/api/v1/runs/\(other)/actions", json: ["verb": "record", "item": "staff.overall", "value": "satisfied"],
+            "POST", "/api/v1/runs/\(other)/actions",
+            json: ["verb": "record", "item": "staff.overall", "value": "satisfied"],
             token: respondent)
         #expect(answerOther.status == 404, "a respondent answers only their own survey")
         let (head, _) = try await server.signIn("h-1", role: "head_nurse")
         #expect(try await server.call("GET", "/api/v1/runs/\(patient)", token: head).status == 200)
-        #expect(try await server.call("GET", "/api/v1/runs/\(own)", token: head).status == 404, "staff answers stay in the quality office")
+        #expect(
+            try await server.call("GET", "/api/v1/runs/\(own)", token: head).status == 404,
+            "staff answers stay in the quality office")
         let (manager, _) = try await server.signIn("q-1", role: "quality_manager")
         #expect(try await server.call("GET", "/api/v1/runs/\(own)", token: manager).status == 200)
         let (nurse, _) = try await server.signIn("n-1", role: "circulating_nurse")
@@ -162,22 +188,32 @@ struct SecurityTests {
                 items:
                   - { id: to.sign, title: { zh: 三方签名, en: Three-party signature }, type: signature, signers: [surgeon, anesthetist, circulating_nurse] }
             """
-        try server.store.publish(try #require(ProtocolFile.load(bytes: Array(threeParty.utf8), file: "t.yaml").spec), at: Date())
+        try server.store.publish(
+            try #require(ProtocolFile.load(bytes: Array(threeParty.utf8), file: "t.yaml").spec), at: Date())
         let run = try server.store.perform(
-            ActionRequest(.start(protocolId: "time_out", subjectId: "C-1"), by: Actor(id: "sys", role: "circulating_nurse"), at: Date())).runId
+            ActionRequest(
+                .start(protocolId: "time_out", subjectId: "C-1"), by: Actor(id: "sys", role: "circulating_nurse"),
+                at: Date())
+        ).runId
         // One person with two roles signs once.
         let (asSurgeon, _) = try await server.signIn("d-1", role: "surgeon", workstation: "OR3-a")
-        #expect(try await server.call("POST", "/api/v1/runs/\(run)/actions", json: ["verb": "sign", "item": "to.sign"], token: asSurgeon).status == 200)
+        #expect(
+            try await server.call(
+                "POST", "/api/v1/runs/\(run)/actions", json: ["verb": "sign", "item": "to.sign"], token: asSurgeon
+            ).status == 200)
         let (asAnaesthetist, _) = try await server.signIn("d-1", role: "anesthetist", workstation: "OR3-b")
-        let twice = try await server.call("POST", "/api/v1/runs/\(run)/actions", json: ["verb": "sign", "item": "to.sign"], token: asAnaesthetist)
+        let twice = try await server.call(
+            "POST", "/api/v1/runs/\(run)/actions", json: ["verb": "sign", "item": "to.sign"], token: asAnaesthetist)
         #expect(twice.status == 403)
         #expect(twice.json["code"] as? String == "duplicate_signer")
         // The scrub nurse may not suspend the circulating nurse's checklist; a surgeon may not return it.
         let (scrub, _) = try await server.signIn("n-2", role: "scrub_nurse")
-        let suspend = try await server.call("POST", "/api/v1/runs/R000001/actions", json: ["verb": "suspend", "reason": "x"], token: scrub)
+        let suspend = try await server.call(
+            "POST", "/api/v1/runs/R000001/actions", json: ["verb": "suspend", "reason": "x"], token: scrub)
         #expect(suspend.status == 403)
         #expect(suspend.json["code"] as? String == "role_not_allowed")
-        let returned = try await server.call("POST", "/api/v1/runs/\(run)/actions", json: ["verb": "return", "reason": "x"], token: asSurgeon)
+        let returned = try await server.call(
+            "POST", "/api/v1/runs/\(run)/actions", json: ["verb": "return", "reason": "x"], token: asSurgeon)
         #expect(returned.status == 403)
         #expect(try server.store.run(run).state.signatures["to.sign"]?.keys.sorted() == ["surgeon"])
     }
@@ -185,11 +221,15 @@ struct SecurityTests {
     @Test func everyResponseCarriesTheSecurityHeaders() async throws {
         let server = try await LiveServer()
         let (token, _) = try await server.signIn("n-1", role: "circulating_nurse")
-        for (path, bearer) in [("/login", nil), ("/api/v1/openapi.json", nil), ("/api/v1/me", token), ("/api/v1/me", nil), ("/", token)] {
+        for (path, bearer) in [
+            ("/login", nil), ("/api/v1/openapi.json", nil), ("/api/v1/me", token), ("/api/v1/me", nil), ("/", token),
+        ] {
             let reply = try await server.call("GET", path, token: bearer)
             let h = reply.headers
             #expect(h["content-security-policy"]?.contains("frame-ancestors 'none'") == true, "\(path)")
-            #expect(h["content-security-policy"]?.contains("script-src") == false, "no script is allowed at all: default-src 'none'")
+            #expect(
+                h["content-security-policy"]?.contains("script-src") == false,
+                "no script is allowed at all: default-src 'none'")
             #expect(h["x-frame-options"] == "DENY", "\(path)")
             #expect(h["x-content-type-options"] == "nosniff", "\(path)")
             #expect(h["referrer-policy"] == "same-origin", "\(path)")
@@ -202,12 +242,15 @@ struct SecurityTests {
     @Test func crossSiteWritesAndOtherContentTypesAreRefused() async throws {
         let server = try await LiveServer()
         let body = ["user": "n-1", "password": "password n-1", "role": "circulating_nurse"]
-        let forged = try await server.call("POST", "/api/v1/sessions", json: body, headers: ["Origin": "http://evil.example"])
+        let forged = try await server.call(
+            "POST", "/api/v1/sessions", json: body, headers: ["Origin": "http://evil.example"])
         #expect(forged.status == 403)
         #expect(forged.json["code"] as? String == "cross_origin")
-        let sameSite = try await server.call("POST", "/api/v1/sessions", json: body, headers: ["Origin": "http://127.0.0.1:\(server.port)"])
+        let sameSite = try await server.call(
+            "POST", "/api/v1/sessions", json: body, headers: ["Origin": "http://127.0.0.1:\(server.port)"])
         #expect(sameSite.status == 201)
-        let fetchSite = try await server.call("POST", "/api/v1/sessions", json: body, headers: ["Sec-Fetch-Site": "cross-site"])
+        let fetchSite = try await server.call(
+            "POST", "/api/v1/sessions", json: body, headers: ["Sec-Fetch-Site": "cross-site"])
         #expect(fetchSite.status == 403)
         // A cross-site form cannot sign a browser in.
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)/login")!)
@@ -232,7 +275,8 @@ struct SecurityTests {
             for i in 0..<48 {
                 group.addTask {
                     try await server.call(
-                        "POST", "/api/v1/sessions", json: ["user": "nobody-\(i)", "password": "wrong", "role": "scrub_nurse"]
+                        "POST", "/api/v1/sessions",
+                        json: ["user": "nobody-\(i)", "password": "wrong", "role": "scrub_nurse"]
                     ).status
                 }
             }
@@ -240,14 +284,16 @@ struct SecurityTests {
         }
         #expect(statuses.filter { $0 == 401 }.count == 10, "\(statuses)")
         #expect(statuses.filter { $0 == 429 }.count == 38)
-        let next = try await server.call("POST", "/api/v1/sessions", json: ["user": "n-1", "password": "password n-1", "role": "circulating_nurse"])
+        let next = try await server.call(
+            "POST", "/api/v1/sessions", json: ["user": "n-1", "password": "password n-1", "role": "circulating_nurse"])
         #expect(next.status == 429)
         #expect(Int(next.headers["retry-after"] ?? "") ?? 0 >= 1)
     }
 
     @Test func signedInReadsStayFastDuringASignInFlood() async throws {
         // A costly hash and no throttle: only the bounded hash executor stands between the flood and the reads.
-        let server = try await LiveServer(iterations: 1_000, throttle: SignInThrottle.Limits(perClient: 10_000, perAccount: 10_000))
+        let server = try await LiveServer(
+            iterations: 1_000, throttle: SignInThrottle.Limits(perClient: 10_000, perAccount: 10_000))
         let (token, _) = try await server.signIn("n-1", role: "circulating_nurse")
         var costly = SignInPolicy()
         costly.iterations = 20_000  // about half a second per check in a debug build
@@ -286,19 +332,24 @@ struct SecurityTests {
 
     @Test func failuresLookAlikeInBodyAndTime() async throws {
         // The server's cost is the stored hashes' cost, as in production (an unknown id pays the same hash).
-        let server = try await LiveServer(iterations: 20_000, throttle: SignInThrottle.Limits(perClient: 10_000, perAccount: 10_000))
+        let server = try await LiveServer(
+            iterations: 20_000, throttle: SignInThrottle.Limits(perClient: 10_000, perAccount: 10_000))
         var policy = SignInPolicy()
         policy.iterations = 20_000
         for id in ["w-1", "k-1", "i-1"] {
-            try server.store.addUser(id: id, name: id, roles: ["scrub_nurse"], password: "password \(id)", policy: policy, at: Date())
+            try server.store.addUser(
+                id: id, name: id, roles: ["scrub_nurse"], password: "password \(id)", policy: policy, at: Date())
         }
         try server.store.setActive("i-1", false, at: Date())
         for attempt in 0..<5 {
-            _ = try await server.call("POST", "/api/v1/sessions", json: ["user": "k-1", "password": "wrong \(attempt)", "role": "scrub_nurse"])
+            _ = try await server.call(
+                "POST", "/api/v1/sessions",
+                json: ["user": "k-1", "password": "wrong \(attempt)", "role": "scrub_nurse"])
         }
         func attempt(_ user: String, _ password: String) async throws -> (TimeInterval, NSDictionary, Int) {
             let start = Date()
-            let reply = try await server.call("POST", "/api/v1/sessions", json: ["user": user, "password": password, "role": "scrub_nurse"])
+            let reply = try await server.call(
+                "POST", "/api/v1/sessions", json: ["user": user, "password": password, "role": "scrub_nurse"])
             return (Date().timeIntervalSince(start), reply.json as NSDictionary, reply.status)
         }
         var times: [String: [TimeInterval]] = [:]
@@ -328,7 +379,9 @@ struct SecurityTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<24 {
                 group.addTask {
-                    _ = try await server.call("POST", "/api/v1/sessions", json: ["user": "n-2", "password": "guess \(i)", "role": "scrub_nurse"])
+                    _ = try await server.call(
+                        "POST", "/api/v1/sessions",
+                        json: ["user": "n-2", "password": "guess \(i)", "role": "scrub_nurse"])
                 }
             }
             try await group.waitForAll()
@@ -343,18 +396,30 @@ struct SecurityTests {
         #expect(try await server.call("GET", "/api/v1/me", token: nurse).status == 200)
         let users = try await server.call("GET", "/api/v1/users", token: admin)
         #expect(users.status == 200)
-        #expect(try await server.call("POST", "/api/v1/users/n-1", json: ["action": "deactivate"], token: admin).status == 200)
+        #expect(
+            try await server.call("POST", "/api/v1/users/n-1", json: ["action": "deactivate"], token: admin).status
+                == 200)
         #expect(try await server.call("GET", "/api/v1/me", token: nurse).status == 401)
-        #expect(try await server.call("POST", "/api/v1/users/n-1", json: ["action": "activate"], token: admin).status == 200)
+        #expect(
+            try await server.call("POST", "/api/v1/users/n-1", json: ["action": "activate"], token: admin).status == 200
+        )
         let (again, _) = try await server.signIn("n-1", role: "circulating_nurse")
-        #expect(try await server.call("POST", "/api/v1/users/n-1", json: ["action": "roles", "roles": ["scrub_nurse"]], token: admin).status == 200)
+        #expect(
+            try await server.call(
+                "POST", "/api/v1/users/n-1", json: ["action": "roles", "roles": ["scrub_nurse"]], token: admin
+            ).status == 200)
         #expect(try await server.call("GET", "/api/v1/me", token: again).status == 401, "a removed role acts no more")
         let (scrub, _) = try await server.signIn("n-1", role: "scrub_nurse")
-        #expect(try await server.call("POST", "/api/v1/users/n-1", json: ["action": "revoke"], token: admin).status == 200)
+        #expect(
+            try await server.call("POST", "/api/v1/users/n-1", json: ["action": "revoke"], token: admin).status == 200)
         #expect(try await server.call("GET", "/api/v1/me", token: scrub).status == 401)
-        #expect(try await server.call("POST", "/api/v1/users/n-1", json: ["action": "deactivate"], token: nurse).status == 401)
+        #expect(
+            try await server.call("POST", "/api/v1/users/n-1", json: ["action": "deactivate"], token: nurse).status
+                == 401)
         let (other, _) = try await server.signIn("n-2", role: "scrub_nurse")
-        #expect(try await server.call("POST", "/api/v1/users/n-1", json: ["action": "activate"], token: other).status == 403)
+        #expect(
+            try await server.call("POST", "/api/v1/users/n-1", json: ["action": "activate"], token: other).status == 403
+        )
     }
 
     @Test func anIdleSessionEndsAndSigningInAgainAtAWorkstationEndsTheEarlierOne() async throws {
@@ -381,7 +446,9 @@ struct SecurityTests {
         address.sin_port = in_port_t(UInt16(server.port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         #expect(connected == 0)
         let partial = "GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
@@ -399,7 +466,8 @@ struct SecurityTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qflow-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let key = directory.appendingPathComponent("key.pem").path, cert = directory.appendingPathComponent("cert.pem").path
+        let key = directory.appendingPathComponent("key.pem").path
+        let cert = directory.appendingPathComponent("cert.pem").path
         let openssl = Process()
         openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
         openssl.arguments = [

@@ -26,17 +26,24 @@ struct UserTests {
         try db.store.addUser(
             id: "n-042", name: "Li Na", roles: ["circulating_nurse", "scrub_nurse"], password: "correct horse 42",
             policy: Self.policy, at: t0)
-        let (token, session) = try Self.signIn(db.store, "n-042", "correct horse 42", role: "scrub_nurse", workstation: "OR3")
+        let (token, session) = try Self.signIn(
+            db.store, "n-042", "correct horse 42", role: "scrub_nurse", workstation: "OR3")
         #expect(session.actor == Actor(id: "n-042", role: "scrub_nurse", workstation: "OR3"))
         var longIdle = Self.policy
         longIdle.idleTimeout = 24 * 3600
-        #expect(try db.store.session(token: token, policy: longIdle, at: t0.addingTimeInterval(3600))?.user.name == "Li Na")
-        #expect(try db.store.session(token: token, policy: longIdle, at: t0.addingTimeInterval(13 * 3600)) == nil, "expired")
+        #expect(
+            try db.store.session(token: token, policy: longIdle, at: t0.addingTimeInterval(3600))?.user.name == "Li Na")
+        #expect(
+            try db.store.session(token: token, policy: longIdle, at: t0.addingTimeInterval(13 * 3600)) == nil, "expired"
+        )
         #expect(try db.store.session(token: "forged", at: t0) == nil)
         #expect(session.acceptsCSRF(session.csrf))
         #expect(!session.acceptsCSRF(nil) && !session.acceptsCSRF("x"))
         let stored = try DatabaseQueue(path: db.path).read { db in
-            (try String.fetchAll(db, sql: "SELECT token_hash FROM session"), try String.fetchOne(db, sql: "SELECT password FROM user"))
+            (
+                try String.fetchAll(db, sql: "SELECT token_hash FROM session"),
+                try String.fetchOne(db, sql: "SELECT password FROM user")
+            )
         }
         #expect(!stored.0.contains(token))
         #expect(stored.1?.hasPrefix("pbkdf2-sha256$1000$") == true)
@@ -48,17 +55,22 @@ struct UserTests {
     @Test func unknownWrongLockedAndInactiveAccountsGetTheSameAnswer() throws {
         let db = try TemporaryDatabase(publishing: [])
         for id in ["n-1", "n-2"] {
-            try db.store.addUser(id: id, name: "N", roles: ["head_nurse"], password: "long enough pw", policy: Self.policy, at: t0)
+            try db.store.addUser(
+                id: id, name: "N", roles: ["head_nurse"], password: "long enough pw", policy: Self.policy, at: t0)
         }
         try db.store.setActive("n-2", false, at: t0)
         var answers: [String] = []
         for attempt in 1...5 {
-            let error = #expect(throws: StoreError.self) { try Self.signIn(db.store, "n-1", "guess \(attempt)", role: "head_nurse") }
+            let error = #expect(throws: StoreError.self) {
+                try Self.signIn(db.store, "n-1", "guess \(attempt)", role: "head_nurse")
+            }
             answers.append(error?.message ?? "")
             #expect(error?.code == .signInRefused)
         }
         for (user, password) in [("n-1", "long enough pw"), ("nobody", "long enough pw"), ("n-2", "long enough pw")] {
-            let error = #expect(throws: StoreError.self) { try Self.signIn(db.store, user, password, role: "head_nurse", at: t0.addingTimeInterval(60)) }
+            let error = #expect(throws: StoreError.self) {
+                try Self.signIn(db.store, user, password, role: "head_nurse", at: t0.addingTimeInterval(60))
+            }
             #expect(error?.code == .signInRefused)
             answers.append(error?.message ?? "")
         }
@@ -71,7 +83,8 @@ struct UserTests {
 
     @Test func concurrentGuessesCheckNoMorePasswordsThanThePolicyAllows() throws {
         let db = try TemporaryDatabase(publishing: [])
-        try db.store.addUser(id: "n-1", name: "N", roles: ["head_nurse"], password: "long enough pw", policy: Self.policy, at: t0)
+        try db.store.addUser(
+            id: "n-1", name: "N", roles: ["head_nurse"], password: "long enough pw", policy: Self.policy, at: t0)
         let store = db.store
         DispatchQueue.concurrentPerform(iterations: 24) { i in
             _ = try? Self.signIn(store, "n-1", "guess \(i)", role: "head_nurse")
@@ -83,15 +96,20 @@ struct UserTests {
 
     @Test func aRoleNotHeldIsForbiddenAndWeakPasswordsAreRefused() throws {
         let db = try TemporaryDatabase(publishing: [])
-        try db.store.addUser(id: "n-2", name: "N", roles: ["scrub_nurse"], password: "long enough pw", policy: Self.policy, at: t0)
-        let role = #expect(throws: StoreError.self) { try Self.signIn(db.store, "n-2", "long enough pw", role: "administrator") }
+        try db.store.addUser(
+            id: "n-2", name: "N", roles: ["scrub_nurse"], password: "long enough pw", policy: Self.policy, at: t0)
+        let role = #expect(throws: StoreError.self) {
+            try Self.signIn(db.store, "n-2", "long enough pw", role: "administrator")
+        }
         #expect(role?.code == .forbidden)
         #expect(role?.message.contains("does not hold the role administrator") == true)
         #expect(throws: StoreError.self) {
-            try db.store.addUser(id: "n-3", name: "N", roles: ["scrub_nurse"], password: "short", policy: Self.policy, at: t0)
+            try db.store.addUser(
+                id: "n-3", name: "N", roles: ["scrub_nurse"], password: "short", policy: Self.policy, at: t0)
         }
         #expect(throws: StoreError.self) {
-            try db.store.addUser(id: "n-2", name: "N", roles: ["scrub_nurse"], password: "long enough pw", policy: Self.policy, at: t0)
+            try db.store.addUser(
+                id: "n-2", name: "N", roles: ["scrub_nurse"], password: "long enough pw", policy: Self.policy, at: t0)
         }
         #expect(try db.store.users().map(\.id) == ["n-2"])
     }
@@ -102,7 +120,8 @@ struct UserTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try Store.open(path: directory.appendingPathComponent("prod.sqlite").path, create: true)
         let error = #expect(throws: StoreError.self) {
-            try store.addUser(id: "n-1", name: "N", roles: ["head_nurse"], password: "long enough pw", policy: Self.policy, at: t0)
+            try store.addUser(
+                id: "n-1", name: "N", roles: ["head_nurse"], password: "long enough pw", policy: Self.policy, at: t0)
         }
         #expect(error?.message.contains("test database") == true)
         #expect(try store.users().isEmpty)
@@ -141,10 +160,12 @@ struct UserTests {
     @Test func aNewSignInAtAWorkstationEndsTheEarlierOneThere() throws {
         let db = try TemporaryDatabase(publishing: [])
         for id in ["n-1", "n-2"] {
-            try db.store.addUser(id: id, name: id, roles: ["scrub_nurse"], password: "long enough pw", policy: Self.policy, at: t0)
+            try db.store.addUser(
+                id: id, name: id, roles: ["scrub_nurse"], password: "long enough pw", policy: Self.policy, at: t0)
         }
         let first = try Self.signIn(db.store, "n-1", "long enough pw", role: "scrub_nurse", workstation: "OR3").token
-        let elsewhere = try Self.signIn(db.store, "n-1", "long enough pw", role: "scrub_nurse", workstation: "OR4").token
+        let elsewhere = try Self.signIn(db.store, "n-1", "long enough pw", role: "scrub_nurse", workstation: "OR4")
+            .token
         let second = try Self.signIn(db.store, "n-2", "long enough pw", role: "scrub_nurse", workstation: "OR3").token
         #expect(try db.store.session(token: first, at: t0) == nil)
         #expect(try db.store.session(token: elsewhere, at: t0) != nil)
@@ -153,7 +174,8 @@ struct UserTests {
 
     @Test func anIdleSessionEnds() throws {
         let db = try TemporaryDatabase(publishing: [])
-        try db.store.addUser(id: "n-1", name: "N", roles: ["scrub_nurse"], password: "long enough pw", policy: Self.policy, at: t0)
+        try db.store.addUser(
+            id: "n-1", name: "N", roles: ["scrub_nurse"], password: "long enough pw", policy: Self.policy, at: t0)
         var policy = Self.policy
         policy.idleTimeout = 10 * 60
         let token = try Self.signIn(db.store, "n-1", "long enough pw", role: "scrub_nurse").token
