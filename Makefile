@@ -32,9 +32,9 @@ demo: deps
 	$$($(SWIFT) build --show-bin-path)/qflow protocol validate Protocols
 	$$($(SWIFT) build --show-bin-path)/qflow demo --db qflow-demo.sqlite
 
-## pyenv: Python with openpyxl and websocket-client for the workbook and browser tests (PyPI).
+## pyenv: Python with openpyxl, websocket-client and Schemathesis for the workbook, browser and API-fuzz tests (PyPI).
 pyenv:
-	@$(PYENV)/bin/python -c "import openpyxl, websocket" 2>/dev/null || { python3 -m venv $(PYENV) && $(PYENV)/bin/pip install -q openpyxl websocket-client; }
+	@$(PYENV)/bin/python -c "import openpyxl, websocket, schemathesis" 2>/dev/null || { python3 -m venv $(PYENV) && $(PYENV)/bin/pip install -q openpyxl websocket-client schemathesis==4.32.5; }
 
 ## test: every test of every module.
 test: test-deps pyenv

@@ -1,112 +1,244 @@
 import Foundation
 
 /// The OpenAPI 3.1 description of `/api/v1`, served at `/api/v1/openapi.json`.
+///
+/// Every response is described with its schema, so that a fuzzer (Schemathesis, in `make test`) can check that
+/// what the server sends is what the document promises.
 enum OpenAPI {
-    static var error: [String: Any] {
+    static let errorText: [Int: String] = [
+        400: "malformed input (the field is named)", 401: "not signed in, or sign-in refused",
+        403: "a role that may not do this, a missing CSRF token, or a request from another site",
+        404: "no such run (or one outside the role's scope), user or report",
+        409: "someone else changed the run first, or the thing exists already", 413: "body too large",
+        415: "a body that is not of the content type the route takes", 422: "the engine refused the command",
+        429: "too many sign-in attempts: wait Retry-After seconds",
+    ]
+
+    static func object(_ properties: [String: Any], required: [String]? = nil) -> [String: Any] {
+        ["type": "object", "required": required ?? Array(properties.keys).sorted(), "properties": properties]
+    }
+
+    static func array(_ items: [String: Any]) -> [String: Any] { ["type": "array", "items": items] }
+
+    static var string: [String: Any] { ["type": "string"] }
+    static var integer: [String: Any] { ["type": "integer"] }
+    static var boolean: [String: Any] { ["type": "boolean"] }
+
+    static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+
+    static var schemas: [String: Any] {
         [
-        "type": "object", "required": ["code", "message"],
-        "properties": [
-            "code": ["type": "string", "description": "stable error code"],
-            "message": ["type": "string"], "field": ["type": "string", "description": "the request field at fault"],
-        ],
+            "Error": object(
+                [
+                    "code": ["type": "string", "description": "stable error code"], "message": string,
+                    "field": ["type": "string", "description": "the request field at fault"],
+                ], required: ["code", "message"]),
+            "SignedIn": object([
+                "token": string, "csrf": string, "expires_at": string, "user": string, "role": string,
+                "session": string,
+            ]),
+            "Me": object(
+                [
+                    "user": string, "name": string, "role": string, "csrf": string, "session": string,
+                    "subject": string,
+                ], required: ["user", "name", "role", "csrf", "session"]),
+            "Run": object(
+                [
+                    "run": ["type": "object"], "items": array(["type": "object"]),
+                    "blockers": array(["type": "object"]), "events": array(["type": "object"]),
+                ]),
+            "Acted": object([
+                "run_id": string, "seq": integer, "status": string,
+                "events": array(object(["id": integer, "run_id": string, "seq": integer, "kind": string])),
+                "triggered_runs": array(string),
+            ]),
+            "Case": object([
+                "id": string, "room": string, "procedure": string, "scheduled_start": string,
+                "runs": array(object(["id": string, "protocol": string, "status": string, "last_seq": integer])),
+            ]),
+            "Overdue": object([
+                "run_id": string, "protocol": string, "subject": string, "room": string, "item": string,
+                "due_at": string, "escalate_to": string,
+            ]),
+            "User": object(
+                [
+                    "id": string, "name": string, "roles": array(string), "active": boolean, "subject": string,
+                    "sessions": array(
+                        object(["id": string, "role": string, "workstation": string, "last_seen_at": string])),
+                ], required: ["id", "name", "roles", "active", "sessions"]),
         ]
     }
 
-    static func errors(_ codes: [Int]) -> [String: Any] {
-        var out: [String: Any] = [:]
-        for code in codes {
-            out[String(code)] = [
-                "description": [400: "malformed input (the field is named)", 401: "not signed in",
-                    403: "wrong role or missing CSRF token", 404: "no such run", 409: "someone else changed the run first",
-                    413: "body too large", 422: "the engine refused the command"][code] ?? "error",
-                "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]],
-            ]
-        }
+    /// A JSON response with a schema.
+    static func json(_ description: String, _ schema: [String: Any]) -> [String: Any] {
+        ["description": description, "content": ["application/json": ["schema": schema]]]
+    }
+
+    /// Responses: the successes given, and the errors by status.
+    static func responses(_ ok: [String: Any], errors codes: [Int]) -> [String: Any] {
+        var out = ok
+        for code in codes { out[String(code)] = json(errorText[code] ?? "error", ref("Error")) }
         return out
     }
 
+    /// The errors any signed-in JSON write may meet.
+    static let writeErrors = [400, 401, 403, 413, 415]
+
     static var security: [[String: [String]]] { [["bearer": []], ["cookie": []]] }
 
+    static func pathParameter(_ name: String, example: String) -> [String: Any] {
+        ["name": name, "in": "path", "required": true, "schema": string, "example": example]
+    }
+
+    static func body(_ schema: [String: Any]) -> [String: Any] {
+        ["required": true, "content": ["application/json": ["schema": schema]]]
+    }
+
     static var document: [String: Any] {
-        [
-        "openapi": "3.1.0",
-        "info": [
-            "title": "QualityFlow workstation API", "version": "1",
-            "description": "Every write is an engine event carrying the signed-in user, role and workstation. Cookie sessions must send X-CSRF-Token on writes.",
-        ],
-        "components": [
-            "schemas": ["Error": error],
-            "securitySchemes": [
-                "bearer": ["type": "http", "scheme": "bearer"],
-                "cookie": ["type": "apiKey", "in": "cookie", "name": WorkstationServer.cookieName],
-            ],
-        ],
-        "paths": [
+        let verbs = ["record", "sign", "return", "jump", "suspend", "resume", "stop", "complete"]
+        let paths: [String: Any] = [
             "/api/v1/sessions": [
                 "post": [
                     "summary": "Sign in as one of your roles; returns a token and the session's CSRF token",
-                    "requestBody": ["content": ["application/json": ["schema": [
-                        "type": "object", "required": ["user", "password", "role"],
-                        "properties": ["user": ["type": "string"], "password": ["type": "string"],
-                            "role": ["type": "string"], "workstation": ["type": "string"]],
-                    ]]]],
-                    "responses": ["201": ["description": "signed in"]].merging(errors([400, 401, 403])) { $1 },
+                    "requestBody": body(
+                        object(
+                            ["user": string, "password": string, "role": string, "workstation": string],
+                            required: ["user", "password", "role"])),
+                    "responses": responses(
+                        ["201": json("signed in", ref("SignedIn"))], errors: [400, 401, 403, 413, 415, 429]),
                 ],
-                "delete": ["summary": "Sign out", "security": security,
-                    "responses": ["200": ["description": "signed out"]].merging(errors([401, 403])) { $1 }],
+                "delete": [
+                    "summary": "Sign out", "security": security,
+                    "responses": responses(
+                        ["200": json("signed out", object(["signed_out": boolean]))], errors: [401, 403]),
+                ],
             ],
-            "/api/v1/me": ["get": ["summary": "The signed-in user, role and CSRF token", "security": security,
-                "responses": ["200": ["description": "the session"]].merging(errors([401])) { $1 }]],
-            "/api/v1/runs/{id}": ["get": [
-                "summary": "A run: summary (lastSeq), every item with status and outcome, blockers, history",
-                "security": security,
-                "parameters": [["name": "id", "in": "path", "required": true, "schema": ["type": "string"]]],
-                "responses": ["200": ["description": "the run"]].merging(errors([401, 404])) { $1 },
-            ]],
-            "/api/v1/runs/{id}/actions": ["post": [
-                "summary": "Apply a verb to a run: record, sign, return, jump, suspend, resume, stop, complete",
-                "security": security,
-                "parameters": [["name": "id", "in": "path", "required": true, "schema": ["type": "string"]]],
-                "requestBody": ["content": ["application/json": ["schema": [
-                    "type": "object", "required": ["verb"],
-                    "properties": [
-                        "verb": ["type": "string", "enum": ["record", "sign", "return", "jump", "suspend", "resume", "stop", "complete"]],
-                        "item": ["type": "string"], "value": ["description": "the answer: yes/no/na, a number, a time, an option id or text"],
-                        "reason": ["type": "string"], "expected_seq": ["type": "integer", "description": "the run's lastSeq as you saw it; a different one is a 409"],
+            "/api/v1/me": [
+                "get": [
+                    "summary": "The signed-in user, role and CSRF token", "security": security,
+                    "responses": responses(["200": json("the session", ref("Me"))], errors: [401]),
+                ]
+            ],
+            "/api/v1/runs/{id}": [
+                "get": [
+                    "summary": "A run: summary (lastSeq), every item with status and outcome, blockers, history",
+                    "security": security, "parameters": [pathParameter("id", example: "R000001")],
+                    "responses": responses(["200": json("the run", ref("Run"))], errors: [401, 404]),
+                ]
+            ],
+            "/api/v1/runs/{id}/actions": [
+                "post": [
+                    "summary": "Apply a verb to a run: record, sign, return, jump, suspend, resume, stop, complete",
+                    "security": security, "parameters": [pathParameter("id", example: "R000001")],
+                    "requestBody": body(
+                        object(
+                            [
+                                "verb": ["type": "string", "enum": verbs], "item": string,
+                                "value": ["description": "the answer: yes/no/na, a number, a time, an option id or text"],
+                                "reason": string,
+                                "expected_seq": [
+                                    "type": "integer",
+                                    "description": "the run's lastSeq as you saw it; a different one is a 409",
+                                ],
+                            ], required: ["verb"])),
+                    "responses": responses(
+                        ["200": json("the events appended", ref("Acted"))], errors: writeErrors + [404, 409, 422]),
+                ]
+            ],
+            "/api/v1/cases": [
+                "get": [
+                    "summary": "Subjects of a kind the role may see, each with the runs it may see",
+                    "security": security,
+                    "parameters": [
+                        ["name": "date", "in": "query", "schema": ["type": "string", "format": "date"]],
+                        ["name": "kind", "in": "query", "schema": ["type": "string", "default": "surgical-case"]],
                     ],
-                ]]]],
-                "responses": ["200": ["description": "the events appended"]].merging(errors([400, 401, 403, 404, 409, 422])) { $1 },
-            ]],
-            "/api/v1/cases": ["get": [
-                "summary": "Cases (or other subjects) with their runs", "security": security,
-                "parameters": [
-                    ["name": "date", "in": "query", "schema": ["type": "string", "format": "date"]],
-                    ["name": "kind", "in": "query", "schema": ["type": "string", "default": "surgical-case"]],
+                    "responses": responses(["200": json("subjects", array(ref("Case")))], errors: [401, 403]),
+                ]
+            ],
+            "/api/v1/protocols": [
+                "post": [
+                    "summary": "Publish a protocol version (YAML body); administrators only", "security": security,
+                    "requestBody": ["content": ["application/yaml": ["schema": string]]],
+                    "responses": responses(
+                        [
+                            "201": json("published", object(["protocol": string, "outcome": string])),
+                            "200": json("unchanged", object(["protocol": string, "outcome": string])),
+                        ], errors: [400, 401, 403, 409, 413]),
+                ]
+            ],
+            "/api/v1/compare": [
+                "get": [
+                    "summary": "Compare a measure between two saved cohorts (quality roles)", "security": security,
+                    "parameters": ["measure", "a", "b"].map {
+                        ["name": $0, "in": "query", "required": true, "schema": string] as [String: Any]
+                    },
+                    "responses": responses(
+                        ["200": json("design, rule, warnings and the statistics", ["type": "object"])],
+                        errors: [400, 401, 403, 404, 422]),
+                ]
+            ],
+            "/api/v1/reports/{file}": [
+                "get": [
+                    "summary": "A report workbook (.xlsx) from Reports/ (quality roles)", "security": security,
+                    "parameters": [pathParameter("file", example: "counts.yaml")],
+                    "responses": responses(
+                        [
+                            "200": [
+                                "description": "the workbook",
+                                "content": ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": [:]],
+                            ]
+                        ], errors: [401, 403, 404, 422]),
+                ]
+            ],
+            "/api/v1/overdue": [
+                "get": [
+                    "summary": "Open items past their deadline, of the runs the role may see", "security": security,
+                    "responses": responses(["200": json("overdue items", array(ref("Overdue")))], errors: [401, 403]),
+                ]
+            ],
+            "/api/v1/users": [
+                "get": [
+                    "summary": "Accounts and their live sessions (administrators)", "security": security,
+                    "responses": responses(["200": json("users", array(ref("User")))], errors: [401, 403]),
+                ]
+            ],
+            "/api/v1/users/{id}": [
+                "post": [
+                    "summary": "Change an account: activate, deactivate, roles, reset_password, revoke (administrators)",
+                    "security": security, "parameters": [pathParameter("id", example: "n-1")],
+                    "requestBody": body(
+                        object(
+                            [
+                                "action": [
+                                    "type": "string",
+                                    "enum": ["activate", "deactivate", "roles", "reset_password", "revoke"],
+                                ],
+                                "roles": array(string), "password": string, "session": string,
+                            ], required: ["action"])),
+                    "responses": responses(
+                        ["200": json("changed", object(["changed": boolean]))], errors: writeErrors + [404]),
+                ]
+            ],
+            "/api/v1/openapi.json": [
+                "get": ["summary": "This document", "responses": ["200": json("OpenAPI 3.1", ["type": "object"])]]
+            ],
+        ]
+        return [
+            "openapi": "3.1.0",
+            "info": [
+                "title": "QualityFlow workstation API", "version": "1",
+                "description":
+                    "Every write is an engine event carrying the signed-in user, role and workstation. Cookie sessions must send X-CSRF-Token on writes; every write must come from this origin.",
+            ],
+            "components": [
+                "schemas": schemas,
+                "securitySchemes": [
+                    "bearer": ["type": "http", "scheme": "bearer"],
+                    "cookie": ["type": "apiKey", "in": "cookie", "name": WorkstationServer.cookieName],
                 ],
-                "responses": ["200": ["description": "subjects"]].merging(errors([401])) { $1 },
-            ]],
-            "/api/v1/protocols": ["post": [
-                "summary": "Publish a protocol version (YAML body); administrators only", "security": security,
-                "responses": ["201": ["description": "published"], "200": ["description": "unchanged"]]
-                    .merging(errors([400, 401, 403, 409])) { $1 },
-            ]],
-            "/api/v1/compare": ["get": [
-                "summary": "Compare a measure between two saved cohorts (quality roles)", "security": security,
-                "parameters": ["measure", "a", "b"].map { ["name": $0, "in": "query", "required": true, "schema": ["type": "string"]] },
-                "responses": ["200": ["description": "design, rule, warnings and the statistics"]]
-                    .merging(errors([400, 401, 403, 404, 422])) { $1 },
-            ]],
-            "/api/v1/reports/{file}": ["get": [
-                "summary": "A report workbook (.xlsx) from Reports/ (quality roles)", "security": security,
-                "parameters": [["name": "file", "in": "path", "required": true, "schema": ["type": "string"]]],
-                "responses": ["200": ["description": "the workbook",
-                    "content": ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": [:]]]]
-                    .merging(errors([401, 403, 404])) { $1 },
-            ]],
-            "/api/v1/overdue": ["get": ["summary": "Open items past their deadline", "security": security,
-                "responses": ["200": ["description": "overdue items"]].merging(errors([401])) { $1 }]],
-            "/api/v1/openapi.json": ["get": ["summary": "This document", "responses": ["200": ["description": "OpenAPI 3.1"]]]],
-        ],
-    ]
+            ],
+            "paths": paths,
+        ]
     }
 }

@@ -13,7 +13,13 @@ extension WorkstationServer {
                 try context.requireSession(), query: request.uri.queryParameters, lang: Self.lang(request))
         }
         on(router, .get, "/quality/report") { request, _ in
-            try await self.reportDownload(request.uri.queryParameters.get("file") ?? "", lang: Self.lang(request))
+            let lang = Self.lang(request)
+            do {
+                return try await self.reportDownload(request.uri.queryParameters.get("file") ?? "", lang: lang)
+            } catch let error as APIError {
+                return Self.page(
+                    "Report", "<p class=\"error\">\(Self.h(error.message))</p>", status: error.status, lang: lang)
+            }
         }
     }
 
@@ -67,9 +73,10 @@ extension WorkstationServer {
         return Self.page("Quality · 质量分析", body, lang: lang)
     }
 
+    /// A report workbook from `Reports/`; a missing file is 404 and a report that cannot be written 422.
     func reportDownload(_ file: String, lang: String) async throws -> Response {
         guard let reports, reportFiles().contains(file) else {
-            return Self.page("Not found", "<p class=\"error\">No report \(Self.h(file)).</p>", status: .notFound, lang: lang)
+            throw APIError(.notFound, "not_found", "no report \(file)", field: "file")
         }
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("qflow-report-\(UUID().uuidString).xlsx")
         defer { try? FileManager.default.removeItem(at: out) }
@@ -80,7 +87,7 @@ extension WorkstationServer {
                     .write(to: out.path)
             }
         } catch let error as ReportError {
-            return Self.page("Report", "<p class=\"error\">\(Self.h(error.message))</p>", status: .unprocessableContent, lang: lang)
+            throw APIError(.unprocessableContent, "report_failed", error.message)
         }
         let data = try Data(contentsOf: out)
         let name = String(file.dropLast(5)) + ".xlsx"
