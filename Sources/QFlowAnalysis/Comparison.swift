@@ -49,6 +49,8 @@ public struct Comparison {
     public var mannWhitney: MannWhitneyTest?
     /// Month-by-month p-charts, per group, for over-time designs.
     public var charts: [(group: String, months: [String], chart: PChart)]
+    /// Respondents left out of a paired comparison, by id and cohort (named in ``warnings``).
+    public var unpairedRespondents: [String] = []
     /// The interrupted time series (first cohort before, second after), when asked for with `--design its`.
     public var interruptedTimeSeries: (months: [String], events: [Int], totals: [Int], model: InterruptedTimeSeries)? =
         nil
@@ -114,6 +116,32 @@ extension Comparison {
         )
     }
 
+    /// The warning about respondents who cannot be paired: naming them (the quality office) or counting them.
+    static func unpairedWarning(_ list: [String], named: Bool) -> (en: String, zh: String) {
+        guard named else {
+            return (
+                "\(list.count) respondent(s) cannot be paired and are left out",
+                "\(list.count) 名对象无法配对，未纳入分析"
+            )
+        }
+        return (
+            "\(list.count) respondent(s) cannot be paired and are left out: \(list.prefix(20).joined(separator: ", "))",
+            "\(list.count) 名对象无法配对，未纳入分析：\(list.prefix(20).joined(separator: "、"))"
+        )
+    }
+
+    /// The same comparison for readers outside the quality office: unpaired respondents are counted, not named.
+    public func withoutRespondentIds() -> Comparison {
+        guard !unpairedRespondents.isEmpty else { return self }
+        var out = self
+        let named = Self.unpairedWarning(unpairedRespondents, named: true)
+        out.warnings = warnings.map {
+            $0.en == named.en ? Self.unpairedWarning(unpairedRespondents, named: false) : $0
+        }
+        out.unpairedRespondents = []
+        return out
+    }
+
     private mutating func comparePaired(shared: Set<String>) throws {
         let (a, b) = (groups[0], groups[1])
         // One answer per respondent per cohort: the latest.
@@ -145,12 +173,8 @@ extension Comparison {
         let onlyA = Set(before.keys).subtracting(shared).sorted()
         let onlyB = Set(after.keys).subtracting(shared).sorted()
         if !onlyA.isEmpty || !onlyB.isEmpty {
-            let list = (onlyA.map { "\($0) (\(a.cohort.name) only)" } + onlyB.map { "\($0) (\(b.cohort.name) only)" })
-            warnings.append(
-                (
-                    "\(list.count) respondent(s) cannot be paired and are left out: \(list.prefix(20).joined(separator: ", "))",
-                    "\(list.count) 名对象无法配对，未纳入分析：\(list.prefix(20).joined(separator: "、"))"
-                ))
+            unpairedRespondents = onlyA.map { "\($0) (\(a.cohort.name) only)" } + onlyB.map { "\($0) (\(b.cohort.name) only)" }
+            warnings.append(Self.unpairedWarning(unpairedRespondents, named: true))
         }
         let repeatedA = a.units.count - before.count
         let repeatedB = b.units.count - after.count

@@ -84,7 +84,7 @@ extension ReportWriter {
         var written: [String] = []
         let long = try CSVWriter(path: directory + "/long.csv")
         try long.row(Self.longColumns)
-        try store.forEachAnswer(in: try cohort(raw.cohort), protocols: raw.protocols) { a in
+        try forEachAnswer(in: try cohort(raw.cohort), protocols: raw.protocols) { a in
             try long.row([
                 CSVWriter.text(a.runId), CSVWriter.text(a.subjectId), CSVWriter.text(a.room ?? ""), a.time,
                 CSVWriter.text(a.protocolId), String(a.version), a.runStatus, CSVWriter.text(a.phase),
@@ -107,7 +107,7 @@ extension ReportWriter {
                     [CSVWriter.text(run.runId), CSVWriter.text(run.subjectId), run.time, run.runStatus]
                         + items.map { cells[$0] ?? "" })
             }
-            try store.forEachAnswer(in: try cohort(raw.cohort), protocols: [protocolId]) { a in
+            try forEachAnswer(in: try cohort(raw.cohort), protocols: [protocolId]) { a in
                 if a.runId != current?.runId {
                     try flush()
                     current = a

@@ -16,7 +16,7 @@ extension ReportWriter {
         sheet.freeze(rows: 1)
         var r = 1
         let total = progressWanted ? try? store.countAnswers(in: try cohort(raw.cohort), protocols: raw.protocols) : nil
-        try store.forEachAnswer(in: try cohort(raw.cohort), protocols: raw.protocols) { a in
+        try forEachAnswer(in: try cohort(raw.cohort), protocols: raw.protocols) { a in
             try sheet.row(
                 r,
                 [
@@ -63,7 +63,7 @@ extension ReportWriter {
                 }
                 try sheet.row(r, row)
             }
-            try store.forEachAnswer(in: try cohort(raw.cohort), protocols: [protocolId]) { a in
+            try forEachAnswer(in: try cohort(raw.cohort), protocols: [protocolId]) { a in
                 if a.runId != current {
                     try flush()
                     current = a.runId

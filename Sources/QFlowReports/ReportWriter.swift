@@ -11,11 +11,15 @@ public struct ReportOptions: Sendable {
     /// Only the sheets a committee reads (Summary, Comparison, Compliance, SPC, Corrective actions): the raw data
     /// and the dictionary are left out. This is the workbook a PDF is made from.
     public var committeeOnly = false
+    /// Replace the ids of respondents who are the subject of their run (staff surveys) by pseudonyms made for this
+    /// workbook alone, in the raw data: for readers outside the quality office. Pairs stay pairs within the file.
+    public var pseudonymiseRespondents = false
 
     /// Creates options.
-    public init(hospital: String? = nil, committeeOnly: Bool = false) {
+    public init(hospital: String? = nil, committeeOnly: Bool = false, pseudonymiseRespondents: Bool = false) {
         self.hospital = hospital
         self.committeeOnly = committeeOnly
+        self.pseudonymiseRespondents = pseudonymiseRespondents
     }
 }
 
@@ -45,12 +49,47 @@ public struct ReportWriter {
     /// is missing).
     public static let chineseFont = "Noto Sans CJK SC"
 
+    /// The secret behind this writer's pseudonyms (random, never written anywhere).
+    let pseudonymKey: [UInt8]
+
     /// Creates a writer.
     public init(spec: ReportSpec, store: Store, language: ReportLanguage, options: ReportOptions = ReportOptions()) {
         self.spec = spec
         self.store = store
         self.language = language
         self.options = options
+        var generator = SystemRandomNumberGenerator()
+        pseudonymKey = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+
+    /// The raw answers, as every data sheet and CSV file reads them: with respondents pseudonymised when asked.
+    func forEachAnswer(
+        in cohort: Cohort = .everyone, protocols: [String] = [], _ body: (AnswerRecord) throws -> Void
+    ) throws {
+        guard options.pseudonymiseRespondents else { return try store.forEachAnswer(in: cohort, protocols: protocols, body) }
+        var subjectRoles: [String: Set<String>] = [:]
+        try store.forEachAnswer(in: cohort, protocols: protocols) { answer in
+            var a = answer
+            if subjectRoles[a.protocolId] == nil {
+                let roles = try store.spec(a.protocolId, version: a.version).spec.roles
+                subjectRoles[a.protocolId] = Set(roles.filter { $0.isSubject == true }.map(\.id))
+            }
+            if let roles = subjectRoles[a.protocolId], !roles.isEmpty {
+                a.subjectId = pseudonym(a.subjectId)
+                if let role = a.role, roles.contains(role), let actor = a.actor { a.actor = pseudonym(actor) }
+            }
+            try body(a)
+        }
+    }
+
+    /// A comparison as this workbook's reader may see it (respondents counted, not named, when pseudonymised).
+    func identified(_ comparison: Comparison) -> Comparison {
+        options.pseudonymiseRespondents ? comparison.withoutRespondentIds() : comparison
+    }
+
+    /// A stable pseudonym within this writer's output: `P-` and 10 hex digits of an HMAC-like keyed SHA-256.
+    func pseudonym(_ id: String) -> String {
+        "P-" + SHA256.hex(of: pseudonymKey + Array(id.utf8) + pseudonymKey).prefix(10)
     }
 
     func t(_ en: String, _ zh: String) -> String { language == .zh ? zh : en }
@@ -87,9 +126,10 @@ public struct ReportWriter {
         let comparisons = try spec.comparisons.map { c in
             (
                 c,
-                try Comparison.run(
-                    try Measure(parsing: c.measure), cohorts: try c.cohorts.map(cohort),
-                    overTime: c.overTime, store: store)
+                try identified(
+                    Comparison.run(
+                        try Measure(parsing: c.measure), cohorts: try c.cohorts.map(cohort),
+                        overTime: c.overTime, store: store))
             )
         }
         // Committee sheets, in reading order.

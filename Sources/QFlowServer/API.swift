@@ -81,7 +81,8 @@ extension WorkstationServer {
                 ["protocol": spec.reference, "outcome": outcome.rawValue],
                 status: outcome == .published ? .created : .ok)
         }
-        on(router, .get, "/api/v1/compare") { request, _ in
+        on(router, .get, "/api/v1/compare") { request, context in
+            let named = Access.identifiesRespondents(try context.requireSession())
             let query = request.uri.queryParameters
             guard let measure = query.get("measure") else {
                 throw APIError(
@@ -96,8 +97,9 @@ extension WorkstationServer {
             let data = try await blocking { () throws -> Data in
                 let parsed = try Measure(parsing: measure)
                 do {
-                    return try Comparison.run(parsed, cohorts: try names.map { try store.cohort($0) }, store: store)
-                        .json()
+                    let comparison = try Comparison.run(
+                        parsed, cohorts: try names.map { try store.cohort($0) }, store: store)
+                    return try (named ? comparison : comparison.withoutRespondentIds()).json()
                 } catch let error as AnalysisError {
                     throw APIError(.unprocessableContent, "no_comparison", error.message)
                 }
@@ -107,7 +109,8 @@ extension WorkstationServer {
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
         }
         on(router, .get, "/api/v1/reports/{file}") { request, context in
-            try await reportDownload(context.parameters.get("file") ?? "", lang: Self.lang(request))
+            try await reportDownload(
+                context.parameters.get("file") ?? "", lang: Self.lang(request), session: try context.requireSession())
         }
         on(router, .get, "/api/v1/overdue") { _, context in
             let items = try await self.overdue(for: try context.requireSession())

@@ -133,6 +133,11 @@ public enum Access {
         return reads(spec, role: session.role)
     }
 
+    /// Whether a session sees survey respondents by their ids (the quality office); others see pseudonyms or counts.
+    public static func identifiesRespondents(_ session: Session) -> Bool {
+        qualityOffice.contains(session.role)
+    }
+
     /// Whether a session may list subjects of a kind, given the published protocols.
     public static func canList(kind: String, specs: [ProtocolSpec], session: Session) -> Bool {
         session.user.subject == nil && specs.contains { $0.subject == kind && reads($0, role: session.role) }

@@ -12,10 +12,11 @@ extension WorkstationServer {
             try await self.qualityPage(
                 try context.requireSession(), query: request.uri.queryParameters, lang: Self.lang(request))
         }
-        on(router, .get, "/quality/report") { request, _ in
+        on(router, .get, "/quality/report") { request, context in
             let lang = Self.lang(request)
             do {
-                return try await self.reportDownload(request.uri.queryParameters.get("file") ?? "", lang: lang)
+                return try await self.reportDownload(
+                    request.uri.queryParameters.get("file") ?? "", lang: lang, session: try context.requireSession())
             } catch let error as APIError {
                 return Self.page(
                     "Report", "<p class=\"error\">\(Self.h(error.message))</p>", status: error.status, lang: lang)
@@ -35,6 +36,7 @@ extension WorkstationServer {
     }
 
     func qualityPage(_ session: Session, query: Parameters, lang: String) async throws -> Response {
+        let named = Access.identifiesRespondents(session)
         let cohorts = try await blocking { try store.cohorts() }.map(\.name)
         func options(_ selected: String?) -> String {
             cohorts.map { "<option\($0 == selected ? " selected" : "")>\(Self.h($0))</option>" }.joined()
@@ -53,7 +55,8 @@ extension WorkstationServer {
                     let parsed = try Measure(parsing: measure)
                     let comparison = try Comparison.run(
                         parsed, cohorts: [try store.cohort(a), try store.cohort(b)], store: store)
-                    return comparison.text(language: lang == "zh" ? .zh : .en)
+                    return (named ? comparison : comparison.withoutRespondentIds())
+                        .text(language: lang == "zh" ? .zh : .en)
                 }
                 body += "<pre>\(Self.h(text))</pre>"
             } catch let error as StoreError {
@@ -74,17 +77,23 @@ extension WorkstationServer {
     }
 
     /// A report workbook from `Reports/`; a missing file is 404 and a report that cannot be written 422.
-    func reportDownload(_ file: String, lang: String) async throws -> Response {
+    ///
+    /// Outside the quality office, survey respondents are pseudonymised in the raw data and counted, not named, in
+    /// the comparisons.
+    func reportDownload(_ file: String, lang: String, session: Session) async throws -> Response {
         guard let reports, reportFiles().contains(file) else {
             throw APIError(.notFound, "not_found", "no report \(file)", field: "file")
         }
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("qflow-report-\(UUID().uuidString).xlsx")
         defer { try? FileManager.default.removeItem(at: out) }
         let path = reports + "/" + file
+        let options = ReportOptions(pseudonymiseRespondents: !Access.identifiesRespondents(session))
         do {
             try await blocking {
-                try ReportWriter(spec: try ReportFile.load(path: path), store: store, language: lang == "zh" ? .zh : .en)
-                    .write(to: out.path)
+                try ReportWriter(
+                    spec: try ReportFile.load(path: path), store: store, language: lang == "zh" ? .zh : .en,
+                    options: options
+                ).write(to: out.path)
             }
         } catch let error as ReportError {
             throw APIError(.unprocessableContent, "report_failed", error.message)

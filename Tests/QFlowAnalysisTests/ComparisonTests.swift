@@ -159,6 +159,11 @@ struct ComparisonTests {
         #expect(warning.contains("R6 (before only)"))
         #expect(warning.contains("R7 (after only)"))
         #expect(result.text(language: .en).contains("McNemar"))
+        // Outside the quality office the same comparison counts the unpaired respondents without naming them.
+        let anonymous = result.withoutRespondentIds()
+        #expect(anonymous.warnings.first?.en == "2 respondent(s) cannot be paired and are left out")
+        #expect(!anonymous.text(language: .en).contains("R6") && !anonymous.text(language: .zh).contains("R7"))
+        #expect(anonymous.mcnemar?.b == result.mcnemar?.b)
     }
 
     @Test func aContinuousMeasureGetsWelchAndMannWhitney() throws {
