@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import NIOCore
+import NIOPosix
 import NIOSSL
 import QFlowAnalysis
 import QFlowEngine
@@ -337,11 +338,16 @@ public struct WorkstationServer: Sendable {
     }
 }
 
-/// Runs blocking store work off the cooperative pool.
+/// The threads blocking store work runs on. Dispatch's global queue runs about one thread per core on Linux, and a
+/// store call waiting for its group commit holds its thread: with two cores, two waiting writers held up every read.
+/// Thirty-two threads of our own keep reads moving while writers wait for the disk.
+let storeThreads: NIOThreadPool = {
+    let pool = NIOThreadPool(numberOfThreads: 32)
+    pool.start()
+    return pool
+}()
+
+/// Runs blocking store work off the cooperative pool, on ``storeThreads``.
 func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(with: Result { try body() })
-        }
-    }
+    try await storeThreads.runIfActive(body)
 }
