@@ -127,12 +127,21 @@ extension WorkstationServer {
     func todayPage(_ session: Session, lang: String) async throws -> Response {
         let now = clock()
         let start = Calendar.current.startOfDay(for: now)
-        let subjects = try await blocking { try store.subjects(kind: "surgical-case", limit: 100_000) }
-            .filter { ($0.scheduledStart ?? .distantPast) >= start && ($0.scheduledStart ?? .distantPast) < start.addingTimeInterval(86_400) }
+        let store = store
+        let subjects: [Subject]
+        if let own = session.user.subject {
+            // A respondent's page is their own survey.
+            subjects = try await blocking { try store.subject(own).map { [$0] } ?? [] }
+        } else {
+            subjects = try await blocking { try store.subjects(kind: "surgical-case", limit: 100_000) }
+                .filter { ($0.scheduledStart ?? .distantPast) >= start && ($0.scheduledStart ?? .distantPast) < start.addingTimeInterval(86_400) }
+        }
         var byRoom: [String: [String]] = [:]
         for subject in subjects {
-            // The runs the role may see: those of protocols it takes part in (all of them for supervisors).
+            // The runs the role may see: those of protocols it takes part in (all of them for supervisors). A case
+            // with none of them is not shown at all (the laundry does not see the OR list).
             let runs = visible(try await blocking { try store.runs(subject: subject.id) }, to: session)
+            if runs.isEmpty { continue }
             let links = runs.map {
                 "<a class=\"run \($0.status)\" href=\"/runs/\(Self.h($0.id))\">\(Self.h($0.protocolId)) · \(Self.h($0.status))\($0.criticalFailures > 0 ? " ⚠" : "")</a>"
             }.joined(separator: " ")

@@ -120,6 +120,22 @@ struct SecurityTests {
         #expect(try await server.call("GET", "/api/v1/runs/R000001", token: nurse).status == 200)
     }
 
+    @Test func theTodayPageShowsOnlyCasesWithRunsTheRoleMaySee() async throws {
+        let server = try await LiveServer()
+        try server.store.addSubject(
+            Subject(id: "C-TODAY", kind: "surgical-case", room: "OR5", procedure: "Appendectomy", scheduledStart: Date()),
+            at: Date())
+        try server.store.perform(
+            ActionRequest(
+                .start(protocolId: "counts", subjectId: "C-TODAY"), by: Actor(id: "sys", role: "circulating_nurse"),
+                at: Date()))
+        let nurse = try await server.pageSignIn("n-1", role: "circulating_nurse")
+        #expect(try await server.page("GET", "/", cookie: nurse).html.contains("Appendectomy"))
+        let laundry = try await server.pageSignIn("l-1", role: "linen_staff")
+        let page = try await server.page("GET", "/", cookie: laundry).html
+        #expect(!page.contains("Appendectomy") && !page.contains("C-TODAY"), "the laundry does not see the OR list")
+    }
+
     @Test func surveysAreForQualityRolesAndStaffAnswersForTheQualityOffice() async throws {
         let server = try await LiveServer()
         let library = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
