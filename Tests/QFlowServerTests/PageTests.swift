@@ -149,6 +149,38 @@ struct QualityPageTests {
         #expect(try await server.page("GET", "/linen", cookie: laundry).status == 200)
     }
 
+    @Test func theAdministratorManagesAccountsOnTheAccountsPage() async throws {
+        let server = try await LiveServer()
+        let nurse = try await server.pageSignIn("n-1", role: "circulating_nurse")
+        #expect(try await server.page("GET", "/admin/users", cookie: nurse).status == 403)
+        let admin = try await server.pageSignIn("a-1", role: "administrator")
+        let page = try await server.page("GET", "/admin/users", cookie: admin)
+        #expect(page.status == 200 && page.html.contains("n-1"))
+        let csrf = try #require(LiveServer.hidden("csrf", in: page.html))
+        // Deactivating ends the nurse's session at once.
+        let off = try await server.page(
+            "POST", "/admin/users", form: ["csrf": csrf, "user": "n-1", "action": "deactivate"], cookie: admin)
+        #expect(off.status == 303)
+        #expect(try await server.page("GET", "/", cookie: nurse).location == "/login")
+        // A weak password is refused with a message, and nothing changes.
+        let weak = try await server.page(
+            "POST", "/admin/users", form: ["csrf": csrf, "user": "n-1", "action": "reset_password", "password": "short"],
+            cookie: admin)
+        #expect(weak.status == 400 && weak.html.contains("10 to 1,024 characters"))
+        // A new user, and a form without the CSRF token.
+        let added = try await server.page(
+            "POST", "/admin/users",
+            form: [
+                "csrf": csrf, "action": "add", "user": "n-9", "name": "New Nurse", "roles": "scrub_nurse",
+                "password": "a long password 9",
+            ], cookie: admin)
+        #expect(added.status == 303)
+        #expect(try server.store.user("n-9")?.roles == ["scrub_nurse"])
+        let forged = try await server.page("POST", "/admin/users", form: ["user": "n-9", "action": "deactivate"], cookie: admin)
+        #expect(forged.status == 403)
+        #expect(try server.store.user("n-9")?.active == true)
+    }
+
     @Test func onlyQualityRolesCompareAndDownloadReports() async throws {
         let server = try await LiveServer()
         let nurse = try await server.pageSignIn("n-1", role: "circulating_nurse")
