@@ -116,7 +116,6 @@ public enum Demo {
             out += "\n" + t(
                 "In words: Pearson χ² = \(String(format: "%.3f", block.pearsonChi2 ?? .nan)), p = \(String(format: "%.3f", block.pearsonP ?? .nan)) (< 0.05), as the study reports; but the continuity-corrected p = \(String(format: "%.3f", block.yatesP ?? .nan)) and Fisher's exact p = \(String(format: "%.3f", block.fisher.twoSidedP)) do not reach 0.05: the difference is borderline.",
                 "结论：Pearson χ² = \(String(format: "%.3f", block.pearsonChi2 ?? .nan))，p = \(String(format: "%.3f", block.pearsonP ?? .nan))（< 0.05），与原文一致；但连续性校正 p = \(String(format: "%.3f", block.yatesP ?? .nan))、Fisher 精确概率 p = \(String(format: "%.3f", block.fisher.twoSidedP)) 均未达到 0.05，差异处于临界。") + "\n"
-            out += Demo.studyPower(block, language: language)
         }
 
         out += "\n== " + t("2. Staff satisfaction, before vs after (paired by respondent)", "2. 手术人员满意度：实施前后（按人配对）") + "\n"

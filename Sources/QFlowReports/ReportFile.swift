@@ -165,23 +165,33 @@ public enum ReportFile {
             var measure: String?
             var cohorts: [String] = []
             var overTime = false
+            var its = false
             var title: LocalizedText?
-            for (k, v) in try mapping(node, "a comparison", allowed: ["measure", "cohorts", "over", "title"]) {
+            for (k, v) in try mapping(node, "a comparison", allowed: ["measure", "cohorts", "over", "design", "title"]) {
                 switch k {
                 case "measure": measure = try checkedMeasure(v)
                 case "cohorts": cohorts = try strings(v, "cohorts")
                 case "over":
                     guard try string(v, "over") == "month" else { throw fail(v, "over: only 'month' is supported") }
                     overTime = true
+                case "design":
+                    guard try string(v, "design") == "its" else {
+                        throw fail(v, "design: only 'its' (interrupted time series) is supported")
+                    }
+                    its = true
                 default: title = try text(v, "title")
                 }
             }
             guard let measure else { throw fail(node, "a comparison needs a measure") }
+            if its, !overTime || cohorts.count != 2 {
+                throw fail(node, "design: its needs over: month and two cohorts (the months before, the months after)")
+            }
             guard overTime ? !cohorts.isEmpty : cohorts.count == 2 else {
                 throw fail(
                     node, overTime ? "a chart needs at least one cohort" : "a comparison needs exactly two cohorts")
             }
-            return .init(measure: measure, cohorts: cohorts, overTime: overTime, title: title)
+            return .init(
+                measure: measure, cohorts: cohorts, overTime: overTime, title: title, interruptedTimeSeries: its)
         }
 
         func cohort(_ node: Node) throws(ReportError) -> Cohort {

@@ -14,9 +14,15 @@ public struct ReportSpec: Sendable {
         public var overTime: Bool
         /// A short title for the sheet and the summary.
         public var title: LocalizedText?
+        /// With `overTime` and two cohorts (before, after): also the interrupted time series (`design: its`).
+        public var interruptedTimeSeries: Bool
 
         /// Creates a comparison spec.
-        public init(measure: String, cohorts: [String], overTime: Bool = false, title: LocalizedText? = nil) {
+        public init(
+            measure: String, cohorts: [String], overTime: Bool = false, title: LocalizedText? = nil,
+            interruptedTimeSeries: Bool = false
+        ) {
+            self.interruptedTimeSeries = interruptedTimeSeries
             self.measure = measure
             self.cohorts = cohorts
             self.overTime = overTime

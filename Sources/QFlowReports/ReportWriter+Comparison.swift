@@ -92,6 +92,7 @@ extension ReportWriter {
             ])
             b.skip()
             b.paragraph(headline(c, result), bold)
+            if let power = result.powerSentence(language: language) { b.paragraph(power) }
         case .pairedBinary:
             let pairs = result.pairs!
             let m = result.mcnemar!
@@ -115,6 +116,7 @@ extension ReportWriter {
             b.cells([.text("Mid-p"), .blank, .blank, .statistic(m.midP)])
             b.skip()
             b.paragraph(headline(c, result), bold)
+            if let power = result.powerSentence(language: language) { b.paragraph(power) }
         case .continuous:
             let welch = result.welch!
             let u = result.mannWhitney!
@@ -138,6 +140,7 @@ extension ReportWriter {
             b.cells([.text("Mann–Whitney U"), .number(u.u), .blank, u.p.map { .statistic($0) } ?? .blank])
             b.skip()
             b.paragraph(headline(c, result), bold)
+            if let power = result.powerSentence(language: language) { b.paragraph(power) }
         case .overTime:
             for chart in result.charts {
                 b.paragraph(chart.group, bold)
@@ -146,6 +149,7 @@ extension ReportWriter {
                 b.chart(pChart(w, title: "p-chart — \(chart.group)", months: chart.months, chart: chart.chart))
                 b.skip()
             }
+            if let its = result.interruptedTimeSeries { timeSeries(w, &b, its) }
         }
         let (sheet, lastRow) = try b.write(to: w.book, name: t("Comparison", "比较") + " \(index)")
         try finish(w, sheet, lastRow: lastRow, columns: columns)

@@ -129,7 +129,7 @@ public struct ReportWriter {
                 try identified(
                     Comparison.run(
                         try Measure(parsing: c.measure), cohorts: try c.cohorts.map(cohort),
-                        overTime: c.overTime, store: store))
+                        overTime: c.overTime, interruptedTimeSeries: c.interruptedTimeSeries, store: store))
             )
         }
         // Committee sheets, in reading order.

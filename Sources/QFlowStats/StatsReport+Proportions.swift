@@ -178,7 +178,7 @@ extension StatsReport {
             + (size.map { "; 80 % power needs \($0.perGroup) per group." } ?? ".")
         let zh =
             "检验效能：本比较检出所观察到差异的检验效能为 \(normal)%（α = 0.05，双侧；正态近似，同 R power.prop.test；"
-            + "Pearson χ² 检验的精确效能 \(exact)%）" + (size.map { "；达到 80% 效能每组需 \($0.perGroup) 例。" } ?? "。")
+            + "皮尔逊卡方检验的精确效能 \(exact)%）" + (size.map { "；达到 80% 效能每组需 \($0.perGroup) 例。" } ?? "。")
         return text(language, en, zh)
     }
 

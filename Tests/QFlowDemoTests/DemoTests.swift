@@ -30,7 +30,7 @@ struct DemoTests {
         #expect(String(format: "%.3f", block.fisher.twoSidedP) == "0.072")
         #expect(summary.report.contains("Pearson Chi-Square      4.142a"))
         // The power the study had for its own difference (R power.prop.test: 0.530) and the size 80 % needs.
-        #expect(summary.report.contains("with 233 per group the study had 53 % power"))
+        #expect(summary.report.contains("this comparison had 53 % power to detect the observed difference"))
         #expect(summary.report.contains("80 % power needs 441 per group"))
         // Staff: the same 32 people, paired: 27/32 → 30/32.
         let staff = try Comparison.run(
