@@ -24,6 +24,32 @@ struct AnalysisCommandTests {
         let badOut = try QFlow.run(["report", "run", "Reports/study.yaml", "--out", dir.appendingPathComponent("x.csv").path, "--db", db])
         #expect(badOut.status == 1)
         #expect(badOut.stderr.contains(".xlsx"))
+        // A PDF for the committee, with the hospital in the page header (LibreOffice, installed by make test).
+        let pdf = dir.appendingPathComponent("study.pdf").path
+        let printed = try QFlow.run([
+            "report", "run", "Reports/study.yaml", "--out", dir.appendingPathComponent("p.xlsx").path, "--db", db,
+            "--pdf", pdf, "--hospital", "City Hospital",
+        ])
+        #expect(printed.status == 0, "\(printed.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: pdf)).prefix(5) == Data("%PDF-".utf8))
+        let pdftotext = Process()
+        pdftotext.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+        pdftotext.arguments = [pdf, "-"]
+        let pipe = Pipe()
+        pdftotext.standardOutput = pipe
+        try pdftotext.run()
+        let printedText = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        pdftotext.waitUntilExit()
+        #expect(printedText.contains("City Hospital") && printedText.contains("Page 1 of"), "the page header and footer")
+        for (arguments, message) in [
+            (["--pdf", dir.appendingPathComponent("study.txt").path], "must end in .pdf"),
+            (["--pdf-data"], "--pdf-data needs --pdf"),
+        ] {
+            let refused = try QFlow.run(
+                ["report", "run", "Reports/study.yaml", "--out", dir.appendingPathComponent("q.xlsx").path, "--db", db]
+                    + arguments)
+            #expect(refused.status == 1 && refused.stderr.contains(message), "\(refused.stderr)")
+        }
         // Running it again replaces the database.
         #expect(try QFlow.run(["demo", "--db", db, "--cases", "40"]).status == 0)
 
