@@ -34,8 +34,21 @@ extension WorkstationServer {
         }
     }
 
-    /// Applies a change made by an administrator.
+    /// Applies a change made by an administrator (who cannot lock themselves out from the workstation).
     func change(_ user: String, _ change: AccountChange, by admin: Session) async throws {
+        let locksOut: Bool
+        switch change {
+        case .deactivate: locksOut = true
+        case .roles(let roles): locksOut = !roles.contains("administrator")
+        default: locksOut = false
+        }
+        if user == admin.user.id, locksOut {
+            throw APIError(
+                .conflict, "own_account",
+                "you cannot deactivate your own account or drop your own administrator role here: "
+                    + "ask another administrator, or use qflow user on the server",
+                field: "action")
+        }
         let store = store
         let policy = policy
         let now = clock()

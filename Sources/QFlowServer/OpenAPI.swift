@@ -9,7 +9,7 @@ enum OpenAPI {
         400: "malformed input (the field is named)", 401: "not signed in, or sign-in refused",
         403: "a role that may not do this, a missing CSRF token, or a request from another site",
         404: "no such run (or one outside the role's scope), user or report",
-        409: "someone else changed the run first, or the thing exists already", 413: "body too large",
+        409: "someone else changed the run first, the thing exists already, or the change would lock you out", 413: "body too large",
         415: "a body that is not of the content type the route takes", 422: "the engine refused the command",
         429: "too many sign-in attempts: wait Retry-After seconds",
     ]
@@ -217,7 +217,7 @@ enum OpenAPI {
                                 "roles": array(string), "password": string, "session": string,
                             ], required: ["action"])),
                     "responses": responses(
-                        ["200": json("changed", object(["changed": boolean]))], errors: writeErrors + [404]),
+                        ["200": json("changed", object(["changed": boolean]))], errors: writeErrors + [404, 409]),
                 ]
             ],
             "/api/v1/openapi.json": [

@@ -412,6 +412,12 @@ struct SecurityTests {
         #expect(try await server.call("GET", "/api/v1/me", token: nurse).status == 200)
         let users = try await server.call("GET", "/api/v1/users", token: admin)
         #expect(users.status == 200)
+        // An administrator cannot lock themselves out from the workstation.
+        for body in [["action": "deactivate"], ["action": "roles", "roles": ["head_nurse"]] as [String: Any]] {
+            let own = try await server.call("POST", "/api/v1/users/a-1", json: body, token: admin)
+            #expect(own.status == 409 && own.json["code"] as? String == "own_account", "\(body)")
+        }
+        #expect(try await server.call("GET", "/api/v1/me", token: admin).status == 200)
         #expect(
             try await server.call("POST", "/api/v1/users/n-1", json: ["action": "deactivate"], token: admin).status
                 == 200)
