@@ -91,8 +91,6 @@ extension ReportWriter {
                 .statistic(p.oddsRatioInterval.high),
             ])
             b.skip()
-            b.paragraph(headline(c, result), bold)
-            if let power = result.powerSentence(language: language) { b.paragraph(power) }
         case .pairedBinary:
             let pairs = result.pairs!
             let m = result.mcnemar!
@@ -115,8 +113,6 @@ extension ReportWriter {
             b.cells([.text(t("Exact binomial", "精确二项检验")), .blank, .blank, .statistic(m.exactP)])
             b.cells([.text("Mid-p"), .blank, .blank, .statistic(m.midP)])
             b.skip()
-            b.paragraph(headline(c, result), bold)
-            if let power = result.powerSentence(language: language) { b.paragraph(power) }
         case .continuous:
             let welch = result.welch!
             let u = result.mannWhitney!
@@ -139,8 +135,6 @@ extension ReportWriter {
             ])
             b.cells([.text("Mann–Whitney U"), .number(u.u), .blank, u.p.map { .statistic($0) } ?? .blank])
             b.skip()
-            b.paragraph(headline(c, result), bold)
-            if let power = result.powerSentence(language: language) { b.paragraph(power) }
         case .overTime:
             for chart in result.charts {
                 b.paragraph(chart.group, bold)
@@ -150,6 +144,10 @@ extension ReportWriter {
                 b.skip()
             }
             if let its = result.interruptedTimeSeries { timeSeries(w, &b, its) }
+        }
+        if result.design != .overTime {
+            b.paragraph(headline(c, result), bold)
+            if let power = result.powerSentence(language: language) { b.paragraph(power) }
         }
         let (sheet, lastRow) = try b.write(to: w.book, name: t("Comparison", "比较") + " \(index)")
         try finish(w, sheet, lastRow: lastRow, columns: columns)

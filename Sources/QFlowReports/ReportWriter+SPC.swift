@@ -67,13 +67,7 @@ extension ReportWriter {
     /// and the months that signal in red.
     func pChart(_ w: Writing, title: String, months: [String], chart: PChart) -> ChartSpec {
         let n = months.count
-        let first = months.first.flatMap(Self.monthIndex)
-        // x: an Excel date serial mid-month when the months parse (they are yyyy-mm), else 1, 2, 3, …
-        let x: [Double] = months.enumerated().map { i, month in
-            guard let first, let k = Self.monthIndex(month) else { return Double(i + 1) }
-            return Self.serial(monthIndex: first) + 15 + Double(k - first) * Self.monthDays
-        }
-        let dated = first != nil && months.allSatisfy { Self.monthIndex($0) != nil }
+        let (x, dated) = Self.monthGrid(months)
         let unit = dated ? Self.monthDays : 1
         let low = n > 1 ? x[0] : (x.first ?? 0) - unit / 3
         let high = n > 1 ? x[n - 1] : (x.first ?? 0) + unit / 3
@@ -128,6 +122,17 @@ extension ReportWriter {
         let ceiling = min(1, (((values.max() ?? 1) + 0.02) * 50).rounded(.up) / 50)
         spec.y = ChartSpec.Axis(name: "p", numberFormat: "0%", min: bottom, max: max(ceiling, bottom + 0.02))
         return spec
+    }
+
+    /// Where a chart places its months: an Excel date serial mid-month on a uniform grid when every month parses
+    /// (`yyyy-mm`; `dated`), else 1, 2, 3, …
+    static func monthGrid(_ months: [String]) -> (x: [Double], dated: Bool) {
+        let first = months.first.flatMap(monthIndex)
+        let x: [Double] = months.enumerated().map { i, month in
+            guard let first, let k = monthIndex(month) else { return Double(i + 1) }
+            return serial(monthIndex: first) + 15 + Double(k - first) * monthDays
+        }
+        return (x, first != nil && months.allSatisfy { monthIndex($0) != nil })
     }
 
     /// `yyyy-mm` as months since year 0, or nil.

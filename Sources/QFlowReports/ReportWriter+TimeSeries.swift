@@ -69,12 +69,7 @@ extension ReportWriter {
     ) -> ChartSpec {
         let m = its.model
         let n = its.months.count
-        let first = its.months.first.flatMap(Self.monthIndex)
-        let x: [Double] = its.months.enumerated().map { i, month in
-            guard let first, let k = Self.monthIndex(month) else { return Double(i + 1) }
-            return Self.serial(monthIndex: first) + 15 + Double(k - first) * Self.monthDays
-        }
-        let dated = first != nil && its.months.allSatisfy { Self.monthIndex($0) != nil }
+        let (x, dated) = Self.monthGrid(its.months)
         let rows: [[Worksheet.Cell]] = (0..<n).map { i in
             var cells: [Worksheet.Cell] = Array(repeating: .blank, count: TimeSeriesColumn.allCases.count)
             cells[TimeSeriesColumn.month.rawValue] = .text(its.months[i])
