@@ -69,13 +69,14 @@ struct RunVerbsCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let spec = try options.database.open().run(runId).spec
-                guard let itemSpec = spec.items.first(where: { $0.id == item }) else {
-                    throw CLIError(
-                        "\(spec.reference) has no item '\(item)'\(RuleExpression.suggestion(item, spec.items.map(\.id)))")
+                let spec = try options.database.open().scope(ofRun: runId).spec
+                let command: RunCommand
+                do throws(RunCommandTextError) {
+                    command = try RunCommand(verb: "record", item: item, value: value, in: spec)
+                } catch {
+                    throw error.error
                 }
-                let answer = try itemSpec.parseAnswer(value)
-                try options.perform(.command(runId: runId, .record(item: item, value: answer)))
+                try options.perform(.command(runId: runId, command))
             }
         }
     }

@@ -5,63 +5,187 @@ import QFlowEngine
 import QFlowProtocolFile
 import QFlowStore
 
+/// The JSON bodies of `/api/v1`: every request and response is one of these Codable types (the OpenAPI document
+/// describes the same shapes).
+enum APIBody {
+    /// `POST /api/v1/sessions`.
+    struct SignIn: Decodable {
+        var user: String
+        var password: String
+        var role: String
+        var workstation: String?
+    }
+
+    /// A new session.
+    struct SignedIn: Encodable {
+        var token, csrf, expiresAt, user, role, session: String
+    }
+
+    /// `POST /api/v1/sessions/unlock`.
+    struct Unlock: Decodable {
+        var password: String
+    }
+
+    /// The signed-in user.
+    struct Me: Encodable {
+        var user, name, role, csrf, session: String
+        var subject: String?
+        var locked: Bool
+    }
+
+    /// An answer as JSON gives it: text, a number or a boolean (read by the item's type).
+    struct AnswerInput: Decodable {
+        var text: String
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let bool = try? container.decode(Bool.self) {
+                text = bool ? "yes" : "no"
+            } else if let int = try? container.decode(Int.self) {
+                text = String(int)
+            } else if let double = try? container.decode(Double.self) {
+                text = String(double)
+            } else if let string = try? container.decode(String.self) {
+                text = string
+            } else {
+                throw DecodingError.typeMismatch(
+                    String.self,
+                    .init(codingPath: decoder.codingPath, debugDescription: "text, a number or a boolean"))
+            }
+        }
+    }
+
+    /// `POST /api/v1/runs/{id}/actions`.
+    struct Action: Decodable {
+        var verb: String
+        var item: String?
+        var value: AnswerInput?
+        var reason: String?
+        var expectedSeq: Int?
+    }
+
+    /// An appended event.
+    struct Event: Encodable {
+        var id: Int64
+        var runId: String
+        var seq: Int
+        var kind: String
+    }
+
+    /// What an action did.
+    struct ActionReply: Encodable {
+        var runId: String
+        var seq: Int
+        var status: String
+        var events: [Event]
+        var triggeredRuns: [String]
+
+        init(_ result: ActionResult) {
+            runId = result.runId
+            seq = result.seq
+            status = result.status
+            events = result.events.map { Event(id: $0.id, runId: $0.runId, seq: $0.seq, kind: $0.kind) }
+            triggeredRuns = result.triggeredRuns
+        }
+    }
+
+    /// `POST /api/v1/runs`.
+    struct Start: Decodable {
+        var `protocol`: String
+        var subject: String
+    }
+
+    /// A run in a list.
+    struct RunLine: Encodable {
+        var id, `protocol`, title, status: String
+        var version, lastSeq, openRequired, criticalFailures: Int
+        var currentPhase: String?
+    }
+
+    /// A subject in a list.
+    struct Case: Encodable {
+        var id, kind: String
+        var room, procedure, scheduledStart: String?
+        var overdue: Int
+        var runs: [RunLine]
+    }
+
+    /// A page of subjects.
+    struct Cases: Encodable {
+        var cases: [Case]
+        var nextCursor: String?
+    }
+
+    /// An overdue item.
+    struct Overdue: Encodable {
+        var runId, `protocol`, subject, item, dueAt: String
+        var room, escalateTo: String?
+    }
+
+    /// A page of overdue items.
+    struct OverdueList: Encodable {
+        var items: [Overdue]
+        var nextCursor: String?
+    }
+
+    /// What publishing did.
+    struct Published: Encodable {
+        var `protocol`: String
+        var outcome: String
+    }
+
+    /// `{"signed_out": true}` and its kind.
+    struct Done: Encodable {
+        var signedOut: Bool?
+        var unlocked: Bool?
+        var changed: Bool?
+    }
+}
+
+
 /// The JSON API under `/api/v1` (described at `/api/v1/openapi.json`).
 extension WorkstationServer {
     func addAPI(to router: Router<WorkstationContext>) {
-        on(router, .get, "/api/v1/openapi.json") { _, _ in Self.json(OpenAPI.document) }
+        on(router, .get, "/api/v1/openapi.json") { _, _ in
+            let data = (try? JSONSerialization.data(withJSONObject: OpenAPI.document, options: [.sortedKeys])) ?? Data()
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        }
         on(router, .post, "/api/v1/sessions") { request, context in try await self.apiSignIn(request, context) }
         on(router, .delete, "/api/v1/sessions") { _, context in
             let store = store
             let token = context.token ?? ""
             try await blocking { try store.signOut(token: token) }
-            return Self.json(["signed_out": true])
+            return try Self.encoded(APIBody.Done(signedOut: true))
+        }
+        on(router, .post, "/api/v1/sessions/unlock") { request, context in
+            let body = try await Self.body(APIBody.Unlock.self, request)
+            try await self.unlock(context, password: body.password)
+            return try Self.encoded(APIBody.Done(unlocked: true))
         }
         on(router, .get, "/api/v1/me") { _, context in
             let session = try context.requireSession()
-            var me: [String: Any] = [
-                "user": session.user.id, "name": session.user.name, "role": session.role, "csrf": session.csrf,
-                "session": session.id,
-            ]
-            if let subject = session.user.subject { me["subject"] = subject }
-            return Self.json(me)
+            return try Self.encoded(
+                APIBody.Me(
+                    user: session.user.id, name: session.user.name, role: session.role, csrf: session.csrf,
+                    session: session.id, subject: session.user.subject, locked: session.locked))
         }
         on(router, .get, "/api/v1/runs/{id}") { _, context in
             let detail = try await self.visibleRun(context.parameters.get("id") ?? "", to: try context.requireSession())
             return try Self.encoded(RunDocument(detail))
         }
         on(router, .post, "/api/v1/runs/{id}/actions") { request, context in
-            let body = try await Self.object(request)
-            var expected: Int?
-            if let seq = body["expected_seq"] {
-                guard let n = seq as? Int, type(of: seq) != Bool.self else {
-                    throw APIError(
-                        .badRequest, "invalid_input", "expected_seq is a whole number", field: "expected_seq")
-                }
-                expected = n
-            }
-            let value: String?
-            switch body["value"] {
-            case nil, is NSNull: value = nil
-            case let s as String: value = s
-            case let b as Bool where type(of: body["value"]!) == Bool.self: value = b ? "yes" : "no"
-            case let n as Int: value = String(n)
-            case let n as Double: value = String(n)
-            default:
-                throw APIError(.badRequest, "invalid_input", "value is text, a number or a boolean", field: "value")
-            }
+            let body = try await Self.body(APIBody.Action.self, request)
             let result = try await self.act(
-                runId: context.parameters.get("id") ?? "", verb: try Self.field(body, "verb"),
-                item: try Self.optionalField(body, "item"), value: value,
-                reason: try Self.optionalField(body, "reason"),
-                expectedSeq: expected, session: try context.requireSession())
-            return Self.json(
-                [
-                    "run_id": result.runId, "seq": result.seq, "status": result.status,
-                    "events": result.events.map {
-                        ["id": $0.id, "run_id": $0.runId, "seq": $0.seq, "kind": $0.kind] as [String: Any]
-                    },
-                    "triggered_runs": result.triggeredRuns,
-                ] as [String: Any])
+                runId: context.parameters.get("id") ?? "", verb: body.verb, item: body.item, value: body.value?.text,
+                reason: body.reason, expectedSeq: body.expectedSeq, session: try context.requireSession())
+            return try Self.encoded(APIBody.ActionReply(result))
+        }
+        on(router, .post, "/api/v1/runs") { request, context in
+            let body = try await Self.body(APIBody.Start.self, request)
+            let result = try await self.start(
+                protocolId: body.protocol, subject: body.subject, try context.requireSession())
+            return try Self.encoded(APIBody.ActionReply(result), status: .created)
         }
         on(router, .get, "/api/v1/cases") { request, context in
             try await self.cases(request, session: try context.requireSession())
@@ -77,8 +201,8 @@ extension WorkstationServer {
             let now = clock()
             let store = store
             let outcome = try await blocking { try store.publish(spec, sourceFile: nil, at: now) }
-            return Self.json(
-                ["protocol": spec.reference, "outcome": outcome.rawValue],
+            return try Self.encoded(
+                APIBody.Published(protocol: spec.reference, outcome: outcome.rawValue),
                 status: outcome == .published ? .created : .ok)
         }
         on(router, .get, "/api/v1/compare") { request, context in
@@ -95,10 +219,10 @@ extension WorkstationServer {
             }
             let store = store
             let data = try await blocking { () throws -> Data in
-                let parsed = try Measure(parsing: measure)
+                let parsed = try Measure(parsing: String(measure))
                 do {
                     let comparison = try Comparison.run(
-                        parsed, cohorts: try names.map { try store.cohort($0) }, store: store)
+                        parsed, cohorts: try names.map { try store.cohort(String($0)) }, store: store)
                     return try (named ? comparison : comparison.withoutRespondentIds()).json()
                 } catch let error as AnalysisError {
                     throw APIError(.unprocessableContent, "no_comparison", error.message)
@@ -112,76 +236,85 @@ extension WorkstationServer {
             try await reportDownload(
                 context.parameters.get("file") ?? "", lang: Self.lang(request), session: try context.requireSession())
         }
-        on(router, .get, "/api/v1/overdue") { _, context in
-            let items = try await self.overdue(for: try context.requireSession())
-            return Self.json(
-                items.map {
-                    [
-                        "run_id": $0.runId, "protocol": $0.protocolId, "subject": $0.subjectId, "room": $0.room ?? "",
-                        "item": $0.item, "due_at": $0.dueAt, "escalate_to": $0.escalateTo ?? "",
-                    ] as [String: Any]
-                })
+        on(router, .get, "/api/v1/overdue") { request, context in
+            let session = try context.requireSession()
+            let query = try listQuery(request, kind: "surgical-case", protocols: nil)
+            let after = try request.uri.queryParameters.get("cursor").flatMap { text -> OverdueCursor? in
+                guard let cursor = OverdueCursor(String(text)) else {
+                    throw APIError(.badRequest, "invalid_input", "cursor is not one this server gave", field: "cursor")
+                }
+                return cursor
+            }
+            let (items, next) = try await self.overdue(for: session, limit: query.limit, after: after)
+            return try Self.encoded(
+                APIBody.OverdueList(
+                    items: items.map {
+                        APIBody.Overdue(
+                            runId: $0.runId, protocol: $0.protocolId, subject: $0.subjectId, item: $0.item,
+                            dueAt: $0.dueAt, room: $0.room, escalateTo: $0.escalateTo)
+                    }, nextCursor: next?.description))
         }
         addAccountAPI(to: router)
     }
 
     func apiSignIn(_ request: Request, _ context: WorkstationContext) async throws -> Response {
-        let body = try await Self.object(request)
-        let user = try Self.field(body, "user")
-        let role = try Self.field(body, "role")
+        let body = try await Self.body(APIBody.SignIn.self, request)
         let (token, session) = try await signIn(
-            user: user, password: try Self.field(body, "password"), role: role,
-            workstation: try Self.optionalField(body, "workstation").flatMap { $0.isEmpty ? nil : $0 },
-            client: context.client)
-        var response = Self.json(
-            [
-                "token": token, "csrf": session.csrf, "expires_at": Timestamp.format(session.expiresAt), "user": user,
-                "role": role, "session": session.id,
-            ] as [String: Any], status: .created)
+            user: body.user, password: body.password, role: body.role,
+            workstation: body.workstation.flatMap { $0.isEmpty ? nil : $0 }, client: context.client)
+        var response = try Self.encoded(
+            APIBody.SignedIn(
+                token: token, csrf: session.csrf, expiresAt: Timestamp.format(session.expiresAt), user: body.user,
+                role: body.role, session: session.id), status: .created)
         response.setCookie(sessionCookie(token, request: request))
         return response
     }
 
-    /// Subjects of one kind the session may list, each with the runs it may see.
+    /// Subjects of one kind the session may list, each with the runs it may see: one page (`limit`, `cursor`),
+    /// filtered by `date` (a day in the site's zone), `room` and `q` (a case-number prefix).
     func cases(_ request: Request, session: Session) async throws -> Response {
-        let day = request.uri.queryParameters.get("date")
-        let kind = request.uri.queryParameters.get("kind") ?? "surgical-case"
+        let kind = request.uri.queryParameters.get("kind").map { String($0) } ?? "surgical-case"
         let store = store
-        let specs = try await blocking { try store.publishedVersions().map(\.spec) }
+        let specs = try await blocking { try store.publishedSpecs().map(\.spec) }
         guard Access.canList(kind: kind, specs: specs, session: session) else {
             throw APIError(
-                .forbidden, "forbidden", "role \(session.role) may not list subjects of kind \(kind)", field: "kind")
+                .forbidden, "forbidden", "role \(session.role) may not list subjects of kind \(kind.prefix(40))",
+                field: "kind")
         }
-        let subjects = try await blocking { try store.subjects(kind: kind, limit: 100_000) }
-        let wanted = subjects.filter { s in
-            guard let day else { return true }
-            return s.scheduledStart.map { Timestamp.format($0).hasPrefix(day) || Self.localDay($0) == day } ?? false
+        var query = try listQuery(request, kind: kind, protocols: Access.visibleProtocols(specs, session: session))
+        if let text = request.uri.queryParameters.get("date"), !text.isEmpty {
+            let page = try await pageContext(request, session: session)
+            let day = try day(request, page)
+            query.from = day.start
+            query.to = day.end
         }
-        var out: [[String: Any]] = []
-        for subject in wanted {
-            let runs = visible(try await blocking { try store.runs(subject: subject.id) }, to: session)
-            out.append([
-                "id": subject.id, "room": subject.room ?? "", "procedure": subject.procedure ?? "",
-                "scheduled_start": subject.scheduledStart.map(Timestamp.format) ?? "",
-                "runs": runs.map {
-                    ["id": $0.id, "protocol": $0.protocolId, "status": $0.status, "last_seq": $0.lastSeq]
-                        as [String: Any]
-                },
-            ])
+        let now = clock()
+        let fixed = query
+        let result = try await blocking { try store.cases(fixed, at: now) }
+        let cases = try result.rows.map { row in
+            APIBody.Case(
+                id: row.subject.id, kind: row.subject.kind, room: row.subject.room, procedure: row.subject.procedure,
+                scheduledStart: row.subject.scheduledStart.map(Timestamp.format), overdue: row.overdue,
+                runs: try row.runs.map { run in
+                    APIBody.RunLine(
+                        id: run.id, protocol: run.protocolId,
+                        title: try store.spec(run.protocolId, version: run.version).spec.title.text(Self.lang(request)),
+                        status: run.status, version: run.version, lastSeq: run.lastSeq, openRequired: run.openRequired,
+                        criticalFailures: run.criticalFailures, currentPhase: run.currentPhase)
+                })
         }
-        return Self.json(out)
+        return try Self.encoded(APIBody.Cases(cases: cases, nextCursor: result.next?.description))
     }
 
-    /// Overdue items of the runs the session may see.
-    func overdue(for session: Session) async throws -> [OverdueEntry] {
+    /// Overdue items of the runs the session may see, one page.
+    func overdue(for session: Session, limit: Int, after: OverdueCursor? = nil) async throws
+        -> (items: [OverdueEntry], next: OverdueCursor?)
+    {
         let now = clock()
         let store = store
-        let items = try await blocking { try store.overdue(at: now) }
-        // One definition per protocol, not one read per overdue item.
-        var specs: [String: ProtocolSpec] = [:]
-        for id in Set(items.map(\.protocolId)) { specs[id] = try await blocking { try store.spec(id).spec } }
-        return items.filter { entry in
-            specs[entry.protocolId].map { Access.canSee($0, subjectId: entry.subjectId, session: session) } ?? false
+        return try await blocking {
+            let visible = Access.visibleProtocols(try store.publishedSpecs().map(\.spec), session: session)
+            return try store.overdue(at: now, protocols: visible, limit: limit, after: after)
         }
     }
 }

@@ -52,11 +52,16 @@ public struct APIError: HTTPResponseError, Sendable {
             field: error.item)
     }
 
+    /// The JSON body of an error.
+    struct Body: Encodable {
+        var code: String
+        var message: String
+        var field: String?
+    }
+
     /// `{"code", "message", "field"?}` as JSON with the status.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var body: [String: Any] = ["code": code, "message": message]
-        if let field { body["field"] = field }
-        var response = WorkstationServer.json(body, status: status)
+        var response = try WorkstationServer.encoded(Body(code: code, message: message, field: field), status: status)
         if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
         return response
     }
@@ -73,6 +78,8 @@ struct StoreErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError(error)
         } catch let error as EngineError {
             throw APIError(StoreError(error))
+        } catch let error as DecodingError {
+            throw APIError.decoding(error)
         } catch let error as HTTPResponseError {
             throw error
         } catch {

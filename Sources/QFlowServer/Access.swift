@@ -63,6 +63,67 @@ public enum Access {
     }
 
     static let clinicalReaders = theatre.union(supervisors)
+    /// Who books surgical cases: the head nurse, the on-duty nurse and the administrator.
+    public static let caseIntake: Set<String> = ["head_nurse", "on_duty_nurse", "administrator"]
+    /// Who adds subjects of some kind (the kind decides, see ``canAdd(kind:role:)``).
+    public static let intake: Set<String> = caseIntake.union(laundry).union(supervisors).union(["surveyor"])
+
+    /// Whether a role may add subjects of a kind: cases by the OR's bookers, linen batches by the laundry, audits by
+    /// the supervisors, survey respondents by the surveyor and the quality office; shifts by the OR's bookers.
+    public static func canAdd(kind: String, role: String) -> Bool {
+        switch kind {
+        case "surgical-case", "shift": caseIntake.contains(role)
+        case "linen-batch": laundry.contains(role) || role == "head_nurse" || role == "infection_control"
+        case "audit": supervisors.contains(role)
+        case "respondent": role == "surveyor" || qualityOffice.contains(role)
+        default: role == "administrator"
+        }
+    }
+
+    /// The kinds of subject a role may add, in the order the form offers them.
+    public static func addableKinds(role: String) -> [String] {
+        ["surgical-case", "linen-batch", "audit", "respondent", "shift"].filter { canAdd(kind: $0, role: role) }
+    }
+
+    /// Whether a role may start a run of `spec` from a subject's page: it takes part in the protocol (and is not
+    /// the subject it is about), or it is the surveyor of a patient survey.
+    public static func canStart(_ spec: ProtocolSpec, role: String) -> Bool {
+        if spec.isSubjectRole(role) { return false }
+        if spec.kind == .survey, !spec.roles.contains(where: { $0.isSubject == true }) {
+            return role == "surveyor" || spec.participatingRoles.contains(role)
+        }
+        return spec.participatingRoles.contains(role)
+    }
+
+    /// The protocols (by id) whose runs a session sees, of those published.
+    public static func visibleProtocols(_ specs: [ProtocolSpec], session: Session) -> Set<String> {
+        Set(
+            specs.filter { spec in
+                if session.user.subject != nil { return spec.isSubjectRole(session.role) }
+                return reads(spec, role: session.role)
+            }.map(\.id))
+    }
+
+    /// A role's title (the roles every protocol shares; unknown roles show their id).
+    public static func roleTitle(_ role: String) -> LocalizedText {
+        roleTitles[role] ?? LocalizedText(zh: role, en: role)
+    }
+
+    static let roleTitles: [String: LocalizedText] = [
+        "on_duty_nurse": LocalizedText(zh: "值班护士", en: "On-duty nurse"),
+        "scrub_nurse": LocalizedText(zh: "洗手护士", en: "Scrub nurse"),
+        "circulating_nurse": LocalizedText(zh: "巡回护士", en: "Circulating nurse"),
+        "surgeon": LocalizedText(zh: "手术医生", en: "Surgeon"),
+        "anesthetist": LocalizedText(zh: "麻醉医生", en: "Anaesthetist"),
+        "linen_staff": LocalizedText(zh: "洗衣房人员", en: "Laundry staff"),
+        "head_nurse": LocalizedText(zh: "护士长", en: "Head nurse"),
+        "infection_control": LocalizedText(zh: "院感科", en: "Infection control"),
+        "nursing_department": LocalizedText(zh: "护理部", en: "Nursing department"),
+        "quality_manager": LocalizedText(zh: "质量管理", en: "Quality manager"),
+        "surveyor": LocalizedText(zh: "调查员", en: "Surveyor"),
+        "respondent": LocalizedText(zh: "受访者", en: "Respondent"),
+        "administrator": LocalizedText(zh: "系统管理员", en: "Administrator"),
+    ]
     static let linenReaders = laundry.union(supervisors)
 
     /// Every route of the server.
@@ -75,7 +136,19 @@ public enum Access {
         Route(
             method: "POST", path: "/api/v1/runs/{id}/actions", readers: .signedIn,
             purpose: "a verb on a run the role may see (the engine checks item and verb roles)"),
-        Route(method: "GET", path: "/api/v1/cases", readers: .signedIn, purpose: "subjects of kinds the role may see"),
+        Route(
+            method: "GET", path: "/api/v1/cases", readers: .signedIn,
+            purpose: "subjects of kinds the role may see, paged (limit, cursor)"),
+        Route(
+            method: "POST", path: "/api/v1/cases", readers: .roles(intake),
+            purpose: "add a subject (its bundle starts; the kind decides who may)"),
+        Route(
+            method: "POST", path: "/api/v1/cases/import", readers: .roles(caseIntake),
+            purpose: "import the day's OR schedule (text/csv; all rows or none)"),
+        Route(
+            method: "POST", path: "/api/v1/runs", readers: .signedIn,
+            purpose: "start a protocol the role takes part in on a subject"),
+        Route(method: "POST", path: "/api/v1/sessions/unlock", readers: .signedIn, purpose: "unlock an idle workstation"),
         Route(
             method: "POST", path: "/api/v1/protocols", readers: .roles(administration),
             purpose: "publish a protocol"),
@@ -90,9 +163,19 @@ public enum Access {
         Route(method: "POST", path: "/login", readers: .anyone, purpose: "sign in"),
         Route(method: "POST", path: "/logout", readers: .signedIn, purpose: "sign out"),
         Route(method: "GET", path: "/assets/app.css", readers: .anyone, purpose: "the style sheet"),
+        Route(method: "GET", path: "/assets/app.js", readers: .anyone, purpose: "the idle lock's script"),
+        Route(method: "POST", path: "/unlock", readers: .signedIn, purpose: "unlock an idle workstation (no script)"),
         Route(method: "GET", path: "/", readers: .signedIn, purpose: "today's runs of the role"),
         Route(method: "GET", path: "/runs/{id}", readers: .signedIn, purpose: "a run the role may see"),
         Route(method: "POST", path: "/runs/{id}/act", readers: .signedIn, purpose: "a verb on a run the role may see"),
+        Route(method: "GET", path: "/cases/new", readers: .roles(intake), purpose: "the intake form and CSV upload"),
+        Route(method: "POST", path: "/cases/new", readers: .roles(intake), purpose: "add one subject"),
+        Route(
+            method: "POST", path: "/cases/import", readers: .roles(caseIntake), purpose: "upload the day's schedule"),
+        Route(method: "GET", path: "/cases/{id}", readers: .signedIn, purpose: "a subject and the runs the role may see"),
+        Route(
+            method: "POST", path: "/cases/{id}/start", readers: .signedIn,
+            purpose: "start a protocol the role takes part in"),
         Route(method: "GET", path: "/board", readers: .roles(clinicalReaders), purpose: "the board per room"),
         Route(method: "GET", path: "/overdue", readers: .roles(clinicalReaders), purpose: "overdue items"),
         Route(method: "GET", path: "/linen", readers: .roles(linenReaders), purpose: "linen batches"),

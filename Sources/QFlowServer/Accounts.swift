@@ -65,117 +65,173 @@ extension WorkstationServer {
         }
     }
 
+    /// An account as the API lists it.
+    struct AccountJSON: Encodable {
+        struct SessionJSON: Encodable {
+            var id, role: String
+            var workstation: String?
+            var lastSeenAt: String
+        }
+        var id, name: String
+        var roles: [String]
+        var active: Bool
+        var subject: String?
+        var sessions: [SessionJSON]
+    }
+
+    /// A page of accounts.
+    struct AccountsJSON: Encodable {
+        var users: [AccountJSON]
+        var nextCursor: String?
+    }
+
+    /// `POST /api/v1/users/{id}`.
+    struct AccountChangeBody: Decodable {
+        /// Roles as a list or as comma-separated text.
+        enum Roles: Decodable {
+            case list([String])
+            case text(String)
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.singleValueContainer()
+                if let list = try? container.decode([String].self) { self = .list(list) } else {
+                    self = .text(try container.decode(String.self))
+                }
+            }
+            var joined: String {
+                switch self {
+                case .list(let list): list.joined(separator: ",")
+                case .text(let text): text
+                }
+            }
+        }
+        var action: String
+        var roles: Roles?
+        var password: String?
+        var session: String?
+    }
+
+    /// The accounts page's form.
+    struct AccountForm: CSRFProtected {
+        var csrf: String?
+        var action: String?
+        var user: String?
+        var name: String?
+        var roles: String?
+        var password: String?
+        var subject: String?
+        var session: String?
+    }
+
     func addAccountAPI(to router: Router<WorkstationContext>) {
-        on(router, .get, "/api/v1/users") { _, _ in
+        on(router, .get, "/api/v1/users") { request, _ in
             let store = store
             let now = clock()
+            let query = try listQuery(request, kind: "user", protocols: nil)
             let (users, sessions) = try await blocking { (try store.users(), try store.sessions(at: now)) }
             let byUser = Dictionary(grouping: sessions, by: \.userId)
-            return Self.json(
-                users.map { user in
-                    var out: [String: Any] = [
-                        "id": user.id, "name": user.name, "roles": user.roles, "active": user.active,
-                        "sessions": (byUser[user.id] ?? []).map {
-                            [
-                                "id": $0.id, "role": $0.role, "workstation": $0.workstation ?? "",
-                                "last_seen_at": Timestamp.format($0.lastSeenAt),
-                            ] as [String: Any]
-                        },
-                    ]
-                    if let subject = user.subject { out["subject"] = subject }
-                    return out
-                })
+            let after = query.after?.id
+            let sorted = users.sorted { $0.id < $1.id }.filter { after == nil || $0.id > after! }
+            let page = Array(sorted.prefix(query.limit))
+            let next = sorted.count > page.count ? page.last.map { CaseCursor(start: nil, id: $0.id).description } : nil
+            return try Self.encoded(
+                AccountsJSON(
+                    users: page.map { user in
+                        AccountJSON(
+                            id: user.id, name: user.name, roles: user.roles, active: user.active, subject: user.subject,
+                            sessions: (byUser[user.id] ?? []).map {
+                                AccountJSON.SessionJSON(
+                                    id: $0.id, role: $0.role, workstation: $0.workstation,
+                                    lastSeenAt: Timestamp.format($0.lastSeenAt))
+                            })
+                    }, nextCursor: next))
         }
         on(router, .post, "/api/v1/users/{id}") { request, context in
-            let body = try await Self.object(request)
-            let roles: String? =
-                switch body["roles"] {
-                case let list as [String]: list.joined(separator: ",")
-                case let text as String: text
-                default: nil
-                }
+            let body = try await Self.body(AccountChangeBody.self, request)
             let change = try AccountChange(
-                action: try Self.field(body, "action"), roles: roles,
-                password: try Self.optionalField(body, "password"), session: try Self.optionalField(body, "session"))
+                action: body.action, roles: body.roles?.joined, password: body.password, session: body.session)
             try await self.change(context.parameters.get("id") ?? "", change, by: try context.requireSession())
-            return Self.json(["changed": true])
+            return try Self.encoded(APIBody.Done(changed: true))
         }
     }
 
     func addAdminPages(to router: Router<WorkstationContext>) {
         on(router, .get, "/admin/users") { request, context in
-            try await self.accountsPage(try context.requireSession(), notice: nil, lang: Self.lang(request))
+            try await self.withLanguage(request, context) { page in try await self.accountsPage(page, notice: nil) }
         }
         on(router, .post, "/admin/users") { request, context in
             let session = try context.requireSession()
-            let form = try await Self.form(request, context: context)
-            let lang = Self.lang(request)
-            let user = form["user"] ?? ""
+            let form = try await Self.form(AccountForm.self, request, context: context)
+            let page = try await self.pageContext(request, session: session)
+            let user = form.user ?? ""
             do {
-                if form["action"] == "add" {
+                if form.action == "add" {
                     let store = store
                     let policy = policy
                     let now = clock()
-                    let roles = (form["roles"] ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+                    let roles = (form.roles ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
                     try await blocking {
                         try store.addUser(
-                            id: user, name: form["name"] ?? "", roles: roles, password: form["password"] ?? "",
-                            subject: form["subject"].flatMap { $0.isEmpty ? nil : $0 }, policy: policy,
+                            id: user, name: form.name ?? "", roles: roles, password: form.password ?? "",
+                            subject: form.subject.flatMap { $0.isEmpty ? nil : $0 }, policy: policy,
                             by: session.user.id, at: now)
                     }
                 } else {
                     let change = try AccountChange(
-                        action: form["action"] ?? "", roles: form["roles"], password: form["password"],
-                        session: form["session"])
+                        action: form.action ?? "", roles: form.roles, password: form.password, session: form.session)
                     try await self.change(user, change, by: session)
                 }
                 return Self.redirect("/admin/users")
             } catch let error as StoreError {
-                return try await accountsPage(
-                    session, notice: error.message, lang: lang, status: APIError(error).status)
+                return try await accountsPage(page, notice: error.message, status: APIError(error).status)
             } catch let error as APIError {
-                return try await accountsPage(session, notice: error.message, lang: lang, status: error.status)
+                return try await accountsPage(page, notice: error.message, status: error.status)
             }
         }
     }
 
-    func accountsPage(_ session: Session, notice: String?, lang: String, status: HTTPResponse.Status = .ok)
-        async throws -> Response
+    func accountsPage(_ page: PageContext, notice: String?, status: HTTPResponse.Status = .ok) async throws
+        -> Response
     {
         let store = store
         let now = clock()
         let (users, sessions) = try await blocking { (try store.users(), try store.sessions(at: now)) }
         let byUser = Dictionary(grouping: sessions, by: \.userId)
-        let zh = lang == "zh"
-        func form(_ user: String, _ action: String, _ fields: String, _ label: String) -> String {
-            "<form method=\"post\" action=\"/admin/users\"><input type=\"hidden\" name=\"csrf\" value=\"\(Self.h(session.csrf))\"><input type=\"hidden\" name=\"user\" value=\"\(Self.h(user))\"><input type=\"hidden\" name=\"action\" value=\"\(action)\">\(fields)<button>\(Self.h(label))</button></form>"
+        let zh = page.language == .zh
+        func form(_ user: String, _ action: String, _ fields: HTML, _ label: String) -> HTML {
+            """
+            <form method="post" action="/admin/users">\(page.csrfField)\(PageContext.hidden("user", user))\
+            \(PageContext.hidden("action", action))\(fields)<button>\(label)</button></form>
+            """
         }
-        var rows = ""
+        var rows: [HTML] = []
         for user in users {
             let live = (byUser[user.id] ?? []).map {
-                "\(Self.h($0.role))@\(Self.h($0.workstation ?? "—")) \(Self.h(Self.localTime($0.lastSeenAt)))"
-            }.joined(separator: "<br>")
-            rows +=
-                "<tr><td>\(Self.h(user.id))</td><td>\(Self.h(user.name))</td><td>\(Self.h(user.roles.joined(separator: ", ")))</td>"
-            rows += "<td>\(user.active ? (zh ? "启用" : "active") : (zh ? "停用" : "inactive"))</td><td>\(live)</td><td>"
-            rows +=
+                HTML("\($0.role)@\($0.workstation ?? "—") \(page.dateTime($0.lastSeenAt))")
+            }
+            var actions =
                 user.active
                 ? form(user.id, "deactivate", "", zh ? "停用" : "Deactivate")
                 : form(user.id, "activate", "", zh ? "启用" : "Activate")
-            rows += form(
+            actions += form(
                 user.id, "roles",
-                "<input name=\"roles\" value=\"\(Self.h(user.roles.joined(separator: ",")))\" aria-label=\"roles\">",
+                "<input name=\"roles\" value=\"\(user.roles.joined(separator: ","))\" aria-label=\"roles\">",
                 zh ? "修改角色" : "Set roles")
-            rows += form(
+            actions += form(
                 user.id, "reset_password",
                 "<input name=\"password\" type=\"password\" autocomplete=\"new-password\" aria-label=\"new password\" required>",
                 zh ? "重置密码" : "Reset password")
-            if !(byUser[user.id] ?? []).isEmpty { rows += form(user.id, "revoke", "", zh ? "结束会话" : "End sessions") }
-            rows += "</td></tr>"
+            if !(byUser[user.id] ?? []).isEmpty { actions += form(user.id, "revoke", "", zh ? "结束会话" : "End sessions") }
+            rows.append(
+                """
+                <tr><td>\(user.id)</td><td>\(user.name)</td>\
+                <td>\(user.roles.map { page.t(Access.roleTitle($0)) }.joined(separator: ", "))</td>\
+                <td>\(user.active ? (zh ? "启用" : "active") : (zh ? "停用" : "inactive"))</td>\
+                <td>\(HTML.join(live, separator: "<br>"))</td><td>\(actions)</td></tr>
+                """)
         }
-        let add = """
+        let add: HTML = """
             <h2>\(zh ? "新增用户" : "Add a user")</h2><form method="post" action="/admin/users">\
-            <input type="hidden" name="csrf" value="\(Self.h(session.csrf))"><input type="hidden" name="action" value="add">\
+            \(page.csrfField)\(PageContext.hidden("action", "add"))\
             <label>\(zh ? "工号" : "Staff id") <input name="user" required></label>\
             <label>\(zh ? "姓名" : "Name") <input name="name" required></label>\
             <label>\(zh ? "角色" : "Roles") <input name="roles" required placeholder="circulating_nurse,scrub_nurse"></label>\
@@ -184,10 +240,12 @@ extension WorkstationServer {
             <button class="yes">\(zh ? "新增" : "Add")</button></form>
             """
         let title = zh ? "用户与会话" : "Users and sessions"
-        var body = "<h1>\(title)</h1>\(Self.nav(session, lang: lang))"
-        if let notice { body += "<p class=\"error\">\(Self.h(notice))</p>" }
-        body +=
-            "<table><tr><th>id</th><th>\(zh ? "姓名" : "name")</th><th>\(zh ? "角色" : "roles")</th><th>\(zh ? "状态" : "status")</th><th>\(zh ? "会话" : "sessions")</th><th></th></tr>\(rows)</table>\(add)"
-        return Self.page(title, body, status: status, lang: lang)
+        var body: HTML = "<h1>\(title)</h1>"
+        if let notice { body += "<p class=\"error\" role=\"alert\">\(notice)</p>" }
+        body += """
+            <table><tr><th>id</th><th>\(zh ? "姓名" : "name")</th><th>\(zh ? "角色" : "roles")</th>\
+            <th>\(zh ? "状态" : "status")</th><th>\(zh ? "会话" : "sessions")</th><th></th></tr>\(rows)</table>\(add)
+            """
+        return page.document(title, body, status: status)
     }
 }

@@ -49,7 +49,7 @@ struct SessionMiddleware: RouterMiddleware {
         }
         if let token = context.token, !token.isEmpty, token.utf8.count <= 128 {
             let store = server.store
-            let policy = server.policy
+            let policy = try await server.sessionPolicy()
             let now = server.clock()
             context.session = try await blocking { try store.session(token: token, policy: policy, at: now) }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import QFlowAnalysis
+import QFlowEngine
 import QFlowReports
 import QFlowStats
 import QFlowStore
@@ -9,25 +10,21 @@ import QFlowStore
 extension WorkstationServer {
     func addQualityPages(to router: Router<WorkstationContext>) {
         on(router, .get, "/quality") { request, context in
-            try await self.qualityPage(
-                try context.requireSession(), query: request.uri.queryParameters, lang: Self.lang(request))
-        }
-        on(router, .get, "/quality/report") { request, context in
-            let lang = Self.lang(request)
-            do {
-                return try await self.reportDownload(
-                    request.uri.queryParameters.get("file") ?? "", lang: lang, session: try context.requireSession())
-            } catch let error as APIError {
-                return Self.page(
-                    "Report", "<p class=\"error\">\(Self.h(error.message))</p>", status: error.status, lang: lang)
+            try await self.withLanguage(request, context) { page in
+                try await self.qualityPage(page, query: request.uri.queryParameters)
             }
         }
-    }
-
-    static func forbiddenPage(_ session: Session, lang: String) -> Response {
-        page(
-            "Refused", "<p class=\"error\">Your role \(h(session.role)) cannot open this page.</p>\(nav(session, lang: lang))",
-            status: .forbidden, lang: lang)
+        on(router, .get, "/quality/report") { request, context in
+            try await self.withLanguage(request, context) { page in
+                do {
+                    return try await self.reportDownload(
+                        request.uri.queryParameters.get("file") ?? "", lang: page.language, session: page.session!)
+                } catch let error as APIError {
+                    return page.document(
+                        page.t(Wording.quality), "<p class=\"error\">\(error.message)</p>", status: error.status)
+                }
+            }
+        }
     }
 
     func reportFiles() -> [String] {
@@ -35,52 +32,56 @@ extension WorkstationServer {
         return names.filter { $0.hasSuffix(".yaml") }.sorted()
     }
 
-    func qualityPage(_ session: Session, query: Parameters, lang: String) async throws -> Response {
-        let named = Access.identifiesRespondents(session)
+    func qualityPage(_ page: PageContext, query: Parameters) async throws -> Response {
+        let named = Access.identifiesRespondents(page.session!)
+        let store = store
         let cohorts = try await blocking { try store.cohorts() }.map(\.name)
-        func options(_ selected: String?) -> String {
-            cohorts.map { "<option\($0 == selected ? " selected" : "")>\(Self.h($0))</option>" }.joined()
+        func options(_ selected: String?) -> [HTML] {
+            cohorts.map { HTML("<option\($0 == selected ? " selected" : "")>\($0)</option>") }
         }
-        let measure = query.get("measure") ?? "item:sat.overall"
-        let a = query.get("a"), b = query.get("b")
-        var body = "<h1>Quality · 质量分析</h1>\(Self.nav(session, lang: lang))"
+        let measure = query.get("measure").map { String($0) } ?? "item:sat.overall"
+        let a = query.get("a").map { String($0) }, b = query.get("b").map { String($0) }
+        let zh = page.language == .zh
+        var body: HTML = "<h1>\(page.t(Wording.quality))</h1>"
         body += """
-            <form method="get" action="/quality"><label>Measure · 指标 <input name="measure" value="\(Self.h(measure))"></label>
-            <label>Cohort A <select name="a">\(options(a))</select></label><label>Cohort B <select name="b">\(options(b))</select></label>
-            <input type="hidden" name="lang" value="\(Self.h(lang))"><button class="yes">Compare · 比较</button></form>
+            <form method="get" action="/quality"><label>\(zh ? "指标" : "Measure") <input name="measure" value="\(measure)"></label>
+            <label>\(zh ? "队列 A" : "Cohort A") <select name="a">\(options(a))</select></label>\
+            <label>\(zh ? "队列 B" : "Cohort B") <select name="b">\(options(b))</select></label>
+            <button class="yes">\(zh ? "比较" : "Compare")</button></form>
             """
         if let a, let b {
+            let language = page.language
             do {
                 let text = try await blocking {
                     let parsed = try Measure(parsing: measure)
                     let comparison = try Comparison.run(
                         parsed, cohorts: [try store.cohort(a), try store.cohort(b)], store: store)
-                    return (named ? comparison : comparison.withoutRespondentIds())
-                        .text(language: lang == "zh" ? .zh : .en)
+                    return (named ? comparison : comparison.withoutRespondentIds()).text(language: language == .zh ? .zh : .en)
                 }
-                body += "<pre>\(Self.h(text))</pre>"
+                body += "<pre>\(text)</pre>"
             } catch let error as StoreError {
-                body += "<p class=\"error\">\(Self.h(error.message))</p>"
+                body += "<p class=\"error\">\(error.message)</p>"
             } catch let error as AnalysisError {
-                body += "<p class=\"error\">\(Self.h(error.message))</p>"
+                body += "<p class=\"error\">\(error.message)</p>"
             } catch let error as StatsError {
-                body += "<p class=\"error\">\(Self.h(error.message))</p>"
+                body += "<p class=\"error\">\(error.message)</p>"
             }
         }
         let files = reportFiles()
         if !files.isEmpty {
-            body += "<h2>Reports · 报告</h2><ul>" + files.map {
-                "<li><a href=\"/quality/report?file=\(Self.h($0))&lang=\(Self.h(lang))\">\(Self.h($0)) (.xlsx)</a></li>"
-            }.joined() + "</ul>"
+            let links = files.map {
+                HTML("<li><a href=\"/quality/report?file=\($0)&amp;lang=\(page.language.rawValue)\">\($0) (.xlsx)</a></li>")
+            }
+            body += "<h2>\(zh ? "报告" : "Reports")</h2><ul>\(links)</ul>"
         }
-        return Self.page("Quality · 质量分析", body, lang: lang)
+        return page.document(page.t(Wording.quality), body)
     }
 
     /// A report workbook from `Reports/`; a missing file is 404 and a report that cannot be written 422.
     ///
     /// Outside the quality office, survey respondents are pseudonymised in the raw data and counted, not named, in
     /// the comparisons.
-    func reportDownload(_ file: String, lang: String, session: Session) async throws -> Response {
+    func reportDownload(_ file: String, lang: Language, session: Session) async throws -> Response {
         guard let reports, reportFiles().contains(file) else {
             throw APIError(.notFound, "not_found", "no report \(file)", field: "file")
         }
@@ -91,7 +92,7 @@ extension WorkstationServer {
         do {
             try await blocking {
                 try ReportWriter(
-                    spec: try ReportFile.load(path: path), store: store, language: lang == "zh" ? .zh : .en,
+                    spec: try ReportFile.load(path: path), store: store, language: lang == .zh ? .zh : .en,
                     options: options
                 ).write(to: out.path)
             }

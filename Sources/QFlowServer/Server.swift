@@ -28,6 +28,10 @@ public struct WorkstationServer: Sendable {
     public let clock: @Sendable () -> Date
     /// Where report definitions are (`Reports/`), for downloads from the quality page.
     public let reports: String?
+    /// The site's settings when no site file is published in the database.
+    public let siteDefaults: SiteSettings
+    /// The published site's settings, read again at most every few seconds.
+    let siteCache = SiteCache()
     /// Failed sign-ins per client and per account.
     let throttle: SignInThrottle
     /// The slow password hash runs here, a few at a time, so that a flood of sign-ins cannot take every thread.
@@ -61,9 +65,11 @@ public struct WorkstationServer: Sendable {
     /// Creates a server over a store.
     public init(
         store: Store, policy: SignInPolicy = SignInPolicy(), reports: String? = nil, transport: Transport = Transport(),
-        throttle: SignInThrottle.Limits = SignInThrottle.Limits(), clock: @escaping @Sendable () -> Date = { Date() }
+        throttle: SignInThrottle.Limits = SignInThrottle.Limits(), site: SiteSettings = SiteSettings(),
+        clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
+        self.siteDefaults = site
         self.policy = policy
         self.reports = reports
         self.transport = transport
@@ -149,8 +155,15 @@ public struct WorkstationServer: Sendable {
         {
             throw APIError(.forbidden, "csrf", "missing or wrong X-CSRF-Token for this session", field: "X-CSRF-Token")
         }
+        // A workstation left idle is locked: nothing but unlocking or signing out until the password is given.
+        if session.locked, !Self.openWhileLocked.contains(rule.path) {
+            if isPage, request.method == .get { return lockedPage(session, request: request) }
+            throw APIError(
+                .unauthorized, "locked",
+                "this workstation is locked after a while without use: unlock it with the password (POST /api/v1/sessions/unlock)")
+        }
         guard rule.readers.admit(session.role) else {
-            if isPage { return forbiddenPage(session, lang: lang(request)) }
+            if isPage { return forbiddenPage(session, request: request) }
             throw APIError(.forbidden, "forbidden", "role \(session.role) may not use \(rule.method) \(rule.path)")
         }
         return nil
@@ -231,110 +244,83 @@ public struct WorkstationServer: Sendable {
 
     // MARK: Actions
 
-    /// The command a verb names, with its item and value as the page or the API gave them.
-    static func command(verb: String, item: String?, value: String?, spec: ProtocolSpec) throws -> RunCommand {
-        func needItem() throws -> String {
-            guard let item, !item.isEmpty else {
-                throw APIError(.badRequest, "invalid_input", "\(verb) needs an item", field: "item")
-            }
-            return item
-        }
-        switch verb {
-        case "record":
-            let id = try needItem()
-            guard let itemSpec = spec.items.first(where: { $0.id == id }) else {
-                throw APIError(.badRequest, "unknown_item", "\(spec.reference) has no item '\(id)'", field: "item")
-            }
-            guard let value else { throw APIError(.badRequest, "invalid_input", "value is missing", field: "value") }
-            do {
-                return .record(item: id, value: try itemSpec.parseAnswer(value))
-            } catch {
-                throw APIError(.badRequest, error.code.rawValue, error.message, field: "value")
-            }
-        case "sign": return .sign(item: try needItem())
-        case "return": return .returnTo(item: item.flatMap { $0.isEmpty ? nil : $0 })
-        case "jump": return .jump(to: try needItem())
-        case "suspend": return .suspend
-        case "resume": return .resume
-        case "stop": return .stop
-        case "complete": return .complete
-        default:
-            throw APIError(
-                .badRequest, "invalid_input",
-                "verb must be one of record, sign, return, jump, suspend, resume, stop, complete", field: "verb")
-        }
-    }
-
     /// Applies a verb to a run the session may see.
     func act(
         runId: String, verb: String, item: String?, value: String?, reason: String?, expectedSeq: Int?,
         session: Session
     ) async throws -> ActionResult {
         let spec = try await visibleScope(runId, to: session)
-        let command = try Self.command(verb: verb, item: item, value: value, spec: spec)
+        let command: RunCommand
+        do {
+            command = try RunCommand(verb: verb, item: item, value: value, in: spec)
+        } catch {
+            throw APIError(.badRequest, error.error.code.rawValue, error.error.message, field: error.field)
+        }
         let request = ActionRequest(
             .command(runId: runId, command), by: session.actor, at: clock(), reason: reason, expectedSeq: expectedSeq)
         let store = store
         return try await blocking { try store.perform(request) }
     }
 
-    static func localDay(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.string(from: date)
-    }
-
     // MARK: JSON
 
-    static func json(_ value: Any, status: HTTPResponse.Status = .ok) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
-    }
-
-    static func encoded(_ value: some Encodable) throws -> Response {
+    /// A Codable value as a JSON response; `snakeCase` for the API's own bodies (``APIBody``), whose Swift names
+    /// are camelCase.
+    static func encoded(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        if !(value is RunDocument) { encoder.keyEncodingStrategy = .convertToSnakeCase }
         return Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 
-    /// A JSON object body of at most 64 KB; any other content type is 415.
-    static func object(_ request: Request) async throws -> [String: Any] {
-        let type = request.headers[.contentType]?.lowercased() ?? ""
-        guard type.hasPrefix("application/json") else {
-            throw APIError(
-                .unsupportedMediaType, "unsupported_media_type", "send the body as application/json",
-                field: "Content-Type")
-        }
-        var request = request
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: 64 * 1024)
-        } catch {
-            throw APIError(.contentTooLarge, "invalid_input", "the request body is at most 64 KB")
-        }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any] else {
-            throw APIError(.badRequest, "invalid_input", "the body must be a JSON object")
-        }
-        return object
+    // MARK: Site
+
+    /// Routes a locked session may still use.
+    static let openWhileLocked: Set<String> = [
+        "/unlock", "/api/v1/sessions/unlock", "/logout", "/api/v1/sessions", "/assets/app.css", "/assets/app.js",
+        "/api/v1/me",
+    ]
+
+    /// The site's settings: the published site file's, else the defaults the server was started with.
+    func siteSettings() async throws -> SiteSettings {
+        if let cached = siteCache.value(at: clock()) { return cached }
+        let store = store
+        let defaults = siteDefaults
+        let settings = try await blocking { try SiteSettings.current(store, defaults: defaults) }
+        siteCache.remember(settings, at: clock())
+        return settings
     }
 
-    static func field(_ body: [String: Any], _ name: String) throws -> String {
-        guard let value = body[name] as? String, !value.isEmpty else {
-            throw APIError(.badRequest, "invalid_input", "\(name) is required (text)", field: name)
-        }
-        return value
+    /// The sign-in policy with the site's idle lock.
+    func sessionPolicy() async throws -> SignInPolicy {
+        var policy = policy
+        policy.lockAfter = TimeInterval(try await siteSettings().idleLockSeconds)
+        return policy
     }
 
-    static func optionalField(_ body: [String: Any], _ name: String) throws -> String? {
-        guard let value = body[name], !(value is NSNull) else { return nil }
-        guard let text = value as? String else {
-            throw APIError(.badRequest, "invalid_input", "\(name) is text", field: name)
-        }
-        return text
+    /// The lock page (for a page opened while the session is locked, without the script).
+    static func lockedPage(_ session: Session, request: Request) -> Response {
+        let page = PageContext(language: lang(request), session: nil, timeZone: .gmt, idleLockSeconds: 0)
+        let body: HTML = """
+            <h1>\(page.t(Wording.unlock))</h1><p>\(page.t(Wording.lockedTitle))</p><p>\(session.user.name)</p>\
+            <form method="post" action="/unlock">\(PageContext.hidden("csrf", session.csrf))\
+            \(PageContext.hidden("back", request.uri.path))\
+            <label>\(page.t(Wording.password)) <input type="password" name="password" autocomplete="current-password" required></label>\
+            <button class="yes">\(page.t(Wording.unlock))</button></form>\
+            <form method="post" action="/logout">\(PageContext.hidden("csrf", session.csrf))<button>\(page.t(Wording.signOut))</button></form>
+            """
+        return page.document(page.t(Wording.unlock), body, status: .unauthorized)
+    }
+
+    /// The page for a role that may not open a page.
+    static func forbiddenPage(_ session: Session, request: Request) -> Response {
+        let page = PageContext(language: lang(request), session: session, timeZone: .gmt, idleLockSeconds: 0)
+        return page.document(
+            page.t(Wording.forbidden),
+            "<h1>\(page.t(Wording.forbidden))</h1><p>\(page.t(Wording.forbiddenText))</p><p><a href=\"/\">\(page.t(Wording.today))</a></p>",
+            status: .forbidden)
     }
 }
 

@@ -39,6 +39,9 @@ public struct Session: Sendable, Hashable {
     public var expiresAt: Date
     /// A short public id for lists and revocation (never the token).
     public var id: String
+    /// The workstation was left idle past the lock time: only unlocking (the user's password) or signing out is
+    /// accepted until ``Store/unlock(token:password:policy:at:)`` succeeds.
+    public var locked = false
 
     /// The actor that this session's writes record; a user who is a subject acts bound to it.
     public var actor: Actor { Actor(id: user.id, role: role, workstation: workstation, subject: user.subject) }
@@ -87,6 +90,8 @@ public struct SignInPolicy: Sendable {
     public var sessionLength: TimeInterval = 12 * 3600
     /// How long a session may go unused before it ends (a shared workstation left signed in).
     public var idleTimeout: TimeInterval = 30 * 60
+    /// How long a session may go unused before it is locked (the password unlocks it); nil: never locked.
+    public var lockAfter: TimeInterval?
     /// Shortest accepted password.
     public var minimumPasswordLength = 10
 
@@ -347,6 +352,11 @@ extension Store {
             }
             return nil
         }
+        if let lockAfter = policy.lockAfter, now.timeIntervalSince(lastSeen) > lockAfter {
+            var locked = session
+            locked.locked = true
+            return locked  // not touched: only an unlock moves the idle clock again
+        }
         if now.timeIntervalSince(lastSeen) >= 60 {
             try writer.submit("touch a session") { db, _ in
                 try db.execute(
@@ -355,6 +365,45 @@ extension Store {
             }
         }
         return session
+    }
+
+    /// Unlocks an idle session with its user's password; a wrong password counts as a failed sign-in (and locks
+    /// the account at the limit, which ends the session). True when the session is live and unlocked.
+    public func unlock(token: String, password: String, policy: SignInPolicy = SignInPolicy(), at now: Date)
+        throws(StoreError) -> Bool
+    {
+        let tokenHash = SHA256.hex(of: Array(token.utf8))
+        let time = Timestamp.format(now)
+        let lock = Timestamp.format(now.addingTimeInterval(policy.lockout))
+        let reserved = try writer.submit("count an unlock attempt") { db, _ -> Row? in
+            guard
+                let userId = try String.fetchOne(
+                    db, sql: "SELECT user_id FROM session WHERE token_hash = ? AND expires_at > ?",
+                    arguments: [tokenHash, time])
+            else { return nil }
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    UPDATE user SET failed_logins = failed_logins + 1,
+                        locked_until = CASE WHEN failed_logins + 1 >= ?1 THEN ?2 ELSE NULL END
+                    WHERE id = ?3 AND active = 1 AND (locked_until IS NULL OR locked_until <= ?4)
+                    RETURNING id, password
+                    """, arguments: [policy.maximumFailures, lock, userId, time])
+            if row == nil { try db.execute(sql: "DELETE FROM session WHERE token_hash = ?", arguments: [tokenHash]) }
+            return row
+        }
+        guard let row = reserved else { return false }
+        let userId: String = row["id"]
+        guard Self.verifyPassword(password, stored: row["password"]) else {
+            try recordAttempt(userId, "wrong password (unlock)", client: nil, at: now)
+            return false
+        }
+        try writer.submit("unlock a session") { db, _ in
+            try db.execute(
+                sql: "UPDATE user SET failed_logins = 0, locked_until = NULL WHERE id = ?", arguments: [userId])
+            try db.execute(sql: "UPDATE session SET last_seen_at = ? WHERE token_hash = ?", arguments: [time, tokenHash])
+        }
+        return true
     }
 
     /// Ends a session.

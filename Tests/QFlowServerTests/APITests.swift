@@ -48,7 +48,7 @@ final class LiveServer: @unchecked Sendable {
     init(
         iterations: Int = 1_000, transport: WorkstationServer.Transport = .init(),
         throttle: SignInThrottle.Limits = .init(), idleTimeout: TimeInterval = 30 * 60,
-        clock: @escaping @Sendable () -> Date = { Date() }
+        site: SiteSettings = SiteSettings(), clock: @escaping @Sendable () -> Date = { Date() }
     ) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("qflow-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -75,7 +75,8 @@ final class LiveServer: @unchecked Sendable {
         try store.saveCohort(Cohort(name: "or3", rooms: ["OR3"]), at: t0)
         try store.saveCohort(Cohort(name: "cases", subjectKind: "surgical-case"), at: t0)
         let server = WorkstationServer(
-            store: store, policy: policy, reports: reports.path, transport: transport, throttle: throttle, clock: clock)
+            store: store, policy: policy, reports: reports.path, transport: transport, throttle: throttle, site: site,
+            clock: clock)
         if transport.tls != nil { scheme = "https" }
         let ready = AsyncStream<Int>.makeStream()
         task = Task {
@@ -269,8 +270,11 @@ struct AdministrationTests {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)/api/v1/cases")!)
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         let (data, _) = try await server.http.data(for: request)
-        let cases = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        let page = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let cases = try #require(page["cases"] as? [[String: Any]])
         #expect(cases.first?["id"] as? String == "C-1")
+        let runs = try #require(cases.first?["runs"] as? [[String: Any]])
+        #expect(runs.first?["title"] as? String == "Counts", "runs carry their protocol's title")
         let cookie = try await server.pageSignIn("n-1", role: "circulating_nurse")
         let board = try await server.page("GET", "/board", cookie: cookie)
         #expect(board.status == 200)

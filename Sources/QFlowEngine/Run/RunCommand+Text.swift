@@ -1,0 +1,64 @@
+/// Why a verb, item and value given as text do not make a command: the field at fault and the engine's reason.
+public struct RunCommandTextError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// `verb`, `item` or `value`.
+    public var field: String
+    /// The reason, with its code and item.
+    public var error: EngineError
+
+    /// The reason's message.
+    public var description: String { error.message }
+}
+
+extension RunCommand {
+    /// The verbs a command can be written with, as the pages, the API and the CLI name them.
+    public static let verbs = ["record", "sign", "return", "jump", "suspend", "resume", "stop", "complete"]
+
+    /// Reads a command from text: a verb, the item it names and (for `record`) the answer as typed.
+    ///
+    /// The one parser from text to commands: the workstation's forms, the JSON API and `qflow run` all use it, so
+    /// an answer means the same whichever way it was entered. Errors name the field and never echo the value.
+    public init(verb: String, item: String?, value: String?, in spec: ProtocolSpec) throws(RunCommandTextError) {
+        let item = item.flatMap { $0.isEmpty ? nil : $0 }
+        func needItem() throws(RunCommandTextError) -> String {
+            guard let item else {
+                throw RunCommandTextError(field: "item", error: EngineError(.unknownItem, "\(verb) needs an item"))
+            }
+            guard spec.items.contains(where: { $0.id == item }) else {
+                throw RunCommandTextError(
+                    field: "item",
+                    error: EngineError(
+                        .unknownItem,
+                        "\(spec.reference) has no item '\(item.prefix(80))'"
+                            + RuleExpression.suggestion(item, spec.items.map(\.id)), item: item))
+            }
+            return item
+        }
+        switch verb {
+        case "record":
+            let id = try needItem()
+            guard let value else {
+                throw RunCommandTextError(
+                    field: "value", error: EngineError(.invalidAnswer, "the answer to '\(id)' is missing", item: id))
+            }
+            let itemSpec = spec.items.first { $0.id == id }!
+            do {
+                self = .record(item: id, value: try itemSpec.parseAnswer(value))
+            } catch {
+                throw RunCommandTextError(field: "value", error: error)
+            }
+        case "sign": self = .sign(item: try needItem())
+        case "return": self = .returnTo(item: item == nil ? nil : try needItem())
+        case "jump": self = .jump(to: try needItem())
+        case "suspend": self = .suspend
+        case "resume": self = .resume
+        case "stop": self = .stop
+        case "complete": self = .complete
+        default:
+            throw RunCommandTextError(
+                field: "verb",
+                error: EngineError(
+                    .invalidState, "the verb must be one of " + Self.verbs.joined(separator: ", ")
+                        + RuleExpression.suggestion(String(verb.prefix(40)), Self.verbs)))
+        }
+    }
+}

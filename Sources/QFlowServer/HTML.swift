@@ -1,0 +1,179 @@
+import Foundation
+import Hummingbird
+import QFlowEngine
+import QFlowStore
+
+/// A fragment of HTML whose interpolated text is escaped: only literals written in this module and other `HTML`
+/// values go in as markup, so a page cannot forget to escape what a user typed.
+///
+/// ```swift
+/// let cell: HTML = "<td>\(subject.procedure ?? "")</td>"   // the procedure is escaped
+/// ```
+/// There is deliberately no interpolation for arbitrary types: a number or a date is formatted to text first.
+struct HTML: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
+    /// The markup.
+    private(set) var markup: String
+
+    /// Trusted markup from a literal.
+    init(stringLiteral value: String) { markup = value }
+
+    /// Markup assembled from literals and escaped values.
+    init(stringInterpolation: StringInterpolation) { markup = stringInterpolation.markup }
+
+    private init(markup: String) { self.markup = markup }
+
+    /// No markup.
+    static let empty = HTML(markup: "")
+
+    /// Text, escaped.
+    static func text(_ text: String) -> HTML { HTML(markup: escape(text)) }
+
+    /// Fragments one after another.
+    static func join(_ parts: some Sequence<HTML>, separator: HTML = .empty) -> HTML {
+        HTML(markup: parts.map(\.markup).joined(separator: separator.markup))
+    }
+
+    /// Appends a fragment.
+    static func += (lhs: inout HTML, rhs: HTML) { lhs.markup += rhs.markup }
+
+    /// Two fragments, one after the other.
+    static func + (lhs: HTML, rhs: HTML) -> HTML { HTML(markup: lhs.markup + rhs.markup) }
+
+    /// The markup.
+    var description: String { markup }
+
+    /// Builds markup: literals as they are, values escaped.
+    struct StringInterpolation: StringInterpolationProtocol {
+        var markup = ""
+
+        init(literalCapacity: Int, interpolationCount: Int) { markup.reserveCapacity(literalCapacity * 2) }
+
+        mutating func appendLiteral(_ literal: String) { markup += literal }
+        /// Text is escaped.
+        mutating func appendInterpolation(_ text: String) { markup += HTML.escape(text) }
+        /// Missing text is nothing.
+        mutating func appendInterpolation(_ text: String?) { markup += HTML.escape(text ?? "") }
+        /// A whole number.
+        mutating func appendInterpolation(_ number: Int) { markup += String(number) }
+        /// Markup stays markup.
+        mutating func appendInterpolation(_ html: HTML) { markup += html.markup }
+        /// Fragments one after another.
+        mutating func appendInterpolation(_ parts: [HTML]) { markup += parts.map(\.markup).joined() }
+    }
+
+    /// Escapes text for element content and quoted attribute values.
+    static func escape(_ text: String) -> String {
+        guard text.contains(where: { "&<>\"'".contains($0) }) else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 16)
+        for ch in text {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+}
+
+/// What every page is drawn with: the language, the session (nil on the sign-in page) and the site's settings.
+struct PageContext: Sendable {
+    /// The page language.
+    var language: Language
+    /// The signed-in session, if any.
+    var session: Session?
+    /// The site's time zone (from the published site file, else the server's).
+    var timeZone: TimeZone
+    /// Minutes without input before the page locks (the site's setting).
+    var idleLockSeconds: Int
+
+    /// A text in the page language.
+    func t(_ text: LocalizedText) -> String { text.text(language) }
+
+    /// A time of day in the site's zone, `HH:mm`.
+    func time(_ date: Date) -> String { format(date, "HH:mm") }
+
+    /// A date and time in the site's zone, `yyyy-MM-dd HH:mm`.
+    func dateTime(_ date: Date) -> String { format(date, "yyyy-MM-dd HH:mm") }
+
+    /// A calendar day in the site's zone, `yyyy-MM-dd`.
+    func day(_ date: Date) -> String { format(date, "yyyy-MM-dd") }
+
+    private func format(_ date: Date, _ pattern: String) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = timeZone
+        formatter.dateFormat = pattern
+        return formatter.string(from: date)
+    }
+
+    /// A hidden form field.
+    static func hidden(_ name: String, _ value: String) -> HTML {
+        "<input type=\"hidden\" name=\"\(name)\" value=\"\(value)\">"
+    }
+
+    /// The session's CSRF field, for every form that writes.
+    var csrfField: HTML { Self.hidden("csrf", session?.csrf ?? "") }
+
+    /// The whole document: head, navigation (with sign-out), the idle lock, and the body.
+    func document(_ title: String, _ body: HTML, status: HTTPResponse.Status = .ok, refresh: Int? = nil) -> Response {
+        var head: HTML = "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        head += "<title>\(title) · QualityFlow</title><link rel=\"stylesheet\" href=\"/assets/app.css\">"
+        if let refresh { head += "<meta http-equiv=\"refresh\" content=\"\(refresh)\">" }
+        var top = HTML.empty
+        if let session {
+            head += "<meta name=\"qflow-csrf\" content=\"\(session.csrf)\">"
+            head += "<meta name=\"qflow-idle-lock\" content=\"\(idleLockSeconds)\">"
+            head += "<script src=\"/assets/app.js\" defer></script>"
+            top = navigation(session)
+        }
+        let html: HTML = """
+            <!doctype html><html lang="\(language.rawValue)"><head>\(head)</head><body>\(top)<main>\(body)</main>\
+            \(session == nil ? .empty : lockDialog)</body></html>
+            """
+        return Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: html.markup)))
+    }
+
+    /// The links of the pages the role may open, who is signed in, the language switch and the sign-out button.
+    func navigation(_ session: Session) -> HTML {
+        let links: [(String, LocalizedText)] = [
+            ("/", Wording.today), ("/board", Wording.board), ("/overdue", Wording.overdue),
+            ("/cases/new", Wording.addCase), ("/linen", Wording.linen), ("/actions", Wording.audits),
+            ("/quality", Wording.quality), ("/admin/users", Wording.users),
+        ]
+        let open = links.filter { Access.route("GET", $0.0)?.readers.admit(session.role) == true }
+            .map { HTML("<a href=\"\($0.0)\">\(t($0.1))</a>") }
+        let other: Language = language == .zh ? .en : .zh
+        return """
+            <nav><span class="who">\(session.user.name) · \(t(Access.roleTitle(session.role)))\
+            \(session.workstation.map { " · \($0)" } ?? "")</span> \(HTML.join(open, separator: " · ")) \
+            <a href="?lang=\(other.rawValue)" class="lang">\(other == .zh ? "中文" : "English")</a> \
+            <form method="post" action="/logout" class="signout">\(csrfField)\
+            <button>\(t(Wording.signOut))</button></form></nav>
+            """
+    }
+
+    /// The shared-workstation lock: `app.js` opens it after the site's idle minutes without input; the page under it
+    /// (and whatever was typed into it) stays as it was.
+    var lockDialog: HTML {
+        """
+        <dialog id="idle-lock"><form id="unlock-form"><p>\(t(Wording.lockedTitle))</p>\
+        <p>\(session?.user.name)</p>\
+        <label>\(t(Wording.password)) <input type="password" name="password" autocomplete="current-password" required></label>\
+        <p class="error" id="unlock-error" hidden>\(t(Wording.unlockRefused))</p>\
+        <button class="yes">\(t(Wording.unlock))</button> \
+        <button type="button" id="lock-signout">\(t(Wording.signOut))</button></form></dialog>
+        """
+    }
+}
+
+extension HTML {
+    /// Wraps markup built elsewhere in this module (a literal assembled with interpolation).
+    init(_ html: HTML) { self = html }
+}
