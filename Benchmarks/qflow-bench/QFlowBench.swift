@@ -12,6 +12,8 @@ enum QFlowBench {
         var rounds = 3
         var scaleCases = 180_000
         var xlsxRows = 200_000
+        var workstationSizes = [3_600, 36_000, 180_000]
+        var workstationRequests = 300
         var arguments = CommandLine.arguments.dropFirst().makeIterator()
         while let argument = arguments.next() {
             switch argument {
@@ -27,13 +29,16 @@ enum QFlowBench {
                 try XLSXBench.child(path: path, rows: Int(arguments.next() ?? "") ?? 200_000)
                 return
             case "--xlsx-rows": xlsxRows = Int(arguments.next() ?? "") ?? xlsxRows
+            case "--workstation-sizes":
+                workstationSizes = (arguments.next() ?? "").split(separator: ",").compactMap { Int($0) }
+            case "--workstation-requests": workstationRequests = Int(arguments.next() ?? "") ?? workstationRequests
             case "--scale-build":
                 let path = arguments.next() ?? ""
                 try ScaleBench.build(path: path, cases: Int(arguments.next() ?? "") ?? scaleCases)
                 return
             default:
                 print(
-                    "usage: qflow-bench [--instances N] [--calls N] [--answers N] [--writers N] [--rounds N] [--scale-cases N] [--xlsx-rows N] [--only engine|stats|store|scale|xlsx|report|serve]"
+                    "usage: qflow-bench [--instances N] [--calls N] [--answers N] [--writers N] [--rounds N] [--scale-cases N] [--xlsx-rows N] [--workstation-sizes N,N,N] [--workstation-requests N] [--only engine|stats|store|scale|xlsx|report|serve|workstation]"
                 )
                 exit(2)
             }
@@ -45,6 +50,9 @@ enum QFlowBench {
         if only == nil || only == "report" { try ReportBench.run() }
         if only == nil || only == "serve" { try runServeBenchmark(workstations: 50, answersEach: 200) }
         if only == nil || only == "scale" { try ScaleBench.run(cases: scaleCases) }
+        if only == nil || only == "workstation" {
+            try runWorkstationBenchmark(sizes: workstationSizes, requests: workstationRequests)
+        }
     }
 
     static func engine(instances: Int) throws {

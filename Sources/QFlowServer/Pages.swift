@@ -327,7 +327,9 @@ extension WorkstationServer {
                 return "<a href=\"/runs/\(run.id)\">\(page.t(spec.title))</a>: \(phase ?? page.t(Wording.status(run.status)))"
             }
             let failed = row.runs.map(\.criticalFailures).reduce(0, +)
-            let done = !row.runs.isEmpty && row.runs.allSatisfy { $0.status == RunStatus.completed.rawValue }
+            // Done when every OR checklist is completed (the patient's survey comes later, on the ward).
+            let theatre = try row.runs.filter { try store.spec($0.protocolId, version: $0.version).spec.kind != .survey }
+            let done = !theatre.isEmpty && theatre.allSatisfy { $0.status == RunStatus.completed.rawValue }
             rows.append(
                 """
                 <tr class="\(failed > 0 || row.overdue > 0 ? "fail" : done ? "done" : "")"><td>\(row.subject.room)</td>\

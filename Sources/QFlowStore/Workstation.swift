@@ -117,7 +117,7 @@ public struct OverdueCursor: Sendable, Hashable, LosslessStringConvertible {
 }
 
 /// One subject of a list with its runs and how many of their items are overdue.
-public struct CaseRow: Sendable {
+public struct CaseListRow: Sendable {
     /// The subject.
     public var subject: Subject
     /// Its runs (of the query's protocols), oldest first.
@@ -129,7 +129,7 @@ public struct CaseRow: Sendable {
 /// A page of subjects and the cursor of the next page (nil on the last page).
 public struct CasePage: Sendable {
     /// The rows, in the query's order.
-    public var rows: [CaseRow]
+    public var rows: [CaseListRow]
     /// Pass it as ``CaseQuery/after`` for the next page.
     public var next: CaseCursor?
 }
@@ -225,7 +225,7 @@ extension Store {
                         """, arguments: overdueArguments
                 ).map { ($0[0] as String, $0[1] as Int) })
             return CasePage(
-                rows: subjects.map { CaseRow(subject: $0, runs: runs[$0.id] ?? [], overdue: overdue[$0.id] ?? 0) },
+                rows: subjects.map { CaseListRow(subject: $0, runs: runs[$0.id] ?? [], overdue: overdue[$0.id] ?? 0) },
                 next: next)
         }
     }
