@@ -20,6 +20,11 @@ struct DemoCommand: ParsableCommand {
         discussion: """
             The data are a reconstruction from the study's published totals (466 patients, 233 per group; 32 staff
             surveyed before and after), generated from a seed: not patient data. The database is replaced each time.
+
+            With --hospital it builds a training and benchmark sandbox instead: a year (2025) of --cases generated
+            cases in --rooms operating rooms, the site file (Site/site.yaml beside the protocols) published with
+            those rooms, and demo accounts, in a database marked as a test database.
+            Example: qflow demo --hospital --cases 36000 --db sandbox.sqlite --rooms 50
             """)
 
     @Option(name: .customLong("db"), help: "The demo database (replaced).") var path = "qflow-demo.sqlite"
@@ -29,8 +34,18 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Language: zh or en.") var lang: Language = .en
     @Option(help: "The study report to write as a workbook (default: the database's name with .xlsx).")
     var report: String?
+    @Flag(help: "Build a training/benchmark hospital (a year of --cases cases) instead of the study.")
+    var hospital = false
+    @Option(help: "Operating rooms of the --hospital sandbox.") var rooms = 50
+    @Option(help: "The site file the --hospital sandbox publishes (default: Site/site.yaml beside the protocols).")
+    var site: String?
 
     func validate() throws {
+        if hospital {
+            guard (1...2_000_000).contains(cases) else { throw ValidationError("--cases must be from 1 to 2,000,000") }
+            guard (1...500).contains(rooms) else { throw ValidationError("--rooms must be from 1 to 500") }
+            return
+        }
         guard cases >= 20, cases % 2 == 0, cases <= 2_000_000 else {
             throw ValidationError("--cases must be an even number from 20 to 2,000,000")
         }
@@ -45,6 +60,7 @@ struct DemoCommand: ParsableCommand {
             }
             let started = Date()
             let store = try Store.open(path: path, create: true)
+            if hospital { return try buildHospital(store, started: started) }
             var options = Demo.Options()
             options.cases = cases
             options.seed = seed
@@ -70,6 +86,36 @@ struct DemoCommand: ParsableCommand {
                     : "\nDatabase: \(path) (built in \(String(format: "%.1f", Date().timeIntervalSince(started))) s). Try: qflow compare item:sat.overall --cohort flows --cohort no-flows --db \(path)"
             )
         }
+    }
+}
+
+extension DemoCommand {
+    /// `--hospital`: the training and benchmark sandbox.
+    func buildHospital(_ store: Store, started: Date) throws {
+        let beside = URL(fileURLWithPath: protocols).deletingLastPathComponent().appendingPathComponent("Site/site.yaml")
+            .path
+        let siteFile = site ?? (FileManager.default.fileExists(atPath: beside) ? beside : nil)
+        let built: HospitalSandbox.Result
+        do {
+            built = try HospitalSandbox.build(
+                store: store, protocols: protocols, siteFile: siteFile, cases: cases, rooms: rooms, seed: seed
+            ) { printError("demo: \($0)") }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw CLIError("\(error)")
+        }
+        let scale = built.scale
+        print(
+            "Built a training hospital: \(scale.cases) cases in \(rooms) rooms over 2025, \(scale.runs) runs, \(scale.events) events (\(String(format: "%.1f", Date().timeIntervalSince(started))) s)."
+        )
+        print("Site \(built.site.id) version \(built.site.version) published\(siteFile.map { " from \($0)" } ?? " (generated)") with rooms OR1…OR\(rooms).")
+        print("")
+        print("THIS IS A TEST DATABASE (training sandbox): generated data, no patients. Never record real cases in it.")
+        print("Demo accounts (password '\(HospitalSandbox.password)'):")
+        for account in HospitalSandbox.accounts { print("  \(account.id)  \(account.roles.joined(separator: ", "))") }
+        print("")
+        print("Database: \(path). Try: qflow serve --db \(path)")
     }
 }
 

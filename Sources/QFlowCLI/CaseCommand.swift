@@ -7,25 +7,30 @@ import QFlowStore
 struct CaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case", abstract: "Add and list cases (and other subjects: linen batches, audits, respondents).",
-        subcommands: [Add.self, List.self, Show.self])
+        subcommands: [Add.self, Import.self, List.self, Show.self])
 
     /// `qflow case add ID …`
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add a case.",
+            abstract: "Add a case and start the site's bundles for it.",
             discussion: """
                 Example: qflow case add C2026-0001 --room OR3 --procedure "Laparoscopic cholecystectomy" \\
-                           --scheduled-start 2026-03-02T08:00:00+08:00 --patient-ref P-9f3a --flag implant
-                Use a pseudonymous --patient-ref, never a name or hospital number.
+                           --scheduled-start "2026-03-02 08:00" --patient-ref P-9f3a --flag implant
+                Use a pseudonymous --patient-ref, never a name or hospital number. The case is checked like a
+                schedule row (facts typed by the published protocols, the room against the site file) and the site's
+                bundles for its kind start in the same transaction (none when no site is published). A time without
+                a zone is read in the site's time zone. Who adds it is given by --user and --role.
                 """)
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
         @Argument(help: "Case number (or batch number, audit id, respondent id).") var id: String
         @Option(help: "surgical-case, linen-batch, audit or respondent.") var kind = "surgical-case"
         @Option(help: "Operating room (or laundry line).") var room: String?
         @Option(help: "Ward or department.") var ward: String?
         @Option(help: "Procedure booked.") var procedure: String?
-        @Option(help: "Scheduled start, ISO-8601 with a zone.") var scheduledStart: String?
+        @Option(help: "Scheduled start: ISO-8601 with a zone, or YYYY-MM-DD HH:MM in the site's zone.")
+        var scheduledStart: String?
         @Option(help: "Pseudonymous patient id.") var patientRef: String?
         @Option(help: "A short label.") var label: String?
         @Option(name: .customLong("fact"), help: "A subject field as NAME=VALUE (repeatable).") var facts: [String] = []
@@ -43,19 +48,55 @@ struct CaseCommand: ParsableCommand {
                     values[parts[0]] = parts[1]
                 }
                 for flag in flags { values[flag] = "true" }
+                let store = try database.open()
+                let who = try actor.actor()
+                let at = try actor.time()
                 var start: Date?
                 if let scheduledStart {
-                    guard let parsed = Timestamp.parse(scheduledStart) else {
-                        throw CLIError(
-                            "--scheduled-start: '\(scheduledStart.prefix(40))' is not a time; write ISO-8601 with a zone")
+                    switch CaseSchedule.time(scheduledStart, in: try store.scheduleContext().timeZone) {
+                    case .success(let date): start = date
+                    case .failure(let why): throw CLIError("--scheduled-start: \(why.message)")
                     }
-                    start = parsed
                 }
                 let subject = Subject(
                     id: id, kind: kind, label: label, patientRef: patientRef, room: room, ward: ward,
                     procedure: procedure, scheduledStart: start, facts: values)
-                try database.open().addSubject(subject, at: Date())
+                let result = try store.addCase(subject, by: who, at: at)
                 print("added \(kind) \(id)")
+                for run in result.runs { print("  " + startedLine(run)) }
+            }
+        }
+    }
+
+    /// `qflow case import FILE.csv`
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import the day's schedule (CSV): every row is checked first, then all are written or none.",
+            discussion: """
+                Columns (first line): case_id, room, procedure, scheduled_start, patient_ref, ward, kind (default
+                surgical-case), and any subject fact the published protocols declare (implant, uses_esu, …;
+                yes/no/true/false/1/0 for yes-or-no facts). UTF-8 with or without BOM, at most 2 MB and 5,000 rows.
+                Times: ISO-8601 with a zone, or YYYY-MM-DD HH:MM in the site's time zone. Re-importing the same
+                schedule changes nothing; a case whose content changed is refused unless --update is given.
+                Each bad row is printed as FILE:LINE: column: message, and nothing is imported (exit 1).
+                """)
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
+        @Argument(help: "The schedule, a .csv file.") var file: String
+        @Flag(help: "Update cases that exist with different content (recorded as an update; bundles do not restart).")
+        var update = false
+        @Option(help: "text or json") var format: OutputFormat = .text
+
+        func run() throws {
+            try reporting(file: file) {
+                let bytes = try readSchedule(file)
+                let store = try database.open()
+                let who = try actor.actor()
+                let at = try actor.time()
+                let report = try store.importSchedule(bytes, mode: update ? .update : .create, by: who, at: at)
+                if format == .json { return try printJSON(report) }
+                print(report.summary)
             }
         }
     }
@@ -133,6 +174,22 @@ struct SubjectJSON: Encodable {
         scheduledStart = s.scheduledStart.map(Timestamp.format)
         facts = s.facts
     }
+}
+
+/// Reads a schedule file, refusing one larger than the schedule limit without reading all of it.
+func readSchedule(_ path: String) throws -> [UInt8] {
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+        throw CLIError("\(path): no such file, or it cannot be read")
+    }
+    defer { try? handle.close() }
+    let data = try handle.read(upToCount: CaseSchedule.maximumBytes + 1) ?? Data()
+    return [UInt8](data)
+}
+
+/// `started R000001 or_circulating_nurse (bundle surgical_case)` or `(triggered by R000001)`.
+func startedLine(_ run: StartedRun) -> String {
+    let origin = run.bundleId.map { "bundle \($0)" } ?? run.triggeredByRun.map { "triggered by \($0)" } ?? ""
+    return "started \(run.runId) \(run.protocolId) (\(origin))"
 }
 
 /// One line per run for listings.

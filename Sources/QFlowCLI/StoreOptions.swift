@@ -53,6 +53,15 @@ struct ActorOptions: ParsableArguments {
     }
 }
 
+/// `FILE:LINE: field: message` (without the parts a problem does not have).
+func problemLine(_ file: String, _ problem: StoreError.Problem) -> String {
+    var out = file
+    if let line = problem.line { out += ":\(line)" }
+    out += ": "
+    if let field = problem.field { out += "\(field): " }
+    return out + problem.message
+}
+
 /// `--format text|json`.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text
@@ -68,12 +77,22 @@ func printJSON(_ value: some Encodable) throws {
 
 /// Runs a command body and turns store errors into one line on stderr and a distinct exit code.
 ///
+/// An error that carries problems (a refused schedule or case) prints each first: as `FILE:LINE: column: message`
+/// when `file` names the input, else as `  field: message` after the error line.
 /// Exit codes: 1 refused or invalid, 3 conflict (reload and retry), 4 database problem.
-func reporting(_ body: () throws -> Void) throws {
+func reporting(file: String? = nil, _ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as StoreError {
-        printError("error: \(error.message)")
+        if let file {
+            for problem in error.problems {
+                printError(problemLine(file, problem))
+            }
+            printError("error: \(error.message)")
+        } else {
+            printError("error: \(error.message)")
+            if error.problems.count > 1 { for problem in error.problems { printError("  \(problem)") } }
+        }
         switch error.code {
         case .conflict: throw ExitCode(3)
         case .database, .corrupt: throw ExitCode(4)

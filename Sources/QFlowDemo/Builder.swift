@@ -60,7 +60,7 @@ struct Builder {
         for i in 0..<n {
             let day = days[i * days.count / n]
             let scheduled = Self.time(day, Self.slots[i % Self.slots.count])
-            let id = "C\(year)-\(String(format: "%04d", i + 1)))\(flows ? "F" : "N")"
+            let id = "C\(year)-\(String(format: "%04d", i + 1))\(flows ? "F" : "N")"
             var facts: [String: String] = [:]
             if flows {
                 facts = [

@@ -66,6 +66,8 @@ public struct ActionResult: Sendable, Hashable, Codable {
 struct PreparedCommand {
     /// The committed state the command was worked out against.
     var base: Actions.Entry
+    /// `CommittedRuns.generation` when it was worked out: a subject updated since makes it stale.
+    var generation: Int
     var events: [RunEvent]
     var payloads: [String]
     /// The projection writes from `base` to `after`.
@@ -124,7 +126,8 @@ struct Actions {
         }
         let lastSeq = row.lastSeq
         let published = try Registry.spec(row.protocolId, version: row.version, db, cache: cache)
-        // Subjects never change once added, so a cached entry's subject and facts stay valid.
+        // A subject changes only through intake's update, which drops the cached entries of its runs: a cached
+        // entry's subject and facts are valid.
         if let cached = cache?.run(runId), cached.state.eventCount == lastSeq,
             cached.spec.reference == published.spec.reference
         {
@@ -242,6 +245,7 @@ struct Actions {
     /// Whether the run is still where `prepared` found it: same protocol version, same last event.
     private func isCurrent(_ prepared: PreparedCommand) throws -> Bool {
         let base = prepared.base
+        if let cache, cache.committed.generation != prepared.generation { return false }
         guard let row = try stored(base.state.runId) else { return false }
         return row.protocolId == base.spec.id && row.version == base.spec.version
             && row.lastSeq == base.state.eventCount
@@ -255,6 +259,7 @@ struct Actions {
     /// sequence number differs, the engine refuses the command (the writer refuses it again, with its message),
     /// or a trigger fires (it starts runs, which only the writer can number).
     static func prepare(_ request: ActionRequest, from committed: CommittedRuns) -> PreparedCommand? {
+        let generation = committed.generation
         guard case .command(let runId, let command) = request.action, let base = committed[runId], base.rows != nil
         else { return nil }
         if let expected = request.expectedSeq, expected != base.state.eventCount { return nil }
@@ -266,7 +271,7 @@ struct Actions {
         var after = base
         guard let rows = try? after.advance(by: events, lastAt: last.at) else { return nil }
         return PreparedCommand(
-            base: base, events: events, payloads: events.map(\.canonicalJSON),
+            base: base, generation: generation, events: events, payloads: events.map(\.canonicalJSON),
             changes: rows.changes(replacing: base.rows), after: after)
     }
 

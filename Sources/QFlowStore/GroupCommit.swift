@@ -187,6 +187,12 @@ final class WriterCache: @unchecked Sendable {
         if runs.count > capacity { runs = [:] }
     }
 
+    /// Forgets runs whose subject changed (their cached facts and rows are stale), here and for the callers.
+    func forget(_ ids: [String]) {
+        for id in ids { runs[id] = nil }
+        committed.invalidate(ids)
+    }
+
     /// Forgets every run (the batch failed to commit, or the projections are rebuilt).
     func clear() {
         runs = [:]
@@ -213,6 +219,21 @@ final class CommittedRuns: @unchecked Sendable {
         defer { lock.unlock() }
         if runs.count + entries.count > capacity { runs = [:] }
         for (id, entry) in entries { runs[id] = entry }
+    }
+
+    /// Bumped whenever entries are invalidated (a subject changed): a command prepared before is worked out again.
+    var generation: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return _generation
+    }
+    private var _generation = 0
+
+    func invalidate(_ ids: [String]) {
+        lock.lock()
+        defer { lock.unlock() }
+        for id in ids { runs[id] = nil }
+        _generation += 1
     }
 
     func removeAll() {

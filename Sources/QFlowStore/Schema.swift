@@ -19,6 +19,7 @@ enum Schema {
         migrator.registerMigration("v7-one-item-index", migrate: v7)
         migrator.registerMigration("v8-users-sessions", migrate: v8)
         migrator.registerMigration("v9-accounts", migrate: v9)
+        migrator.registerMigration("v10-site-intake", migrate: v10)
         return migrator
     }
 
@@ -262,6 +263,44 @@ enum Schema {
                     client  TEXT
                 );
                 CREATE INDEX account_event_by_user ON account_event (user_id, at);
+                """)
+    }
+
+    /// The site file's published versions (like protocol versions: immutable, versions only go up), an append-only
+    /// log of subjects added and updated by intake (who, when, and the content hash of the subject before and
+    /// after: no subject data is copied), and an index for lists of subjects of a kind by scheduled start.
+    private static func v10(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE site_version (
+                    version        INTEGER PRIMARY KEY,
+                    site_id        TEXT NOT NULL,
+                    content_hash   TEXT NOT NULL,
+                    definition     TEXT NOT NULL,
+                    source_file    TEXT,
+                    published_at   TEXT NOT NULL,
+                    published_by   TEXT NOT NULL,
+                    published_role TEXT NOT NULL
+                );
+                CREATE TABLE subject_event (
+                    seq         INTEGER PRIMARY KEY,
+                    subject_id  TEXT NOT NULL,
+                    kind        TEXT NOT NULL CHECK (kind IN ('added', 'updated')),
+                    at          TEXT NOT NULL,
+                    actor       TEXT NOT NULL,
+                    role        TEXT NOT NULL,
+                    workstation TEXT,
+                    hash_before TEXT,
+                    hash_after  TEXT NOT NULL
+                );
+                CREATE INDEX subject_event_by_subject ON subject_event (subject_id, seq);
+                CREATE TRIGGER subject_event_no_update BEFORE UPDATE ON subject_event
+                    BEGIN SELECT RAISE(ABORT, 'subject_event is append-only'); END;
+                CREATE TRIGGER subject_event_no_delete BEFORE DELETE ON subject_event
+                    BEGIN SELECT RAISE(ABORT, 'subject_event is append-only'); END;
+                CREATE TRIGGER site_version_no_update BEFORE UPDATE ON site_version
+                    BEGIN SELECT RAISE(ABORT, 'a published site version never changes'); END;
+                CREATE INDEX subject_by_kind_start ON subject (kind, scheduled_start, id);
                 """)
     }
 

@@ -40,6 +40,32 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var engineCode: EngineError.Code?
     /// The item concerned, if any.
     public var item: String?
+    /// Every problem of a refused batch or form (rows of a schedule, fields of a case), in order; empty otherwise.
+    public var problems: [Problem] = []
+
+    /// One problem of a refused input: where (line of a file, field or column) and what is wrong.
+    ///
+    /// Messages name the field and the line, never the value entered (patient data may be in it).
+    public struct Problem: Sendable, Hashable, Codable, CustomStringConvertible {
+        /// The 1-based line of the file (a schedule's physical line), or nil for a single case.
+        public var line: Int?
+        /// The field or column concerned, if any (`room`, `implant`).
+        public var field: String?
+        /// What is wrong.
+        public var message: String
+
+        /// Creates a problem.
+        public init(line: Int? = nil, field: String? = nil, message: String) {
+            self.line = line
+            self.field = field
+            self.message = message
+        }
+
+        /// `LINE: field: message`, leaving out what is not known.
+        public var description: String {
+            [line.map(String.init), field].compactMap { $0 }.map { $0 + ": " }.joined() + message
+        }
+    }
 
     /// Creates an error.
     public init(_ code: Code, _ message: String, engineCode: EngineError.Code? = nil, item: String? = nil) {
@@ -47,6 +73,12 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         self.message = message
         self.engineCode = engineCode
         self.item = item
+    }
+
+    /// Creates an `invalid_input` error carrying every problem found.
+    public init(_ message: String, problems: [Problem]) {
+        self.init(.invalidInput, message, item: problems.count == 1 ? problems[0].field : nil)
+        self.problems = problems
     }
 
     /// Wraps an engine refusal.
