@@ -16,6 +16,8 @@ public struct APIError: HTTPResponseError, Sendable {
 
     /// Seconds to wait before trying again (429).
     public var retryAfter: Int?
+    /// Every problem of a refused batch (a CSV schedule: one per bad row, with its line and column).
+    public var problems: [StoreError.Problem]?
 
     /// Creates an error.
     public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, field: String? = nil) {
@@ -50,6 +52,7 @@ public struct APIError: HTTPResponseError, Sendable {
         let code = error.engineCode?.rawValue ?? error.code.rawValue
         self.init(status, code, status == .internalServerError ? "the server could not complete this" : error.message,
             field: error.item)
+        if !error.problems.isEmpty { problems = error.problems }
     }
 
     /// The JSON body of an error.
@@ -57,11 +60,12 @@ public struct APIError: HTTPResponseError, Sendable {
         var code: String
         var message: String
         var field: String?
+        var problems: [StoreError.Problem]?
     }
 
     /// `{"code", "message", "field"?}` as JSON with the status.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = try WorkstationServer.encoded(Body(code: code, message: message, field: field), status: status)
+        var response = try WorkstationServer.encoded(Body(code: code, message: message, field: field, problems: problems), status: status)
         if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
         return response
     }

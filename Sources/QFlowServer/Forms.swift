@@ -142,10 +142,11 @@ extension WorkstationServer {
         let delimiter = Array("--\(boundary)".utf8)
         var fields: [String: String] = [:]
         var file: [UInt8]?
-        for part in split(body, on: delimiter) {
-            // Each part: CRLF, headers, CRLF CRLF, content, CRLF.
-            guard let headerEnd = find(Array("\r\n\r\n".utf8), in: part) else { continue }
-            let headers = String(decoding: part[0..<headerEnd], as: UTF8.self)
+        for slice in split(body, on: delimiter) {
+            // Each part: CRLF, headers, CRLF CRLF, content, CRLF. Copied, so that indices start at zero.
+            let part = Array(slice)
+            guard let headerEnd = find(Array("\r\n\r\n".utf8), in: part[...]) else { continue }
+            let headers = String(decoding: part[..<headerEnd], as: UTF8.self)
             var content = Array(part[(headerEnd + 4)...])
             if content.suffix(2) == [13, 10] { content.removeLast(2) }
             guard let disposition = headers.split(separator: "\r\n").first(where: {

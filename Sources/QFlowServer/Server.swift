@@ -115,6 +115,7 @@ public struct WorkstationServer: Sendable {
         router.add(middleware: SessionMiddleware(server: self))
         addAPI(to: router)
         addPages(to: router)
+        addIntake(to: router)
         addQualityPages(to: router)
         addAdminPages(to: router)
         return router

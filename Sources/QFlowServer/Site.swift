@@ -27,7 +27,10 @@ public struct SiteSettings: Sendable, Hashable {
 
     /// The published site's settings, else `defaults`.
     static func current(_ store: Store, defaults: SiteSettings) throws -> SiteSettings {
-        defaults
+        guard let site = try store.site() else { return defaults }
+        return SiteSettings(
+            timeZone: site.timeZone, idleLockSeconds: site.spec.idleLockMinutes * 60, rooms: site.spec.rooms.map(\.id),
+            laundryLines: site.spec.laundryLines.map(\.id))
     }
 }
 
