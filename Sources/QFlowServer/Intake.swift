@@ -267,7 +267,7 @@ extension WorkstationServer {
     /// Adds the case of the intake form; on a refusal the form comes back with everything typed and the reason.
     func addFromForm(_ form: [String: String], _ page: PageContext) async throws -> Response {
         let session = page.session!
-        let kind = form["kind"] ?? "surgical-case"
+        let kind = form["kind"] ?? Access.addableKinds(role: session.role).first ?? "surgical-case"
         try Self.requireAdd(kind: kind, session)
         let store = store
         let fields = try await blocking { try store.declaredSubjectFields(kind: kind) }

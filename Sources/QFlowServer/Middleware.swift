@@ -92,14 +92,15 @@ struct OriginMiddleware: RouterMiddleware {
 
 /// Headers on every response: no framing, no sniffing, no referrer to other sites (`same-origin`: with
 /// `no-referrer` Chromium sends `Origin: null` on our own form posts), a strict content policy (the pages have no
-/// script and one style sheet), and nothing signed-in kept in a cache.
+/// inline script or style: one style sheet and one script, the idle lock, both from /assets/), and nothing signed-in
+/// kept in a cache.
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = WorkstationContext
     let secure: Bool
     let behindProxy: Bool
 
     static let policy =
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response

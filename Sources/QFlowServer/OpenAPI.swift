@@ -32,7 +32,13 @@ enum OpenAPI {
                 [
                     "code": ["type": "string", "description": "stable error code"], "message": string,
                     "field": ["type": "string", "description": "the request field at fault"],
+                    "problems": array(ref("Problem")),
                 ], required: ["code", "message"]),
+            "Problem": object(
+                [
+                    "line": ["type": "integer", "description": "the schedule's line (1 is the header)"],
+                    "field": ["type": "string", "description": "the column or field"], "message": string,
+                ], required: ["message"]),
             "SignedIn": object([
                 "token": string, "csrf": string, "expires_at": string, "user": string, "role": string,
                 "session": string,
@@ -40,8 +46,8 @@ enum OpenAPI {
             "Me": object(
                 [
                     "user": string, "name": string, "role": string, "csrf": string, "session": string,
-                    "subject": string,
-                ], required: ["user", "name", "role", "csrf", "session"]),
+                    "subject": string, "locked": boolean,
+                ], required: ["user", "name", "role", "csrf", "session", "locked"]),
             "Run": object(
                 [
                     "run": ["type": "object"], "items": array(["type": "object"]),
@@ -52,13 +58,55 @@ enum OpenAPI {
                 "events": array(object(["id": integer, "run_id": string, "seq": integer, "kind": string])),
                 "triggered_runs": array(string),
             ]),
-            "Case": object([
-                "id": string, "room": string, "procedure": string, "scheduled_start": string,
-                "runs": array(object(["id": string, "protocol": string, "status": string, "last_seq": integer])),
-            ]),
-            "Overdue": object([
-                "run_id": string, "protocol": string, "subject": string, "room": string, "item": string,
-                "due_at": string, "escalate_to": string,
+            "Case": object(
+                [
+                    "id": string, "kind": string, "room": string, "procedure": string, "scheduled_start": string,
+                    "overdue": integer,
+                    "runs": array(
+                        object(
+                            [
+                                "id": string, "protocol": string, "title": string, "status": string,
+                                "version": integer, "last_seq": integer, "open_required": integer,
+                                "critical_failures": integer, "current_phase": string,
+                            ],
+                            required: [
+                                "id", "protocol", "title", "status", "version", "last_seq", "open_required",
+                                "critical_failures",
+                            ])),
+                ], required: ["id", "kind", "overdue", "runs"]),
+            "Cases": object(
+                ["cases": array(ref("Case")), "next_cursor": ["type": "string", "description": "pass as cursor"]],
+                required: ["cases"]),
+            "Overdue": object(
+                [
+                    "run_id": string, "protocol": string, "subject": string, "room": string, "item": string,
+                    "due_at": string, "escalate_to": string,
+                ], required: ["run_id", "protocol", "subject", "item", "due_at"]),
+            "OverdueList": object(
+                ["items": array(ref("Overdue")), "next_cursor": string], required: ["items"]),
+            "Users": object(["users": array(ref("User")), "next_cursor": string], required: ["users"]),
+            "NewCase": object(
+                [
+                    "case_id": ["type": "string", "minLength": 1, "maxLength": 100],
+                    "kind": ["type": "string", "default": "surgical-case"], "room": string, "procedure": string,
+                    "scheduled_start": [
+                        "type": "string", "description": "ISO-8601 with a zone, or local YYYY-MM-DD HH:MM in the site's zone",
+                    ],
+                    "patient_ref": ["type": "string", "description": "pseudonymous; never a name or hospital number"],
+                    "ward": string, "label": string,
+                    "facts": [
+                        "type": "object", "description": "the subject facts the published protocols declare",
+                        "additionalProperties": ["type": ["string", "number", "boolean"]],
+                    ],
+                ], required: ["case_id"]),
+            "Intake": object(
+                [
+                    "case_id": string,
+                    "runs": array(object(["run_id": string, "protocol": string, "bundle": string], required: ["run_id", "protocol"])),
+                ]),
+            "Imported": object([
+                "added": array(string), "unchanged": array(string), "updated": array(string), "runs_started": integer,
+                "summary": string,
             ]),
             "User": object(
                 [
@@ -96,6 +144,10 @@ enum OpenAPI {
 
     static var document: [String: Any] {
         let verbs = ["record", "sign", "return", "jump", "suspend", "resume", "stop", "complete"]
+        let page: [[String: Any]] = [
+            ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 500, "default": 50]],
+            ["name": "cursor", "in": "query", "schema": string, "description": "next_cursor of the previous page"],
+        ]
         let paths: [String: Any] = [
             "/api/v1/sessions": [
                 "post": [
@@ -112,6 +164,22 @@ enum OpenAPI {
                     "responses": responses(
                         ["200": json("signed out", object(["signed_out": boolean]))], errors: [401, 403]),
                 ],
+            ],
+            "/api/v1/sessions/unlock": [
+                "post": [
+                    "summary": "Unlock a workstation locked after the site's idle minutes, with the user's own password",
+                    "security": security, "requestBody": body(object(["password": string])),
+                    "responses": responses(
+                        ["200": json("unlocked", object(["unlocked": boolean]))], errors: [400, 401, 403, 413, 415, 429]),
+                ]
+            ],
+            "/api/v1/runs": [
+                "post": [
+                    "summary": "Start a protocol the role takes part in on a subject", "security": security,
+                    "requestBody": body(object(["protocol": string, "subject": string])),
+                    "responses": responses(
+                        ["201": json("the run started", ref("Acted"))], errors: writeErrors + [404, 409, 422]),
+                ]
             ],
             "/api/v1/me": [
                 "get": [
@@ -147,13 +215,37 @@ enum OpenAPI {
             ],
             "/api/v1/cases": [
                 "get": [
-                    "summary": "Subjects of a kind the role may see, each with the runs it may see",
+                    "summary": "One page of subjects of a kind the role may see, each with the runs it may see",
                     "security": security,
                     "parameters": [
-                        ["name": "date", "in": "query", "schema": ["type": "string", "format": "date"]],
+                        ["name": "date", "in": "query", "schema": ["type": "string", "format": "date"],
+                            "description": "a day in the site's time zone"],
                         ["name": "kind", "in": "query", "schema": ["type": "string", "default": "surgical-case"]],
+                        ["name": "room", "in": "query", "schema": string],
+                        ["name": "q", "in": "query", "schema": string, "description": "a case-number prefix"],
+                    ] + page,
+                    "responses": responses(["200": json("subjects", ref("Cases"))], errors: [400, 401, 403]),
+                ],
+                "post": [
+                    "summary": "Add a subject; the site's bundle for its kind starts in the same transaction",
+                    "security": security, "requestBody": body(ref("NewCase")),
+                    "responses": responses(
+                        ["201": json("added, with the runs started", ref("Intake"))], errors: writeErrors + [409]),
+                ],
+            ],
+            "/api/v1/cases/import": [
+                "post": [
+                    "summary": "Import the day's OR schedule: every row is checked, then all are written or none",
+                    "security": security,
+                    "parameters": [["name": "update", "in": "query", "schema": boolean,
+                        "description": "update cases whose content changed (else they are refused)"]],
+                    "requestBody": [
+                        "required": true,
+                        "content": ["text/csv": ["schema": ["type": "string", "description": "UTF-8 CSV, header row first, at most 2 MB"]]],
                     ],
-                    "responses": responses(["200": json("subjects", array(ref("Case")))], errors: [401, 403]),
+                    "responses": responses(
+                        ["201": json("imported", ref("Imported")), "200": json("nothing new", ref("Imported"))],
+                        errors: writeErrors),
                 ]
             ],
             "/api/v1/protocols": [
@@ -194,13 +286,15 @@ enum OpenAPI {
             "/api/v1/overdue": [
                 "get": [
                     "summary": "Open items past their deadline, of the runs the role may see", "security": security,
-                    "responses": responses(["200": json("overdue items", array(ref("Overdue")))], errors: [401, 403]),
+                    "parameters": page,
+                    "responses": responses(["200": json("overdue items", ref("OverdueList"))], errors: [400, 401, 403]),
                 ]
             ],
             "/api/v1/users": [
                 "get": [
                     "summary": "Accounts and their live sessions (administrators)", "security": security,
-                    "responses": responses(["200": json("users", array(ref("User")))], errors: [401, 403]),
+                    "parameters": page,
+                    "responses": responses(["200": json("users", ref("Users"))], errors: [400, 401, 403]),
                 ]
             ],
             "/api/v1/users/{id}": [

@@ -83,9 +83,12 @@ struct SecurityTests {
                 let where_ = "\(route.method) \(route.path) as \(role ?? "nobody") → \(status)"
                 if case .anyone = route.readers {
                     #expect(status != 403, "\(where_)")
-                } else if route.readers.admit(role), route.path == "/api/v1/cases" {
+                } else if route.readers.admit(role), route.path == "/api/v1/cases", route.method == "GET" {
                     // Any signed-in role calls it; the kind asked for (surgical cases by default) is in scope or 403.
                     #expect(status == 200 || status == 403, "\(where_)")
+                } else if route.readers.admit(role), route.path.hasSuffix("/unlock") {
+                    // Unlocking without the password is refused like a wrong password.
+                    #expect(status == 400 || status == 401, "\(where_)")
                 } else if route.readers.admit(role) {
                     #expect(status != 401 && status != 403 && !(route.method == "GET" && status == 303), "\(where_)")
                 } else if role == nil {
@@ -244,8 +247,9 @@ struct SecurityTests {
             let h = reply.headers
             #expect(h["content-security-policy"]?.contains("frame-ancestors 'none'") == true, "\(path)")
             #expect(
-                h["content-security-policy"]?.contains("script-src") == false,
-                "no script is allowed at all: default-src 'none'")
+                h["content-security-policy"]?.contains("script-src 'self';") == true,
+                "only the server's own script (the idle lock), no inline script")
+            #expect(h["content-security-policy"]?.contains("unsafe-inline") == false, "\(path)")
             #expect(h["x-frame-options"] == "DENY", "\(path)")
             #expect(h["x-content-type-options"] == "nosniff", "\(path)")
             #expect(h["referrer-policy"] == "same-origin", "\(path)")
