@@ -92,8 +92,8 @@ struct DemoCommand: ParsableCommand {
 extension DemoCommand {
     /// `--hospital`: the training and benchmark sandbox.
     func buildHospital(_ store: Store, started: Date) throws {
-        let beside = URL(fileURLWithPath: protocols).deletingLastPathComponent().appendingPathComponent("Site/site.yaml")
-            .path
+        let parent = (protocols as NSString).deletingLastPathComponent
+        let beside = parent.isEmpty ? "Site/site.yaml" : parent + "/Site/site.yaml"
         let siteFile = site ?? (FileManager.default.fileExists(atPath: beside) ? beside : nil)
         let built: HospitalSandbox.Result
         do {
