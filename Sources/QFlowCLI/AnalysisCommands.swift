@@ -109,7 +109,8 @@ extension DemoCommand {
         print(
             "Built a training hospital: \(scale.cases) cases in \(rooms) rooms over 2025, \(scale.runs) runs, \(scale.events) events (\(String(format: "%.1f", Date().timeIntervalSince(started))) s)."
         )
-        print("Site \(built.site.id) version \(built.site.version) published\(siteFile.map { " from \($0)" } ?? " (generated)") with rooms OR1…OR\(rooms).")
+        let source = siteFile.map { " from \($0)" } ?? " (generated)"
+        print("Site \(built.site.id) version \(built.site.version) published\(source) with rooms OR1…OR\(rooms).")
         print("")
         print("THIS IS A TEST DATABASE (training sandbox): generated data, no patients. Never record real cases in it.")
         print("Demo accounts (password '\(HospitalSandbox.password)'):")

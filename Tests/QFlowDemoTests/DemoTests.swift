@@ -52,12 +52,15 @@ struct DemoTests {
         // Case ids read C2014-0001N / C2015-0001F (no stray parenthesis).
         let cases = try store.subjects(kind: "surgical-case", limit: 1_000)
         #expect(cases.count == 466)
-        let malformed = cases.map(\.id).filter { $0.range(of: #"^C\d{4}-\d{4}[FN]$"#, options: .regularExpression) == nil }
+        let malformed = cases.map(\.id).filter {
+            $0.range(of: #"^C\d{4}-\d{4}[FN]$"#, options: .regularExpression) == nil
+        }
         #expect(malformed.isEmpty, "\(malformed.prefix(3))")
     }
 
     @Test func theHospitalSandboxPublishesTheSiteWithItsRoomsAndMarksATestDatabase() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qflow-sandbox-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("qflow-sandbox-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try Store.open(path: directory.appendingPathComponent("sandbox.sqlite").path, create: true)

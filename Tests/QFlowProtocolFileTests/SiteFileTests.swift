@@ -49,9 +49,10 @@ struct SiteFileTests {
         #expect(spec.timeZone == "Asia/Shanghai")
         #expect(spec.rooms.count == 12)
         let core = try #require(spec.bundles.first { $0.id == "surgical_case" })
-        #expect(core.protocols.map(\.protocolId) == [
-            "or_circulating_nurse", "or_scrub_nurse", "surgical_counts", "patient_satisfaction",
-        ])
+        #expect(
+            core.protocols.map(\.protocolId) == [
+                "or_circulating_nurse", "or_scrub_nurse", "surgical_counts", "patient_satisfaction",
+            ])
         #expect(spec.bundles(for: "linen-batch").flatMap(\.protocols).map(\.protocolId) == ["linen_isolation"])
     }
 
@@ -70,20 +71,53 @@ struct SiteFileTests {
 
     /// (the line to replace, its replacement, the expected `LINE:COLUMN: message` prefix or fragment).
     static let badCases: [(String, String, String)] = [
-        ("idle_lock_minutes: 10", "idle_lok_minutes: 10", "6:1: unknown key 'idle_lok_minutes' in the site file (did you mean 'idle_lock_minutes'?)"),
-        ("  - { id: OR2, title: { zh: 2号, en: Room 2 } }", "  - { id: OR1, title: { zh: 2号, en: Room 2 } }", "9:11: duplicate room id 'OR1'"),
-        ("  - { id: L1, title: { zh: 洗涤线1, en: Line 1 } }", "  - { id: OR2, title: { zh: 洗涤线1, en: Line 1 } }", "11:11: duplicate laundry line id 'OR2' (already a room)"),
+        (
+            "idle_lock_minutes: 10", "idle_lok_minutes: 10",
+            "6:1: unknown key 'idle_lok_minutes' in the site file (did you mean 'idle_lock_minutes'?)"
+        ),
+        (
+            "  - { id: OR2, title: { zh: 2号, en: Room 2 } }", "  - { id: OR1, title: { zh: 2号, en: Room 2 } }",
+            "9:11: duplicate room id 'OR1'"
+        ),
+        (
+            "  - { id: L1, title: { zh: 洗涤线1, en: Line 1 } }", "  - { id: OR2, title: { zh: 洗涤线1, en: Line 1 } }",
+            "11:11: duplicate laundry line id 'OR2' (already a room)"
+        ),
         ("time_zone: Asia/Shanghai", "time_zone: Asia/Shangai", "4:12: unknown time zone 'Asia/Shangai'"),
-        ("linen_parameter_set: htm0104", "linen_parameter_set: htm01-04", "5:22: unknown linen parameter set 'htm01-04' (did you mean 'htm0104'?)"),
-        ("protocols: [or_circulating_nurse, surgical_counts]", "protocols: [or_circulating_nurse, surgical_count]", "16:39: no protocol 'surgical_count' in the library (did you mean 'surgical_counts'?)"),
-        ("protocols: [or_circulating_nurse, surgical_counts]", "protocols: [or_circulating_nurse, linen_isolation]", "16:39: protocol 'linen_isolation' runs on linen-batch subjects, not surgical-case"),
-        ("when: subject.special_infection }", "when: subject.special_infection and }", "21:75: when: expected a value but found end of expression"),
-        ("when: subject.special_infection }", "when: subject.special_infektion }", "21:46: no protocol for surgical-case subjects declares the fact 'special_infektion' (did you mean 'special_infection'?)"),
-        ("when: subject.special_infection }", "when: special_infection }", "21:46: a bundle condition reads subject facts only: write subject.special_infection"),
-        ("when: subject.special_infection }", "when: subject.scheduled_start }", "21:46: a condition must be true or false"),
+        (
+            "linen_parameter_set: htm0104", "linen_parameter_set: htm01-04",
+            "5:22: unknown linen parameter set 'htm01-04' (did you mean 'htm0104'?)"
+        ),
+        (
+            "protocols: [or_circulating_nurse, surgical_counts]", "protocols: [or_circulating_nurse, surgical_count]",
+            "16:39: no protocol 'surgical_count' in the library (did you mean 'surgical_counts'?)"
+        ),
+        (
+            "protocols: [or_circulating_nurse, surgical_counts]", "protocols: [or_circulating_nurse, linen_isolation]",
+            "16:39: protocol 'linen_isolation' runs on linen-batch subjects, not surgical-case"
+        ),
+        (
+            "when: subject.special_infection }", "when: subject.special_infection and }",
+            "21:75: when: expected a value but found end of expression"
+        ),
+        (
+            "when: subject.special_infection }", "when: subject.special_infektion }",
+            "21:46: no protocol for surgical-case subjects declares the fact 'special_infektion' (did you mean 'special_infection'?)"
+        ),
+        (
+            "when: subject.special_infection }", "when: special_infection }",
+            "21:46: a bundle condition reads subject facts only: write subject.special_infection"
+        ),
+        (
+            "when: subject.special_infection }", "when: subject.scheduled_start }",
+            "21:46: a condition must be true or false"
+        ),
         ("idle_lock_minutes: 10", "idle_lock_minutes: 90", "6:20: idle_lock_minutes must be from 1 to 60"),
         ("version: 2", "version: two", "2:10: version must be a whole number"),
-        ("subject: surgical-case\n    title: { zh: 核心", "subject: surgery\n    title: { zh: 核心", "14:14: no protocol in the library runs on 'surgery' subjects"),
+        (
+            "subject: surgical-case\n    title: { zh: 核心", "subject: surgery\n    title: { zh: 核心",
+            "14:14: no protocol in the library runs on 'surgery' subjects"
+        ),
     ]
 
     @Test(arguments: badCases)

@@ -174,7 +174,8 @@ struct IntakeTests {
         let store = temp.store
         // implant false: the `implants` bundle does not start; infected: nursing's trigger starts search once.
         let result = try store.addCase(
-            Subject(id: "C-2", kind: "surgical-case", room: "OR1", scheduledStart: minutes(60),
+            Subject(
+                id: "C-2", kind: "surgical-case", room: "OR1", scheduledStart: minutes(60),
                 facts: ["implant": "no", "infected": "yes"]), by: headNurse, at: t0)
         #expect(result.runs.map(\.protocolId) == ["nursing", "search", "counts"])
         #expect(result.runs[1].bundleId == nil)
@@ -185,7 +186,8 @@ struct IntakeTests {
         #expect(unknown.runs.map(\.protocolId) == ["nursing", "counts"])
         // implant true and infected: search comes from the trigger and the bundle does not start it again.
         let both = try store.addCase(
-            Subject(id: "C-4", kind: "surgical-case", room: "OR1", scheduledStart: minutes(60),
+            Subject(
+                id: "C-4", kind: "surgical-case", room: "OR1", scheduledStart: minutes(60),
                 facts: ["implant": "true", "infected": "true"]), by: headNurse, at: t0)
         #expect(both.runs.map(\.protocolId) == ["nursing", "search", "counts"])
     }
@@ -317,7 +319,8 @@ struct ScheduleImportTests {
         _ = try store.importSchedule(first, by: headNurse, at: t0)
         let counted = try store.counts()
         // Same content (booleans written differently are the same fact).
-        let same = csv("C-1,OR1,Lap chole,2026-03-02T08:00,P-1,GS,false,0", "C-2,OR2,ORIF,2026-03-02 09:00,P-2,GS,no,no")
+        let same = csv(
+            "C-1,OR1,Lap chole,2026-03-02T08:00,P-1,GS,false,0", "C-2,OR2,ORIF,2026-03-02 09:00,P-2,GS,no,no")
         let again = try store.importSchedule(same, by: headNurse, at: minutes(10))
         #expect(again.summary == "0 added, 2 unchanged, 0 updated; 0 runs started")
         #expect(try store.counts() == counted)
@@ -341,8 +344,10 @@ struct ScheduleImportTests {
         #expect(log[1].hashAfter == (try store.subject("C-1"))?.contentHash)
         // The projections follow the new start time (the deadline moved), exactly as a rebuild computes them.
         let nursing = try #require(try store.runs(subject: "C-1").first { $0.protocolId == "nursing" })
-        #expect(try store.overdue(at: Timestamp.parse("2026-03-02T08:00:00+08:00")!).allSatisfy { $0.runId != nursing.id })
-        #expect(try store.overdue(at: Timestamp.parse("2026-03-02T09:31:00+08:00")!).contains { $0.runId == nursing.id })
+        #expect(
+            try store.overdue(at: Timestamp.parse("2026-03-02T08:00:00+08:00")!).allSatisfy { $0.runId != nursing.id })
+        #expect(
+            try store.overdue(at: Timestamp.parse("2026-03-02T09:31:00+08:00")!).contains { $0.runId == nursing.id })
         let projections = try store.projectionDump()
         try store.rebuild()
         #expect(try store.projectionDump() == projections)
@@ -363,16 +368,19 @@ struct ScheduleImportTests {
                     "C-1,OR1,A,2026-03-02 08:00,P-1,GS,no,no", "C-2,OR1,B,2026-03-02 09:00,P-2,GS,no,no",
                     "C-1,OR2,C,2026-03-02 10:00,P-3,GS,no,no"), by: headNurse, at: t0)
         }
-        #expect(error.problems.map(\.description) == [
-            "2: case_id: the same case_id is also on line 4", "4: case_id: the same case_id is also on line 2",
-        ])
+        #expect(
+            error.problems.map(\.description) == [
+                "2: case_id: the same case_id is also on line 4", "4: case_id: the same case_id is also on line 2",
+            ])
         #expect(try temp.store.counts()[0] == 0)
     }
 
     @Test func anUnknownColumnIsRefusedWithASuggestion() throws {
         let temp = try intakeDatabase()
         let bytes = Array("case_id,room,scheduled_start,implnt\nC-1,OR1,2026-03-02 08:00,no\n".utf8)
-        let error = try #require(throws: StoreError.self) { try temp.store.importSchedule(bytes, by: headNurse, at: t0) }
+        let error = try #require(throws: StoreError.self) {
+            try temp.store.importSchedule(bytes, by: headNurse, at: t0)
+        }
         #expect(error.problems.map(\.description) == ["1: implnt: unknown column (did you mean 'implant'?)"])
     }
 
@@ -387,7 +395,8 @@ struct ScheduleImportTests {
         for unit in "case_id,room\nC-2,OR1\n".utf16 { utf16 += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
         let wide = try #require(throws: StoreError.self) { try store.importSchedule(utf16, by: headNurse, at: t0) }
         #expect(wide.problems.first?.message.contains("UTF-16; save it as UTF-8") == true)
-        let gb = csv("C-2,OR1,Lap chole,2026-03-02 08:00,P-2,GS,no,no") + Array("\nC-3,OR1,x,2026-03-02 08:00,P,".utf8)
+        let gb =
+            csv("C-2,OR1,Lap chole,2026-03-02 08:00,P-2,GS,no,no") + Array("\nC-3,OR1,x,2026-03-02 08:00,P,".utf8)
             + [0xC6, 0xD5, 0xCD, 0xE2] + Array(",no,no".utf8)
         let legacy = try #require(throws: StoreError.self) { try store.importSchedule(gb, by: headNurse, at: t0) }
         #expect(legacy.problems.map(\.line) == [3])
@@ -398,9 +407,12 @@ struct ScheduleImportTests {
     @Test func anOversizedFileIsRefusedBeforeAnyRowIsRead() throws {
         let temp = try intakeDatabase()
         let row = "C-1,OR1,Lap chole,2026-03-02 08:00,P-1,GS,no,no\n"
-        let big = Array((header + "\n" + String(repeating: row, count: CaseSchedule.maximumBytes / row.utf8.count + 1)).utf8)
+        let big = Array(
+            (header + "\n" + String(repeating: row, count: CaseSchedule.maximumBytes / row.utf8.count + 1)).utf8)
         let error = try #require(throws: StoreError.self) { try temp.store.importSchedule(big, by: headNurse, at: t0) }
-        #expect(error.problems.map(\.description) == ["the file is larger than 2 MB, the most a schedule may be (split it)"])
+        #expect(
+            error.problems.map(\.description) == ["the file is larger than 2 MB, the most a schedule may be (split it)"]
+        )
         var rows = [header]
         for i in 0...CaseSchedule.maximumRows { rows.append("C-\(i),OR1,A,2026-03-02 08:00,P,GS,no,no") }
         let many = try #require(throws: StoreError.self) {
@@ -435,7 +447,9 @@ struct ScheduleImportTests {
     @Test func aBrokenQuoteIsReportedOnItsLine() throws {
         let stray = try #require(throws: StoreError.self) { try CaseSchedule.records("a,b\n1,x\"y\n") }
         #expect(stray.problems.first?.line == 2)
-        let open = try #require(throws: StoreError.self) { try CaseSchedule.records("a,b\n1,2\n3,\"never closed\n4,5\n") }
+        let open = try #require(throws: StoreError.self) {
+            try CaseSchedule.records("a,b\n1,2\n3,\"never closed\n4,5\n")
+        }
         #expect(open.problems.first?.line == 3)
         #expect(open.problems.first?.message.contains("not closed") == true)
     }
