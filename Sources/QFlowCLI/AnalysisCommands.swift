@@ -92,8 +92,8 @@ struct DemoCommand: ParsableCommand {
 extension DemoCommand {
     /// `--hospital`: the training and benchmark sandbox.
     func buildHospital(_ store: Store, started: Date) throws {
-        let beside = URL(fileURLWithPath: protocols).deletingLastPathComponent().appendingPathComponent("Site/site.yaml")
-            .path
+        let parent = (protocols as NSString).deletingLastPathComponent
+        let beside = parent.isEmpty ? "Site/site.yaml" : parent + "/Site/site.yaml"
         let siteFile = site ?? (FileManager.default.fileExists(atPath: beside) ? beside : nil)
         let built: HospitalSandbox.Result
         do {
@@ -109,7 +109,8 @@ extension DemoCommand {
         print(
             "Built a training hospital: \(scale.cases) cases in \(rooms) rooms over 2025, \(scale.runs) runs, \(scale.events) events (\(String(format: "%.1f", Date().timeIntervalSince(started))) s)."
         )
-        print("Site \(built.site.id) version \(built.site.version) published\(siteFile.map { " from \($0)" } ?? " (generated)") with rooms OR1…OR\(rooms).")
+        let source = siteFile.map { " from \($0)" } ?? " (generated)"
+        print("Site \(built.site.id) version \(built.site.version) published\(source) with rooms OR1…OR\(rooms).")
         print("")
         print("THIS IS A TEST DATABASE (training sandbox): generated data, no patients. Never record real cases in it.")
         print("Demo accounts (password '\(HospitalSandbox.password)'):")

@@ -35,7 +35,9 @@ struct SiteCommand: ParsableCommand {
                 printError("\(n) problem\(n == 1 ? "" : "s") in \(file)")
                 throw ExitCode(1)
             }
-            print("ok: \(file): \(SiteCommand.describe(spec))\(library == nil ? " (bundles not checked against a library: pass --protocols DIR)" : "")")
+            print(
+                "ok: \(file): \(SiteCommand.describe(spec))\(library == nil ? " (bundles not checked against a library: pass --protocols DIR)" : "")"
+            )
         }
     }
 
@@ -88,13 +90,19 @@ struct SiteCommand: ParsableCommand {
                 if format == .json { return try printJSON(site.spec) }
                 let spec = site.spec
                 print("site \(spec.id) version \(spec.version): \(spec.name.text(lang))")
-                print("  published \(Timestamp.format(site.publishedAt)) by \(site.publishedBy.id) (\(site.publishedBy.role))\(site.sourceFile.map { " from \($0)" } ?? "")")
+                print(
+                    "  published \(Timestamp.format(site.publishedAt)) by \(site.publishedBy.id) (\(site.publishedBy.role))\(site.sourceFile.map { " from \($0)" } ?? "")"
+                )
                 print("  time zone \(spec.timeZone); linen parameter set \(spec.linenParameterSet.rawValue)")
                 print("  idle lock after \(spec.idleLockMinutes) min; sessions last at most \(spec.sessionHours) h")
                 print("  rooms: \(spec.rooms.map(\.id).joined(separator: ", "))")
-                print("  laundry lines: \(spec.laundryLines.isEmpty ? "none" : spec.laundryLines.map(\.id).joined(separator: ", "))")
+                print(
+                    "  laundry lines: \(spec.laundryLines.isEmpty ? "none" : spec.laundryLines.map(\.id).joined(separator: ", "))"
+                )
                 for bundle in spec.bundles {
-                    print("  bundle \(bundle.id) (\(bundle.subjectKind)): \(bundle.title.text(lang))\(bundle.when.map { " when \($0)" } ?? "")")
+                    print(
+                        "  bundle \(bundle.id) (\(bundle.subjectKind)): \(bundle.title.text(lang))\(bundle.when.map { " when \($0)" } ?? "")"
+                    )
                     for entry in bundle.protocols {
                         print("    \(entry.protocolId)\(entry.when.map { "  when \($0)" } ?? "")")
                     }

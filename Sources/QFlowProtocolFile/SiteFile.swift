@@ -90,7 +90,9 @@ struct SiteReader {
         let rooms = places(map["rooms"], path.key("rooms"), what: "rooms")
         let lines = places(map["laundry_lines"], path.key("laundry_lines"), what: "laundry_lines")
         var parameterSet: LinenParameterSet?
-        if let text = reader.string(map["linen_parameter_set"], path.key("linen_parameter_set"), what: "linen_parameter_set") {
+        if let text = reader.string(
+            map["linen_parameter_set"], path.key("linen_parameter_set"), what: "linen_parameter_set")
+        {
             parameterSet = LinenParameterSet(rawValue: text)
             if parameterSet == nil {
                 let names = LinenParameterSet.allCases.map(\.rawValue)

@@ -33,7 +33,9 @@ public enum CaseSchedule {
     /// Most cases in one file.
     public static let maximumRows = 5_000
     /// Columns every schedule may have; `case_id` is required, and `room` and `scheduled_start` for surgical cases.
-    public static let standardColumns = ["case_id", "kind", "room", "procedure", "scheduled_start", "patient_ref", "ward"]
+    public static let standardColumns = [
+        "case_id", "kind", "room", "procedure", "scheduled_start", "patient_ref", "ward",
+    ]
     /// The kind of a row without a `kind` column or value.
     public static let defaultKind = "surgical-case"
 
@@ -81,14 +83,19 @@ public enum CaseSchedule {
             return []
         }
         guard let header = records.first else {
-            problems.append(Problem(line: 1, message: "the file is empty: the first line names the columns (case_id, room, scheduled_start, …)"))
+            problems.append(
+                Problem(
+                    line: 1,
+                    message: "the file is empty: the first line names the columns (case_id, room, scheduled_start, …)"))
             return []
         }
         let dataRecords = records.dropFirst()
         guard dataRecords.count <= maximumRows else {
             problems.append(
                 Problem(
-                    message: "the file has \(dataRecords.count) rows; a schedule may have at most \(maximumRows) (split it)"))
+                    message:
+                        "the file has \(dataRecords.count) rows; a schedule may have at most \(maximumRows) (split it)")
+            )
             return []
         }
         guard let columns = self.columns(header, context, &problems) else { return [] }
@@ -117,7 +124,10 @@ public enum CaseSchedule {
     static func decode(_ bytes: [UInt8], _ problems: inout [Problem]) -> String? {
         guard bytes.count <= maximumBytes else {
             problems.append(
-                Problem(message: "the file is larger than \(maximumBytes / 1_048_576) MB, the most a schedule may be (split it)"))
+                Problem(
+                    message:
+                        "the file is larger than \(maximumBytes / 1_048_576) MB, the most a schedule may be (split it)")
+            )
             return nil
         }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
@@ -133,7 +143,9 @@ public enum CaseSchedule {
             problems.append(
                 Problem(
                     line: line,
-                    message: "the file is not UTF-8 (GB 18030 or another encoding?); save it as UTF-8 (in Excel: CSV UTF-8)"))
+                    message:
+                        "the file is not UTF-8 (GB 18030 or another encoding?); save it as UTF-8 (in Excel: CSV UTF-8)")
+            )
             return nil
         }
         if let nul = content.firstIndex(of: 0) {
@@ -210,9 +222,12 @@ public enum CaseSchedule {
                 recordLine = line
             case "\"":
                 guard field.trimmingCharacters(in: .whitespaces).isEmpty, !afterQuote else {
-                    throw fail(Problem(
-                        line: line,
-                        message: "a quote inside an unquoted field (column \(fields.count + 1)); quote the whole field and write the quote twice"))
+                    throw fail(
+                        Problem(
+                            line: line,
+                            message:
+                                "a quote inside an unquoted field (column \(fields.count + 1)); quote the whole field and write the quote twice"
+                        ))
                 }
                 field = ""
                 quoted = true
@@ -221,9 +236,10 @@ public enum CaseSchedule {
             default:
                 if afterQuote {
                     if c == " " || c == "\t" { continue }
-                    throw fail(Problem(
-                        line: line,
-                        message: "text after a closing quote (column \(fields.count + 1)); quote the whole field"))
+                    throw fail(
+                        Problem(
+                            line: line,
+                            message: "text after a closing quote (column \(fields.count + 1)); quote the whole field"))
                 }
                 field.unicodeScalars.append(c)
             }
@@ -263,7 +279,8 @@ public enum CaseSchedule {
                 problems.append(
                     Problem(
                         line: header.line, field: String(name.prefix(40)),
-                        message: "unknown column\(hint.isEmpty ? " (columns: \(known.joined(separator: ", ")))" : hint)"))
+                        message: "unknown column\(hint.isEmpty ? " (columns: \(known.joined(separator: ", ")))" : hint)"
+                    ))
                 bad = true
                 continue
             }
@@ -289,12 +306,14 @@ public enum CaseSchedule {
             !record.fields[columns.count...].allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty })
         {
             problems.append(
-                Problem(line: line, message: "the row has \(record.fields.count) fields; the header has \(columns.count)"))
+                Problem(
+                    line: line, message: "the row has \(record.fields.count) fields; the header has \(columns.count)"))
             return nil
         }
         if record.fields.count < columns.count {
             problems.append(
-                Problem(line: line, message: "the row has \(record.fields.count) fields; the header has \(columns.count)"))
+                Problem(
+                    line: line, message: "the row has \(record.fields.count) fields; the header has \(columns.count)"))
             return nil
         }
         var values: [String: String] = [:]
@@ -303,7 +322,9 @@ public enum CaseSchedule {
             if !value.isEmpty { values[column.name] = value }
         }
         let before = problems.count
-        func problem(_ field: String, _ message: String) { problems.append(Problem(line: line, field: field, message: message)) }
+        func problem(_ field: String, _ message: String) {
+            problems.append(Problem(line: line, field: field, message: message))
+        }
         let id = values["case_id"] ?? ""
         if id.isEmpty { problem("case_id", "is empty") }
         let kind = values["kind"] ?? defaultKind
@@ -311,7 +332,8 @@ public enum CaseSchedule {
         if fields == nil {
             problem(
                 "kind",
-                "not a kind of subject the published protocols run on (\(context.fieldsByKind.keys.sorted().joined(separator: ", ")))")
+                "not a kind of subject the published protocols run on (\(context.fieldsByKind.keys.sorted().joined(separator: ", ")))"
+            )
         }
         for name in ["case_id", "room", "procedure", "patient_ref", "ward"] {
             if let value = values[name], let why = Intake.textProblem(value, maximum: name == "case_id" ? 100 : 200) {
@@ -327,7 +349,9 @@ public enum CaseSchedule {
         }
         if kind == "surgical-case" {
             if values["room"] == nil { problem("room", "a surgical case needs its operating room") }
-            if values["scheduled_start"] == nil { problem("scheduled_start", "a surgical case needs its scheduled start") }
+            if values["scheduled_start"] == nil {
+                problem("scheduled_start", "a surgical case needs its scheduled start")
+            }
         }
         var facts: [String: String] = [:]
         for column in columns where !column.isStandard {
@@ -369,7 +393,8 @@ public enum CaseSchedule {
             return .success(date)
         }
         let pattern = #"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(:(\d{2}))?$"#
-        guard let match = trimmed.range(of: pattern, options: .regularExpression), match == trimmed.startIndex..<trimmed.endIndex
+        guard let match = trimmed.range(of: pattern, options: .regularExpression),
+            match == trimmed.startIndex..<trimmed.endIndex
         else {
             return .failure(
                 TimeProblem(message: "not a time: write 2026-03-02 08:00 (site time) or 2026-03-02T08:00:00+08:00"))
@@ -377,7 +402,9 @@ public enum CaseSchedule {
         guard let zone else {
             return .failure(
                 TimeProblem(
-                    message: "a time without a zone needs the site's time zone, and no site is published: add the zone (e.g. +08:00) or publish the site file"))
+                    message:
+                        "a time without a zone needs the site's time zone, and no site is published: add the zone (e.g. +08:00) or publish the site file"
+                ))
         }
         let digits = trimmed.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
         var parts = DateComponents()

@@ -185,12 +185,15 @@ extension Store {
                 } else if existing.kind != subject.kind {
                     problems.append(
                         StoreError.Problem(
-                            line: line, field: "kind", message: "the case exists as another kind of subject; a kind never changes"))
+                            line: line, field: "kind",
+                            message: "the case exists as another kind of subject; a kind never changes"))
                 } else if mode == .create {
                     problems.append(
                         StoreError.Problem(
                             line: line, field: "case_id",
-                            message: "the case exists with different content: import in update mode (--update) to change it"))
+                            message:
+                                "the case exists with different content: import in update mode (--update) to change it")
+                    )
                 } else {
                     plan.append((CaseRow(line: row.line, subject: subject), existing))
                 }
@@ -231,7 +234,9 @@ extension Store {
 /// Intake inside the writer's transaction: the checks every path shares, the insert with its bundles, updates.
 enum Intake {
     /// Column names that are the subject's own fields, not facts.
-    static let standardFields: Set<String> = ["case_id", "id", "kind", "room", "procedure", "scheduled_start", "patient_ref", "ward", "label"]
+    static let standardFields: Set<String> = [
+        "case_id", "id", "kind", "room", "procedure", "scheduled_start", "patient_ref", "ward", "label",
+    ]
 
     /// A subject id is safe to print (it is the case number) once it is one short line.
     static func safeId(_ id: String) -> String {
@@ -247,11 +252,15 @@ enum Intake {
 
     static func actorProblems(_ actor: Actor) -> [StoreError.Problem] {
         var out: [StoreError.Problem] = []
-        for (name, value) in [("user", actor.id), ("role", actor.role)] where value.isEmpty || textProblem(value, maximum: 100) != nil {
-            out.append(StoreError.Problem(field: name, message: "the acting \(name) must be 1–100 characters on one line"))
+        for (name, value) in [("user", actor.id), ("role", actor.role)]
+        where value.isEmpty || textProblem(value, maximum: 100) != nil {
+            out.append(
+                StoreError.Problem(field: name, message: "the acting \(name) must be 1–100 characters on one line"))
         }
         if let station = actor.workstation, textProblem(station, maximum: 100) != nil {
-            out.append(StoreError.Problem(field: "workstation", message: "the workstation name must be 1–100 characters on one line"))
+            out.append(
+                StoreError.Problem(
+                    field: "workstation", message: "the workstation name must be 1–100 characters on one line"))
         }
         return out
     }
@@ -307,7 +316,9 @@ enum Intake {
             if let start = subject.scheduledStart { out.scheduledStart = Timestamp.parse(Timestamp.format(start)) }
             let fields = fieldsByKind[subject.kind] ?? [:]
             for (name, raw) in subject.facts {
-                if let field = fields[name], case .success(let value) = canonicalFact(raw, field, timeZone: site?.timeZone) {
+                if let field = fields[name],
+                    case .success(let value) = canonicalFact(raw, field, timeZone: site?.timeZone)
+                {
                     out.facts[name] = value
                 }
             }
@@ -336,7 +347,10 @@ enum Intake {
             }
             guard let fields = fieldsByKind[subject.kind] else {
                 let kinds = fieldsByKind.keys.sorted().joined(separator: ", ")
-                problem("kind", "not a kind of subject the published protocols run on (\(kinds.isEmpty ? "none published" : kinds))")
+                problem(
+                    "kind",
+                    "not a kind of subject the published protocols run on (\(kinds.isEmpty ? "none published" : kinds))"
+                )
                 return out
             }
             if subject.facts.count > 64 { problem("facts", "at most 64 facts") }
@@ -369,7 +383,8 @@ enum Intake {
                 {
                     problem(
                         "standard",
-                        "differs from the site's linen parameter set (\(site.spec.linenParameterSet.rawValue)); leave it empty")
+                        "differs from the site's linen parameter set (\(site.spec.linenParameterSet.rawValue)); leave it empty"
+                    )
                 }
             }
             return out
@@ -407,9 +422,11 @@ enum Intake {
             let facts = try typedFacts(subject)
             for bundle in site.spec.bundles(for: subject.kind) {
                 for entry in bundle.entries(for: facts) {
-                    let exists = try Bool.fetchOne(
-                        db.cachedStatement(sql: "SELECT 1 FROM run WHERE subject_id = ? AND protocol_id = ? LIMIT 1"),
-                        arguments: [subject.id, entry.protocolId]) ?? false
+                    let exists =
+                        try Bool.fetchOne(
+                            db.cachedStatement(
+                                sql: "SELECT 1 FROM run WHERE subject_id = ? AND protocol_id = ? LIMIT 1"),
+                            arguments: [subject.id, entry.protocolId]) ?? false
                     if exists { continue }
                     let started = try Actions(db: db, cache: cache).apply(
                         ActionRequest(.start(protocolId: entry.protocolId, subjectId: subject.id), by: actor, at: at))

@@ -71,9 +71,9 @@ final class Workspace: Sendable {
     /// Runs qflow against this workspace's database as the circulating nurse (unless `as` says otherwise).
     @discardableResult
     func qflow(_ arguments: [String], as role: String = "circulating_nurse") throws -> QFlow.Result {
-        let writes = ["run", "case"].contains(arguments.first ?? "") && arguments.count > 1
-            && !["show", "list"].contains(arguments[1])
-        let actor = writes && arguments.first == "run" ? ["--user", "n-\(role.prefix(4))", "--role", role] : []
+        let writes = ["run", "case", "site"].contains(arguments.first ?? "") && arguments.count > 1
+            && !["show", "list", "validate"].contains(arguments[1])
+        let actor = writes ? ["--user", "n-\(role.prefix(4))", "--role", role] : []
         return try QFlow.run(arguments + ["--db", db] + actor, in: directory)
     }
 

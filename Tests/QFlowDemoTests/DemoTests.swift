@@ -49,5 +49,31 @@ struct DemoTests {
         // Every flows case's core runs were completed.
         let incomplete = try store.runs(status: "active", limit: 10_000).filter { $0.protocolId.hasPrefix("or_") }
         #expect(incomplete.isEmpty, "\(incomplete.prefix(5).map(\.id))")
+        // Case ids read C2014-0001N / C2015-0001F (no stray parenthesis).
+        let cases = try store.subjects(kind: "surgical-case", limit: 1_000)
+        #expect(cases.count == 466)
+        let malformed = cases.map(\.id).filter {
+            $0.range(of: #"^C\d{4}-\d{4}[FN]$"#, options: .regularExpression) == nil
+        }
+        #expect(malformed.isEmpty, "\(malformed.prefix(3))")
+    }
+
+    @Test func theHospitalSandboxPublishesTheSiteWithItsRoomsAndMarksATestDatabase() throws {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("qflow-sandbox-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try Store.open(path: directory.appendingPathComponent("sandbox.sqlite").path, create: true)
+        let siteFile = URL(fileURLWithPath: Self.protocols).deletingLastPathComponent()
+            .appendingPathComponent("Site/site.yaml").path
+        let built = try HospitalSandbox.build(
+            store: store, protocols: Self.protocols, siteFile: siteFile, cases: 40, rooms: 3)
+        #expect(built.scale.cases == 40)
+        #expect(try store.isTestDatabase)
+        let site = try #require(try store.site())
+        #expect(site.spec.rooms.map(\.id) == ["OR1", "OR2", "OR3"])
+        #expect(try store.subjects(kind: "surgical-case").allSatisfy { ["OR1", "OR2", "OR3"].contains($0.room ?? "") })
+        #expect(try store.users().map(\.id).sorted() == HospitalSandbox.accounts.map(\.id).sorted())
+        #expect(try store.verify().isIntact)
     }
 }

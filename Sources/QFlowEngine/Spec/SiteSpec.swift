@@ -168,7 +168,8 @@ extension SiteSpec {
         var issues: [SpecIssue] = []
         let root = SpecPath()
         if !ProtocolSpec.isValidIdentifier(id) {
-            issues.append(SpecIssue(root.key("site"), "a site id is lower-case letters, digits and '_', starting with a letter"))
+            issues.append(
+                SpecIssue(root.key("site"), "a site id is lower-case letters, digits and '_', starting with a letter"))
         }
         if version < 1 { issues.append(SpecIssue(root.key("version"), "version must be 1 or more")) }
         if TimeZone(identifier: timeZone) == nil {
