@@ -118,6 +118,13 @@ public enum Engine {
                     item: target)
             }
             let passed = before.filter { sheet.status(of: $0) == .open }
+            if let target = sheet.item(target), let gate = sheet.closedGate(holding: target) {
+                throw gated(target.id, by: gate, sheet)
+            }
+            if let gate = passed.first(where: \.isGate) {
+                throw EngineError(
+                    .gated, "gate '\(gate.id)' cannot be skipped: it must be answered and pass first", item: gate.id)
+            }
             if let critical = passed.first(where: \.critical) {
                 throw EngineError(
                     .criticalFailure,
@@ -246,6 +253,7 @@ public enum Engine {
                 .itemHidden, "'\(id)' does not apply here (its show_if rule does not hold: \(item.showIf!.source))",
                 item: id)
         }
+        if let gate = sheet.closedGate(holding: item) { throw gated(id, by: gate, sheet) }
         let current = sheet.firstPhaseWithOpenRequiredItem(before: location.phase)
         guard location.phase <= current else {
             let phase = sheet.spec.phases[current]
@@ -255,6 +263,20 @@ public enum Engine {
                 item: id)
         }
         return item
+    }
+
+    /// The error for an item held back by a gate that is unanswered or failed; it names the gate.
+    private static func gated(_ id: String, by gate: ItemSpec, _ sheet: RunSheet) -> EngineError {
+        let why: String
+        switch sheet.outcome(of: gate) {
+        case .fail(let reason)?: why = "failed (\(reason))"
+        case .undetermined?: why = "cannot be checked yet"
+        default: why = sheet.status(of: gate) == .skipped ? "was skipped" : "is not answered"
+        }
+        return EngineError(
+            .gated,
+            "'\(id)' is held by gate '\(gate.id)', which \(why): the gate must pass first (or return to it and correct it)",
+            item: gate.id)
     }
 
     /// `triggered` events for triggers whose condition holds now and that have not fired before.

@@ -19,7 +19,7 @@ struct ProtocolReader {
     ]
     static let itemKeys = [
         "id", "title", "type", "required", "critical", "allow_na", "roles", "guidance", "source", "show_if",
-        "required_if", "pass_if", "deadline", "unit", "min", "max", "options", "signers",
+        "required_if", "pass_if", "deadline", "unit", "min", "max", "options", "signers", "gate", "gates",
     ]
 
     func protocolSpec(_ root: Node) -> ProtocolSpec? {
@@ -146,6 +146,8 @@ struct ProtocolReader {
         let requiredIf = reader.rule(map["required_if"], path.key("required_if"), what: "required_if")
         let passIf = reader.rule(map["pass_if"], path.key("pass_if"), what: "pass_if")
         let due = map["deadline"].flatMap { readDeadline($0, path.key("deadline")) }
+        let gate = map["gate"].flatMap { reader.bool($0, path.key("gate"), what: "gate") }
+        let gates = reader.strings(map["gates"], path.key("gates"), what: "items held by \(what)")
         guard let id, let title, let type else {
             if let id { dropped.ids.append(id) }
             return nil
@@ -153,7 +155,8 @@ struct ProtocolReader {
         return ItemSpec(
             id: id, title: title, type: type, required: required ?? true, critical: critical ?? false,
             allowsNotApplicable: allowNA ?? false, roles: roles ?? [], guidance: guidance, source: source,
-            showIf: showIf, requiredIf: requiredIf, passIf: passIf, deadline: due)
+            showIf: showIf, requiredIf: requiredIf, passIf: passIf, deadline: due, gate: gate ?? false,
+            gates: gates ?? [])
     }
 
     private func itemType(_ name: String, _ map: [String: Node], _ path: SpecPath, _ what: String) -> ItemType? {

@@ -50,8 +50,18 @@ struct ReplayTests {
 
     @Test(arguments: 0..<40)
     func foldingTheLogReproducesTheLiveState(seed: Int) throws {
+        try replay(Fixtures.counts(), seed: seed)
+    }
+
+    /// The same property on a definition whose identity check is a gate: refused (gated) commands change nothing.
+    @Test(arguments: 0..<20)
+    func foldingTheLogReproducesTheLiveStateWithGates(seed: Int) throws {
+        try replay(Fixtures.gated(), seed: seed)
+    }
+
+    func replay(_ spec: ProtocolSpec, seed: Int) throws {
         var rng = SplitMix64(state: UInt64(seed) &* 7919)
-        var s = try Session(subject: SubjectFacts(["infected": .bool(seed % 3 == 0)]))
+        var s = try Session(spec, subject: SubjectFacts(["infected": .bool(seed % 3 == 0)]))
         var accepted = 0
         for step in 0..<150 {
             let (command, actor) = Self.randomCommand(&rng, s.spec, step: step)

@@ -174,3 +174,36 @@ struct LibraryRunTests {
         }
     }
 }
+
+@Suite("Gates in the library")
+struct LibraryGateTests {
+    @Test func aFailedSignInIdentityCheckHoldsTimeOutAndTheIncisionTime() throws {
+        let spec = try #require(LibraryFixture.specs["or_circulating_nurse"])
+        #expect(spec.items.first { $0.id == "cn.si.identity" }?.isGate == true)
+        let run = try LibraryFixture.run(for: "or_circulating_nurse")
+        let (steps, subject) = run.applying(try #require(run.failures?["cn.si.identity"]))
+        let played = try LibraryFixture.play(spec, steps: steps, subject: subject, start: run.start)
+        let refused = Dictionary(played.refused.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+        for item in ["cn.si.procedure_consent", "cn.to.sign", "cn.io.incision_time"] {
+            let error = try #require(refused[item], "'\(item)' was accepted behind a failed identity check")
+            #expect(error.code == .gated && error.item == "cn.si.identity", "\(item): \(error)")
+        }
+        #expect(played.state.answers["cn.io.incision_time"] == nil)
+        // The compliant run is not held at all.
+        let compliant = try LibraryFixture.play(spec, steps: run.steps, subject: run.subject ?? [:], start: run.start)
+        #expect(compliant.refused.isEmpty)
+    }
+
+    @Test func gateDiagnosticsAreLocated() {
+        let required = "        required: true\n"
+        let unknown = load(validYAML.replacingOccurrences(
+            of: required, with: required + "        gate: true\n        gates: [nope]\n"))
+        #expect(
+            unknown.diagnostics.map(\.description).contains { $0.hasPrefix("p.yaml:20:17: unknown item 'nope'") },
+            "\(unknown.diagnostics)")
+        let notBool = load(validYAML.replacingOccurrences(of: required, with: required + "        gate: maybe\n"))
+        #expect(
+            notBool.diagnostics.map(\.description).contains { $0.hasPrefix("p.yaml:19:15: gate must be true or false") },
+            "\(notBool.diagnostics)")
+    }
+}
