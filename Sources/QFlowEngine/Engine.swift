@@ -155,6 +155,43 @@ public enum Engine {
                 throw blocker
             }
             return [event(.completed)]
+
+        case .completeWithDeviation(let named):
+            try requireActive(state, command)
+            guard let clause = spec.deviation else {
+                throw EngineError(
+                    .invalidDeviation,
+                    "\(spec.reference) allows no deviation: a run with a failed critical item cannot be completed (stop it)")
+            }
+            guard clause.signOff.contains(context.actor.role) else {
+                throw EngineError(
+                    .roleNotAllowed,
+                    "role \(context.actor.role) may not sign off a deviation of \(spec.reference) (allowed: \(clause.signOff.joined(separator: ", ")))")
+            }
+            let blockers = sheet.completionBlockers
+            // A deviation documents failures; it never stands in for missing work or an undecidable rule.
+            if let open = blockers.first(where: { $0.code != .criticalFailure }) { throw open }
+            let failed = spec.items.filter { item in
+                item.critical && { if case .fail? = sheet.outcome(of: item) { true } else { false } }()
+            }.map(\.id)
+            if let undecided = blockers.first(where: { b in !failed.contains(b.item ?? "") }) { throw undecided }
+            guard !failed.isEmpty else {
+                throw EngineError(.invalidDeviation, "no critical item failed: complete the run without a deviation")
+            }
+            let listed = Set(named)
+            if let extra = named.first(where: { !failed.contains($0) }) {
+                throw EngineError(
+                    .invalidDeviation, "'\(extra)' is not a failed critical item of this run: a deviation names only those",
+                    item: extra)
+            }
+            let missing = failed.filter { !listed.contains($0) }
+            guard missing.isEmpty else {
+                throw EngineError(
+                    .invalidDeviation,
+                    "the deviation must name every failed critical item; missing: \(missing.joined(separator: ", "))",
+                    item: missing[0])
+            }
+            return [event(.deviated(items: failed)), event(.completed)]
         }
     }
 

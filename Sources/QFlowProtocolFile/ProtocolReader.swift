@@ -15,7 +15,7 @@ struct ProtocolReader {
 
     static let protocolKeys = [
         "id", "version", "title", "kind", "subject", "subject_fields", "roles", "phases", "triggers", "source",
-        "permissions",
+        "permissions", "deviation",
     ]
     static let itemKeys = [
         "id", "title", "type", "required", "critical", "allow_na", "roles", "guidance", "source", "show_if",
@@ -48,10 +48,12 @@ struct ProtocolReader {
         let triggers = list(map["triggers"], path.key("triggers"), what: "triggers") { node, p in trigger(node, p) }
         let source = reader.string(map["source"], path.key("source"), what: "source")
         let permissions = permissions(map["permissions"], path.key("permissions"))
+        let deviation = map["deviation"].flatMap { readDeviation($0, path.key("deviation")) }
         guard let id, let version, let title, let kind, let subject, let roles, let phases else { return nil }
         return ProtocolSpec(
             id: id, version: version, title: title, kind: kind, subject: subject, subjectFields: fields ?? [],
-            roles: roles, phases: phases, triggers: triggers ?? [], source: source, permissions: permissions)
+            roles: roles, phases: phases, triggers: triggers ?? [], source: source, permissions: permissions,
+            deviation: deviation)
     }
 
     /// Reads a list; returns nil when the node is absent or not a list, otherwise the entries that could be read.
@@ -110,6 +112,14 @@ struct ProtocolReader {
             if let roles = reader.strings(value, path.key(verb), what: "roles that may \(verb)") { out[verb] = roles }
         }
         return out
+    }
+
+    /// `deviation: {sign_off: [roles]}`: who may complete a run with failed critical items as a documented deviation.
+    private func readDeviation(_ node: Node, _ path: SpecPath) -> DeviationSpec? {
+        guard let map = reader.mapping(node, path, what: "deviation", allowed: ["sign_off"], required: ["sign_off"])
+        else { return nil }
+        return reader.strings(map["sign_off"], path.key("sign_off"), what: "roles that sign off a deviation")
+            .map { DeviationSpec(signOff: $0) }
     }
 
     private func phase(_ node: Node, _ path: SpecPath) -> PhaseSpec? {

@@ -207,3 +207,39 @@ struct LibraryGateTests {
             "\(notBool.diagnostics)")
     }
 }
+
+@Suite("Deviations in the library")
+struct LibraryDeviationTests {
+    @Test(arguments: LibraryFixture.specs.keys.sorted())
+    func eachDeviationCaseClosesOnlyWithItsSignOff(_ id: String) throws {
+        let spec = try #require(LibraryFixture.specs[id])
+        let run = try LibraryFixture.run(for: id)
+        let cases = run.deviations ?? [:]
+        #expect(cases.isEmpty == (spec.deviation == nil), "\(id): a protocol with deviation: has worked deviations")
+        for (name, deviation) in cases.sorted(by: { $0.key < $1.key }) {
+            let (steps, subject) = run.applying(deviation.variant)
+            let played = try LibraryFixture.play(spec, steps: steps, subject: subject, start: run.start)
+            func context(_ role: String, _ reason: String?) -> CommandContext {
+                CommandContext(
+                    actor: Actor(id: "staff-\(role)", role: role), at: played.lastTime, reason: reason,
+                    subject: played.sheet.subject)
+            }
+            let command = RunCommand.completeWithDeviation(items: deviation.items)
+            #expect(throws: EngineError.self, "\(id)/\(name): plain complete must be refused") {
+                try Engine.execute(.complete, spec: spec, state: played.state, context: context(deviation.role, nil))
+            }
+            let owner = try #require(spec.ownerRole)
+            if !(spec.deviation?.signOff.contains(owner) ?? false) {
+                let refused = #expect(throws: EngineError.self) {
+                    try Engine.execute(command, spec: spec, state: played.state, context: context(owner, deviation.reason))
+                }
+                #expect(refused?.code == .roleNotAllowed, "\(id)/\(name): the owner role may not sign off")
+            }
+            let events = try Engine.execute(
+                command, spec: spec, state: played.state, context: context(deviation.role, deviation.reason))
+            var state = played.state
+            for event in events { try state.apply(event) }
+            #expect(state.status == .completed && state.deviation?.items == deviation.items, "\(id)/\(name)")
+        }
+    }
+}

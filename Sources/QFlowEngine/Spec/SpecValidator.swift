@@ -195,6 +195,13 @@ extension ProtocolSpec {
             }
         }
         issues += validateGates(root)
+        if let deviation {
+            let path = root.key("deviation").key("sign_off")
+            if deviation.signOff.isEmpty { issues.append(.init(path, "name at least one role that signs off a deviation")) }
+            for (r, role) in deviation.signOff.enumerated() where role != Self.defaultSupervisorRole {
+                checkRole(role, path.index(r))
+            }
+        }
         var triggerIds = Set<String>()
         for (t, trigger) in triggers.enumerated() {
             let path = root.key("triggers").index(t)
