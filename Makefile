@@ -2,8 +2,9 @@
 SWIFT ?= swift
 APT_PACKAGES := libsqlite3-dev libxlsxwriter-dev pkg-config
 # The tests also need a Python venv (workbooks read back by openpyxl), Chromium (the real-browser test), and
-# LibreOffice with a CJK font and poppler's pdftotext (the study workbook printed to PDF in zh and en).
-TEST_APT_PACKAGES := python3-venv chromium libreoffice-calc-nogui fonts-noto-cjk poppler-utils
+# LibreOffice with a CJK font and poppler's pdftotext (the study workbook printed to PDF in zh and en), and PyYAML
+# (every shipped YAML file must read the same in another YAML implementation).
+TEST_APT_PACKAGES := python3-venv python3-yaml chromium libreoffice-calc-nogui fonts-noto-cjk poppler-utils
 # The tests read the workbooks back with openpyxl (an independent reader) and drive headless Chromium through its
 # DevTools protocol (websocket-client), from this virtual environment.
 PYENV := .build/pyenv
@@ -32,9 +33,9 @@ demo: deps
 	$$($(SWIFT) build --show-bin-path)/qflow protocol validate Protocols
 	$$($(SWIFT) build --show-bin-path)/qflow demo --db qflow-demo.sqlite
 
-## pyenv: Python with openpyxl, websocket-client and Schemathesis for the workbook, browser and API-fuzz tests (PyPI).
+## pyenv: Python with openpyxl, websocket-client, PyYAML and Schemathesis for the workbook, browser and API-fuzz tests (PyPI).
 pyenv:
-	@$(PYENV)/bin/python -c "import openpyxl, websocket, schemathesis" 2>/dev/null || { python3 -m venv $(PYENV) && $(PYENV)/bin/pip install -q openpyxl websocket-client schemathesis==4.32.5; }
+	@$(PYENV)/bin/python -c "import openpyxl, websocket, schemathesis, yaml" 2>/dev/null || { python3 -m venv $(PYENV) && $(PYENV)/bin/pip install -q openpyxl websocket-client pyyaml schemathesis==4.32.5; }
 
 ## test: every test of every module.
 test: test-deps pyenv

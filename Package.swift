@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "QFlowEngineTests", dependencies: ["QFlowEngine"]),
         .testTarget(name: "QFlowStatsTests", dependencies: ["QFlowStats"]),
         .testTarget(
-            name: "QFlowProtocolFileTests", dependencies: ["QFlowProtocolFile"]),
+            name: "QFlowProtocolFileTests", dependencies: ["QFlowProtocolFile", "QFlowEngine", "Yams"]),
         .testTarget(
             name: "QFlowStoreTests",
             dependencies: ["QFlowStore", "QFlowProtocolFile", .product(name: "GRDB", package: "GRDB.swift")],

@@ -80,6 +80,7 @@ struct RunRenderer {
         case .restarted(let new): "restarted as \(new)"
         case .migrated(let m): "migrated v\(m.fromVersion) → v\(m.toVersion)"
         case .triggered(let trigger, let protocolId): "trigger \(trigger) → \(protocolId)"
+        case .deviated(let items): "deviation signed off (failed: \(items.joined(separator: ", ")))"
         case .completed: "completed"
         }
     }

@@ -189,10 +189,33 @@ struct RunVerbsCommand: ParsableCommand {
 
     struct Complete: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Complete a run; refused while a required item is open or a critical item fails.")
+            abstract: "Complete a run; refused while a required item is open or a critical item fails.",
+            discussion: """
+                With --deviation, complete a run whose critical items failed as a documented deviation: name every \
+                failed critical item, give a reason, and act in a role the protocol's deviation.sign_off names. The \
+                failures stay failures in every measure.
+                """)
         @Argument(help: "Run id.") var runId: String
+        @Option(
+            help: "Complete with a documented deviation, naming the failed critical items (comma-separated).",
+            transform: { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
+        var deviation: [String]?
+        @Option(help: "Why (required with --deviation).") var reason: String?
         @OptionGroup var options: WriteOptions
-        func run() throws { try options.perform(.command(runId: runId, .complete)) }
+
+        func validate() throws {
+            if deviation == nil, reason != nil {
+                throw ValidationError("--reason goes with --deviation (complete itself needs no reason)")
+            }
+        }
+
+        func run() throws {
+            if let deviation {
+                try options.perform(.command(runId: runId, .completeWithDeviation(items: deviation)), reason: reason)
+            } else {
+                try options.perform(.command(runId: runId, .complete))
+            }
+        }
     }
 
     struct Show: ParsableCommand {

@@ -118,6 +118,13 @@ public enum Engine {
                     item: target)
             }
             let passed = before.filter { sheet.status(of: $0) == .open }
+            if let target = sheet.item(target), let gate = sheet.closedGate(holding: target) {
+                throw gated(target.id, by: gate, sheet)
+            }
+            if let gate = passed.first(where: \.isGate) {
+                throw EngineError(
+                    .gated, "gate '\(gate.id)' cannot be skipped: it must be answered and pass first", item: gate.id)
+            }
             if let critical = passed.first(where: \.critical) {
                 throw EngineError(
                     .criticalFailure,
@@ -148,6 +155,43 @@ public enum Engine {
                 throw blocker
             }
             return [event(.completed)]
+
+        case .completeWithDeviation(let named):
+            try requireActive(state, command)
+            guard let clause = spec.deviation else {
+                throw EngineError(
+                    .invalidDeviation,
+                    "\(spec.reference) allows no deviation: a run with a failed critical item cannot be completed (stop it)")
+            }
+            guard clause.signOff.contains(context.actor.role) else {
+                throw EngineError(
+                    .roleNotAllowed,
+                    "role \(context.actor.role) may not sign off a deviation of \(spec.reference) (allowed: \(clause.signOff.joined(separator: ", ")))")
+            }
+            let blockers = sheet.completionBlockers
+            // A deviation documents failures; it never stands in for missing work or an undecidable rule.
+            if let open = blockers.first(where: { $0.code != .criticalFailure }) { throw open }
+            let failed = spec.items.filter { item in
+                item.critical && { if case .fail? = sheet.outcome(of: item) { true } else { false } }()
+            }.map(\.id)
+            if let undecided = blockers.first(where: { b in !failed.contains(b.item ?? "") }) { throw undecided }
+            guard !failed.isEmpty else {
+                throw EngineError(.invalidDeviation, "no critical item failed: complete the run without a deviation")
+            }
+            let listed = Set(named)
+            if let extra = named.first(where: { !failed.contains($0) }) {
+                throw EngineError(
+                    .invalidDeviation, "'\(extra)' is not a failed critical item of this run: a deviation names only those",
+                    item: extra)
+            }
+            let missing = failed.filter { !listed.contains($0) }
+            guard missing.isEmpty else {
+                throw EngineError(
+                    .invalidDeviation,
+                    "the deviation must name every failed critical item; missing: \(missing.joined(separator: ", "))",
+                    item: missing[0])
+            }
+            return [event(.deviated(items: failed)), event(.completed)]
         }
     }
 
@@ -246,6 +290,7 @@ public enum Engine {
                 .itemHidden, "'\(id)' does not apply here (its show_if rule does not hold: \(item.showIf!.source))",
                 item: id)
         }
+        if let gate = sheet.closedGate(holding: item) { throw gated(id, by: gate, sheet) }
         let current = sheet.firstPhaseWithOpenRequiredItem(before: location.phase)
         guard location.phase <= current else {
             let phase = sheet.spec.phases[current]
@@ -255,6 +300,20 @@ public enum Engine {
                 item: id)
         }
         return item
+    }
+
+    /// The error for an item held back by a gate that is unanswered or failed; it names the gate.
+    private static func gated(_ id: String, by gate: ItemSpec, _ sheet: RunSheet) -> EngineError {
+        let why: String
+        switch sheet.outcome(of: gate) {
+        case .fail(let reason)?: why = "failed (\(reason))"
+        case .undetermined?: why = "cannot be checked yet"
+        default: why = sheet.status(of: gate) == .skipped ? "was skipped" : "is not answered"
+        }
+        return EngineError(
+            .gated,
+            "'\(id)' is held by gate '\(gate.id)', which \(why): the gate must pass first (or return to it and correct it)",
+            item: gate.id)
     }
 
     /// `triggered` events for triggers whose condition holds now and that have not fired before.

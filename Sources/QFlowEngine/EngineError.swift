@@ -33,6 +33,11 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidTarget = Code(rawValue: "invalid_target")
         /// A critical item failed: completion is blocked.
         public static let criticalFailure = Code(rawValue: "critical_failure")
+        /// A gate item (`gate: true`) is unanswered or failed: the item asked for lies behind it. ``item`` names the
+        /// gate.
+        public static let gated = Code(rawValue: "gated")
+        /// A completion with a deviation does not name exactly the failed critical items, or the protocol allows none.
+        public static let invalidDeviation = Code(rawValue: "invalid_deviation")
         /// Required items are still open.
         public static let incomplete = Code(rawValue: "incomplete")
         /// Migration between these versions is not possible.

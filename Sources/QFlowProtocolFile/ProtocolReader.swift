@@ -15,11 +15,11 @@ struct ProtocolReader {
 
     static let protocolKeys = [
         "id", "version", "title", "kind", "subject", "subject_fields", "roles", "phases", "triggers", "source",
-        "permissions",
+        "permissions", "deviation",
     ]
     static let itemKeys = [
         "id", "title", "type", "required", "critical", "allow_na", "roles", "guidance", "source", "show_if",
-        "required_if", "pass_if", "deadline", "unit", "min", "max", "options", "signers",
+        "required_if", "pass_if", "deadline", "unit", "min", "max", "options", "signers", "gate", "gates",
     ]
 
     func protocolSpec(_ root: Node) -> ProtocolSpec? {
@@ -48,10 +48,12 @@ struct ProtocolReader {
         let triggers = list(map["triggers"], path.key("triggers"), what: "triggers") { node, p in trigger(node, p) }
         let source = reader.string(map["source"], path.key("source"), what: "source")
         let permissions = permissions(map["permissions"], path.key("permissions"))
+        let deviation = map["deviation"].flatMap { readDeviation($0, path.key("deviation")) }
         guard let id, let version, let title, let kind, let subject, let roles, let phases else { return nil }
         return ProtocolSpec(
             id: id, version: version, title: title, kind: kind, subject: subject, subjectFields: fields ?? [],
-            roles: roles, phases: phases, triggers: triggers ?? [], source: source, permissions: permissions)
+            roles: roles, phases: phases, triggers: triggers ?? [], source: source, permissions: permissions,
+            deviation: deviation)
     }
 
     /// Reads a list; returns nil when the node is absent or not a list, otherwise the entries that could be read.
@@ -112,6 +114,14 @@ struct ProtocolReader {
         return out
     }
 
+    /// `deviation: {sign_off: [roles]}`: who may complete a run with failed critical items as a documented deviation.
+    private func readDeviation(_ node: Node, _ path: SpecPath) -> DeviationSpec? {
+        guard let map = reader.mapping(node, path, what: "deviation", allowed: ["sign_off"], required: ["sign_off"])
+        else { return nil }
+        return reader.strings(map["sign_off"], path.key("sign_off"), what: "roles that sign off a deviation")
+            .map { DeviationSpec(signOff: $0) }
+    }
+
     private func phase(_ node: Node, _ path: SpecPath) -> PhaseSpec? {
         guard
             let map = reader.mapping(
@@ -146,6 +156,8 @@ struct ProtocolReader {
         let requiredIf = reader.rule(map["required_if"], path.key("required_if"), what: "required_if")
         let passIf = reader.rule(map["pass_if"], path.key("pass_if"), what: "pass_if")
         let due = map["deadline"].flatMap { readDeadline($0, path.key("deadline")) }
+        let gate = map["gate"].flatMap { reader.bool($0, path.key("gate"), what: "gate") }
+        let gates = reader.strings(map["gates"], path.key("gates"), what: "items held by \(what)")
         guard let id, let title, let type else {
             if let id { dropped.ids.append(id) }
             return nil
@@ -153,7 +165,8 @@ struct ProtocolReader {
         return ItemSpec(
             id: id, title: title, type: type, required: required ?? true, critical: critical ?? false,
             allowsNotApplicable: allowNA ?? false, roles: roles ?? [], guidance: guidance, source: source,
-            showIf: showIf, requiredIf: requiredIf, passIf: passIf, deadline: due)
+            showIf: showIf, requiredIf: requiredIf, passIf: passIf, deadline: due, gate: gate ?? false,
+            gates: gates ?? [])
     }
 
     private func itemType(_ name: String, _ map: [String: Node], _ path: SpecPath, _ what: String) -> ItemType? {

@@ -17,6 +17,12 @@ import Yams
 ///   cnt.sign: { omit: [cnt.sign] }
 /// triggers:                                # one entry per trigger
 ///   discrepancy: { steps: [{ record: cnt.skin, value: "9", role: circulating_nurse }] }
+/// deviations:                              # runs closed with a documented deviation (protocols with `deviation`)
+///   late_antibiotic:
+///     steps: [{ record: cn.to.abx_time, value: "2026-03-03T07:15:00+08:00", role: anesthetist }]
+///     items: [cn.to.abx_time]              # the failed critical items signed off
+///     role: head_nurse                     # a `deviation.sign_off` role
+///     reason: Emergency case; antibiotic given on the ward before transfer
 /// ```
 ///
 /// A variant's `steps` replace the compliant steps for the same item (and role, for signatures) in place, or are
@@ -54,6 +60,25 @@ public struct WorkedRun: Decodable, Sendable {
         public var subject: [String: String]?
     }
 
+    /// A run closed with a documented deviation: a variant that fails critical items, and its sign-off.
+    public struct DeviationCase: Decodable, Sendable {
+        /// Steps that replace or extend the compliant ones.
+        public var steps: [Step]?
+        /// Items whose steps are removed.
+        public var omit: [String]?
+        /// Subject facts overridden.
+        public var subject: [String: String]?
+        /// The failed critical items signed off.
+        public var items: [String]
+        /// The role that signs off (one of the protocol's `deviation.sign_off`).
+        public var role: String
+        /// Why the run is completed despite the failures.
+        public var reason: String
+
+        /// The variant part.
+        public var variant: Variant { Variant(steps: steps, omit: omit, subject: subject) }
+    }
+
     /// The protocol id.
     public var `protocol`: String
     /// Subject facts, as text.
@@ -66,6 +91,8 @@ public struct WorkedRun: Decodable, Sendable {
     public var failures: [String: Variant]?
     /// One variant per trigger, firing it.
     public var triggers: [String: Variant]?
+    /// Runs closed with a documented deviation, by name.
+    public var deviations: [String: DeviationCase]?
 
     /// The steps and subject facts of a variant.
     public func applying(_ variant: Variant) -> (steps: [Step], subject: [String: String]) {

@@ -73,7 +73,7 @@ public enum ReportFile {
         }
 
         func report(_ root: Node) throws(ReportError) -> ReportSpec {
-            let keys = ["title", "cohorts", "comparisons", "compliance", "spc", "actions", "raw"]
+            let keys = ["title", "cohorts", "comparisons", "compliance", "spc", "actions", "deviations", "raw"]
             var spec = ReportSpec(title: LocalizedText(zh: "", en: ""), file: file)
             var hasTitle = false
             for (key, value) in try mapping(root, "the report", allowed: keys) {
@@ -134,6 +134,12 @@ public enum ReportFile {
                         throw fail(value, "actions is true or false")
                     }
                     spec.actions = flag == "true" || flag == "yes"
+                case "deviations":
+                    let flag = try string(value, "deviations")
+                    guard ["true", "false", "yes", "no"].contains(flag) else {
+                        throw fail(value, "deviations is true or false")
+                    }
+                    spec.deviations = flag == "true" || flag == "yes"
                 default:
                     var cohort: String?
                     var protocols: [String] = []

@@ -42,6 +42,8 @@ public struct ReportSpec: Sendable {
     public var spc: (measures: [String], cohort: String?)?
     /// Whether to list corrective actions.
     public var actions: Bool
+    /// Whether to list the runs completed with a documented deviation (failed critical items signed off).
+    public var deviations: Bool
     /// Raw data: the cohort and protocols exported in long and wide format.
     public var raw: (cohort: String?, protocols: [String])?
     /// The file the report was read from.
@@ -52,7 +54,7 @@ public struct ReportSpec: Sendable {
         title: LocalizedText, cohorts: [Cohort] = [], comparisons: [ComparisonSpec] = [],
         compliance: (cohort: String?, by: [ComplianceDimension], threshold: Double)? = nil,
         spc: (measures: [String], cohort: String?)? = nil, actions: Bool = false,
-        raw: (cohort: String?, protocols: [String])? = nil, file: String? = nil
+        raw: (cohort: String?, protocols: [String])? = nil, file: String? = nil, deviations: Bool = false
     ) {
         self.title = title
         self.cohorts = cohorts
@@ -60,6 +62,7 @@ public struct ReportSpec: Sendable {
         self.compliance = compliance
         self.spc = spc
         self.actions = actions
+        self.deviations = deviations
         self.raw = raw
         self.file = file
     }

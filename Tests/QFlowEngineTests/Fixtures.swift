@@ -80,6 +80,25 @@ enum Fixtures {
         )
     }
 
+    /// The counts checklist with its identity check as a gate that also holds the position item of its own phase.
+    static func gated(version: Int = 1) -> ProtocolSpec {
+        var spec = counts(version: version)
+        spec.id = "gated_counts"
+        spec.phases[0].items[0].gate = true
+        spec.phases[0].items[0].gates = ["position"]
+        return spec
+    }
+
+    static let headNurse = Actor(id: "hn1", role: "head_nurse", workstation: "office")
+
+    /// The counts checklist whose failed critical items the head nurse may sign off as a documented deviation.
+    static func deviating(version: Int = 1) -> ProtocolSpec {
+        var spec = counts(version: version)
+        spec.id = "deviating_counts"
+        spec.deviation = DeviationSpec(signOff: ["head_nurse"])
+        return spec
+    }
+
     /// Starts a run and returns its state and events.
     static func started(_ spec: ProtocolSpec = counts(), subject: SubjectFacts = SubjectFacts()) throws -> (
         RunState, [RunEvent]

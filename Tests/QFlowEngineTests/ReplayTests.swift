@@ -41,7 +41,11 @@ struct ReplayTests {
         case 84..<88: command = .suspend
         case 88..<93: command = .resume
         case 93..<95: command = step > 120 ? .stop : .resume
-        default: command = .complete
+        case 95..<98: command = .complete
+        default:
+            // A deviation sign-off, by the head nurse (or, one time in two, by a role that may not).
+            let failed = spec.items.filter(\.critical).map(\.id).filter { _ in Bool.random(using: &rng) }
+            return (.completeWithDeviation(items: failed), roll % 2 == 0 ? Fixtures.headNurse : actor)
         }
         // Control verbs belong to the owner role (the circulating nurse); one in four tries another role.
         if command.controlVerb != nil, command != .complete, roll % 4 != 0 { return (command, Fixtures.circulator) }
@@ -50,8 +54,26 @@ struct ReplayTests {
 
     @Test(arguments: 0..<40)
     func foldingTheLogReproducesTheLiveState(seed: Int) throws {
+        try replay(Fixtures.counts(), seed: seed)
+    }
+
+    /// The same property on a definition whose identity check is a gate: refused (gated) commands change nothing.
+    @Test(arguments: 0..<20)
+    func foldingTheLogReproducesTheLiveStateWithGates(seed: Int) throws {
+        try replay(Fixtures.gated(), seed: seed)
+    }
+
+    /// The same property with a deviation clause: deviated completions fold like any other event.
+    @Test(arguments: 0..<20)
+    func foldingTheLogReproducesTheLiveStateWithDeviations(seed: Int) throws {
+        var spec = Fixtures.gated()
+        spec.deviation = DeviationSpec(signOff: ["head_nurse"])
+        try replay(spec, seed: seed + 1000)
+    }
+
+    func replay(_ spec: ProtocolSpec, seed: Int) throws {
         var rng = SplitMix64(state: UInt64(seed) &* 7919)
-        var s = try Session(subject: SubjectFacts(["infected": .bool(seed % 3 == 0)]))
+        var s = try Session(spec, subject: SubjectFacts(["infected": .bool(seed % 3 == 0)]))
         var accepted = 0
         for step in 0..<150 {
             let (command, actor) = Self.randomCommand(&rng, s.spec, step: step)

@@ -174,3 +174,72 @@ struct LibraryRunTests {
         }
     }
 }
+
+@Suite("Gates in the library")
+struct LibraryGateTests {
+    @Test func aFailedSignInIdentityCheckHoldsTimeOutAndTheIncisionTime() throws {
+        let spec = try #require(LibraryFixture.specs["or_circulating_nurse"])
+        #expect(spec.items.first { $0.id == "cn.si.identity" }?.isGate == true)
+        let run = try LibraryFixture.run(for: "or_circulating_nurse")
+        let (steps, subject) = run.applying(try #require(run.failures?["cn.si.identity"]))
+        let played = try LibraryFixture.play(spec, steps: steps, subject: subject, start: run.start)
+        let refused = Dictionary(played.refused.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+        for item in ["cn.si.procedure_consent", "cn.to.sign", "cn.io.incision_time"] {
+            let error = try #require(refused[item], "'\(item)' was accepted behind a failed identity check")
+            #expect(error.code == .gated && error.item == "cn.si.identity", "\(item): \(error)")
+        }
+        #expect(played.state.answers["cn.io.incision_time"] == nil)
+        // The compliant run is not held at all.
+        let compliant = try LibraryFixture.play(spec, steps: run.steps, subject: run.subject ?? [:], start: run.start)
+        #expect(compliant.refused.isEmpty)
+    }
+
+    @Test func gateDiagnosticsAreLocated() {
+        let required = "        required: true\n"
+        let unknown = load(validYAML.replacingOccurrences(
+            of: required, with: required + "        gate: true\n        gates: [nope]\n"))
+        #expect(
+            unknown.diagnostics.map(\.description).contains { $0.hasPrefix("p.yaml:20:17: unknown item 'nope'") },
+            "\(unknown.diagnostics)")
+        let notBool = load(validYAML.replacingOccurrences(of: required, with: required + "        gate: maybe\n"))
+        #expect(
+            notBool.diagnostics.map(\.description).contains { $0.hasPrefix("p.yaml:19:15: gate must be true or false") },
+            "\(notBool.diagnostics)")
+    }
+}
+
+@Suite("Deviations in the library")
+struct LibraryDeviationTests {
+    @Test(arguments: LibraryFixture.specs.keys.sorted())
+    func eachDeviationCaseClosesOnlyWithItsSignOff(_ id: String) throws {
+        let spec = try #require(LibraryFixture.specs[id])
+        let run = try LibraryFixture.run(for: id)
+        let cases = run.deviations ?? [:]
+        #expect(cases.isEmpty == (spec.deviation == nil), "\(id): a protocol with deviation: has worked deviations")
+        for (name, deviation) in cases.sorted(by: { $0.key < $1.key }) {
+            let (steps, subject) = run.applying(deviation.variant)
+            let played = try LibraryFixture.play(spec, steps: steps, subject: subject, start: run.start)
+            func context(_ role: String, _ reason: String?) -> CommandContext {
+                CommandContext(
+                    actor: Actor(id: "staff-\(role)", role: role), at: played.lastTime, reason: reason,
+                    subject: played.sheet.subject)
+            }
+            let command = RunCommand.completeWithDeviation(items: deviation.items)
+            #expect(throws: EngineError.self, "\(id)/\(name): plain complete must be refused") {
+                try Engine.execute(.complete, spec: spec, state: played.state, context: context(deviation.role, nil))
+            }
+            let owner = try #require(spec.ownerRole)
+            if !(spec.deviation?.signOff.contains(owner) ?? false) {
+                let refused = #expect(throws: EngineError.self) {
+                    try Engine.execute(command, spec: spec, state: played.state, context: context(owner, deviation.reason))
+                }
+                #expect(refused?.code == .roleNotAllowed, "\(id)/\(name): the owner role may not sign off")
+            }
+            let events = try Engine.execute(
+                command, spec: spec, state: played.state, context: context(deviation.role, deviation.reason))
+            var state = played.state
+            for event in events { try state.apply(event) }
+            #expect(state.status == .completed && state.deviation?.items == deviation.items, "\(id)/\(name)")
+        }
+    }
+}

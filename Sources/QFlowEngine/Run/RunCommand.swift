@@ -18,19 +18,23 @@ public enum RunCommand: Sendable, Hashable {
     case stop
     /// Complete the run (refused while required items are open or a critical item fails).
     case complete
+    /// Complete a run whose critical items failed, as a documented deviation: `items` names every failed critical
+    /// item, the context's reason says why, and the actor signs off in a role the protocol's `deviation` names.
+    case completeWithDeviation(items: [String])
 
     /// Whether the verb needs a reason.
     public var needsReason: Bool {
         switch self {
         case .record, .sign, .complete: false
-        case .returnTo, .jump, .suspend, .resume, .stop: true
+        case .returnTo, .jump, .suspend, .resume, .stop, .completeWithDeviation: true
         }
     }
 
     /// The control verb this command uses, whose roles the protocol grants (nil for record and sign).
     public var controlVerb: ControlVerb? {
         switch self {
-        case .record, .sign: nil
+        // A deviation is signed off by the protocol's `deviation.sign_off` roles, not the `complete` permission.
+        case .record, .sign, .completeWithDeviation: nil
         case .returnTo: .return
         case .jump: .jump
         case .suspend: .suspend
@@ -51,6 +55,7 @@ public enum RunCommand: Sendable, Hashable {
         case .resume: "resume"
         case .stop: "stop"
         case .complete: "complete"
+        case .completeWithDeviation: "complete with a deviation"
         }
     }
 }

@@ -63,6 +63,9 @@ public struct RunEvent: Sendable, Hashable, Codable {
         case migrated(Migration)
         /// A trigger's condition held: the application starts `protocolId` on the same subject.
         case triggered(trigger: String, protocolId: String)
+        /// A documented deviation was signed off: the failed critical items, by the actor in a sign-off role, with
+        /// the event's reason. A `completed` event follows it.
+        case deviated(items: [String])
         /// The run was completed.
         case completed
     }
@@ -129,6 +132,7 @@ public struct RunEvent: Sendable, Hashable, Codable {
         case .restarted: "restarted"
         case .migrated: "migrated"
         case .triggered: "triggered"
+        case .deviated: "deviated"
         case .completed: "completed"
         }
     }

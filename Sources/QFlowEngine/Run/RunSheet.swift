@@ -145,6 +145,28 @@ public struct RunSheet: RuleEnvironment, Sendable {
         return .pass
     }
 
+    /// Whether a gate item lets the steps behind it go ahead: it is hidden, n.a., or answered and passing.
+    public func isGateOpen(_ gate: ItemSpec) -> Bool {
+        switch status(of: gate) {
+        case .hidden, .notApplicable: return true
+        case .open, .skipped: return false
+        case .answered: return outcome(of: gate) == .pass
+        }
+    }
+
+    /// The first gate, in checklist order, that is not open and holds `item` back (the item is in a later phase, or
+    /// the gate names it in `gates`); nil when nothing holds it.
+    public func closedGate(holding item: ItemSpec) -> ItemSpec? {
+        guard let target = location(of: item.id) else { return nil }
+        for (p, phase) in spec.phases.enumerated() where p <= target.phase {
+            for gate in phase.items where gate.isGate && gate.id != item.id {
+                guard p < target.phase || (gate.gates ?? []).contains(item.id) else { continue }
+                if !isGateOpen(gate) { return gate }
+            }
+        }
+        return nil
+    }
+
     /// Index of the phase being worked on: the first with an open required item (`spec.phases.count` when none).
     public var currentPhase: Int { firstPhaseWithOpenRequiredItem(before: spec.phases.count) }
 

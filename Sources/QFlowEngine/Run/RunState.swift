@@ -35,6 +35,18 @@ public struct RunState: Sendable, Hashable {
         public var actor: Actor
     }
 
+    /// A documented deviation: failed critical items signed off so that the run could complete.
+    public struct Deviation: Sendable, Hashable {
+        /// The failed critical items.
+        public var items: [String]
+        /// Why the run was completed despite them.
+        public var reason: String
+        /// Who signed it off, in which role.
+        public var actor: Actor
+        /// When.
+        public var at: Date
+    }
+
     /// The run's id.
     public private(set) var runId: String
     /// The protocol id.
@@ -65,6 +77,8 @@ public struct RunState: Sendable, Hashable {
     public private(set) var returns: [String: Int] = [:]
     /// The run and trigger that started this run, if a trigger did.
     public private(set) var triggeredBy: RunEvent.Origin?
+    /// The documented deviation the run was completed with, if any.
+    public private(set) var deviation: Deviation?
     /// Triggers that have fired.
     public private(set) var firedTriggers: Set<String> = []
     /// When the run started.
@@ -146,8 +160,14 @@ public struct RunState: Sendable, Hashable {
             signatures = Self.rename(signatures, m.carried)
             revisions = Self.rename(revisions, m.carried)
             returns = Self.rename(returns, m.carried)
+            if var d = deviation {
+                d.items = d.items.map { m.carried[$0] ?? $0 }
+                deviation = d
+            }
         case .triggered(let trigger, _):
             firedTriggers.insert(trigger)
+        case .deviated(let items):
+            deviation = Deviation(items: items, reason: event.reason ?? "", actor: event.actor, at: event.at)
         case .completed:
             status = .completed
             endedAt = event.at

@@ -28,13 +28,19 @@ public struct ItemSpec: Sendable, Hashable, Codable {
     public var passIf: RuleExpression?
     /// When the item is due.
     public var deadline: DeadlineSpec?
+    /// A hard stop that gates the next steps: while this item is unanswered or failed, items of later phases (and
+    /// the items in ``gates``) refuse answers and signatures. Nil for an item that is not a gate, so that
+    /// definitions without gates keep their content hash.
+    public var gate: Bool?
+    /// Further items this gate holds back, beyond the later phases (e.g. the incision time in the same phase).
+    public var gates: [String]?
 
     /// Creates an item.
     public init(
         id: String, title: LocalizedText, type: ItemType, required: Bool = true, critical: Bool = false,
         allowsNotApplicable: Bool = false, roles: [String] = [], guidance: LocalizedText? = nil,
         source: String? = nil, showIf: RuleExpression? = nil, requiredIf: RuleExpression? = nil,
-        passIf: RuleExpression? = nil, deadline: DeadlineSpec? = nil
+        passIf: RuleExpression? = nil, deadline: DeadlineSpec? = nil, gate: Bool = false, gates: [String] = []
     ) {
         self.id = id
         self.title = title
@@ -49,7 +55,12 @@ public struct ItemSpec: Sendable, Hashable, Codable {
         self.requiredIf = requiredIf
         self.passIf = passIf
         self.deadline = deadline
+        self.gate = gate ? true : nil
+        self.gates = gates.isEmpty ? nil : gates
     }
+
+    /// Whether the item is a gate (``gate``).
+    public var isGate: Bool { gate == true }
 }
 
 /// The type of an item's answer.

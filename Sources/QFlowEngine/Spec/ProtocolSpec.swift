@@ -31,12 +31,16 @@ public struct ProtocolSpec: Sendable, Hashable, Codable {
     /// Who may use each control verb (``ControlVerb`` raw value → role ids); nil or a missing verb means the
     /// default of ``roles(allowedTo:)``.
     public var permissions: [String: [String]]?
+    /// Who may complete a run whose critical items failed, as a documented deviation; nil: such a run cannot be
+    /// completed (it can only be stopped). Nil keeps the content hash of definitions without it.
+    public var deviation: DeviationSpec?
 
     /// Creates a protocol definition.
     public init(
         id: String, version: Int, title: LocalizedText, kind: ProtocolKind, subject: String,
         subjectFields: [SubjectFieldSpec] = [], roles: [RoleSpec], phases: [PhaseSpec],
-        triggers: [TriggerSpec] = [], source: String? = nil, permissions: [String: [String]]? = nil
+        triggers: [TriggerSpec] = [], source: String? = nil, permissions: [String: [String]]? = nil,
+        deviation: DeviationSpec? = nil
     ) {
         self.id = id
         self.version = version
@@ -49,6 +53,7 @@ public struct ProtocolSpec: Sendable, Hashable, Codable {
         self.triggers = triggers
         self.source = source
         self.permissions = permissions
+        self.deviation = deviation
     }
 
     /// The reference `id@version`.
@@ -60,6 +65,20 @@ public struct ProtocolSpec: Sendable, Hashable, Codable {
     /// The SHA-256 of the canonical JSON encoding of this definition, as lowercase hex.
     public var contentHash: String {
         SHA256.hex(of: CanonicalJSON.encode(self))
+    }
+}
+
+/// How a run whose critical items failed after the fact may still be closed honestly: a named role signs off the
+/// failed items with a reason (`deviation: {sign_off: [head_nurse]}`).
+///
+/// The run completes, but its failures stay failures: measures count it as non-compliant, and reports list it.
+public struct DeviationSpec: Sendable, Hashable, Codable {
+    /// The roles that may sign off a deviation (e.g. the head nurse).
+    public var signOff: [String]
+
+    /// Creates a deviation clause.
+    public init(signOff: [String]) {
+        self.signOff = signOff
     }
 }
 

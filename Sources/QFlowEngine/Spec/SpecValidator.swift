@@ -194,6 +194,14 @@ extension ProtocolSpec {
                 }
             }
         }
+        issues += validateGates(root)
+        if let deviation {
+            let path = root.key("deviation").key("sign_off")
+            if deviation.signOff.isEmpty { issues.append(.init(path, "name at least one role that signs off a deviation")) }
+            for (r, role) in deviation.signOff.enumerated() where role != Self.defaultSupervisorRole {
+                checkRole(role, path.index(r))
+            }
+        }
         var triggerIds = Set<String>()
         for (t, trigger) in triggers.enumerated() {
             let path = root.key("triggers").index(t)
@@ -219,6 +227,45 @@ extension ProtocolSpec {
             if granted.isEmpty { issues.append(.init(path, "give at least one role that may \(verb)")) }
             for (r, role) in granted.enumerated() where role != Self.defaultSupervisorRole {
                 checkRole(role, path.index(r))
+            }
+        }
+        return issues
+    }
+}
+
+extension ProtocolSpec {
+    /// Gates (`gate: true`, `gates: [...]`): a gate must be required, and the items it names must come after it.
+    fileprivate func validateGates(_ root: SpecPath) -> [SpecIssue] {
+        var issues: [SpecIssue] = []
+        var position: [String: Int] = [:]
+        for (n, item) in items.enumerated() where position[item.id] == nil { position[item.id] = n }
+        for (p, phase) in phases.enumerated() {
+            for (n, item) in phase.items.enumerated() {
+                let path = root.key("phases").index(p).key("items").index(n)
+                if item.gates != nil, !item.isGate {
+                    issues.append(.init(path.key("gates"), "'gates' needs 'gate: true'"))
+                }
+                guard item.isGate else { continue }
+                if !item.required, item.requiredIf == nil {
+                    issues.append(
+                        .init(
+                            path.key("gate"),
+                            "gate '\(item.id)' is optional: a gate must be required (it holds the later steps)"))
+                }
+                for (g, target) in (item.gates ?? []).enumerated() {
+                    let gpath = path.key("gates").index(g)
+                    guard let at = position[target] else {
+                        issues.append(
+                            .init(gpath, "unknown item '\(target)'\(RuleExpression.suggestion(target, position.keys))"))
+                        continue
+                    }
+                    if target == item.id {
+                        issues.append(.init(gpath, "gate '\(item.id)' cannot hold itself"))
+                    } else if at < position[item.id]! {
+                        issues.append(
+                            .init(gpath, "gate '\(item.id)' can hold only items after it; '\(target)' comes before it"))
+                    }
+                }
             }
         }
         return issues
