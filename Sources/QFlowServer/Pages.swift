@@ -833,6 +833,10 @@ extension PageContext {
                 : "Your role (\(t(Access.roleTitle(session?.role ?? "")))) may not do this\(title.map { ": \($0)" } ?? "")."
         case (_, .duplicateSigner?):
             return zh ? "您已以其他角色签署「\(title ?? "")」：需由另一人签名。" : "You already signed \(title ?? "this") in another role: another person must sign."
+        case (_, .gated?):
+            return zh
+                ? "「\(title ?? "")」是必须先通过的关键项：它通过之前，后续步骤不能记录。"
+                : "\(title ?? "A gate item") is a hard stop: it must be answered and pass before later steps can be recorded."
         case (_, .reasonRequired?):
             return zh ? "请填写原因。" : "Give a reason."
         case (_, .invalidAnswer?):

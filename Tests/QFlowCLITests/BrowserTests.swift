@@ -6,6 +6,16 @@ import Testing
 @Suite("Real browser")
 struct BrowserTests {
     @Test func aNurseCompletesAChecklistInChromium() throws {
+        try Self.runScript("checklist.py", QFlow.packageRoot.appendingPathComponent("Protocols").path, expect: "browser test passed")
+    }
+
+    /// A whole case day: the schedule uploaded by the head nurse, four people in their own browser profiles working
+    /// their parts through the pages, the counts reconciled, every checklist completed, the board showing it done.
+    @Test func aWholeCaseDayInChromium() throws {
+        try Self.runScript("case_day.py", QFlow.packageRoot.path, expect: "case-day test passed")
+    }
+
+    static func runScript(_ script: String, _ argument: String, expect: String) throws {
         let python = ProcessInfo.processInfo.environment["QFLOW_PYTHON"]
             ?? QFlow.packageRoot.appendingPathComponent(".build/pyenv/bin/python").path
         try #require(
@@ -17,8 +27,7 @@ struct BrowserTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [
-            QFlow.packageRoot.appendingPathComponent("Tests/browser/checklist.py").path, QFlow.binary.path,
-            QFlow.packageRoot.appendingPathComponent("Protocols").path,
+            QFlow.packageRoot.appendingPathComponent("Tests/browser/\(script)").path, QFlow.binary.path, argument,
         ]
         let out = Pipe()
         process.standardOutput = out
@@ -27,6 +36,6 @@ struct BrowserTests {
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(text)")
-        #expect(text.contains("browser test passed"))
+        #expect(text.contains(expect))
     }
 }
