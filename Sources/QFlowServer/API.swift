@@ -33,32 +33,37 @@ enum APIBody {
         var locked: Bool
     }
 
-    /// An answer as JSON gives it: text, a number or a boolean (read by the item's type).
-    struct AnswerInput: Decodable {
-        var text: String
+    /// A JSON scalar read as text: a string as it is, a number as written, a boolean as the caller spells it
+    /// (answers take yes/no, subject facts true/false).
+    struct Scalar: Decodable {
+        var string: String?
+        var bool: Bool?
+
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
             if let bool = try? container.decode(Bool.self) {
-                text = bool ? "yes" : "no"
+                self.bool = bool
             } else if let int = try? container.decode(Int.self) {
-                text = String(int)
+                string = String(int)
             } else if let double = try? container.decode(Double.self) {
-                text = String(double)
-            } else if let string = try? container.decode(String.self) {
-                text = string
+                string = String(double)
+            } else if let text = try? container.decode(String.self) {
+                string = text
             } else {
                 throw DecodingError.typeMismatch(
-                    String.self,
-                    .init(codingPath: decoder.codingPath, debugDescription: "text, a number or a boolean"))
+                    String.self, .init(codingPath: decoder.codingPath, debugDescription: "text, a number or a boolean"))
             }
         }
+
+        /// The value as text, with a boolean spelt `yes` / `no` (or as given).
+        func text(yes: String = "yes", no: String = "no") -> String { bool.map { $0 ? yes : no } ?? string ?? "" }
     }
 
     /// `POST /api/v1/runs/{id}/actions`.
     struct Action: Decodable {
         var verb: String
         var item: String?
-        var value: AnswerInput?
+        var value: Scalar?
         var reason: String?
         var expectedSeq: Int?
     }
@@ -177,7 +182,7 @@ extension WorkstationServer {
         on(router, .post, "/api/v1/runs/{id}/actions") { request, context in
             let body = try await Self.body(APIBody.Action.self, request)
             let result = try await self.act(
-                runId: context.parameters.get("id") ?? "", verb: body.verb, item: body.item, value: body.value?.text,
+                runId: context.parameters.get("id") ?? "", verb: body.verb, item: body.item, value: body.value?.text(),
                 reason: body.reason, expectedSeq: body.expectedSeq, session: try context.requireSession())
             return try Self.encoded(APIBody.ActionReply(result))
         }

@@ -9,25 +9,6 @@ import QFlowStore
 extension WorkstationServer {
     /// A case as the JSON API takes it (`POST /api/v1/cases`).
     struct CaseBody: Decodable {
-        /// A fact's value: true/false, a number or text.
-        struct FactValue: Decodable {
-            var text: String
-            init(from decoder: any Decoder) throws {
-                let container = try decoder.singleValueContainer()
-                if let bool = try? container.decode(Bool.self) {
-                    text = bool ? "true" : "false"
-                } else if let int = try? container.decode(Int.self) {
-                    text = String(int)
-                } else if let double = try? container.decode(Double.self) {
-                    text = String(double)
-                } else if let string = try? container.decode(String.self) {
-                    text = string
-                } else {
-                    throw DecodingError.typeMismatch(
-                        String.self, .init(codingPath: decoder.codingPath, debugDescription: "true/false, a number or text"))
-                }
-            }
-        }
         var caseId: String
         var kind: String?
         var room: String?
@@ -36,7 +17,7 @@ extension WorkstationServer {
         var patientRef: String?
         var ward: String?
         var label: String?
-        var facts: [String: FactValue]?
+        var facts: [String: APIBody.Scalar]?
     }
 
     /// What adding a case did.
@@ -85,7 +66,7 @@ extension WorkstationServer {
             let subject = Subject(
                 id: body.caseId, kind: kind, label: body.label, patientRef: body.patientRef, room: body.room,
                 ward: body.ward, procedure: body.procedure, scheduledStart: start,
-                facts: (body.facts ?? [:]).mapValues(\.text))
+                facts: (body.facts ?? [:]).mapValues { $0.text(yes: "true", no: "false") })
             let store = store, now = clock()
             do {
                 let result = try await blocking { try store.addCase(subject, by: session.actor, at: now) }
@@ -206,7 +187,7 @@ extension WorkstationServer {
                 HTML("<tr><td>\($0.line.map(String.init) ?? "")</td><td>\($0.field ?? "")</td><td>\($0.message)</td></tr>")
             }
             body += """
-                <h2 class="error">\(page.t(Wording.rowsInError))</h2><table class="problems"><tr><th>\(page.t(Wording.line_))</th>\
+                <h2 class="error">\(page.t(Wording.rowsInError))</h2><table class="problems"><tr><th>\(page.t(Wording.fileLine))</th>\
                 <th>\(page.t(Wording.column))</th><th>\(page.t(Wording.problem))</th></tr>\(rows)</table>
                 """
         }

@@ -63,7 +63,6 @@ enum Wording {
     static let allRooms = w("All rooms", "全部房间")
     static let searchCase = w("Case number", "病例号")
     static let date = w("Date", "日期")
-    static let openCase = w("Open case", "打开病例")
 
     // Runs.
     static let critical = w("critical", "关键")
@@ -83,9 +82,7 @@ enum Wording {
     static let nextAction = w("Next", "下一步")
     static let blockersTitle = w("Before this checklist can be completed", "完成前还需")
     static let readyToComplete = w("Everything required is answered: complete the checklist.", "必填项已全部完成：请点击完成。")
-    static let answeredOf = w("answered", "已答")
     static let requiredWord = w("required", "必填")
-    static let ofWord = w("of", "/")
     static let conflict = w(
         "Another workstation changed this run first. The page now shows the current answers; nothing of yours was recorded — check and answer again.",
         "其他工作站已先修改此流程。页面已显示最新内容；您的填写未被记录，请核对后重新填写。")
@@ -107,16 +104,12 @@ enum Wording {
     static let ward = w("Ward", "病区")
     static let scheduledStart = w("Scheduled start", "计划开始时间")
     static let add = w("Add", "登记")
-    static let line_ = w("Line", "行")
+    static let fileLine = w("Line", "行")
     static let column = w("Column", "列")
     static let problem = w("Problem", "问题")
     static let rowsInError = w("Rows in error — nothing was imported", "以下行有错误——未导入任何内容")
     static let imported = w("Imported", "已导入")
-    static let added = w("added", "新增")
-    static let unchanged = w("unchanged", "未变")
-    static let updated = w("updated", "已更新")
     static let runsStarted = w("checklists started", "个流程已启动")
-    static let unset = w("—", "—")
 
     /// A run's status.
     static func status(_ status: RunStatus) -> LocalizedText {

@@ -279,8 +279,10 @@ extension Store {
             var last = ""
             while let room = try String.fetchOne(
                 db.cachedStatement(
-                    sql: "SELECT room FROM subject WHERE kind = ? AND room > ? ORDER BY room LIMIT 1"),
-                arguments: [kind, last])
+                    // Without INDEXED BY, SQLite picks the kind index and sorts every subject of the kind per
+                    // seek: 6 s for the home page at 180,000 cases.
+                    sql: "SELECT room FROM subject INDEXED BY subject_by_room WHERE room > ? AND kind = ? ORDER BY room LIMIT 1"),
+                arguments: [last, kind])
             {
                 rooms.append(room)
                 last = room
