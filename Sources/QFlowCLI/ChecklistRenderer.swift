@@ -15,6 +15,16 @@ struct ChecklistRenderer {
         let roles = spec.roles.map { $0.title.text(language) }.joined(separator: language == .zh ? "、" : ", ")
         out += t("角色：", "Roles: ") + roles + "\n"
         if let source = spec.source { out += t("依据：", "Source: ") + source + "\n" }
+        if let d = spec.document {
+            out += t("文件编号：", "Document: ") + d.number + t("　第\(spec.version)版", ", version \(spec.version)") + "\n"
+            out += t("归口部门：", "Owner: ") + d.owner.text(language) + t("　批准：", "; approved by: ")
+                + d.approver.text(language) + "\n"
+            out += t("生效日期：", "Effective: ") + d.effective + t("　复审期限：", "; review by: ") + d.reviewBy + "\n"
+            out += t("修订记录：", "Changes:") + "\n"
+            for change in d.changes {
+                out += "  v\(change.version) \(change.date)  \(change.summary.text(language))\n"
+            }
+        }
         let roleNames = Dictionary(spec.roles.map { ($0.id, $0.title.text(language)) }, uniquingKeysWith: { a, _ in a })
         var number = 0
         for phase in spec.phases {
@@ -23,6 +33,7 @@ struct ChecklistRenderer {
                 number += 1
                 var flags: [String] = []
                 if item.critical { flags.append(t("关键", "CRITICAL")) }
+                if item.isGate { flags.append(t("未通过则停止后续步骤", "GATE: nothing after it until it passes")) }
                 if !item.required || item.requiredIf != nil { flags.append(t("视情况", "if applicable")) }
                 if item.allowsNotApplicable { flags.append(t("可不适用", "n.a. allowed")) }
                 let flagText = flags.isEmpty ? "" : "  [\(flags.joined(separator: ", "))]"

@@ -23,12 +23,14 @@ struct ProtocolCommand: ParsableCommand {
         @Flag(help: "Print nothing when everything is valid.")
         var quiet = false
 
+        @OptionGroup var review: ReviewOptions
+
         func validate() throws {
             guard !paths.isEmpty else { throw ValidationError("give at least one protocol file or folder") }
         }
 
         func run() throws {
-            let result = ProtocolLibraryLoader.load(paths: paths)
+            let result = ProtocolLibraryLoader.load(paths: paths, today: try review.checkDay())
             for problem in result.diagnostics { print(problem) }
             let count = result.files.count
             if result.isValid {
@@ -105,9 +107,10 @@ extension ProtocolCommand {
 
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Protocol files or folders.") var paths: [String] = ["Protocols"]
+        @OptionGroup var review: ReviewOptions
 
         func run() throws {
-            let result = ProtocolLibraryLoader.load(paths: paths)
+            let result = ProtocolLibraryLoader.load(paths: paths, today: try review.checkDay())
             guard result.isValid else {
                 for problem in result.diagnostics { print(problem) }
                 printError("error: nothing was published: fix the problems above first")
@@ -127,6 +130,27 @@ extension ProtocolCommand {
                 print("ok: \(published) published, \(specs.count - published) unchanged")
             }
         }
+    }
+}
+
+/// The document-control review check of `validate` and `publish`: refused when a review date has passed.
+struct ReviewOptions: ParsableArguments {
+    @Flag(help: "Accept protocols whose document review date has passed (a sandbox only).")
+    var allowOverdueReview = false
+
+    @Option(help: "The day the review dates are checked against, YYYY-MM-DD (default: today, local time).")
+    var today: String?
+
+    func validate() throws {
+        if let today, !DocumentControl.isDay(today) { throw ValidationError("--today is a day written YYYY-MM-DD") }
+    }
+
+    /// The day to check against, or nil when overdue reviews are allowed.
+    func checkDay() throws -> String? {
+        guard !allowOverdueReview else { return nil }
+        if let today { return today }
+        let now = Date()
+        return String(Timestamp.format(now.addingTimeInterval(Double(TimeZone.current.secondsFromGMT(for: now)))).prefix(10))
     }
 }
 

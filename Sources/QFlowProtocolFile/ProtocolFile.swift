@@ -34,7 +34,10 @@ public enum ProtocolFile {
     }
 
     /// Reads and checks one file (YAML syntax, schema, rules and types; not cross-file references).
-    public static func load(path: String) -> LoadResult {
+    ///
+    /// With `today` (`YYYY-MM-DD`), a document-control review date before it is a problem too; nil skips that check
+    /// (a sandbox, or a reader that only needs the definition).
+    public static func load(path: String, today: String? = nil) -> LoadResult {
         let bytes: [UInt8]
         do {
             let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
@@ -53,11 +56,11 @@ public enum ProtocolFile {
         } catch {
             return failure(path, 1, 1, "cannot read file: \(describe(error))")
         }
-        return load(bytes: bytes, file: path)
+        return load(bytes: bytes, file: path, today: today)
     }
 
-    /// Reads and checks a protocol from bytes; `file` names it in diagnostics.
-    public static func load(bytes: [UInt8], file: String) -> LoadResult {
+    /// Reads and checks a protocol from bytes; `file` names it in diagnostics; `today` as in ``load(path:today:)``.
+    public static func load(bytes: [UInt8], file: String, today: String? = nil) -> LoadResult {
         let text: String
         do {
             text = try SourceGuard.check(bytes)
@@ -89,6 +92,9 @@ public enum ProtocolFile {
             if !dropped.isEmpty { dropped.append("a phase needs at least one item") }
             for issue in spec.validate() where !dropped.contains(where: issue.message.hasPrefix) {
                 reader.error(at: issue.path, issue.message, offset: issue.offset)
+            }
+            if let today {
+                for issue in spec.reviewIssues(today: today) { reader.error(at: issue.path, issue.message) }
             }
         }
         var locations: [String: (Int, Int)] = [:]

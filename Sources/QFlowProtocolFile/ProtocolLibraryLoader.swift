@@ -17,7 +17,10 @@ public enum ProtocolLibraryLoader {
     }
 
     /// Reads files and folders (folders: their `.yaml`/`.yml` files, recursively, in name order).
-    public static func load(paths: [String]) -> LoadResult {
+    ///
+    /// With `today` (`YYYY-MM-DD`), protocols whose review date has passed are refused (see
+    /// ``ProtocolFile/load(path:today:)``).
+    public static func load(paths: [String], today: String? = nil) -> LoadResult {
         var files: [String] = []
         var diagnostics: [Diagnostic] = []
         var siblingFolders = Set<String>()
@@ -39,7 +42,7 @@ public enum ProtocolLibraryLoader {
                 siblingFolders.insert(URL(fileURLWithPath: path).deletingLastPathComponent().path)
             }
         }
-        let results = files.map { ProtocolFile.load(path: $0) }
+        let results = files.map { ProtocolFile.load(path: $0, today: today) }
         diagnostics += results.flatMap(\.diagnostics)
         // Cross-file checks over every file that produced a definition.
         let withSpecs = results.filter { $0.spec != nil }

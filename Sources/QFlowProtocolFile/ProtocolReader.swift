@@ -15,7 +15,7 @@ struct ProtocolReader {
 
     static let protocolKeys = [
         "id", "version", "title", "kind", "subject", "subject_fields", "roles", "phases", "triggers", "source",
-        "permissions", "deviation",
+        "permissions", "deviation", "document",
     ]
     static let itemKeys = [
         "id", "title", "type", "required", "critical", "allow_na", "roles", "guidance", "source", "show_if",
@@ -49,11 +49,12 @@ struct ProtocolReader {
         let source = reader.string(map["source"], path.key("source"), what: "source")
         let permissions = permissions(map["permissions"], path.key("permissions"))
         let deviation = map["deviation"].flatMap { readDeviation($0, path.key("deviation")) }
+        let document = map["document"].flatMap { readDocument($0, path.key("document")) }
         guard let id, let version, let title, let kind, let subject, let roles, let phases else { return nil }
         return ProtocolSpec(
             id: id, version: version, title: title, kind: kind, subject: subject, subjectFields: fields ?? [],
             roles: roles, phases: phases, triggers: triggers ?? [], source: source, permissions: permissions,
-            deviation: deviation)
+            deviation: deviation, document: document)
     }
 
     /// Reads a list; returns nil when the node is absent or not a list, otherwise the entries that could be read.
@@ -120,6 +121,33 @@ struct ProtocolReader {
         else { return nil }
         return reader.strings(map["sign_off"], path.key("sign_off"), what: "roles that sign off a deviation")
             .map { DeviationSpec(signOff: $0) }
+    }
+
+    /// `document:` — number, owner, approver, effective, review_by and the change log.
+    private func readDocument(_ node: Node, _ path: SpecPath) -> DocumentControl? {
+        let keys = ["number", "owner", "approver", "effective", "review_by", "changes"]
+        guard let map = reader.mapping(node, path, what: "document", allowed: keys, required: keys) else { return nil }
+        let number = reader.string(map["number"], path.key("number"), what: "document number")
+        let owner = reader.text(map["owner"], path.key("owner"), what: "document owner")
+        let approver = reader.text(map["approver"], path.key("approver"), what: "document approver")
+        let effective = reader.string(map["effective"], path.key("effective"), what: "effective")
+        let reviewBy = reader.string(map["review_by"], path.key("review_by"), what: "review_by")
+        let changes = list(map["changes"], path.key("changes"), what: "changes") { node, p -> DocumentControl.Change? in
+            guard
+                let entry = reader.mapping(
+                    node, p, what: "a change", allowed: ["version", "date", "summary"],
+                    required: ["version", "date", "summary"])
+            else { return nil }
+            guard let version = reader.int(entry["version"], p.key("version"), what: "version"),
+                let date = reader.string(entry["date"], p.key("date"), what: "date"),
+                let summary = reader.text(entry["summary"], p.key("summary"), what: "summary")
+            else { return nil }
+            return DocumentControl.Change(version: version, date: date, summary: summary)
+        }
+        guard let number, let owner, let approver, let effective, let reviewBy, let changes else { return nil }
+        return DocumentControl(
+            number: number, owner: owner, approver: approver, effective: effective, reviewBy: reviewBy,
+            changes: changes)
     }
 
     private func phase(_ node: Node, _ path: SpecPath) -> PhaseSpec? {

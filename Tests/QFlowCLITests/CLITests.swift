@@ -76,6 +76,20 @@ struct ProtocolCommandTests {
         let missing = try QFlow.run(["protocol", "show", "nope"])
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("no protocol 'nope'"))
+        #expect(en.stdout.contains("Document: QF-HLB-020, version 2"), "\(en.stdout)")
+        #expect(en.stdout.contains("Owner: Nursing department; approved by: Director of Nursing"))
+        #expect(en.stdout.contains("review by: 2029-11-30") && en.stdout.contains("  v1 2026-03-01"))
+        #expect(zh.stdout.contains("文件编号：QF-HLB-020") && zh.stdout.contains("批准：护理部主任"))
+    }
+
+    @Test func anOverdueReviewIsRefusedUnlessASandboxAllowsIt() throws {
+        let late = try QFlow.run(["protocol", "validate", "Protocols", "--today", "2029-12-01"])
+        #expect(late.status == 1)
+        #expect(late.stdout.contains("surgical_counts.yaml:") && late.stdout.contains("review date 2029-11-30 has passed"))
+        let sandbox = try QFlow.run(["protocol", "validate", "Protocols", "--today", "2029-12-01", "--allow-overdue-review"])
+        #expect(sandbox.status == 0, "\(sandbox.stdout)")
+        let badDay = try QFlow.run(["protocol", "validate", "Protocols", "--today", "tomorrow"])
+        #expect(badDay.status != 0 && badDay.stderr.contains("YYYY-MM-DD"))
     }
 }
 

@@ -34,13 +34,16 @@ public struct ProtocolSpec: Sendable, Hashable, Codable {
     /// Who may complete a run whose critical items failed, as a documented deviation; nil: such a run cannot be
     /// completed (it can only be stopped). Nil keeps the content hash of definitions without it.
     public var deviation: DeviationSpec?
+    /// The document-control header (number, owner, approver, dates, change log); nil keeps the content hash of
+    /// definitions without one.
+    public var document: DocumentControl?
 
     /// Creates a protocol definition.
     public init(
         id: String, version: Int, title: LocalizedText, kind: ProtocolKind, subject: String,
         subjectFields: [SubjectFieldSpec] = [], roles: [RoleSpec], phases: [PhaseSpec],
         triggers: [TriggerSpec] = [], source: String? = nil, permissions: [String: [String]]? = nil,
-        deviation: DeviationSpec? = nil
+        deviation: DeviationSpec? = nil, document: DocumentControl? = nil
     ) {
         self.id = id
         self.version = version
@@ -54,6 +57,7 @@ public struct ProtocolSpec: Sendable, Hashable, Codable {
         self.source = source
         self.permissions = permissions
         self.deviation = deviation
+        self.document = document
     }
 
     /// The reference `id@version`.

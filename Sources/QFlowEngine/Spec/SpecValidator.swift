@@ -195,6 +195,7 @@ extension ProtocolSpec {
             }
         }
         issues += validateGates(root)
+        issues += documentIssues(root)
         if let deviation {
             let path = root.key("deviation").key("sign_off")
             if deviation.signOff.isEmpty { issues.append(.init(path, "name at least one role that signs off a deviation")) }
