@@ -34,7 +34,8 @@ enum QFlowBench {
             case "--workstation-requests": workstationRequests = Int(arguments.next() ?? "") ?? workstationRequests
             case "--scale-build":
                 let path = arguments.next() ?? ""
-                try ScaleBench.build(path: path, cases: Int(arguments.next() ?? "") ?? scaleCases)
+                let cases = Int(arguments.next() ?? "") ?? scaleCases
+                try ScaleBench.build(path: path, cases: cases, perDay: arguments.next().flatMap { Int($0) })
                 return
             default:
                 print(

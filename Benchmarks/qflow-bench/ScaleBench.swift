@@ -14,15 +14,35 @@ enum ScaleBench {
         return here.appendingPathComponent("Protocols").path
     }
 
-    static func path(cases: Int) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("qflow-scale-\(cases).sqlite").path
+    /// The cached database of `cases` cases over a year, or at `perDay` cases a day.
+    static func path(cases: Int, perDay: Int? = nil) -> String {
+        // A year of 180,000 cases is also 493 a day: one file for both.
+        let rate = perDay.flatMap { $0 == max(1, cases / 365) ? nil : $0 }
+        let name = rate.map { "qflow-scale-\(cases)-\($0)-a-day.sqlite" } ?? "qflow-scale-\(cases).sqlite"
+        return FileManager.default.temporaryDirectory.appendingPathComponent(name).path
     }
 
-    /// `--scale-build PATH CASES`: the child that writes the database.
-    static func build(path: String, cases: Int) throws {
+    /// Builds the database in a child process (`--scale-build`), unless it is cached.
+    static func ensure(cases: Int, perDay: Int? = nil) throws -> String {
+        let path = path(cases: cases, perDay: perDay)
+        if FileManager.default.fileExists(atPath: path) {
+            print("  reusing \(path) (delete it to rebuild)")
+            return path
+        }
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        child.arguments = ["--scale-build", path, String(cases)] + (perDay.map { [String($0)] } ?? [])
+        try child.run()
+        child.waitUntilExit()
+        guard child.terminationStatus == 0 else { throw CLIBenchError(message: "scale build failed") }
+        return path
+    }
+
+    /// `--scale-build PATH CASES [PER_DAY]`: the child that writes the database.
+    static func build(path: String, cases: Int, perDay: Int?) throws {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         let store = try Store.open(path: path + ".partial", create: true)
-        let result = try ScaleHospital.build(store: store, protocols: protocolsPath(), cases: cases) {
+        let result = try ScaleHospital.build(store: store, protocols: protocolsPath(), cases: cases, perDay: perDay) {
             FileHandle.standardError.write(Data("  building: \($0)\n".utf8))
         }
         try FileManager.default.moveItem(atPath: path + ".partial", toPath: path)
@@ -36,17 +56,7 @@ enum ScaleBench {
     static func run(cases: Int) throws {
         print("== measures at scale: one year, 50 ORs, \(cases) cases")
         FileHandle.standardOutput.synchronizeFile()
-        let path = path(cases: cases)
-        if !FileManager.default.fileExists(atPath: path) {
-            let child = Process()
-            child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-            child.arguments = ["--scale-build", path, String(cases)]
-            try child.run()
-            child.waitUntilExit()
-            guard child.terminationStatus == 0 else { throw CLIBenchError(message: "scale build failed") }
-        } else {
-            print("  reusing \(path) (delete it to rebuild)")
-        }
+        let path = try ensure(cases: cases)
         let store = try Store.open(path: path)
         let answers = try store.compliance(by: []).first.map { $0.pass + $0.fail + $0.notApplicable } ?? 0
         let rssBefore = peakRSS()

@@ -11,8 +11,10 @@ import QFlowStore
 /// The workstation at a year's data: p50/p99 of the pages and list endpoints a hospital opens all day, on databases
 /// of 3,600, 36,000 and 180,000 cases built by `ScaleHospital` (the generator behind `qflow demo --hospital`).
 ///
+/// The three are one 50-room hospital's data after a week, ten weeks and a year: 493 cases a day
+/// (``ScaleHospital/yearPerDay``), so that "today" holds the same cases on every size and only the history grows.
 /// Each database is built once by a child process (`--scale-build`) and kept in the temporary folder. The server's
-/// clock is set to a weekday of the generated year, so that "today" has that day's cases (about 1/365 of them).
+/// clock is set to 10:00 on the middle day of the database's span.
 /// Requests are sent one at a time from this process (the latency of one workstation, not throughput).
 enum WorkstationBench {
     /// One measured route.
@@ -27,15 +29,7 @@ enum WorkstationBench {
         print("== workstation at scale: p50/p99 of pages and lists (target: p99 ≤ 50 ms at 180,000 cases, ≤ 2× the 3,600 figure)")
         var table: [Int: [Measured]] = [:]
         for cases in sizes {
-            let path = ScaleBench.path(cases: cases)
-            if !FileManager.default.fileExists(atPath: path) {
-                let child = Process()
-                child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-                child.arguments = ["--scale-build", path, String(cases)]
-                try child.run()
-                child.waitUntilExit()
-                guard child.terminationStatus == 0 else { throw CLIBenchError(message: "scale build failed") }
-            }
+            let path = try ScaleBench.ensure(cases: cases, perDay: ScaleHospital.yearPerDay)
             table[cases] = try await measure(path: path, cases: cases, requests: requests)
         }
         guard let smallest = sizes.min(), let base = table[smallest] else { return }
@@ -64,9 +58,10 @@ enum WorkstationBench {
         for (id, role) in [("n-1", "circulating_nurse"), ("h-1", "head_nurse")] {
             try store.addUser(id: id, name: id, roles: [role], password: "password \(id)", policy: policy, at: now)
         }
-        // Mid-June of the generated year, 10:00 in the hospital's zone: the day's cases are on the pages.
-        let day = "2025-06-16"
-        let clock = Timestamp.parse("\(day)T10:00:00+08:00")!
+        // 10:00 in the hospital's zone on the middle day of the span: the day's cases are on the pages.
+        let middle = cases / ScaleHospital.yearPerDay / 2
+        let clock = Timestamp.parse("2025-01-01T10:00:00+08:00")!.addingTimeInterval(TimeInterval(middle) * 86_400)
+        let day = String(Timestamp.format(clock.addingTimeInterval(8 * 3600)).prefix(10))
         let server = WorkstationServer(
             store: store, policy: policy,
             site: SiteSettings(timeZone: TimeZone(identifier: "Asia/Shanghai")!), clock: { clock })

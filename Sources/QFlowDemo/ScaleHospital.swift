@@ -21,9 +21,14 @@ public enum ScaleHospital {
         Cohort(name: "h2", description: "cases Jul–Dec 2025", subjectKind: "surgical-case", from: "2025-07-01T00:00:00+08:00", to: "2026-01-01T00:00:00+08:00"),
     ]
 
-    /// Builds `cases` cases over 2025 in `rooms` rooms.
+    /// A year's cases of a 50-room hospital, per day: the workstation bench keeps this rate and grows the span, so
+    /// that "today" holds the same cases in a week's database as in a year's.
+    public static let yearPerDay = 180_000 / 365
+
+    /// Builds `cases` cases in `rooms` rooms from 2025-01-01: spread over the year, or `perDay` a day for as many
+    /// days as they take.
     public static func build(
-        store: Store, protocols: String, cases: Int, rooms: Int = 50, seed: UInt64 = 7,
+        store: Store, protocols: String, cases: Int, rooms: Int = 50, perDay: Int? = nil, seed: UInt64 = 7,
         progress: (String) -> Void = { _ in }
     ) throws -> Result {
         let clock = Date()
@@ -59,7 +64,8 @@ public enum ScaleHospital {
         var rng = SplitMix(seed: seed)
         var result = Result()
         var batch: [ImportedRun] = []
-        let perDay = max(1, cases / 365)
+        let lastDay = perDay == nil ? 364 : Int.max
+        let perDay = max(1, perDay ?? cases / 365)
 
         func events(
             _ t: (ProtocolSpec, [Autopilot.Step], Date), runId: String, subject: Subject, shift: TimeInterval,
@@ -91,7 +97,7 @@ public enum ScaleHospital {
 
         for i in 0..<cases {
             let day = i / perDay
-            let shift = TimeInterval(min(day, 364)) * 86_400 + TimeInterval(i % perDay % 4) * 2.5 * 3600
+            let shift = TimeInterval(min(day, lastDay)) * 86_400 + TimeInterval(i % perDay % 4) * 2.5 * 3600
             let scheduled = base.addingTimeInterval(shift)
             let month = Int(Timestamp.format(scheduled.addingTimeInterval(8 * 3600)).dropFirst(5).prefix(2)) ?? 1
             let subject = Subject(

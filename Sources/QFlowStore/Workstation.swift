@@ -204,7 +204,10 @@ extension Store {
             var runArguments = StatementArguments(ids)
             var runFilter = ""
             if let protocols {
-                runFilter = " AND protocol_id IN (" + Array(repeating: "?", count: protocols.count).joined(separator: ",") + ")"
+                // `+protocol_id`: never the protocol index. With fifty subjects in the IN list SQLite (without
+                // statistics) would rather walk every run of the protocol — 180,000 of them a year — than seek fifty
+                // times in the subject index: 130 ms a page instead of 1 ms.
+                runFilter = " AND +protocol_id IN (" + Array(repeating: "?", count: protocols.count).joined(separator: ",") + ")"
                 _ = runArguments.append(contentsOf: StatementArguments(protocols))
             }
             let runs = Dictionary(
@@ -220,7 +223,7 @@ extension Store {
                     db,
                     sql: """
                         SELECT r.subject_id, count(*) FROM deadline d JOIN run r ON r.id = d.run_id
-                        WHERE r.subject_id IN (\(marks)) AND d.due_at < ?\(runFilter.replacingOccurrences(of: "protocol_id", with: "r.protocol_id"))
+                        WHERE r.subject_id IN (\(marks)) AND d.due_at < ?\(runFilter.replacingOccurrences(of: "+protocol_id", with: "+r.protocol_id"))
                         GROUP BY r.subject_id
                         """, arguments: overdueArguments
                 ).map { ($0[0] as String, $0[1] as Int) })
