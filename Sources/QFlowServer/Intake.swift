@@ -151,20 +151,14 @@ extension WorkstationServer {
         return api
     }
 
-    /// Imports a schedule for a session: every row's kind must be one the role adds.
+    /// Imports a schedule for a session: every row's kind must be one the role adds (the store refuses the file
+    /// otherwise, before writing anything).
     func importSchedule(_ bytes: [UInt8], update: Bool, _ session: Session) async throws -> ImportReport {
-        let store = store
-        // Read first (nothing is written) to check the kinds; a file with problems goes on to the import, which
-        // reports every problem of the file and of its cases together, and writes nothing.
-        if let rows = try? await blocking({ try store.parseSchedule(bytes) }) {
-            for kind in Set(rows.map(\.subject.kind)) { try Self.requireAdd(kind: kind, session) }
-        } else {
-            try Self.requireAdd(kind: "surgical-case", session)
-        }
-        let now = clock()
-        let actor = session.actor
+        let kinds = session.user.subject == nil ? Set(Access.addableKinds(role: session.role)) : []
+        guard !kinds.isEmpty else { throw APIError(.forbidden, "forbidden", "role \(session.role) may not add subjects") }
+        let store = store, now = clock(), actor = session.actor
         return try await blocking {
-            try store.importSchedule(bytes, mode: update ? .update : .create, by: actor, at: now)
+            try store.importSchedule(bytes, mode: update ? .update : .create, kinds: kinds, by: actor, at: now)
         }
     }
 
@@ -184,7 +178,7 @@ extension WorkstationServer {
         if let notice { body += "<p class=\"error\" role=\"alert\">\(notice)</p>" }
         if !problems.isEmpty {
             let rows = problems.map {
-                HTML("<tr><td>\($0.line.map(String.init) ?? "")</td><td>\($0.field ?? "")</td><td>\($0.message)</td></tr>")
+                HTML("<tr><td>\($0.line.map(String.init) ?? "")</td><td>\($0.field ?? "")</td><td>\($0.message(page.language))</td></tr>")
             }
             body += """
                 <h2 class="error">\(page.t(Wording.rowsInError))</h2><table class="problems"><tr><th>\(page.t(Wording.fileLine))</th>\
@@ -272,7 +266,7 @@ extension WorkstationServer {
                 case .success(let date): start = date
                 case .failure(let problem):
                     throw StoreError(
-                        problem.message, problems: [StoreError.Problem(field: "scheduled_start", message: problem.message)])
+                        problem.message, problems: [StoreError.Problem(field: "scheduled_start", problem.text)])
                 }
             }
             let subject = Subject(

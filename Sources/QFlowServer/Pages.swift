@@ -845,7 +845,12 @@ extension PageContext {
             return zh ? "此流程当前状态不允许该操作。" : "The checklist's state does not allow this: \(error.message)"
         case (_, .incomplete?), (_, .criticalFailure?):
             return zh ? "尚不能完成：请处理下方列出的事项。" : "Not yet complete: see what is listed below."
-        default: return error.message
+        case (.forbidden, _) where zh: return "当前角色（\(t(Access.roleTitle(session?.role ?? "")))）不能执行此操作。"
+        default:
+            guard zh, let first = error.problems.first else { return error.message }
+            return error.problems.count == 1
+                ? "\(first.line.map { "第 \($0) 行：" } ?? "")\(first.field.map { "\($0)：" } ?? "")\(first.message(.zh))"
+                : "共 \(error.problems.count) 处问题，未保存任何内容：见下表。"
         }
     }
 

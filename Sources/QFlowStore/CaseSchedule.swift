@@ -86,15 +86,18 @@ public enum CaseSchedule {
             problems.append(
                 Problem(
                     line: 1,
-                    message: "the file is empty: the first line names the columns (case_id, room, scheduled_start, …)"))
+                    LocalizedText(
+                        zh: "文件为空：第一行应为列名（case_id、room、scheduled_start……）",
+                        en: "the file is empty: the first line names the columns (case_id, room, scheduled_start, …)")))
             return []
         }
         let dataRecords = records.dropFirst()
         guard dataRecords.count <= maximumRows else {
             problems.append(
                 Problem(
-                    message:
-                        "the file has \(dataRecords.count) rows; a schedule may have at most \(maximumRows) (split it)")
+                    LocalizedText(
+                        zh: "文件有 \(dataRecords.count) 行；一份排程最多 \(maximumRows) 行（请拆分）",
+                        en: "the file has \(dataRecords.count) rows; a schedule may have at most \(maximumRows) (split it)"))
             )
             return []
         }
@@ -109,10 +112,10 @@ public enum CaseSchedule {
             guard let same = byId[row.subject.id], same.count > 1 else { continue }
             let others = same.map(\.line).filter { $0 != row.line }.map(String.init).joined(separator: ", ")
             problems.append(
-                Problem(line: row.line, field: "case_id", message: "the same case_id is also on line \(others)"))
+                Problem(line: row.line, field: "case_id", Intake.sameId(others)))
         }
         if rows.isEmpty, problems.isEmpty {
-            problems.append(Problem(line: header.line, message: "the file has a header but no cases"))
+            problems.append(Problem(line: header.line, LocalizedText(zh: "文件只有表头，没有手术", en: "the file has a header but no cases")))
         }
         problems.sort { ($0.line ?? 0, $0.field ?? "") < ($1.line ?? 0, $1.field ?? "") }
         return rows.filter { byId[$0.subject.id]?.count == 1 }
@@ -125,14 +128,19 @@ public enum CaseSchedule {
         guard bytes.count <= maximumBytes else {
             problems.append(
                 Problem(
-                    message:
-                        "the file is larger than \(maximumBytes / 1_048_576) MB, the most a schedule may be (split it)")
+                    LocalizedText(
+                        zh: "文件超过 \(maximumBytes / 1_048_576) MB，即排程的上限（请拆分）",
+                        en: "the file is larger than \(maximumBytes / 1_048_576) MB, the most a schedule may be (split it)"))
             )
             return nil
         }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             problems.append(
-                Problem(line: 1, message: "the file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)"))
+                Problem(
+                    line: 1,
+                    LocalizedText(
+                        zh: "文件是 UTF-16 编码；请另存为 UTF-8（Excel 中选“CSV UTF-8”）",
+                        en: "the file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)")))
             return nil
         }
         var body = bytes[...]
@@ -143,14 +151,19 @@ public enum CaseSchedule {
             problems.append(
                 Problem(
                     line: line,
-                    message:
-                        "the file is not UTF-8 (GB 18030 or another encoding?); save it as UTF-8 (in Excel: CSV UTF-8)")
+                    LocalizedText(
+                        zh: "文件不是 UTF-8 编码（可能是 GB 18030 等）；请另存为 UTF-8（Excel 中选“CSV UTF-8”）",
+                        en: "the file is not UTF-8 (GB 18030 or another encoding?); save it as UTF-8 (in Excel: CSV UTF-8)"))
             )
             return nil
         }
         if let nul = content.firstIndex(of: 0) {
             let line = content[..<nul].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
-            problems.append(Problem(line: line, message: "the file contains a NUL byte; is it a CSV text file?"))
+            problems.append(
+                Problem(
+                    line: line,
+                    LocalizedText(
+                        zh: "文件含有 NUL 字节：这是 CSV 文本文件吗？", en: "the file contains a NUL byte; is it a CSV text file?")))
             return nil
         }
         return String(decoding: content, as: UTF8.self)
@@ -225,9 +238,10 @@ public enum CaseSchedule {
                     throw fail(
                         Problem(
                             line: line,
-                            message:
-                                "a quote inside an unquoted field (column \(fields.count + 1)); quote the whole field and write the quote twice"
-                        ))
+                            LocalizedText(
+                                zh: "未加引号的字段中有引号（第 \(fields.count + 1) 列）：请给整个字段加引号，字段内的引号写两次",
+                                en: "a quote inside an unquoted field (column \(fields.count + 1)); quote the whole field and write the quote twice"
+                            )))
                 }
                 field = ""
                 quoted = true
@@ -239,13 +253,18 @@ public enum CaseSchedule {
                     throw fail(
                         Problem(
                             line: line,
-                            message: "text after a closing quote (column \(fields.count + 1)); quote the whole field"))
+                            LocalizedText(
+                                zh: "结束引号后还有文字（第 \(fields.count + 1) 列）：请给整个字段加引号",
+                                en: "text after a closing quote (column \(fields.count + 1)); quote the whole field")))
                 }
                 field.unicodeScalars.append(c)
             }
         }
         if quoted {
-            throw fail(Problem(line: quoteLine, message: "a quoted field is not closed: a quote (\") is missing"))
+            throw fail(
+                Problem(
+                    line: quoteLine,
+                    LocalizedText(zh: "带引号的字段没有结束：缺少一个引号（\"）", en: "a quoted field is not closed: a quote (\") is missing")))
         }
         if !field.isEmpty || !fields.isEmpty || wasQuoted { endRecord() }
         return records
@@ -270,29 +289,35 @@ public enum CaseSchedule {
             if name.isEmpty {
                 // Trailing empty header cells (a spreadsheet's extra commas) are ignored, others are not.
                 if header.fields[i...].allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { break }
-                problems.append(Problem(line: header.line, field: "column \(i + 1)", message: "the column has no name"))
+                problems.append(
+                    Problem(line: header.line, field: "column \(i + 1)", LocalizedText(zh: "此列没有列名", en: "the column has no name")))
                 bad = true
                 continue
             }
             guard known.contains(name) else {
-                let hint = RuleExpression.suggestion(name, known)
+                let closest = RuleExpression.closest(name, known)
                 problems.append(
                     Problem(
                         line: header.line, field: String(name.prefix(40)),
-                        message: "unknown column\(hint.isEmpty ? " (columns: \(known.joined(separator: ", ")))" : hint)"
+                        LocalizedText(
+                            zh: "未知的列" + (closest.map { "（是否应为 '\($0)'？）" } ?? "（可用的列：\(known.joined(separator: "、"))）"),
+                            en: "unknown column" + (closest.map { " (did you mean '\($0)'?)" } ?? " (columns: \(known.joined(separator: ", ")))"))
                     ))
                 bad = true
                 continue
             }
             guard seen.insert(name).inserted else {
-                problems.append(Problem(line: header.line, field: name, message: "the column appears twice"))
+                problems.append(Problem(line: header.line, field: name, LocalizedText(zh: "此列出现了两次", en: "the column appears twice")))
                 bad = true
                 continue
             }
             columns.append(Column(name: name, isStandard: standardColumns.contains(name)))
         }
         if !seen.contains("case_id") {
-            problems.append(Problem(line: header.line, field: "case_id", message: "the header has no case_id column"))
+            problems.append(
+                Problem(
+                    line: header.line, field: "case_id",
+                    LocalizedText(zh: "表头没有 case_id 列", en: "the header has no case_id column")))
             bad = true
         }
         return bad ? nil : columns
@@ -302,18 +327,16 @@ public enum CaseSchedule {
         -> CaseRow?
     {
         let line = record.line
-        if record.fields.count > columns.count,
-            !record.fields[columns.count...].allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty })
+        if record.fields.count < columns.count
+            || (record.fields.count > columns.count
+                && !record.fields[columns.count...].allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }))
         {
             problems.append(
                 Problem(
-                    line: line, message: "the row has \(record.fields.count) fields; the header has \(columns.count)"))
-            return nil
-        }
-        if record.fields.count < columns.count {
-            problems.append(
-                Problem(
-                    line: line, message: "the row has \(record.fields.count) fields; the header has \(columns.count)"))
+                    line: line,
+                    LocalizedText(
+                        zh: "此行有 \(record.fields.count) 个字段，表头有 \(columns.count) 个",
+                        en: "the row has \(record.fields.count) fields; the header has \(columns.count)")))
             return nil
         }
         var values: [String: String] = [:]
@@ -322,18 +345,15 @@ public enum CaseSchedule {
             if !value.isEmpty { values[column.name] = value }
         }
         let before = problems.count
-        func problem(_ field: String, _ message: String) {
-            problems.append(Problem(line: line, field: field, message: message))
+        func problem(_ field: String, _ text: LocalizedText) {
+            problems.append(Problem(line: line, field: field, text))
         }
         let id = values["case_id"] ?? ""
-        if id.isEmpty { problem("case_id", "is empty") }
+        if id.isEmpty { problem("case_id", Intake.isEmpty) }
         let kind = values["kind"] ?? defaultKind
         let fields = context.fieldsByKind[kind]
         if fields == nil {
-            problem(
-                "kind",
-                "not a kind of subject the published protocols run on (\(context.fieldsByKind.keys.sorted().joined(separator: ", ")))"
-            )
+            problem("kind", Intake.unknownKind(context.fieldsByKind.keys))
         }
         for name in ["case_id", "room", "procedure", "patient_ref", "ward"] {
             if let value = values[name], let why = Intake.textProblem(value, maximum: name == "case_id" ? 100 : 200) {
@@ -344,13 +364,16 @@ public enum CaseSchedule {
         if let text = values["scheduled_start"] {
             switch time(text, in: context.timeZone) {
             case .success(let date): start = date
-            case .failure(let why): problem("scheduled_start", why.message)
+            case .failure(let why): problem("scheduled_start", why.text)
             }
         }
         if kind == "surgical-case" {
-            if values["room"] == nil { problem("room", "a surgical case needs its operating room") }
+            if values["room"] == nil {
+                problem("room", LocalizedText(zh: "手术需要填写手术间", en: "a surgical case needs its operating room"))
+            }
             if values["scheduled_start"] == nil {
-                problem("scheduled_start", "a surgical case needs its scheduled start")
+                problem(
+                    "scheduled_start", LocalizedText(zh: "手术需要填写计划开始时间", en: "a surgical case needs its scheduled start"))
             }
         }
         var facts: [String: String] = [:]
@@ -358,12 +381,15 @@ public enum CaseSchedule {
             guard let text = values[column.name] else { continue }
             guard let fields else { continue }
             guard let field = fields.first(where: { $0.name == column.name }) else {
-                problem(column.name, "not a fact of \(kind) subjects: leave it empty on this row")
+                problem(
+                    column.name,
+                    LocalizedText(
+                        zh: "不是 \(kind) 对象的信息项：此行请留空", en: "not a fact of \(kind) subjects: leave it empty on this row"))
                 continue
             }
             switch Intake.canonicalFact(text, field, timeZone: context.timeZone) {
             case .success(let value): facts[field.name] = value
-            case .failure(let why): problem(column.name, why.message)
+            case .failure(let why): problem(column.name, why.text)
             }
         }
         guard problems.count == before else { return nil }
@@ -378,8 +404,13 @@ public enum CaseSchedule {
 
     /// Why a time could not be read.
     public struct TimeProblem: Error, Sendable {
+        /// What is wrong, without the value, in English and Chinese.
+        public var text: LocalizedText
         /// What is wrong, without the value.
-        public var message: String
+        public var message: String { text.en }
+
+        /// Creates a problem.
+        public init(_ text: LocalizedText) { self.text = text }
     }
 
     /// Reads a time: ISO-8601 with a zone (`2026-03-02T08:00:00+08:00`, `…Z`), or local `YYYY-MM-DD HH:MM[:SS]`
@@ -397,14 +428,18 @@ public enum CaseSchedule {
             match == trimmed.startIndex..<trimmed.endIndex
         else {
             return .failure(
-                TimeProblem(message: "not a time: write 2026-03-02 08:00 (site time) or 2026-03-02T08:00:00+08:00"))
+                TimeProblem(
+                    LocalizedText(
+                        zh: "不是时间：请写 2026-03-02 08:00（院区时间）或 2026-03-02T08:00:00+08:00",
+                        en: "not a time: write 2026-03-02 08:00 (site time) or 2026-03-02T08:00:00+08:00")))
         }
         guard let zone else {
             return .failure(
                 TimeProblem(
-                    message:
-                        "a time without a zone needs the site's time zone, and no site is published: add the zone (e.g. +08:00) or publish the site file"
-                ))
+                    LocalizedText(
+                        zh: "不带时区的时间需要院区时区，但尚未发布院区文件：请加上时区（如 +08:00）或发布院区文件",
+                        en: "a time without a zone needs the site's time zone, and no site is published: add the zone (e.g. +08:00) or publish the site file"
+                    )))
         }
         let digits = trimmed.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
         var parts = DateComponents()
@@ -422,7 +457,9 @@ public enum CaseSchedule {
                     year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute,
                     second: parts.second)
         else {
-            return .failure(TimeProblem(message: "not a real date and time in the site's time zone"))
+            return .failure(
+                TimeProblem(
+                    LocalizedText(zh: "在院区时区中不是真实存在的日期时间", en: "not a real date and time in the site's time zone")))
         }
         return .success(date)
     }

@@ -123,11 +123,12 @@ extension Store {
     /// A case already present with the same content is `unchanged`. With different content it is refused in
     /// `.create` mode (reported with its line like any bad row) and updated in `.update` mode (an `updated`
     /// subject event; its runs are kept and their projections follow the new facts; bundles do not restart).
-    /// A refused batch throws `invalid_input` with every row's problem in ``StoreError/problems``.
-    public func importCases(_ rows: [CaseRow], mode: ImportMode = .create, by actor: Actor, at: Date)
-        throws(StoreError) -> ImportReport
-    {
-        try importRows(rows, problems: [], mode: mode, by: actor, at: at)
+    /// A refused batch throws `invalid_input` with every row's problem in ``StoreError/problems``. With `kinds`,
+    /// a row of another kind of subject (one the acting role does not add) refuses the whole batch as `forbidden`.
+    public func importCases(
+        _ rows: [CaseRow], mode: ImportMode = .create, kinds: Set<String>? = nil, by actor: Actor, at: Date
+    ) throws(StoreError) -> ImportReport {
+        try importRows(rows, problems: [], mode: mode, kinds: kinds, by: actor, at: at)
     }
 
     /// Parses a CSV schedule (``CaseSchedule``) and imports it like ``importCases(_:mode:by:at:)``; the problems of
@@ -137,22 +138,35 @@ extension Store {
     /// let report = try store.importSchedule(Array(csv.utf8), by: headNurse, at: now)
     /// print(report.summary)   // 12 added, 0 unchanged, 0 updated; 52 runs started
     /// ```
-    public func importSchedule(_ bytes: [UInt8], mode: ImportMode = .create, by actor: Actor, at: Date)
-        throws(StoreError) -> ImportReport
-    {
+    public func importSchedule(
+        _ bytes: [UInt8], mode: ImportMode = .create, kinds: Set<String>? = nil, by actor: Actor, at: Date
+    ) throws(StoreError) -> ImportReport {
         var problems: [StoreError.Problem] = []
         let rows = CaseSchedule.parse(bytes, context: try scheduleContext(), problems: &problems)
         // A file that could not be read as a table has nothing more to check.
         if rows.isEmpty, !problems.isEmpty { throw StoreError(CaseSchedule.summary(problems), problems: problems) }
-        return try importRows(rows, problems: problems, mode: mode, by: actor, at: at)
+        return try importRows(rows, problems: problems, mode: mode, kinds: kinds, by: actor, at: at)
     }
 
     private func importRows(
-        _ rows: [CaseRow], problems parsed: [StoreError.Problem], mode: ImportMode, by actor: Actor, at: Date
+        _ rows: [CaseRow], problems parsed: [StoreError.Problem], mode: ImportMode, kinds: Set<String>?,
+        by actor: Actor, at: Date
     ) throws(StoreError) -> ImportReport {
         guard rows.count <= CaseSchedule.maximumRows else {
             throw StoreError(
                 .invalidInput, "an import has at most \(CaseSchedule.maximumRows) cases; this one has \(rows.count)")
+        }
+        if let kinds, let row = rows.first(where: { !kinds.contains($0.subject.kind) }) {
+            var error = StoreError(
+                .forbidden, "role \(actor.role) may not add subjects of kind \(row.subject.kind.prefix(40))", item: "kind")
+            error.problems = [
+                StoreError.Problem(
+                    line: row.line > 0 ? row.line : nil, field: "kind",
+                    LocalizedText(
+                        zh: "当前角色不能添加 \(row.subject.kind.prefix(40)) 类对象",
+                        en: "role \(actor.role) may not add subjects of kind \(row.subject.kind.prefix(40))"))
+            ]
+            throw error
         }
         return try writer.submit("import \(rows.count) cases") { db, cache in
             let context = try Intake.Context(db, cache: cache)
@@ -167,8 +181,7 @@ extension Store {
                 if let same = lines[subject.id], same.count > 1 {
                     let others = same.filter { $0 != row.line }.map(String.init).joined(separator: ", ")
                     problems.append(
-                        StoreError.Problem(
-                            line: line, field: "case_id", message: "the same case_id is also on line \(others)"))
+                        StoreError.Problem(line: line, field: "case_id", Intake.sameId(others)))
                     continue
                 }
                 let found = context.problems(subject, line: line)
@@ -186,13 +199,16 @@ extension Store {
                     problems.append(
                         StoreError.Problem(
                             line: line, field: "kind",
-                            message: "the case exists as another kind of subject; a kind never changes"))
+                            LocalizedText(
+                                zh: "此编号已作为另一类对象存在；对象类别不能更改",
+                                en: "the case exists as another kind of subject; a kind never changes")))
                 } else if mode == .create {
                     problems.append(
                         StoreError.Problem(
                             line: line, field: "case_id",
-                            message:
-                                "the case exists with different content: import in update mode (--update) to change it")
+                            LocalizedText(
+                                zh: "此手术已存在且内容不同：如需修改，请以更新模式导入（--update）",
+                                en: "the case exists with different content: import in update mode (--update) to change it"))
                     )
                 } else {
                     plan.append((CaseRow(line: row.line, subject: subject), existing))
@@ -244,10 +260,28 @@ enum Intake {
     }
 
     /// Why a text field is refused, without repeating it; nil when it is fine.
-    static func textProblem(_ text: String, maximum: Int) -> String? {
-        if text.count > maximum { return "at most \(maximum) characters" }
-        if text.contains(where: { $0.isNewline || $0 == "\0" }) { return "must be on one line" }
+    static func textProblem(_ text: String, maximum: Int) -> LocalizedText? {
+        if text.count > maximum { return LocalizedText(zh: "最多 \(maximum) 个字符", en: "at most \(maximum) characters") }
+        if text.contains(where: { $0.isNewline || $0 == "\0" }) {
+            return LocalizedText(zh: "必须写在一行内", en: "must be on one line")
+        }
         return nil
+    }
+
+    /// A field left empty.
+    static let isEmpty = LocalizedText(zh: "为空", en: "is empty")
+
+    /// A case id that is on other lines of the same file too.
+    static func sameId(_ lines: String) -> LocalizedText {
+        LocalizedText(zh: "同一 case_id 也出现在第 \(lines) 行", en: "the same case_id is also on line \(lines)")
+    }
+
+    /// A kind of subject no published protocol runs on.
+    static func unknownKind(_ kinds: some Sequence<String>) -> LocalizedText {
+        let kinds = kinds.sorted()
+        return LocalizedText(
+            zh: "不是已发布流程所针对的对象类别（\(kinds.isEmpty ? "尚未发布" : kinds.joined(separator: "、"))）",
+            en: "not a kind of subject the published protocols run on (\(kinds.isEmpty ? "none published" : kinds.joined(separator: ", ")))")
     }
 
     static func actorProblems(_ actor: Actor) -> [StoreError.Problem] {
@@ -255,12 +289,17 @@ enum Intake {
         for (name, value) in [("user", actor.id), ("role", actor.role)]
         where value.isEmpty || textProblem(value, maximum: 100) != nil {
             out.append(
-                StoreError.Problem(field: name, message: "the acting \(name) must be 1–100 characters on one line"))
+                StoreError.Problem(
+                    field: name,
+                    LocalizedText(
+                        zh: "操作者的 \(name) 须为一行、1–100 个字符", en: "the acting \(name) must be 1–100 characters on one line")))
         }
         if let station = actor.workstation, textProblem(station, maximum: 100) != nil {
             out.append(
                 StoreError.Problem(
-                    field: "workstation", message: "the workstation name must be 1–100 characters on one line"))
+                    field: "workstation",
+                    LocalizedText(
+                        zh: "工作站名称须为一行、1–100 个字符", en: "the workstation name must be 1–100 characters on one line")))
         }
         return out
     }
@@ -276,11 +315,13 @@ enum Intake {
             switch text.lowercased() {
             case "true", "yes", "y", "1", "是": return .success("true")
             case "false", "no", "n", "0", "否": return .success("false")
-            default: return .failure(.init(message: "is yes or no (yes/no, true/false, 1/0)"))
+            default:
+                return .failure(
+                    .init(LocalizedText(zh: "应为是或否（是/否、yes/no、true/false、1/0）", en: "is yes or no (yes/no, true/false, 1/0)")))
             }
         case .number:
             guard let x = Double(text), x.isFinite, text.allSatisfy(\.isASCII) else {
-                return .failure(.init(message: "is a number"))
+                return .failure(.init(LocalizedText(zh: "应为数字", en: "is a number")))
             }
             return .success(Value.number(x).description)
         case .time:
@@ -289,7 +330,7 @@ enum Intake {
             case .failure(let why): return .failure(why)
             }
         case .text:
-            if let why = textProblem(text, maximum: 200) { return .failure(.init(message: why)) }
+            if let why = textProblem(text, maximum: 200) { return .failure(.init(why)) }
             return .success(text)
         }
     }
@@ -331,11 +372,11 @@ enum Intake {
         /// Every problem of one case; messages name the field, never the value (except the site's own room ids).
         func problems(_ subject: Subject, line: Int?) -> [StoreError.Problem] {
             var out: [StoreError.Problem] = []
-            func problem(_ field: String, _ message: String) {
-                out.append(StoreError.Problem(line: line, field: field, message: message))
+            func problem(_ field: String, _ text: LocalizedText) {
+                out.append(StoreError.Problem(line: line, field: field, text))
             }
             if subject.id.isEmpty {
-                problem("case_id", "is empty")
+                problem("case_id", Intake.isEmpty)
             } else if let why = textProblem(subject.id, maximum: 100) {
                 problem("case_id", why)
             }
@@ -346,45 +387,56 @@ enum Intake {
                 if let value, let why = textProblem(value, maximum: 200) { problem(name, why) }
             }
             guard let fields = fieldsByKind[subject.kind] else {
-                let kinds = fieldsByKind.keys.sorted().joined(separator: ", ")
-                problem(
-                    "kind",
-                    "not a kind of subject the published protocols run on (\(kinds.isEmpty ? "none published" : kinds))"
-                )
+                problem("kind", Intake.unknownKind(fieldsByKind.keys))
                 return out
             }
-            if subject.facts.count > 64 { problem("facts", "at most 64 facts") }
+            if subject.facts.count > 64 { problem("facts", LocalizedText(zh: "最多 64 项信息", en: "at most 64 facts")) }
             for (name, raw) in subject.facts.sorted(by: { $0.key < $1.key }) {
                 if Self.isStandard(name) {
-                    problem(name, "is the case's own field (a column of its own), not a fact")
+                    problem(
+                        name,
+                        LocalizedText(
+                            zh: "这是手术本身的字段（单独一列），不是信息项",
+                            en: "is the case's own field (a column of its own), not a fact"))
                     continue
                 }
                 guard let field = fields[name] else {
                     let safe = ProtocolSpec.isValidIdentifier(name) ? name : "(invalid name)"
+                    let closest = RuleExpression.closest(name, fields.keys)
+                    let facts = fields.keys.filter { !Self.isStandard($0) }.sorted()
                     problem(
                         safe,
-                        "not a fact of \(subject.kind) subjects\(RuleExpression.suggestion(name, fields.keys)) (facts: \(fields.keys.filter { !Self.isStandard($0) }.sorted().joined(separator: ", ")))"
-                    )
+                        LocalizedText(
+                            zh: "不是 \(subject.kind) 对象的信息项\(closest.map { "（是否应为 '\($0)'？）" } ?? "")（信息项：\(facts.joined(separator: "、"))）",
+                            en: "not a fact of \(subject.kind) subjects\(closest.map { " (did you mean '\($0)'?)" } ?? "") (facts: \(facts.joined(separator: ", ")))"
+                        ))
                     continue
                 }
                 if case .failure(let why) = canonicalFact(raw, field, timeZone: site?.timeZone) {
-                    problem(name, why.message)
+                    problem(name, why.text)
                 }
             }
             if let site {
                 if let places = site.spec.places(for: subject.kind), let room = subject.room,
                     !places.contains(where: { $0.id == room })
                 {
-                    let what = subject.kind == "linen-batch" ? "laundry lines" : "rooms"
-                    problem("room", "not one of the site's \(what) (\(Self.list(places.map(\.id))))")
+                    let linen = subject.kind == "linen-batch"
+                    let list = Self.list(places.map(\.id))
+                    problem(
+                        "room",
+                        LocalizedText(
+                            zh: "不是院区文件中的\(linen ? "洗涤线" : "手术间")（\(list)）",
+                            en: "not one of the site's \(linen ? "laundry lines" : "rooms") (\(list))"))
                 }
                 if subject.kind == "linen-batch", let standard = subject.facts["standard"],
                     standard != site.spec.linenParameterSet.rawValue
                 {
+                    let set = site.spec.linenParameterSet.rawValue
                     problem(
                         "standard",
-                        "differs from the site's linen parameter set (\(site.spec.linenParameterSet.rawValue)); leave it empty"
-                    )
+                        LocalizedText(
+                            zh: "与院区设定的织物参数集（\(set)）不同；请留空",
+                            en: "differs from the site's linen parameter set (\(set)); leave it empty"))
                 }
             }
             return out

@@ -53,13 +53,24 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public var field: String?
         /// What is wrong.
         public var message: String
+        /// What is wrong, in Chinese (the workstation's zh pages show it), when it has been written.
+        public var zh: String?
 
         /// Creates a problem.
-        public init(line: Int? = nil, field: String? = nil, message: String) {
+        public init(line: Int? = nil, field: String? = nil, message: String, zh: String? = nil) {
             self.line = line
             self.field = field
             self.message = message
+            self.zh = zh
         }
+
+        /// Creates a problem from a bilingual message.
+        public init(line: Int? = nil, field: String? = nil, _ text: LocalizedText) {
+            self.init(line: line, field: field, message: text.en, zh: text.zh)
+        }
+
+        /// The message in a language (English where no Chinese was written).
+        public func message(_ language: Language) -> String { language == .zh ? zh ?? message : message }
 
         /// `LINE: field: message`, leaving out what is not known.
         public var description: String {

@@ -242,6 +242,25 @@ struct IntakeTests {
         #expect((response as? HTTPURLResponse)?.statusCode == 400, "\(html)")
         #expect(html.contains("class=\"problems\"") && html.contains("<td>3</td><td>room</td>"), "\(html)")
         #expect(try server.store.subject("C-60") == nil, "nothing imported")
+        // On a Chinese page the rows in error and the notice are in Chinese.
+        request.setValue("\(WorkstationServer.cookieName)=\(cookie); qflow_lang=zh", forHTTPHeaderField: "Cookie")
+        let (zhData, _) = try await server.http.data(for: request)
+        let zh = String(decoding: zhData, as: UTF8.self)
+        #expect(zh.contains("<td>3</td><td>room</td><td>不是院区文件中的手术间（OR1, OR3）</td>"), "\(zh)")
+        #expect(!zh.contains("not one of the site"), "\(zh)")
+    }
+
+    @Test func aRoleImportsOnlyTheKindsItAdds() async throws {
+        let server = try await LiveServer()
+        try server.publishSite()
+        let store = server.store
+        let circulating = Actor(id: "n-1", role: "circulating_nurse")
+        let csv = Self.header + "C-70,OR1,x,2026-03-02T08:00:00+08:00,P,W,no\n"
+        let error = try #require(throws: StoreError.self) {
+            try store.importSchedule(Array(csv.utf8), kinds: ["linen-batch"], by: circulating, at: Date())
+        }
+        #expect(error.code == .forbidden && error.problems.first?.line == 2 && error.problems.first?.field == "kind")
+        #expect(try store.subject("C-70") == nil)
     }
 
     @Test func malformedUploadsAreRefusedNeverCrash() async throws {

@@ -149,10 +149,15 @@ extension RuleExpression {
 
     /// `" (did you mean 'X'?)"` for the closest candidate within a few edits, else an empty string.
     public static func suggestion(_ name: String, _ candidates: some Sequence<String>) -> String {
+        closest(name, candidates).map { " (did you mean '\($0)'?)" } ?? ""
+    }
+
+    /// The candidate a misspelt name most likely meant, if one is close enough.
+    public static func closest(_ name: String, _ candidates: some Sequence<String>) -> String? {
         guard let best = candidates.min(by: { editDistance(name, $0) < editDistance(name, $1) }),
             editDistance(name, best) <= max(2, name.count / 3), editDistance(name, best) < name.count
-        else { return "" }
-        return " (did you mean '\(best)'?)"
+        else { return nil }
+        return best
     }
 }
 
