@@ -141,6 +141,7 @@ public struct ReportWriter {
         if let spc = spec.spc { try spcSheet(w, spc) }
         if spec.actions { try actionsSheet(w) }
         if spec.deviations { try deviationsSheet(w) }
+        try documentsSheet(w)
         // Data sheets: not part of a committee print.
         if !options.committeeOnly {
             if let raw = spec.raw {

@@ -63,20 +63,22 @@ struct HTML: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible
 
     /// Escapes text for element content and quoted attribute values.
     static func escape(_ text: String) -> String {
-        guard text.contains(where: { "&<>\"'".contains($0) }) else { return text }
-        var out = ""
+        // Byte-wise: the five characters are ASCII, and UTF-8 never uses ASCII bytes inside another character.
+        func special(_ b: UInt8) -> Bool { b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27 }
+        guard text.utf8.contains(where: special) else { return text }
+        var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count + 16)
-        for ch in text {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(ch)
+        for b in text.utf8 {
+            switch b {
+            case 0x26: out += Array("&amp;".utf8)
+            case 0x3C: out += Array("&lt;".utf8)
+            case 0x3E: out += Array("&gt;".utf8)
+            case 0x22: out += Array("&quot;".utf8)
+            case 0x27: out += Array("&#39;".utf8)
+            default: out.append(b)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
@@ -128,6 +130,13 @@ struct PageContext: Sendable {
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
         return (year, month, day, inDay / 3600, inDay % 3600 / 60)
+    }
+
+    /// Which controlled document a protocol version is: `Document QF-HLB-008 · version 2 · effective 2026-12-01`.
+    func documentLine(_ spec: ProtocolSpec) -> String {
+        let version = "\(t(Wording.version)) \(spec.version)"
+        guard let document = spec.document else { return version }
+        return "\(t(Wording.document)) \(document.number) · \(version) · \(t(Wording.effective)) \(document.effective)"
     }
 
     /// A hidden form field.

@@ -461,13 +461,14 @@ extension WorkstationServer {
             let phase = run.currentPhase.flatMap { id in spec.phases.first { $0.id == id } }.map { page.t($0.title) }
             return """
                 <tr class="\(run.criticalFailures > 0 ? "fail" : "")"><td>\(try runBadge(run, page))</td>\
-                <td>\(run.status == "active" ? phase : nil)</td><td>\(run.criticalFailures)</td></tr>
+                <td>\(run.status == "active" ? phase : nil)</td><td>\(run.criticalFailures)</td>\
+                <td class="document">\(page.documentLine(spec))</td></tr>
                 """
         }
         var body: HTML = "<h1>\(page.t(Wording.kind(subject.kind))) \(subject.id)</h1>"
         if let notice { body += "<p class=\"error\" role=\"alert\">\(notice)</p>" }
         body += "<dl class=\"facts\">\(facts)</dl><h2>\(page.t(Wording.caseRuns))</h2>"
-        body += "<table><tr><th>\(page.t(Wording.protocolTitle))</th><th>\(page.t(Wording.phase))</th><th>\(page.t(Wording.criticalFailed))</th></tr>\(runRows)</table>"
+        body += "<table><tr><th>\(page.t(Wording.protocolTitle))</th><th>\(page.t(Wording.phase))</th><th>\(page.t(Wording.criticalFailed))</th><th>\(page.t(Wording.document))</th></tr>\(runRows)</table>"
         if !startable.isEmpty {
             let options = startable.map { HTML("<option value=\"\($0.id)\">\(page.t($0.title))</option>") }
             body += """
@@ -529,7 +530,7 @@ extension WorkstationServer {
             · <span class="status \(detail.state.status.rawValue)">\(page.t(Wording.status(detail.state.status)))</span> \
             · \(page.t(Wording.progress)): \(progress.answered)/\(progress.required) \(page.t(Wording.requiredWord))\
             \(progress.criticalFailed > 0 ? " · <span class=\"fail\">⚠ \(progress.criticalFailed) \(page.t(Wording.criticalFailed))</span>" : "")\
-             · \(spec.id)@\(String(spec.version)) · #\(String(seq))</p>
+             · \(page.documentLine(spec)) · #\(String(seq))</p>
             """
         if let notice { body += "<p class=\"error\" role=\"alert\">\(notice)</p>" }
         body += "<p class=\"next\">\(nextAction(sheet, detail, page))</p>"
@@ -628,6 +629,18 @@ extension WorkstationServer {
                     <div class="blockers"><h2>\(page.t(Wording.blockersTitle))</h2><ul>\
                     \(blockers.prefix(20).map { HTML("<li><a href=\"#item-\($0.item ?? "")\">\(blockerText($0, sheet, page))</a></li>") })</ul></div>
                     """
+                // Only failed critical items left, and this role signs off the protocol's deviations.
+                if blockers.allSatisfy({ $0.code == .criticalFailure }),
+                    spec.deviation?.signOff.contains(session.role) == true
+                {
+                    let failed = blockers.compactMap(\.item)
+                    let titles = failed.compactMap { id in spec.items.first { $0.id == id } }.map { page.t($0.title) }
+                    out += "<p class=\"guidance\">\(page.t(Wording.deviationHelp)) (\(titles.joined(separator: ", ")))</p>"
+                    out += form(
+                        PageContext.hidden("verb", "deviate") + PageContext.hidden("value", failed.joined(separator: ","))
+                            + "<input name=\"reason\" required maxlength=\"500\" placeholder=\"\(page.t(Wording.reason))\" aria-label=\"\(page.t(Wording.reason))\">",
+                        page.t(Wording.deviate), "")
+                }
             }
             let open = spec.items.filter { sheet.status(of: $0) == .open }
             if !open.isEmpty, may(.jump) {
@@ -843,6 +856,8 @@ extension PageContext {
             return zh ? "「\(title ?? "")」的答案格式不符（\(error.message)）。" : "\(title.map { "\($0): " } ?? "")\(error.message)"
         case (_, .invalidState?):
             return zh ? "此流程当前状态不允许该操作。" : "The checklist's state does not allow this: \(error.message)"
+        case (_, .invalidDeviation?):
+            return zh ? "不能以偏差方式完成（\(title.map { "「\($0)」" } ?? "")）：偏差须列出全部且仅列出未通过的关键条目。" : "The deviation was not accepted: \(error.message)"
         case (_, .incomplete?), (_, .criticalFailure?):
             return zh ? "尚不能完成：请处理下方列出的事项。" : "Not yet complete: see what is listed below."
         case (.forbidden, _) where zh: return "当前角色（\(t(Access.roleTitle(session?.role ?? "")))）不能执行此操作。"

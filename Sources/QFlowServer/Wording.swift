@@ -72,6 +72,13 @@ enum Wording {
     static let save = w("Save", "保存")
     static let signAs = w("Sign as", "签名：")
     static let complete = w("Complete", "完成")
+    static let deviate = w("Complete with a documented deviation", "记录偏差并完成")
+    static let deviationHelp = w(
+        "These critical items failed. As the protocol's sign-off role you may close the run with a documented deviation: it stays non-compliant in every measure and is listed in reports.",
+        "以下关键条目未通过。作为本流程指定的签批角色，您可以记录偏差后关闭此流程：它在所有指标中仍计为不合格，并列入报告。")
+    static let document = w("Document", "文件")
+    static let version = w("version", "版本")
+    static let effective = w("effective", "生效")
     static let jumpTo = w("Jump to", "跳至")
     static let reason = w("reason", "原因")
     static let returnVerb = w("Return", "退回")

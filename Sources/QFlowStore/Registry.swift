@@ -165,24 +165,79 @@ enum Registry {
     }
 
     static func subject(_ id: String, _ db: Database) throws -> Subject? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM subject WHERE id = ?"), arguments: [id])
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT \(subjectColumns) FROM subject WHERE id = ?"), arguments: [id])
         else { return nil }
         return try subject(row)
     }
 
+    /// The columns ``subject(_:)`` reads, in its order (a list names them with an `s.` alias or none).
+    static let subjectColumns = "id, kind, label, patient_ref, room, ward, procedure, scheduled_start, facts"
+
+    /// Reads a row of ``subjectColumns`` by position.
     static func subject(_ row: Row) throws -> Subject {
-        let id: String = row["id"]
-        let factsText: String = row["facts"]
-        let facts: [String: String]
-        do {
-            facts = try CanonicalJSON.decode([String: String].self, from: Array(factsText.utf8))
-        } catch {
+        let id: String = row[0]
+        let factsText: String = row[8]
+        guard let facts = flatStrings(factsText) ?? (try? CanonicalJSON.decode([String: String].self, from: Array(factsText.utf8)))
+        else {
             throw StoreError(.corrupt, "subject \(id): its facts are not valid JSON")
         }
         return Subject(
-            id: id, kind: row["kind"], label: row["label"], patientRef: row["patient_ref"], room: row["room"],
-            ward: row["ward"], procedure: row["procedure"],
-            scheduledStart: (row["scheduled_start"] as String?).flatMap(Timestamp.parse), facts: facts)
+            id: id, kind: row[1], label: row[2], patientRef: row[3], room: row[4], ward: row[5], procedure: row[6],
+            scheduledStart: (row[7] as String?).flatMap(Timestamp.parse), facts: facts)
+    }
+
+    /// A JSON object of strings as the store writes facts (`{"implant":"true"}`), read without a JSONDecoder; nil
+    /// for anything else (escapes other than `\"` and `\\`, other values, stray bytes), which the caller then
+    /// decodes in full. A list page reads hundreds of subjects, and the decoder cost more than the query.
+    static func flatStrings(_ text: String) -> [String: String]? {
+        var utf8 = text.utf8[...]
+        func skipSpace() { while let b = utf8.first, b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { utf8.removeFirst() } }
+        func string() -> String? {
+            guard utf8.first == 0x22 else { return nil }
+            utf8.removeFirst()
+            var bytes: [UInt8] = []
+            while let b = utf8.first {
+                utf8.removeFirst()
+                switch b {
+                case 0x22: return String(validating: bytes, as: UTF8.self)
+                case 0x5C:
+                    guard let escaped = utf8.first, escaped == 0x22 || escaped == 0x5C || escaped == 0x2F else { return nil }
+                    utf8.removeFirst()
+                    bytes.append(escaped)
+                case 0x00..<0x20: return nil
+                default: bytes.append(b)
+                }
+            }
+            return nil
+        }
+        skipSpace()
+        guard utf8.first == 0x7B else { return nil }
+        utf8.removeFirst()
+        var out: [String: String] = [:]
+        skipSpace()
+        if utf8.first == 0x7D {
+            utf8.removeFirst()
+            skipSpace()
+            return utf8.isEmpty ? out : nil
+        }
+        while true {
+            skipSpace()
+            guard let key = string() else { return nil }
+            skipSpace()
+            guard utf8.first == 0x3A else { return nil }
+            utf8.removeFirst()
+            skipSpace()
+            guard let value = string(), out.updateValue(value, forKey: key) == nil else { return nil }
+            skipSpace()
+            guard let next = utf8.first else { return nil }
+            utf8.removeFirst()
+            if next == 0x7D { break }
+            guard next == 0x2C else { return nil }
+        }
+        skipSpace()
+        return utf8.isEmpty ? out : nil
     }
 
     static func add(_ subject: Subject, at: Date, _ db: Database, checkFacts: Bool = true, cache: WriterCache? = nil)

@@ -135,7 +135,7 @@ public final class Store: Sendable {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM subject WHERE (?1 IS NULL OR kind = ?1)
+                    SELECT \(Registry.subjectColumns) FROM subject WHERE (?1 IS NULL OR kind = ?1)
                     ORDER BY scheduled_start IS NULL, scheduled_start, id LIMIT ?2
                     """, arguments: [kind, limit])
             return try rows.map(Registry.subject)
@@ -165,6 +165,17 @@ public final class Store: Sendable {
         try read("list protocols") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM protocol_version ORDER BY protocol_id, version").map(
                 Registry.published)
+        }
+    }
+
+    /// How many runs each published version has, by protocol then version (which document each figure used).
+    public func runCountsByVersion() throws(StoreError) -> [String: [Int: Int]] {
+        try read("count runs by version") { db in
+            var out: [String: [Int: Int]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT protocol_id, version, count(*) FROM run GROUP BY 1, 2") {
+                out[row[0], default: [:]][row[1]] = row[2]
+            }
+            return out
         }
     }
 

@@ -190,7 +190,7 @@ extension Store {
             let order = query.newestFirst ? "s.scheduled_start DESC, s.id DESC" : "s.scheduled_start, s.id"
             _ = arguments.append(contentsOf: [limit + 1])
             var subjects = try Row.fetchAll(
-                db, sql: "SELECT s.* FROM subject s WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order) LIMIT ?",
+                db, sql: "SELECT \(Registry.subjectColumns) FROM subject s WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order) LIMIT ?",
                 arguments: arguments
             ).map(Registry.subject)
             var next: CaseCursor?
@@ -212,7 +212,7 @@ extension Store {
             }
             let runs = Dictionary(
                 grouping: try Row.fetchAll(
-                    db, sql: "SELECT * FROM run WHERE subject_id IN (\(marks))\(runFilter) ORDER BY rowid",
+                    db, sql: "SELECT \(RunSummary.columns) FROM run WHERE subject_id IN (\(marks))\(runFilter) ORDER BY rowid",
                     arguments: runArguments
                 ).map(RunSummary.init), by: \.subjectId)
             var overdueArguments = StatementArguments(ids)

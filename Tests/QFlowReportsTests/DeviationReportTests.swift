@@ -58,6 +58,12 @@ struct DeviationReportTests {
         #expect(XLSXReader.cell(sheet, "E2")?["value"] as? String == "final")
         #expect(XLSXReader.cell(sheet, "F2")?["value"] as? String == "X-ray read clear")
         #expect(XLSXReader.cell(sheet, "H2")?["value"] as? String == "head_nurse")
+        // Which document version the figures were measured with: the protocol's version and its two runs.
+        let documents = try XLSXReader.sheet(try XLSXReader.read(out), "Documents")
+        #expect(documents["max_row"] as? Int == 2)
+        #expect(XLSXReader.cell(documents, "A2")?["value"] as? String == "closing_count")
+        #expect(XLSXReader.cell(documents, "D2")?["value"] as? String == "(none)")
+        #expect((XLSXReader.cell(documents, "I2")?["value"] as? NSNumber)?.intValue == 2)
     }
 
     @Test func aReportFileAsksForTheSheet() throws {

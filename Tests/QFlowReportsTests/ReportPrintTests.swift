@@ -43,6 +43,7 @@ struct ReportPrintTests {
     struct Expected: Sendable, CustomTestStringConvertible {
         let language: ReportLanguage
         let summary: String, comparisons: [String], compliance: String, spc: String, actions: String
+        let documents: String
         let complianceHeaders: (String, String)
         let spcHeaders: (String, String)
         let page: String
@@ -52,11 +53,11 @@ struct ReportPrintTests {
     static let languages = [
         Expected(
             language: .en, summary: "Summary", comparisons: ["Comparison 1", "Comparison 2"], compliance: "Compliance",
-            spc: "SPC", actions: "Corrective actions", complianceHeaders: ("phase", "compliance"),
+            spc: "SPC", actions: "Corrective actions", documents: "Documents", complianceHeaders: ("phase", "compliance"),
             spcHeaders: ("Month", "Signal"), page: "Page "),
         Expected(
             language: .zh, summary: "摘要", comparisons: ["比较 1", "比较 2"], compliance: "条目合格率", spc: "SPC 控制图",
-            actions: "整改", complianceHeaders: ("阶段", "合格率"), spcHeaders: ("月份", "信号"), page: "第 "),
+            actions: "整改", documents: "文件版本", complianceHeaders: ("阶段", "合格率"), spcHeaders: ("月份", "信号"), page: "第 "),
     ]
 
     @Test(arguments: languages)
@@ -74,7 +75,7 @@ struct ReportPrintTests {
             separator: "\u{0C}", omittingEmptySubsequences: false
         )
         .map(String.init).filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
-        let names = [e.summary, e.compliance, e.spc, e.actions] + e.comparisons
+        let names = [e.summary, e.compliance, e.spc, e.actions, e.documents] + e.comparisons
         func sheet(of page: String) -> String? {
             let footer = page.split(separator: "\n").last { $0.contains(e.page) }.map(String.init) ?? ""
             return names.filter { footer.contains($0) }.max { $0.count < $1.count }
@@ -96,6 +97,7 @@ struct ReportPrintTests {
         #expect(counts[e.spc] == 1, "one page per SPC measure: \(counts)")
         #expect((1...40).contains(counts[e.compliance] ?? 0), "compliance: \(counts)")
         #expect((1...3).contains(counts[e.actions] ?? 0), "corrective actions: \(counts)")
+        #expect(counts[e.documents] == 1, "which document versions the figures used, on one page: \(counts)")
         #expect(pages.count <= 50, "the committee print is bounded (the whole workbook once printed 1,495 pages)")
 
         let text = pages.joined(separator: "\n")

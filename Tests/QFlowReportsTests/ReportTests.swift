@@ -154,7 +154,8 @@ struct ReportTests {
         let names = (book["sheets"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
         #expect(
             names == [
-                "Summary", "Comparison 1", "Compliance", "SPC", "Data (long)", "Wide notes", "Dictionary", "Chart data",
+                "Summary", "Comparison 1", "Compliance", "SPC", "Documents", "Data (long)", "Wide notes", "Dictionary",
+                "Chart data",
             ])
         #expect((book["properties"] as? [String: Any])?["title"] as? String == "Test report")
         let comparison = try XLSXReader.sheet(book, "Comparison 1")
@@ -214,7 +215,7 @@ struct ReportTests {
             .write(to: bare)
         let committee = try XLSXReader.read(bare)
         let names = (committee["sheets"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
-        #expect(names == ["Summary", "Comparison 1", "Compliance", "SPC", "Chart data"])
+        #expect(names == ["Summary", "Comparison 1", "Compliance", "SPC", "Documents", "Chart data"])
         let summary = try #require(try XLSXReader.sheet(committee, "Summary")["page"] as? [String: Any])
         #expect((summary["header"] as? [Any])?.first as? String == "Test report")
     }
@@ -225,7 +226,7 @@ struct ReportTests {
         try ReportWriter(spec: Self.spec, store: f.store, language: .zh).write(to: out)
         let book = try XLSXReader.read(out)
         let names = (book["sheets"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
-        #expect(names == ["摘要", "比较 1", "条目合格率", "SPC 控制图", "数据（长格式）", "宽 notes", "数据字典", "图表数据"])
+        #expect(names == ["摘要", "比较 1", "条目合格率", "SPC 控制图", "文件版本", "数据（长格式）", "宽 notes", "数据字典", "图表数据"])
         let comparison = try XLSXReader.sheet(book, "比较 1")
         let values =
             (comparison["cells"] as? [String: [String: Any]])?.values.compactMap { $0["value"] as? String } ?? []

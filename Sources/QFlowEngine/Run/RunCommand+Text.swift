@@ -11,21 +11,22 @@ public struct RunCommandTextError: Error, Sendable, Hashable, CustomStringConver
 
 extension RunCommand {
     /// The verbs a command can be written with, as the pages, the API and the CLI name them.
-    public static let verbs = ["record", "sign", "return", "jump", "suspend", "resume", "stop", "complete"]
+    public static let verbs = ["record", "sign", "return", "jump", "suspend", "resume", "stop", "complete", "deviate"]
 
-    /// Reads a command from text: a verb, the item it names and (for `record`) the answer as typed.
+    /// Reads a command from text: a verb, the item it names and (for `record`) the answer as typed; `deviate`
+    /// (complete with a documented deviation) takes the failed critical items as the value, comma-separated.
     ///
     /// The one parser from text to commands: the workstation's forms, the JSON API and `qflow run` all use it, so
     /// an answer means the same whichever way it was entered. Errors name the field and never echo the value.
     public init(verb: String, item: String?, value: String?, in spec: ProtocolSpec) throws(RunCommandTextError) {
         let item = item.flatMap { $0.isEmpty ? nil : $0 }
-        func needItem() throws(RunCommandTextError) -> String {
+        func needItem(_ item: String? = item, field: String = "item") throws(RunCommandTextError) -> String {
             guard let item else {
-                throw RunCommandTextError(field: "item", error: EngineError(.unknownItem, "\(verb) needs an item"))
+                throw RunCommandTextError(field: field, error: EngineError(.unknownItem, "\(verb) needs an item"))
             }
             guard spec.items.contains(where: { $0.id == item }) else {
                 throw RunCommandTextError(
-                    field: "item",
+                    field: field,
                     error: EngineError(
                         .unknownItem,
                         "\(spec.reference) has no item '\(item.prefix(80))'"
@@ -53,6 +54,17 @@ extension RunCommand {
         case "resume": self = .resume
         case "stop": self = .stop
         case "complete": self = .complete
+        case "deviate":
+            let named = (value ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+            guard !named.isEmpty, named.count <= spec.items.count else {
+                throw RunCommandTextError(
+                    field: "value",
+                    error: EngineError(.invalidDeviation, "a deviation names the failed critical items, comma-separated"))
+            }
+            var items: [String] = []
+            for name in named { items.append(try needItem(name, field: "value")) }
+            self = .completeWithDeviation(items: items)
         default:
             throw RunCommandTextError(
                 field: "verb",
