@@ -127,12 +127,11 @@ extension WorkstationServer {
             let store = store
             let now = clock()
             let query = try listQuery(request, kind: "user", protocols: nil)
-            let (users, sessions) = try await blocking { (try store.users(), try store.sessions(at: now)) }
+            let (page, next, sessions) = try await blocking {
+                let found = try store.users(prefix: query.search, after: query.after?.id, limit: query.limit)
+                return (found.users, found.next, try store.sessions(users: found.users.map(\.id), at: now))
+            }
             let byUser = Dictionary(grouping: sessions, by: \.userId)
-            let after = query.after?.id
-            let sorted = users.sorted { $0.id < $1.id }.filter { after == nil || $0.id > after! }
-            let page = Array(sorted.prefix(query.limit))
-            let next = sorted.count > page.count ? page.last.map { CaseCursor(start: nil, id: $0.id).description } : nil
             return try Self.encoded(
                 AccountsJSON(
                     users: page.map { user in
@@ -143,7 +142,7 @@ extension WorkstationServer {
                                     id: $0.id, role: $0.role, workstation: $0.workstation,
                                     lastSeenAt: Timestamp.format($0.lastSeenAt))
                             })
-                    }, nextCursor: next))
+                    }, nextCursor: next.map { CaseCursor(start: nil, id: $0).description }))
         }
         on(router, .post, "/api/v1/users/{id}") { request, context in
             let body = try await Self.body(AccountChangeBody.self, request)
@@ -156,7 +155,9 @@ extension WorkstationServer {
 
     func addAdminPages(to router: Router<WorkstationContext>) {
         on(router, .get, "/admin/users") { request, context in
-            try await self.withLanguage(request, context) { page in try await self.accountsPage(page, notice: nil) }
+            try await self.withLanguage(request, context) { page in
+                try await self.accountsPage(page, request: request, notice: nil)
+            }
         }
         on(router, .post, "/admin/users") { request, context in
             let session = try context.requireSession()
@@ -189,12 +190,18 @@ extension WorkstationServer {
         }
     }
 
-    func accountsPage(_ page: PageContext, notice: String?, status: HTTPResponse.Status = .ok) async throws
-        -> Response
-    {
+    /// The accounts page: a page of users (100, by id, `?q=` a staff-id prefix, `?cursor=`), their live sessions and
+    /// the forms that change them.
+    func accountsPage(
+        _ page: PageContext, request: Request? = nil, notice: String?, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let store = store
         let now = clock()
-        let (users, sessions) = try await blocking { (try store.users(), try store.sessions(at: now)) }
+        let query = try request.map { try listQuery($0, kind: "user", protocols: nil, defaultLimit: 100) }
+        let (users, next, sessions) = try await blocking {
+            let found = try store.users(prefix: query?.search, after: query?.after?.id, limit: query?.limit ?? 100)
+            return (found.users, found.next, try store.sessions(users: found.users.map(\.id), at: now))
+        }
         let byUser = Dictionary(grouping: sessions, by: \.userId)
         let zh = page.language == .zh
         func form(_ user: String, _ action: String, _ fields: HTML, _ label: String) -> HTML {
@@ -243,8 +250,11 @@ extension WorkstationServer {
         var body: HTML = "<h1>\(title)</h1>"
         if let notice { body += "<p class=\"error\" role=\"alert\">\(notice)</p>" }
         body += """
+            <form method="get" action="/admin/users" class="filters"><label>\(zh ? "工号开头" : "Staff id starts with") \
+            <input name="q" value="\(query?.search)" maxlength="100"></label><button>\(page.t(Wording.filter))</button></form>\
             <table><tr><th>id</th><th>\(zh ? "姓名" : "name")</th><th>\(zh ? "角色" : "roles")</th>\
-            <th>\(zh ? "状态" : "status")</th><th>\(zh ? "会话" : "sessions")</th><th></th></tr>\(rows)</table>\(add)
+            <th>\(zh ? "状态" : "status")</th><th>\(zh ? "会话" : "sessions")</th><th></th></tr>\(rows)</table>\
+            \(request.map { nextLink($0, next.map { CaseCursor(start: nil, id: $0) }, page) } ?? .empty)\(add)
             """
         return page.document(title, body, status: status)
     }

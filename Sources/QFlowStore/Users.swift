@@ -143,6 +143,37 @@ extension Store {
         }
     }
 
+    /// A page of users by id, after `after` (exclusive), whose id starts with `prefix`; `next` is the id to pass as
+    /// `after` for the following page (nil on the last).
+    public func users(prefix: String? = nil, after: String? = nil, limit: Int) throws(StoreError)
+        -> (users: [User], next: String?)
+    {
+        let limit = min(max(limit, 1), 500)
+        return try read("list users") { db in
+            var users = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, name, roles, active, subject_id FROM user
+                    WHERE (?1 IS NULL OR id > ?1) AND (?2 IS NULL OR (id >= ?2 AND id < ?2 || char(1114111)))
+                    ORDER BY id LIMIT ?3
+                    """, arguments: [after, prefix, limit + 1]
+            ).map(Self.user)
+            var next: String?
+            if users.count > limit {
+                users.removeLast()
+                next = users.last?.id
+            }
+            return (users, next)
+        }
+    }
+
+    /// The live sessions of some users, newest first.
+    public func sessions(users ids: [String], at now: Date) throws(StoreError) -> [SessionInfo] {
+        var out: [SessionInfo] = []
+        for id in ids { out += try sessions(user: id, at: now) }
+        return out
+    }
+
     /// One user, or nil.
     public func user(_ id: String) throws(StoreError) -> User? {
         try read("read user") { db in

@@ -416,6 +416,20 @@ struct SecurityTests {
         #expect(try await server.call("GET", "/api/v1/me", token: nurse).status == 200)
         let users = try await server.call("GET", "/api/v1/users", token: admin)
         #expect(users.status == 200)
+        // Paged in the store: seven users, three a page, each page after the last id of the one before.
+        var seen: [String] = []
+        var cursor: String?
+        repeat {
+            let page = try await server.call(
+                "GET", "/api/v1/users?limit=3" + (cursor.map { "&cursor=\($0)" } ?? ""), token: admin)
+            let ids = (page.json["users"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            #expect(page.status == 200 && ids.count <= 3)
+            seen += ids
+            cursor = page.json["next_cursor"] as? String
+        } while cursor != nil && seen.count < 20
+        #expect(seen == ["a-1", "d-1", "h-1", "l-1", "n-1", "n-2", "q-1"])
+        let prefixed = try await server.call("GET", "/api/v1/users?q=n-", token: admin)
+        #expect((prefixed.json["users"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["n-1", "n-2"])
         // An administrator cannot lock themselves out from the workstation.
         for body in [["action": "deactivate"], ["action": "roles", "roles": ["head_nurse"]] as [String: Any]] {
             let own = try await server.call("POST", "/api/v1/users/a-1", json: body, token: admin)
