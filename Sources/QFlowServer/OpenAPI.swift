@@ -1,4 +1,5 @@
 import Foundation
+import QFlowEngine
 
 /// The OpenAPI 3.1 description of `/api/v1`, served at `/api/v1/openapi.json`.
 ///
@@ -143,7 +144,7 @@ enum OpenAPI {
     }
 
     static var document: [String: Any] {
-        let verbs = ["record", "sign", "return", "jump", "suspend", "resume", "stop", "complete"]
+        let verbs = RunCommand.verbs
         let page: [[String: Any]] = [
             ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 500, "default": 50]],
             ["name": "cursor", "in": "query", "schema": string, "description": "next_cursor of the previous page"],
