@@ -295,3 +295,23 @@ struct CountDiscrepancyClosureTests {
         #expect(try !Self.closes([notFound, Self.record("disc.xray", "clear")], informed: "no"))
     }
 }
+
+@Suite("Circulating nurse: risks recorded as they are")
+struct CirculatingRiskTests {
+    /// "Risk present, not prepared" is an answer (the nurse records what is), and it fails the item.
+    @Test(arguments: ["cn.si.airway", "cn.si.blood_loss"])
+    func aRiskNotPreparedFailsTheItem(_ item: String) throws {
+        let spec = try #require(LibraryFixture.specs["or_circulating_nurse"])
+        let run = try LibraryFixture.run(for: "or_circulating_nurse")
+        let (steps, subject) = run.applying(
+            .init(steps: [.init(record: item, sign: nil, value: "not_ready", role: "anesthetist", at: nil)], omit: nil,
+                subject: nil))
+        let played = try LibraryFixture.play(spec, steps: steps, subject: subject, start: run.start)
+        #expect(played.refused.isEmpty, "\(played.refused.map { "\($0.0): \($0.1)" })")
+        let spec_item = try #require(spec.items.first { $0.id == item })
+        guard case .fail? = played.sheet.outcome(of: spec_item) else {
+            Issue.record("\(item) answered not_ready should fail, got \(String(describing: played.sheet.outcome(of: spec_item)))")
+            return
+        }
+    }
+}
