@@ -137,7 +137,9 @@ struct LibraryRunTests {
             let variant = try #require(run.failures?[item])
             let (steps, subject) = run.applying(variant)
             let played = try LibraryFixture.play(spec, steps: steps, subject: subject, start: run.start)
-            let expected: EngineError.Code = (variant.omit ?? []).contains(item) ? .incomplete : .criticalFailure
+            // Omitted and not given again (a variant may omit steps only to replay them later, in phase order).
+            let missing = (variant.omit ?? []).contains(item) && !(variant.steps ?? []).contains { $0.item == item }
+            let expected: EngineError.Code = missing ? .incomplete : .criticalFailure
             let blockers = played.sheet.completionBlockers
             #expect(
                 blockers.contains { $0.item == item && $0.code == expected },
@@ -240,6 +242,76 @@ struct LibraryDeviationTests {
             var state = played.state
             for event in events { try state.apply(event) }
             #expect(state.status == .completed && state.deviation?.items == deviation.items, "\(id)/\(name)")
+        }
+    }
+}
+
+@Suite("Count discrepancy closure")
+struct CountDiscrepancyClosureTests {
+    static func record(_ item: String, _ value: String, _ role: String = "circulating_nurse") -> LibraryRun.Step {
+        .init(record: item, sign: nil, value: value, role: role, at: nil)
+    }
+
+    static func sign(_ role: String) -> LibraryRun.Step { .init(record: nil, sign: "disc.sign", value: nil, role: role, at: nil) }
+
+    /// Notify, head nurse, search; then `outcome`; then (optionally) the patient informed, the note and the three
+    /// signatures; whether the run may then complete.
+    static func closes(_ outcome: [LibraryRun.Step], informed: String? = "yes") throws -> Bool {
+        let spec = try #require(LibraryFixture.specs["count_discrepancy"])
+        let run = try LibraryFixture.run(for: "count_discrepancy")
+        let steps =
+            [record("disc.notify", "yes"), record("disc.head_nurse", "yes"), record("disc.search", "yes", "scrub_nurse")]
+            + outcome + (informed.map { [record("disc.informed", $0, "surgeon")] } ?? [])
+            + [record("disc.document", "Search, X-ray and people involved."), sign("circulating_nurse"), sign("surgeon"),
+                sign("head_nurse")]
+        let played = try LibraryFixture.play(spec, steps: steps, subject: [:], start: run.start)
+        let context = CommandContext(
+            actor: Actor(id: "staff-circulating_nurse", role: "circulating_nurse"), at: played.lastTime,
+            subject: played.sheet.subject)
+        return (try? Engine.execute(.complete, spec: spec, state: played.state, context: context)) != nil
+    }
+
+    @Test func closesOnlyWhenFoundAndReconciledOrXrayClearOrReported() throws {
+        let notFound = Self.record("disc.found", "no")
+        // (a) Found and the recount matches: no X-ray, nothing further to tell.
+        #expect(try Self.closes([Self.record("disc.found", "yes"), Self.record("disc.recount_match", "yes")], informed: nil))
+        // Found, but the recount still does not match: an X-ray (or a report) is still needed.
+        let mismatch = [Self.record("disc.found", "yes"), Self.record("disc.recount_match", "no")]
+        #expect(try !Self.closes(mismatch))
+        #expect(try Self.closes(mismatch + [Self.record("disc.xray", "clear")]))
+        // (b) Not found, X-ray read as clear.
+        #expect(try Self.closes([notFound, Self.record("disc.xray", "clear")]))
+        // Seen on the X-ray: closes once retrieved and recounted.
+        #expect(try Self.closes([notFound, Self.record("disc.xray", "item_seen"), Self.record("disc.retrieved", "yes")]))
+        #expect(try !Self.closes([notFound, Self.record("disc.xray", "item_seen"), Self.record("disc.retrieved", "no")]))
+        // (c) No X-ray because of the patient's condition: closes only with the incident report.
+        let notDone = [
+            notFound, Self.record("disc.xray", "not_done"), Self.record("disc.xray_not_done_reason", "condition"),
+        ]
+        #expect(try Self.closes(notDone + [Self.record("disc.incident", "yes", "head_nurse")]))
+        #expect(try !Self.closes(notDone + [Self.record("disc.incident", "no", "head_nurse")]))
+        #expect(try !Self.closes(notDone))
+        // Not found and the patient or family not informed: refused.
+        #expect(try !Self.closes([notFound, Self.record("disc.xray", "clear")], informed: "no"))
+    }
+}
+
+@Suite("Circulating nurse: risks recorded as they are")
+struct CirculatingRiskTests {
+    /// "Risk present, not prepared" is an answer (the nurse records what is), and it fails the item.
+    @Test(arguments: ["cn.si.airway", "cn.si.blood_loss"])
+    func aRiskNotPreparedFailsTheItem(_ item: String) throws {
+        let spec = try #require(LibraryFixture.specs["or_circulating_nurse"])
+        let run = try LibraryFixture.run(for: "or_circulating_nurse")
+        let (steps, subject) = run.applying(
+            .init(steps: [.init(record: item, sign: nil, value: "not_ready", role: "anesthetist", at: nil)], omit: nil,
+                subject: nil))
+        let played = try LibraryFixture.play(spec, steps: steps, subject: subject, start: run.start)
+        #expect(played.refused.isEmpty, "\(played.refused.map { "\($0.0): \($0.1)" })")
+        let spec_item = try #require(spec.items.first { $0.id == item })
+        guard case .fail? = played.sheet.outcome(of: spec_item) else {
+            Issue.record("\(item) answered not_ready should fail, got \(String(describing: played.sheet.outcome(of: spec_item)))")
+            return
         }
     }
 }

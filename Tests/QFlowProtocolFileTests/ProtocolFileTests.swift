@@ -116,6 +116,21 @@ struct ProtocolFileTests {
         #expect((problem.line, problem.column) == (24, 27))
     }
 
+    /// A text note cannot fail, so `critical` on it would promise a hard stop the engine never makes.
+    @Test func criticalItemThatCannotFailIsRefused() throws {
+        let problem = try onlyProblem(
+            validYAML.replacingOccurrences(of: "type: text\n        required: false", with: "type: text\n        critical: true"))
+        #expect(
+            problem.description
+                == "p.yaml:28:19: 'note' is a text item without pass_if: it can never fail, so it cannot be critical"
+                + " (make it a check, give it a pass_if rule, or drop 'critical')")
+        // With a rule that can fail, a text item may be critical; so may a check.
+        let ruled = load(
+            validYAML.replacingOccurrences(
+                of: "type: text\n        required: false", with: "type: text\n        critical: true\n        pass_if: answered(note)"))
+        #expect(ruled.diagnostics.isEmpty, "\(ruled.diagnostics)")
+    }
+
     @Test func everyProblemIsReportedNotJustTheFirst() {
         let text =
             validYAML

@@ -149,6 +149,13 @@ extension ProtocolSpec {
                 case .check, .count, .time, .text:
                     break
                 }
+                if item.critical, item.passIf == nil, let kind = Self.typeThatCannotFail(item.type) {
+                    issues.append(
+                        .init(
+                            path.key("critical"),
+                            "'\(item.id)' is a \(kind) item without pass_if: it can never fail, so it cannot be critical"
+                                + " (make it a check, give it a pass_if rule, or drop 'critical')"))
+                }
                 for (key, rule) in [
                     ("show_if", item.showIf), ("required_if", item.requiredIf), ("pass_if", item.passIf),
                 ] {
@@ -231,6 +238,24 @@ extension ProtocolSpec {
             }
         }
         return issues
+    }
+}
+
+extension ProtocolSpec {
+    /// The name of an item type whose answers can never fail on their own (without `pass_if`), or nil.
+    ///
+    /// A failed critical item blocks completion; an item that can never fail would make `critical` a promise the
+    /// engine cannot keep (a text note "documented" is recorded, never judged). A `check` fails when answered no.
+    /// Counts and numbers are left out for now: a baseline count is critical so that `jump` cannot skip it
+    /// (`surgical_counts.yaml`, `cnt.baseline`), which is a meaning of its own until counts reconcile by rule.
+    static func typeThatCannotFail(_ type: ItemType) -> String? {
+        switch type {
+        case .text: "text"
+        case .time: "time"
+        case .choice: "choice"
+        case .signature: "signature"
+        case .check, .count, .number: nil
+        }
     }
 }
 
