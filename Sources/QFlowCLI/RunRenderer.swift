@@ -10,8 +10,8 @@ struct RunRenderer {
     private func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
 
     func render(history: Bool) -> String {
-        let spec = detail.spec
         let sheet = detail.sheet
+        let spec = sheet.spec
         let summary = detail.summary
         var out = "\(summary.id)  \(spec.title.text(language))  (\(spec.reference))\n"
         out += "\(t("对象", "Subject")): \(detail.subject.id)"

@@ -153,13 +153,35 @@ struct ProtocolReader {
     private func phase(_ node: Node, _ path: SpecPath) -> PhaseSpec? {
         guard
             let map = reader.mapping(
-                node, path, what: "a phase", allowed: ["id", "title", "items"], required: ["id", "title", "items"])
+                node, path, what: "a phase", allowed: ["id", "title", "items", "groups"], required: ["id", "title"])
         else { return nil }
         let id = reader.string(map["id"], path.key("id"), what: "phase id")
         let title = reader.text(map["title"], path.key("title"), what: "phase title")
-        let items = list(map["items"], path.key("items"), what: "items") { node, p in item(node, p) }
-        guard let id, let title, let items else { return nil }
-        return PhaseSpec(id: id, title: title, items: items)
+        if map["items"] == nil, map["groups"] == nil {
+            reader.error(node.mark, "a phase needs 'items' (or repeating 'groups')")
+            return nil
+        }
+        let items = map["items"] == nil ? [] : list(map["items"], path.key("items"), what: "items") { node, p in item(node, p) }
+        let groups = map["groups"] == nil ? [] : list(map["groups"], path.key("groups"), what: "groups") { node, p in group(node, p) }
+        guard let id, let title, let items, let groups else { return nil }
+        return PhaseSpec(id: id, title: title, items: items, groups: groups)
+    }
+
+    /// A repeating group: `{id, title, min?, max, items}`.
+    private func group(_ node: Node, _ path: SpecPath) -> GroupSpec? {
+        guard
+            let map = reader.mapping(
+                node, path, what: "a repeating group", allowed: ["id", "title", "min", "max", "items"],
+                required: ["id", "title", "max", "items"])
+        else { return nil }
+        let id = reader.string(map["id"], path.key("id"), what: "group id")
+        let what = id.map { "group '\($0)'" } ?? "the group"
+        let title = reader.text(map["title"], path.key("title"), what: "title of \(what)")
+        let min = map["min"] == nil ? 0 : reader.int(map["min"], path.key("min"), what: "min of \(what)")
+        let max = reader.int(map["max"], path.key("max"), what: "max of \(what)")
+        let items = list(map["items"], path.key("items"), what: "items of \(what)") { node, p in item(node, p) }
+        guard let id, let title, let min, let max, let items else { return nil }
+        return GroupSpec(id: id, title: title, min: min, max: max, items: items)
     }
 
     private func item(_ node: Node, _ path: SpecPath) -> ItemSpec? {

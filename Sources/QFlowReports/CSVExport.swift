@@ -96,7 +96,7 @@ extension ReportWriter {
         try long.close()
         written.append(long.path)
         for protocolId in raw.protocols {
-            let items = try store.spec(protocolId).spec.items.map(\.id)
+            let items = try store.spec(protocolId).spec.answerableItemIds
             let wide = try CSVWriter(path: directory + "/wide-\(protocolId).csv")
             try wide.row(["run_id", "subject_id", "time", "run_status"] + items)
             var current: AnswerRecord?

@@ -37,7 +37,7 @@ extension ReportWriter {
     func wideSheets(_ w: Writing, _ raw: (cohort: String?, protocols: [String])) throws {
         for protocolId in raw.protocols {
             let published = try store.spec(protocolId)
-            let items = published.spec.items.map(\.id)
+            let items = published.spec.answerableItemIds
             let sheet = try w.book.addWorksheet(String(t("Wide ", "宽 ") + protocolId).prefix(31).description)
             let headers = ["run_id", "subject_id", "time", "run_status"] + items
             try sheet.row(0, headers.map { .text($0) }, format: .header)

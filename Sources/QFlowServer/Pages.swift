@@ -514,7 +514,7 @@ extension WorkstationServer {
         let session = page.session!
         let detail = try await visibleRun(id, to: session)
         let sheet = detail.sheet
-        let spec = detail.spec
+        let spec = detail.sheet.spec
         let seq = detail.summary.lastSeq
         let isActive = detail.state.status == .active
         func form(_ fields: HTML, _ label: String, _ cls: String = "") -> HTML {
@@ -616,7 +616,7 @@ extension WorkstationServer {
     /// Complete (or what stands in its way), jump, return, suspend, resume and stop: those the role may use.
     func verbForms(_ detail: RunDetail, _ page: PageContext, _ form: (HTML, String, String) -> HTML) -> HTML {
         let session = page.session!
-        let spec = detail.spec
+        let spec = detail.sheet.spec
         let sheet = detail.sheet
         func may(_ verb: ControlVerb) -> Bool { spec.roles(allowedTo: verb).contains(session.role) }
         var out = HTML.empty

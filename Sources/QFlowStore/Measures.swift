@@ -240,8 +240,9 @@ extension Store {
         var excluded = Set<String>()
         for published in try publishedVersions() {
             let wanted = protocolId.map { $0 == published.spec.id } ?? (published.spec.kind != .survey)
-            for item in published.spec.items {
-                if wanted { included.insert(item.id) } else { excluded.insert(item.id) }
+            // A repeating group's answers are its instances' (`x#1` … `x#max`).
+            for id in published.spec.answerableItemIds {
+                if wanted { included.insert(id) } else { excluded.insert(id) }
             }
         }
         guard included.isDisjoint(with: excluded), !included.isEmpty else { return nil }

@@ -65,7 +65,8 @@ struct RunRows: Equatable {
         var criticalFailures = 0
         var openRequired = 0
         let runIsOpen = state.status.isOpen
-        for phase in spec.phases {
+        // The sheet's definition: a repeating group's instances are items of their own (`x#k`).
+        for phase in sheet.spec.phases {
             for item in phase.items {
                 let status = sheet.status(of: item)
                 if status == .open {
@@ -120,13 +121,13 @@ struct RunRows: Equatable {
         // Deadline items answered (or signed) on or before their due time, and after it.
         var onTime = 0
         var late = 0
-        for item in spec.items where item.deadline != nil {
+        for item in sheet.spec.items where item.deadline != nil {
             guard let row = answers[item.id], row.status == .answered, let at = row.answeredAt, let due = sheet.due(item)
             else { continue }
             if at <= due { onTime += 1 } else { late += 1 }
         }
         run = RunRow(
-            state: state.summary, currentPhase: phase < spec.phases.count ? spec.phases[phase].id : nil,
+            state: state.summary, currentPhase: phase < sheet.spec.phases.count ? sheet.spec.phases[phase].id : nil,
             openRequired: openRequired, criticalFailures: criticalFailures, lastAt: lastAt, passed: counts.passed,
             failed: counts.failed, notApplicable: counts.notApplicable, skipped: counts.skipped,
             returned: state.returns.values.reduce(0, +), onTime: onTime, late: late)

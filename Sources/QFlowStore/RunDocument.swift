@@ -57,7 +57,7 @@ public struct RunDocument: Encodable, Sendable {
     public init(_ detail: RunDetail) {
         run = detail.summary
         let sheet = detail.sheet
-        items = detail.spec.phases.flatMap { phase in
+        items = sheet.spec.phases.flatMap { phase in
             phase.items.map { item in
                 var why: String?
                 var outcome: String?

@@ -4,6 +4,10 @@ public struct RuleScope: Sendable {
     public var items: [String: ItemType]
     /// Subject field types by name.
     public var subjectFields: [String: ValueType]
+    /// Repeating groups' template items by id (read through `sum`, `count`, `all`, `any`, `latest`).
+    public var templates: [String: ItemType] = [:]
+    /// Repeating groups by id, with their first template (for `count(group)`).
+    public var groups: Set<String> = []
 
     /// Creates a scope.
     public init(items: [String: ItemType], subjectFields: [String: ValueType]) {
@@ -18,6 +22,20 @@ public struct RuleScope: Sendable {
         var fields: [String: ValueType] = [:]
         for field in spec.subjectFields { fields[field.name] = field.type }
         self.init(items: items, subjectFields: fields)
+        for group in spec.groups {
+            groups.insert(group.id)
+            for item in group.items where templates[item.id] == nil { templates[item.id] = item.type }
+        }
+    }
+
+    /// The scope of a template item's rules: its own instance's items read as ordinary items.
+    public func inside(_ group: GroupSpec) -> RuleScope {
+        var scope = self
+        for item in group.items {
+            scope.items[item.id] = item.type
+            scope.templates[item.id] = nil
+        }
+        return scope
     }
 }
 
@@ -41,6 +59,11 @@ extension RuleExpression {
             return value.type
         case .item(let id):
             guard let item = scope.items[id] else {
+                if scope.templates[id] != nil {
+                    throw ExpressionError(
+                        "'\(id)' is an item of a repeating group: read it with sum(), count(), all(), any() or latest()",
+                        at: node.offset)
+                }
                 throw ExpressionError("unknown item '\(id)'\(suggestion(id, scope.items.keys))", at: node.offset)
             }
             return item.valueType
@@ -112,7 +135,49 @@ extension RuleExpression {
                 guard args.count == 1 else { throw ExpressionError("abs() takes one number", at: node.offset) }
                 try expect(args[0], .number, "abs()", scope)
                 return .number
+            case .sum, .sumBefore, .count, .all, .any, .latest:
+                return try aggregateType(function, args, node, scope)
             }
+        }
+    }
+
+    /// The type of `sum(x)`, `sum_before(x, y)`, `count(g)`, `all(x)`, `any(x)`, `latest(x)`: the first argument
+    /// is a template item of another group (or, for `count`, a group).
+    private static func aggregateType(
+        _ function: Function, _ args: [ExpressionNode], _ node: ExpressionNode, _ scope: RuleScope
+    ) throws(ExpressionError) -> ValueType {
+        let name = function.rawValue
+        let arity = function == .sumBefore ? 2 : 1
+        guard args.count == arity, case .item(let id) = args[0].kind else {
+            throw ExpressionError(
+                "\(name)() takes \(arity == 2 ? "an item of a repeating group and an item" : "an item of a repeating group")",
+                at: node.offset)
+        }
+        if function == .count, scope.groups.contains(id) { return .number }
+        guard let type = scope.templates[id] else {
+            let what = scope.items[id] != nil ? "is not an item of a repeating group (of another instance)" : "is unknown"
+            throw ExpressionError(
+                "\(name)(): '\(id)' \(what)\(suggestion(id, scope.templates.keys))", at: args[0].offset)
+        }
+        switch function {
+        case .sum, .sumBefore:
+            guard type.valueType == .number else {
+                throw ExpressionError("\(name)() adds numbers, but '\(id)' is \(type.valueType)", at: args[0].offset)
+            }
+            if function == .sumBefore {
+                guard case .item = args[1].kind else {
+                    throw ExpressionError("sum_before() takes an item as its second argument", at: args[1].offset)
+                }
+                _ = try Self.type(of: args[1], in: scope)
+            }
+            return .number
+        case .all, .any:
+            guard type.valueType == .bool else {
+                throw ExpressionError("\(name)() reads yes/no items, but '\(id)' is \(type.valueType)", at: args[0].offset)
+            }
+            return .bool
+        case .latest: return type.valueType
+        default: return .number
         }
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a rule reads its values from while a run is in progress.
 public protocol RuleEnvironment {
     /// The current value of an item, or nil when unanswered, not applicable or hidden.
@@ -8,6 +10,18 @@ public protocol RuleEnvironment {
     func isNotApplicable(_ id: String) -> Bool
     /// A subject fact, or nil when unknown.
     func subjectValue(_ field: String) -> Value?
+    /// The item ids of a repeating group's existing instances of a template (`x#1`, `x#2`, …), or of the group's
+    /// first template when given the group's id.
+    func instances(of template: String) -> [String]
+    /// When an item's current answer was recorded, or nil.
+    func answeredAt(_ id: String) -> Date?
+}
+
+extension RuleEnvironment {
+    /// No repeating groups.
+    public func instances(of template: String) -> [String] { [] }
+    /// No answer times.
+    public func answeredAt(_ id: String) -> Date? { nil }
 }
 
 extension RuleExpression {
@@ -81,7 +95,56 @@ extension RuleExpression {
             case .abs:
                 guard case .number(let n)? = eval(args[0], env) else { return nil }
                 return .number(Swift.abs(n))
+            case .sum, .sumBefore, .count, .all, .any, .latest:
+                guard case .item(let template) = args[0].kind else { return nil }
+                return aggregate(function, template, args.dropFirst().first, env)
             }
+        }
+    }
+
+    private static func aggregate(
+        _ function: Function, _ template: String, _ second: ExpressionNode?, _ env: some RuleEnvironment
+    ) -> Value? {
+        let ids = env.instances(of: template)
+        switch function {
+        case .count:
+            // A group's id counts its instances; a template's, the instances where it is answered.
+            if let first = ids.first, InstanceId(first)?.template != template { return .number(Double(ids.count)) }
+            return .number(Double(ids.filter(env.isAnswered).count))
+        case .sum, .sumBefore:
+            var cutoff: Date?
+            if function == .sumBefore {
+                guard let node = second, case .item(let until) = node.kind, let at = env.answeredAt(until) else {
+                    return nil
+                }
+                cutoff = at
+            }
+            var total = 0.0
+            for id in ids {
+                guard case .number(let n)? = env.value(ofItem: id) else { continue }
+                if let cutoff, let at = env.answeredAt(id), at > cutoff { continue }
+                total += n
+            }
+            return .number(total)
+        case .all, .any:
+            var unknown = false
+            for id in ids {
+                switch env.value(ofItem: id) {
+                case .bool(let b)?:
+                    if function == .any, b { return .bool(true) }
+                    if function == .all, !b { return .bool(false) }
+                case nil where env.isNotApplicable(id): continue
+                default: unknown = true
+                }
+            }
+            return unknown ? nil : .bool(function == .all)
+        case .latest:
+            for id in ids.reversed() {
+                if let value = env.value(ofItem: id) { return value }
+            }
+            return nil
+        default:
+            return nil
         }
     }
 

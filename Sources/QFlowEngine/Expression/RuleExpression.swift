@@ -3,7 +3,8 @@
 /// The language has literals (`12`, `65.5`, `"yes"`, `true`), item references (`baseline_count`, `si.identity`),
 /// subject facts (`subject.special_infection`), arithmetic (`+ - * /`), comparisons (`== != < <= > >=`),
 /// `x in ["a", "b"]`, `and`, `or`, `not`, parentheses and a few functions: `answered(item)`, `is_na(item)`,
-/// `minutes_between(t1, t2)`, `hours_between(t1, t2)`, `abs(x)`. It cannot run code, loop or touch I/O.
+/// `minutes_between(t1, t2)`, `hours_between(t1, t2)`, `abs(x)`, and over a repeating group's instances
+/// `sum(x)`, `sum_before(x, y)`, `count(group)`, `all(x)`, `any(x)`, `latest(x)`. It cannot run code, loop or touch I/O.
 /// Unknown values (an unanswered item) propagate: `and`/`or` follow three-valued logic.
 ///
 /// ```swift
@@ -42,6 +43,18 @@ public struct RuleExpression: Sendable, Hashable, Codable, CustomStringConvertib
         }
     }
 
+    /// Creates an expression from a tree (the source stays the text it was written as).
+    init(source: String, root: ExpressionNode) {
+        self.source = source
+        self.root = root
+    }
+
+    /// The same rule reading other items: every item reference renamed by `rename` (a template's rule made to read
+    /// its own instance's items).
+    public func renamingItems(_ rename: (String) -> String) -> RuleExpression {
+        RuleExpression(source: source, root: root.renamingItems(rename))
+    }
+
     /// Every item id the expression reads.
     public var referencedItems: Set<String> {
         var out = Set<String>()
@@ -74,6 +87,20 @@ public struct ExpressionNode: Sendable, Hashable {
     public let kind: Kind
     /// Offset of the node's first character in the source.
     public let offset: Int
+
+    /// The node with every item reference renamed.
+    func renamingItems(_ rename: (String) -> String) -> ExpressionNode {
+        let kind: Kind
+        switch self.kind {
+        case .literal, .subject: return self
+        case .item(let id): kind = .item(rename(id))
+        case .unary(let op, let x): kind = .unary(op, x.renamingItems(rename))
+        case .binary(let op, let l, let r): kind = .binary(op, l.renamingItems(rename), r.renamingItems(rename))
+        case .member(let x, let list): kind = .member(x.renamingItems(rename), list.map { $0.renamingItems(rename) })
+        case .call(let f, let args): kind = .call(f, args.map { $0.renamingItems(rename) })
+        }
+        return ExpressionNode(kind: kind, offset: offset)
+    }
 
     /// Calls `body` on this node and every node below it.
     public func visit(_ body: (ExpressionNode) -> Void) {
@@ -135,6 +162,29 @@ public enum Function: String, Sendable, Hashable, CaseIterable {
     case hoursBetween = "hours_between"
     /// `abs(x)`: absolute value.
     case abs
+    /// `sum(x)`: the sum of a group template's answered numbers over the run's instances (0 when none).
+    case sum
+    /// `sum_before(x, y)`: the sum of `x` over the instances whose `x` was recorded no later than `y` was (what had
+    /// been added to the field when a count was taken); unknown while `y` is unanswered.
+    case sumBefore = "sum_before"
+    /// `count(group)`: how many instances of a group the run has; `count(x)` of a template: how many have `x`
+    /// answered.
+    case count
+    /// `all(x)`: every instance's `x` is true (true when there are none; unknown while one is unanswered).
+    case all
+    /// `any(x)`: some instance's `x` is true (false when there are none; unknown while one is unanswered and
+    /// none is true).
+    case any
+    /// `latest(x)`: `x` in the last instance that has it answered.
+    case latest
+
+    /// Whether the function reads a repeating group's instances.
+    public var isAggregate: Bool {
+        switch self {
+        case .sum, .sumBefore, .count, .all, .any, .latest: true
+        default: false
+        }
+    }
 }
 
 /// An expression error: what is wrong and where (offset in characters into the expression).

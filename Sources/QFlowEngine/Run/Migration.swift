@@ -26,21 +26,29 @@ extension Engine {
                 .invalidMigration,
                 "migration goes to a newer version: \(new.reference) is not newer than \(old.reference)")
         }
+        // Items by id; a repeating group's instances resolve through their template (`x#k`), and a template in
+        // the item map renames all its instances.
         let oldItems = Dictionary(old.items.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let newItems = Dictionary(new.items.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for (from, to) in itemMap.sorted(by: { $0.key < $1.key }) {
-            guard oldItems[from] != nil else {
+            guard oldItems[from] != nil || old.group(ofTemplate: from) != nil else {
                 throw EngineError(.unknownItem, "item map: \(old.reference) has no item '\(from)'", item: from)
             }
-            guard newItems[to] != nil else {
+            guard newItems[to] != nil || new.group(ofTemplate: to) != nil else {
                 throw EngineError(.unknownItem, "item map: \(new.reference) has no item '\(to)'", item: to)
             }
+        }
+        func target(_ id: String) -> String {
+            if let mapped = itemMap[id] { return mapped }
+            if let instance = InstanceId(id), let mapped = itemMap[instance.template] { return "\(mapped)#\(instance.index)" }
+            return id
         }
         var plan = MigrationPlan(carried: [:], dropped: [:], added: [])
         let touched = Set(state.answers.keys).union(state.skipped.keys).union(state.signatures.keys)
         for id in touched.sorted() {
-            let target = itemMap[id] ?? id
-            guard let oldItem = oldItems[id], let newItem = newItems[target] else {
+            let target = target(id)
+            guard let oldItem = oldItems[id] ?? old.resolvedItem(id), let newItem = newItems[target] ?? new.resolvedItem(target)
+            else {
                 plan.dropped[id] = "no item '\(target)' in \(new.reference)"
                 continue
             }

@@ -24,7 +24,7 @@ extension RunCommand {
             guard let item else {
                 throw RunCommandTextError(field: field, error: EngineError(.unknownItem, "\(verb) needs an item"))
             }
-            guard spec.items.contains(where: { $0.id == item }) else {
+            guard spec.resolvedItem(item) != nil else {
                 throw RunCommandTextError(
                     field: field,
                     error: EngineError(
@@ -41,7 +41,7 @@ extension RunCommand {
                 throw RunCommandTextError(
                     field: "value", error: EngineError(.invalidAnswer, "the answer to '\(id)' is missing", item: id))
             }
-            let itemSpec = spec.items.first { $0.id == id }!
+            let itemSpec = spec.resolvedItem(id)!
             do {
                 self = .record(item: id, value: try itemSpec.parseAnswer(value))
             } catch {

@@ -37,20 +37,53 @@ public enum ItemOutcome: Sendable, Hashable {
 
 /// A run read against its protocol definition: item statuses, outcomes, the current phase, what blocks completion.
 ///
-/// Rules read the current answers; a signature item reads as true once every signer has signed.
+/// Rules read the current answers; a signature item reads as true once every signer has signed. A protocol's
+/// repeating groups are read as the run's instances (``ProtocolSpec/expanded(instances:)``): ``spec`` lists
+/// `template#k` items in the groups' place.
 public struct RunSheet: RuleEnvironment, Sendable {
-    /// The definition the run follows.
+    /// The definition the run follows, with its repeating groups expanded into this run's instances.
     public let spec: ProtocolSpec
     /// The run.
     public let state: RunState
     /// The subject's facts.
     public let subject: SubjectFacts
+    /// The existing instances' item ids of each template (and of each group id, its first template's).
+    private let instanceIds: [String: [String]]
 
     /// Reads `state` against `spec`.
     public init(spec: ProtocolSpec, state: RunState, subject: SubjectFacts = SubjectFacts()) {
-        self.spec = spec
         self.state = state
         self.subject = subject
+        let groups = spec.groups
+        guard !groups.isEmpty else {
+            self.spec = spec
+            instanceIds = [:]
+            return
+        }
+        let counts = Self.instanceCounts(groups, state)
+        self.spec = spec.expanded { counts[$0.id] ?? 0 }
+        var ids: [String: [String]] = [:]
+        for group in groups {
+            let present = min(max(counts[group.id] ?? 0, group.min), group.max)
+            for template in group.items {
+                ids[template.id] = (0..<present).map { "\(template.id)#\($0 + 1)" }
+            }
+            if let first = group.items.first { ids[group.id] = ids[first.id] }
+        }
+        instanceIds = ids
+    }
+
+    /// How many instances of each group the run has: the highest instance with an item recorded, signed or
+    /// skipped.
+    static func instanceCounts(_ groups: [GroupSpec], _ state: RunState) -> [String: Int] {
+        var groupOf: [String: String] = [:]
+        for group in groups { for item in group.items { groupOf[item.id] = group.id } }
+        var counts: [String: Int] = [:]
+        for id in Set(state.answers.keys).union(state.skipped.keys).union(state.signatures.keys) {
+            guard let instance = InstanceId(id), let group = groupOf[instance.template] else { continue }
+            counts[group] = max(counts[group] ?? 0, instance.index)
+        }
+        return counts
     }
 
     // MARK: RuleEnvironment
@@ -74,6 +107,14 @@ public struct RunSheet: RuleEnvironment, Sendable {
 
     /// A subject fact.
     public func subjectValue(_ field: String) -> Value? { subject.values[field] }
+
+    /// The existing instances of a group template (or of a group's first template).
+    public func instances(of template: String) -> [String] { instanceIds[template] ?? [] }
+
+    /// When the item's answer (or its last signature) was recorded.
+    public func answeredAt(_ id: String) -> Date? {
+        state.answers[id]?.at ?? state.signatures[id]?.values.map(\.at).max()
+    }
 
     // MARK: Items
 

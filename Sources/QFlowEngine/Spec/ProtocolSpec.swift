@@ -128,12 +128,15 @@ public struct PhaseSpec: Sendable, Hashable, Codable {
     public var title: LocalizedText
     /// Ordered items.
     public var items: [ItemSpec]
+    /// Repeating groups, after the items (``GroupSpec``); nil keeps the content hash of definitions without them.
+    public var groups: [GroupSpec]?
 
     /// Creates a phase.
-    public init(id: String, title: LocalizedText, items: [ItemSpec]) {
+    public init(id: String, title: LocalizedText, items: [ItemSpec], groups: [GroupSpec] = []) {
         self.id = id
         self.title = title
         self.items = items
+        self.groups = groups.isEmpty ? nil : groups
     }
 }
 

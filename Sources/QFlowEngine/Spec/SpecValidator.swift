@@ -105,6 +105,91 @@ extension ProtocolSpec {
         let scope = RuleScope(self)
         var phaseIds = Set<String>()
         var itemIds = Set<String>()
+        /// The checks of one item, ordinary or a repeating group's template (whose rules see its own instance).
+        func checkItem(_ item: ItemSpec, _ path: SpecPath, _ scope: RuleScope) {
+            if !Self.isValidItemIdentifier(item.id) {
+                issues.append(
+                    .init(
+                        path.key("id"),
+                        "item id '\(item.id)' must be lower-case names joined by '.', e.g. si.identity"))
+            }
+            if !itemIds.insert(item.id).inserted {
+                issues.append(.init(path.key("id"), "duplicate item id '\(item.id)'"))
+            }
+            for (r, role) in item.roles.enumerated() { checkRole(role, path.key("roles").index(r)) }
+            switch item.type {
+            case .number(_, let min, let max):
+                if let min, let max, min > max {
+                    issues.append(
+                        .init(path.key("max"), "max (\(Value.number(max))) is below min (\(Value.number(min)))"))
+                }
+            case .choice(let options):
+                if options.isEmpty {
+                    issues.append(.init(path.key("options"), "a choice item needs at least one option"))
+                }
+                var seen = Set<String>()
+                for (o, option) in options.enumerated() where !seen.insert(option.id).inserted {
+                    issues.append(.init(path.key("options").index(o), "duplicate option '\(option.id)'"))
+                }
+            case .signature(let signers):
+                if signers.isEmpty {
+                    issues.append(.init(path.key("signers"), "a signature item needs at least one signing role"))
+                }
+                for (s, signer) in signers.enumerated() { checkRole(signer, path.key("signers").index(s)) }
+            case .check, .count, .time, .text:
+                break
+            }
+            if item.critical, item.passIf == nil, let kind = Self.typeThatCannotFail(item.type) {
+                issues.append(
+                    .init(
+                        path.key("critical"),
+                        "'\(item.id)' is a \(kind) item without pass_if: it can never fail, so it cannot be critical"
+                            + " (make it a check, give it a pass_if rule, or drop 'critical')"))
+            }
+            for (key, rule) in [
+                ("show_if", item.showIf), ("required_if", item.requiredIf), ("pass_if", item.passIf),
+            ] {
+                guard let rule else { continue }
+                do {
+                    try rule.checkCondition(in: scope)
+                    if key != "pass_if", rule.referencedItems.contains(item.id) {
+                        issues.append(
+                            .init(path.key(key), "\(key) of '\(item.id)' cannot depend on the item itself"))
+                    }
+                } catch {
+                    issues.append(.init(path.key(key), error.message, offset: error.offset))
+                }
+            }
+            if let deadline = item.deadline {
+                let dpath = path.key("deadline")
+                switch deadline.anchor {
+                case .item(let anchor):
+                    if anchor == item.id {
+                        issues.append(.init(dpath.key("of"), "a deadline cannot be measured from its own item"))
+                    } else if scope.items[anchor] == nil {
+                        issues.append(
+                            .init(
+                                dpath.key("of"),
+                                "unknown item '\(anchor)'\(RuleExpression.suggestion(anchor, scope.items.keys))"))
+                    }
+                case .subjectField(let field):
+                    if let type = scope.subjectFields[field] {
+                        if type != .time {
+                            issues.append(
+                                .init(
+                                    dpath.key("of"), "subject field '\(field)' is \(type), a deadline needs a time")
+                            )
+                        }
+                    } else {
+                        issues.append(
+                            .init(
+                                dpath.key("of"),
+                                "unknown subject field '\(field)' (declare it under subject_fields)"))
+                    }
+                }
+                if let role = deadline.escalateTo { checkRole(role, dpath.key("escalate_to")) }
+            }
+        }
         for (p, phase) in phases.enumerated() {
             let phasePath = root.key("phases").index(p)
             if !Self.isValidIdentifier(phase.id) {
@@ -114,90 +199,15 @@ extension ProtocolSpec {
             if !phaseIds.insert(phase.id).inserted {
                 issues.append(.init(phasePath.key("id"), "duplicate phase id '\(phase.id)'"))
             }
-            if phase.items.isEmpty { issues.append(.init(phasePath.key("items"), "a phase needs at least one item")) }
-            for (n, item) in phase.items.enumerated() {
-                let path = phasePath.key("items").index(n)
-                if !Self.isValidItemIdentifier(item.id) {
-                    issues.append(
-                        .init(
-                            path.key("id"),
-                            "item id '\(item.id)' must be lower-case names joined by '.', e.g. si.identity"))
-                }
-                if !itemIds.insert(item.id).inserted {
-                    issues.append(.init(path.key("id"), "duplicate item id '\(item.id)'"))
-                }
-                for (r, role) in item.roles.enumerated() { checkRole(role, path.key("roles").index(r)) }
-                switch item.type {
-                case .number(_, let min, let max):
-                    if let min, let max, min > max {
-                        issues.append(
-                            .init(path.key("max"), "max (\(Value.number(max))) is below min (\(Value.number(min)))"))
-                    }
-                case .choice(let options):
-                    if options.isEmpty {
-                        issues.append(.init(path.key("options"), "a choice item needs at least one option"))
-                    }
-                    var seen = Set<String>()
-                    for (o, option) in options.enumerated() where !seen.insert(option.id).inserted {
-                        issues.append(.init(path.key("options").index(o), "duplicate option '\(option.id)'"))
-                    }
-                case .signature(let signers):
-                    if signers.isEmpty {
-                        issues.append(.init(path.key("signers"), "a signature item needs at least one signing role"))
-                    }
-                    for (s, signer) in signers.enumerated() { checkRole(signer, path.key("signers").index(s)) }
-                case .check, .count, .time, .text:
-                    break
-                }
-                if item.critical, item.passIf == nil, let kind = Self.typeThatCannotFail(item.type) {
-                    issues.append(
-                        .init(
-                            path.key("critical"),
-                            "'\(item.id)' is a \(kind) item without pass_if: it can never fail, so it cannot be critical"
-                                + " (make it a check, give it a pass_if rule, or drop 'critical')"))
-                }
-                for (key, rule) in [
-                    ("show_if", item.showIf), ("required_if", item.requiredIf), ("pass_if", item.passIf),
-                ] {
-                    guard let rule else { continue }
-                    do {
-                        try rule.checkCondition(in: scope)
-                        if key != "pass_if", rule.referencedItems.contains(item.id) {
-                            issues.append(
-                                .init(path.key(key), "\(key) of '\(item.id)' cannot depend on the item itself"))
-                        }
-                    } catch {
-                        issues.append(.init(path.key(key), error.message, offset: error.offset))
-                    }
-                }
-                if let deadline = item.deadline {
-                    let dpath = path.key("deadline")
-                    switch deadline.anchor {
-                    case .item(let anchor):
-                        if anchor == item.id {
-                            issues.append(.init(dpath.key("of"), "a deadline cannot be measured from its own item"))
-                        } else if scope.items[anchor] == nil {
-                            issues.append(
-                                .init(
-                                    dpath.key("of"),
-                                    "unknown item '\(anchor)'\(RuleExpression.suggestion(anchor, scope.items.keys))"))
-                        }
-                    case .subjectField(let field):
-                        if let type = scope.subjectFields[field] {
-                            if type != .time {
-                                issues.append(
-                                    .init(
-                                        dpath.key("of"), "subject field '\(field)' is \(type), a deadline needs a time")
-                                )
-                            }
-                        } else {
-                            issues.append(
-                                .init(
-                                    dpath.key("of"),
-                                    "unknown subject field '\(field)' (declare it under subject_fields)"))
-                        }
-                    }
-                    if let role = deadline.escalateTo { checkRole(role, dpath.key("escalate_to")) }
+            if phase.items.isEmpty, (phase.groups ?? []).isEmpty {
+                issues.append(.init(phasePath.key("items"), "a phase needs at least one item"))
+            }
+            for (n, item) in phase.items.enumerated() { checkItem(item, phasePath.key("items").index(n), scope) }
+            for (g, group) in (phase.groups ?? []).enumerated() {
+                let gpath = phasePath.key("groups").index(g)
+                issues += validateGroup(group, gpath, scope: scope, itemIds: &itemIds)
+                for (n, item) in group.items.enumerated() {
+                    checkItem(item, gpath.key("items").index(n), scope.inside(group))
                 }
             }
         }
@@ -260,6 +270,38 @@ extension ProtocolSpec {
 }
 
 extension ProtocolSpec {
+    /// A repeating group: a valid, unique id, 0 ≤ min ≤ max ≤ 50 with max ≥ 1, at least one item, and templates
+    /// without deadlines or gates (an instance is offered, not due, and holds nothing back).
+    fileprivate func validateGroup(_ group: GroupSpec, _ path: SpecPath, scope: RuleScope, itemIds: inout Set<String>)
+        -> [SpecIssue]
+    {
+        var issues: [SpecIssue] = []
+        if !Self.isValidItemIdentifier(group.id) {
+            issues.append(
+                .init(path.key("id"), "group id '\(group.id)' must be lower-case names joined by '.', e.g. cnt.cavity"))
+        }
+        if !itemIds.insert(group.id).inserted {
+            issues.append(.init(path.key("id"), "duplicate id '\(group.id)' (groups and items share one namespace)"))
+        }
+        if group.max < 1 || group.max > GroupSpec.maximumInstances {
+            issues.append(.init(path.key("max"), "max must be from 1 to \(GroupSpec.maximumInstances) instances"))
+        }
+        if group.min < 0 || group.min > group.max {
+            issues.append(.init(path.key("min"), "min must be from 0 to max (\(group.max))"))
+        }
+        if group.items.isEmpty { issues.append(.init(path.key("items"), "a repeating group needs at least one item")) }
+        for (n, item) in group.items.enumerated() {
+            let ipath = path.key("items").index(n)
+            if item.deadline != nil {
+                issues.append(.init(ipath.key("deadline"), "an item of a repeating group cannot have a deadline"))
+            }
+            if item.isGate || item.gates != nil {
+                issues.append(.init(ipath.key("gate"), "an item of a repeating group cannot be a gate"))
+            }
+        }
+        return issues
+    }
+
     /// Gates (`gate: true`, `gates: [...]`): a gate must be required, and the items it names must come after it.
     fileprivate func validateGates(_ root: SpecPath) -> [SpecIssue] {
         var issues: [SpecIssue] = []
