@@ -88,7 +88,9 @@ public enum ProtocolFile {
         let spec = withExtendedLifetime(parser) { schema.protocolSpec(root) }
         if let spec {
             // Items that could not be read are already reported; references to them are not news.
-            var dropped = schema.unreadableItemIds.map { "unknown item '\($0)'" }
+            var dropped = schema.unreadableItemIds.flatMap { id in
+                ["unknown item '\(id)'"] + Function.allCases.filter(\.isAggregate).map { "\($0.rawValue)(): '\(id)' is unknown" }
+            }
             if !dropped.isEmpty { dropped.append("a phase needs at least one item") }
             for issue in spec.validate() where !dropped.contains(where: issue.message.hasPrefix) {
                 reader.error(at: issue.path, issue.message, offset: issue.offset)

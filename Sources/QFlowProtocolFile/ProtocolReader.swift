@@ -180,7 +180,12 @@ struct ProtocolReader {
         let min = map["min"] == nil ? 0 : reader.int(map["min"], path.key("min"), what: "min of \(what)")
         let max = reader.int(map["max"], path.key("max"), what: "max of \(what)")
         let items = list(map["items"], path.key("items"), what: "items of \(what)") { node, p in item(node, p) }
-        guard let id, let title, let min, let max, let items else { return nil }
+        guard let id, let title, let min, let max, let items else {
+            // Already reported; rules that read the group are not news.
+            if let id { dropped.ids.append(id) }
+            dropped.ids += items?.map(\.id) ?? []
+            return nil
+        }
         return GroupSpec(id: id, title: title, min: min, max: max, items: items)
     }
 
