@@ -46,7 +46,10 @@ struct Autopilot {
         let shift = anchor.timeIntervalSince(workedAnchor ?? anchor)
         var recorded: [String: String] = [:]
         var roles: [String: String] = [:]
-        for step in worked?.steps ?? [] {
+        // The worked run's order: an item added to the field after a cavity count is answered after it here too.
+        var order: [String: Int] = [:]
+        for (index, step) in (worked?.steps ?? []).enumerated() {
+            if order[step.item] == nil { order[step.item] = index }
             if let item = step.record {
                 recorded[item] = step.value ?? ""
                 roles[item] = step.role
@@ -55,15 +58,19 @@ struct Autopilot {
         var time = start
         var steps: [Step] = []
         var given = Set<String>()
-        for _ in 0..<(spec.items.count * 4) {
+        for _ in 0..<((spec.answerableItemIds.count + 1) * 4) {
             let sheet = RunSheet(spec: spec, state: state, subject: subject)
             guard state.status == .active else { break }
             let current = sheet.currentPhase
-            let next = spec.phases.enumerated().lazy.filter { $0.offset <= current }.flatMap { $0.element.items }
-                .first { item in
-                    !given.contains(item.id) && sheet.status(of: item) == .open
-                        && (sheet.isRequired(item) || recorded[item.id] != nil || overrides[item.id] != nil)
-                }
+            // The open items of the phases reached (a repeating group's instances included), in the worked run's
+            // order, then in checklist order.
+            let candidates = sheet.spec.phases.prefix(current + 1).flatMap(\.items).enumerated().filter { _, item in
+                !given.contains(item.id) && sheet.status(of: item) == .open
+                    && (sheet.isRequired(item) || recorded[item.id] != nil || overrides[item.id] != nil)
+            }
+            let next = candidates.min { a, b in
+                (order[a.element.id] ?? Int.max, a.offset) < (order[b.element.id] ?? Int.max, b.offset)
+            }?.element
             guard let item = next else { break }
             time = time.addingTimeInterval(60 * 2)
             let command: RunCommand

@@ -87,7 +87,8 @@ struct Builder {
                     let owner = core.first { specs[$0]?.items.contains { $0.id == item } == true }!
                     overrides[owner, default: [:]][item] = "no"
                 }
-                if discrepancies.contains(i) { overrides["surgical_counts", default: [:]]["cnt.skin"] = "44" }
+                // One sponge short at skin closure (the worked run has 50 on the field then).
+                if discrepancies.contains(i) { overrides["surgical_counts", default: [:]]["cnt.skin.sponges"] = "49" }
                 if iuss.contains(i) { overrides["or_circulating_nurse", default: [:]]["cn.io.iuss_needed"] = "yes" }
                 starts = [
                     ("or_circulating_nurse", scheduled.addingTimeInterval(-20 * 3600)),
@@ -117,7 +118,8 @@ struct Builder {
         guard let run = try store.runs(subject: subjectId, protocolId: "surgical_counts").first else { return }
         let nurse = Actor(id: Autopilot.staffId("circulating_nurse"), role: "circulating_nurse", workstation: "OR")
         let results = try store.performAll([
-            ActionRequest(.command(runId: run.id, .record(item: "cnt.skin", value: .count(45))), by: nurse, at: time),
+            ActionRequest(
+                .command(runId: run.id, .record(item: "cnt.skin.sponges", value: .count(50))), by: nurse, at: time),
             ActionRequest(.command(runId: run.id, .complete), by: nurse, at: time.addingTimeInterval(60)),
         ])
         for case .failure(let error) in results { throw error }

@@ -56,7 +56,7 @@ enum LibraryFixture {
             do {
                 let command: RunCommand
                 if let id = step.record {
-                    let item = try #require(spec.items.first { $0.id == id }, "\(spec.id) has no item '\(id)'")
+                    let item = try #require(spec.resolvedItem(id), "\(spec.id) has no item '\(id)'")
                     command = .record(item: id, value: try item.parseAnswer(step.value ?? ""))
                 } else {
                     command = .sign(item: try #require(step.sign, "a step needs record or sign"))

@@ -8,6 +8,8 @@ public struct RuleScope: Sendable {
     public var templates: [String: ItemType] = [:]
     /// Repeating groups by id, with their first template (for `count(group)`).
     public var groups: Set<String> = []
+    /// Whether `failed(x)` may be used (a trigger's condition, never an item's own rules).
+    public var allowsOutcomes = false
 
     /// Creates a scope.
     public init(items: [String: ItemType], subjectFields: [String: ValueType]) {
@@ -137,6 +139,17 @@ extension RuleExpression {
                 return .number
             case .sum, .sumBefore, .count, .all, .any, .latest:
                 return try aggregateType(function, args, node, scope)
+            case .failed:
+                guard scope.allowsOutcomes else {
+                    throw ExpressionError(
+                        "failed() reads other items' outcomes: it is allowed only in a trigger's 'when'", at: node.offset)
+                }
+                guard args.count == 1, case .item(let id) = args[0].kind,
+                    scope.items[id] != nil || scope.templates[id] != nil
+                else {
+                    throw ExpressionError("failed() takes one item (or an item of a repeating group)", at: node.offset)
+                }
+                return .bool
             }
         }
     }

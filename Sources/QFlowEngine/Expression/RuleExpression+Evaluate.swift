@@ -15,6 +15,8 @@ public protocol RuleEnvironment {
     func instances(of template: String) -> [String]
     /// When an item's current answer was recorded, or nil.
     func answeredAt(_ id: String) -> Date?
+    /// Whether the answered item fails its rule (nil while it has no outcome).
+    func hasFailed(_ id: String) -> Bool?
 }
 
 extension RuleEnvironment {
@@ -22,6 +24,8 @@ extension RuleEnvironment {
     public func instances(of template: String) -> [String] { [] }
     /// No answer times.
     public func answeredAt(_ id: String) -> Date? { nil }
+    /// No outcomes.
+    public func hasFailed(_ id: String) -> Bool? { nil }
 }
 
 extension RuleExpression {
@@ -95,6 +99,19 @@ extension RuleExpression {
             case .abs:
                 guard case .number(let n)? = eval(args[0], env) else { return nil }
                 return .number(Swift.abs(n))
+            case .failed:
+                guard case .item(let id) = args[0].kind else { return nil }
+                let ids = env.instances(of: id)
+                guard !ids.isEmpty else { return env.hasFailed(id).map(Value.bool) }
+                var unknown = false
+                for instance in ids {
+                    switch env.hasFailed(instance) {
+                    case true?: return .bool(true)
+                    case nil: unknown = true
+                    case false?: break
+                    }
+                }
+                return unknown ? nil : .bool(false)
             case .sum, .sumBefore, .count, .all, .any, .latest:
                 guard case .item(let template) = args[0].kind else { return nil }
                 return aggregate(function, template, args.dropFirst().first, env)

@@ -4,7 +4,8 @@
 /// subject facts (`subject.special_infection`), arithmetic (`+ - * /`), comparisons (`== != < <= > >=`),
 /// `x in ["a", "b"]`, `and`, `or`, `not`, parentheses and a few functions: `answered(item)`, `is_na(item)`,
 /// `minutes_between(t1, t2)`, `hours_between(t1, t2)`, `abs(x)`, and over a repeating group's instances
-/// `sum(x)`, `sum_before(x, y)`, `count(group)`, `all(x)`, `any(x)`, `latest(x)`. It cannot run code, loop or touch I/O.
+/// `sum(x)`, `sum_before(x, y)`, `count(group)`, `all(x)`, `any(x)`, `latest(x)`, and in triggers `failed(x)`. It
+/// cannot run code, loop or touch I/O.
 /// Unknown values (an unanswered item) propagate: `and`/`or` follow three-valued logic.
 ///
 /// ```swift
@@ -177,6 +178,10 @@ public enum Function: String, Sendable, Hashable, CaseIterable {
     case any
     /// `latest(x)`: `x` in the last instance that has it answered.
     case latest
+    /// `failed(x)`: the item is answered and fails its rule (for a group template: some instance does); false
+    /// when it passes; unknown otherwise. Only in a trigger's `when`, so that no item's rule depends on another's
+    /// outcome.
+    case failed
 
     /// Whether the function reads a repeating group's instances.
     public var isAggregate: Bool {

@@ -111,6 +111,16 @@ public struct RunSheet: RuleEnvironment, Sendable {
     /// The existing instances of a group template (or of a group's first template).
     public func instances(of template: String) -> [String] { instanceIds[template] ?? [] }
 
+    /// Whether the answered item fails its rule; nil while it has no outcome (or is undetermined).
+    public func hasFailed(_ id: String) -> Bool? {
+        guard let item = item(id) else { return nil }
+        switch outcome(of: item) {
+        case .fail?: return true
+        case .pass?: return false
+        default: return nil
+        }
+    }
+
     /// When the item's answer (or its last signature) was recorded.
     public func answeredAt(_ id: String) -> Date? {
         state.answers[id]?.at ?? state.signatures[id]?.values.map(\.at).max()

@@ -230,7 +230,9 @@ extension ProtocolSpec {
                 issues.append(.init(path.key("protocol"), "'\(trigger.protocolId)' is not a valid protocol id"))
             }
             do {
-                try trigger.when.checkCondition(in: scope)
+                var triggerScope = scope
+                triggerScope.allowsOutcomes = true
+                try trigger.when.checkCondition(in: triggerScope)
             } catch {
                 issues.append(.init(path.key("when"), error.message, offset: error.offset))
             }
