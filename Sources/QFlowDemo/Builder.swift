@@ -157,8 +157,9 @@ struct Builder {
         for (m, month) in months.enumerated() {
             let day = Timestamp.parse("2025-\(month)-25T09:00:00+08:00")!
             var plans: [(String, String, [String: String])] = [
-                ("HN", "qc_head_nurse_audit", m == 2 ? ["hn.counts": "no"] : [:]),
-                ("IC", "qc_infection_control_audit", m == 4 ? ["ic.environment": "no"] : [:]),
+                // March: 7 of the 8 sampled count records in order; May: 2 of the 3 rooms cleaned and logged.
+                ("HN", "qc_head_nurse_audit", m == 2 ? ["hn.counts.ok": "7"] : [:]),
+                ("IC", "qc_infection_control_audit", m == 4 ? ["ic.environment.ok": "2"] : [:]),
             ]
             if month == "03" || month == "06" { plans.append(("ND", "qc_nursing_department_review", [:])) }
             for (office, protocolId, overrides) in plans {
