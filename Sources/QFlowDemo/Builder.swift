@@ -105,6 +105,7 @@ struct Builder {
             for item in ["sat.reception", "sat.privacy", "sat.warmth", "sat.explanation", "sat.attitude"] {
                 survey[item] = rng.chance(0.93) ? (rng.chance(0.5) ? "very_satisfied" : "satisfied") : "neutral"
             }
+            survey["sat.arm"] = flows ? "flows" : "no_flows"  // the study arm, recorded with the survey (no draw)
             overrides["patient_satisfaction"] = survey
             starts.append(("patient_satisfaction", scheduled.addingTimeInterval(26 * 3600)))
             try work(subject, starts: starts, overrides: overrides)
@@ -140,8 +141,8 @@ struct Builder {
             let before = !(neither.contains(i) || gained.contains(i))
             let after = !(neither.contains(i) || lost.contains(i))
             for (period, at, satisfied) in [
-                ("2024-H2", Timestamp.parse("2024-12-16T14:00:00+08:00")!, before),
-                ("2025-H1", Timestamp.parse("2025-06-20T14:00:00+08:00")!, after),
+                ("before", Timestamp.parse("2024-12-16T14:00:00+08:00")!, before),
+                ("after", Timestamp.parse("2025-06-20T14:00:00+08:00")!, after),
             ] {
                 var answers = ["staff.period": period]
                 answers["staff.overall"] = satisfied ? (rng.chance(0.5) ? "very_satisfied" : "satisfied") : "neutral"
