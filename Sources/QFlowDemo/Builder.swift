@@ -181,21 +181,25 @@ struct Builder {
                 Subject(
                     id: id, kind: "linen-batch", label: "theatre linen", room: "Laundry line 1",
                     facts: ["infected": String(infected), "standard": "wst508"]), at: day)
-            var overrides: [String: String] = ["ln.wash.program": infected ? "infected" : "standard"]
+            // The batch's flow, and its wash load, where the thermal control point is recorded (once).
+            var overrides: [String: [String: String]] = [
+                "linen_isolation": ["ln.wash.program": infected ? "infected" : "standard"]
+            ]
             if failing.contains(i) {
-                overrides["ln.wash.temp_c"] = "68"
+                overrides["linen_thermal_wash"] = ["wash.temp_c": "68"]
                 summary.failedWashes += 1
             }
             try work(
                 Subject(id: id, kind: "linen-batch", facts: ["infected": String(infected), "standard": "wst508"]),
-                starts: [("linen_isolation", day)], overrides: ["linen_isolation": overrides])
-            if failing.contains(i), let run = try store.runs(subject: id).first {
+                starts: [("linen_isolation", day), ("linen_thermal_wash", day.addingTimeInterval(3600))],
+                overrides: overrides)
+            if failing.contains(i), let run = try store.runs(subject: id, protocolId: "linen_thermal_wash").first {
                 // The load is washed again; the failed reading stays in the record.
                 let staff = Actor(id: Autopilot.staffId("linen_staff"), role: "linen_staff", workstation: "laundry")
                 let at = day.addingTimeInterval(4 * 3600)
                 let results = try store.performAll([
                     ActionRequest(
-                        .command(runId: run.id, .record(item: "ln.wash.temp_c", value: .number(80.5))), by: staff,
+                        .command(runId: run.id, .record(item: "wash.temp_c", value: .number(80.5))), by: staff,
                         at: at),
                     ActionRequest(.command(runId: run.id, .complete), by: staff, at: at.addingTimeInterval(600)),
                 ])
