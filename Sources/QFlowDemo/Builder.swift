@@ -106,6 +106,7 @@ struct Builder {
             for item in ["sat.reception", "sat.privacy", "sat.warmth", "sat.explanation", "sat.attitude"] {
                 survey[item] = rng.chance(0.93) ? (rng.chance(0.5) ? "very_satisfied" : "satisfied") : "neutral"
             }
+            survey["sat.arm"] = flows ? "flows" : "no_flows"  // the study arm, recorded with the survey (no draw)
             overrides["patient_satisfaction"] = survey
             starts.append(("patient_satisfaction", scheduled.addingTimeInterval(26 * 3600)))
             try work(subject, starts: starts, overrides: overrides)
@@ -142,8 +143,8 @@ struct Builder {
             let before = !(neither.contains(i) || gained.contains(i))
             let after = !(neither.contains(i) || lost.contains(i))
             for (period, at, satisfied) in [
-                ("2024-H2", Timestamp.parse("2024-12-16T14:00:00+08:00")!, before),
-                ("2025-H1", Timestamp.parse("2025-06-20T14:00:00+08:00")!, after),
+                ("before", Timestamp.parse("2024-12-16T14:00:00+08:00")!, before),
+                ("after", Timestamp.parse("2025-06-20T14:00:00+08:00")!, after),
             ] {
                 var answers = ["staff.period": period]
                 answers["staff.overall"] = satisfied ? (rng.chance(0.5) ? "very_satisfied" : "satisfied") : "neutral"
@@ -159,8 +160,9 @@ struct Builder {
         for (m, month) in months.enumerated() {
             let day = Timestamp.parse("2025-\(month)-25T09:00:00+08:00")!
             var plans: [(String, String, [String: String])] = [
-                ("HN", "qc_head_nurse_audit", m == 2 ? ["hn.counts": "no"] : [:]),
-                ("IC", "qc_infection_control_audit", m == 4 ? ["ic.environment": "no"] : [:]),
+                // March: 7 of the 8 sampled count records in order; May: 2 of the 3 rooms cleaned and logged.
+                ("HN", "qc_head_nurse_audit", m == 2 ? ["hn.counts.ok": "7"] : [:]),
+                ("IC", "qc_infection_control_audit", m == 4 ? ["ic.environment.ok": "2"] : [:]),
             ]
             if month == "03" || month == "06" { plans.append(("ND", "qc_nursing_department_review", [:])) }
             for (office, protocolId, overrides) in plans {
@@ -181,21 +183,25 @@ struct Builder {
                 Subject(
                     id: id, kind: "linen-batch", label: "theatre linen", room: "Laundry line 1",
                     facts: ["infected": String(infected), "standard": "wst508"]), at: day)
-            var overrides: [String: String] = ["ln.wash.program": infected ? "infected" : "standard"]
+            // The batch's flow, and its wash load, where the thermal control point is recorded (once).
+            var overrides: [String: [String: String]] = [
+                "linen_isolation": ["ln.wash.program": infected ? "infected" : "standard"]
+            ]
             if failing.contains(i) {
-                overrides["ln.wash.temp_c"] = "68"
+                overrides["linen_thermal_wash"] = ["wash.temp_c": "68"]
                 summary.failedWashes += 1
             }
             try work(
                 Subject(id: id, kind: "linen-batch", facts: ["infected": String(infected), "standard": "wst508"]),
-                starts: [("linen_isolation", day)], overrides: ["linen_isolation": overrides])
-            if failing.contains(i), let run = try store.runs(subject: id).first {
+                starts: [("linen_isolation", day), ("linen_thermal_wash", day.addingTimeInterval(3600))],
+                overrides: overrides)
+            if failing.contains(i), let run = try store.runs(subject: id, protocolId: "linen_thermal_wash").first {
                 // The load is washed again; the failed reading stays in the record.
                 let staff = Actor(id: Autopilot.staffId("linen_staff"), role: "linen_staff", workstation: "laundry")
                 let at = day.addingTimeInterval(4 * 3600)
                 let results = try store.performAll([
                     ActionRequest(
-                        .command(runId: run.id, .record(item: "ln.wash.temp_c", value: .number(80.5))), by: staff,
+                        .command(runId: run.id, .record(item: "wash.temp_c", value: .number(80.5))), by: staff,
                         at: at),
                     ActionRequest(.command(runId: run.id, .complete), by: staff, at: at.addingTimeInterval(600)),
                 ])

@@ -22,7 +22,7 @@ import Testing
             let me = Actor(id: id, role: "respondent", subject: id)
             let run = try store.perform(ActionRequest(.start(protocolId: spec.id, subjectId: id), by: me, at: Date())).runId
             try store.perform(
-                ActionRequest(.command(runId: run, .record(item: "staff.period", value: .text(round))), by: me, at: Date()))
+                ActionRequest(.command(runId: run, .record(item: "staff.period", value: .choice(round))), by: me, at: Date()))
         }
         let report = ReportSpec(title: LocalizedText(zh: "调查", en: "Survey"), raw: (cohort: nil, protocols: [spec.id]))
         func longCSV(_ pseudonymise: Bool) throws -> String {
