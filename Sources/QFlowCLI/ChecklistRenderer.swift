@@ -27,9 +27,9 @@ struct ChecklistRenderer {
         }
         let roleNames = Dictionary(spec.roles.map { ($0.id, $0.title.text(language)) }, uniquingKeysWith: { a, _ in a })
         var number = 0
-        for phase in spec.phases {
-            out += "\n## \(phase.title.text(language))\n"
-            for item in phase.items {
+        /// One numbered item with its flags, rules, signatures, deadline, guidance and source.
+        func line(_ item: ItemSpec) -> String {
+            var out = ""
                 number += 1
                 var flags: [String] = []
                 if item.critical { flags.append(t("关键", "CRITICAL")) }
@@ -62,6 +62,18 @@ struct ChecklistRenderer {
                     out += "     " + t("指引：", "Guidance: ") + guidance.text(language) + "\n"
                 }
                 if let source = item.source { out += "     " + t("来源：", "Source: ") + source + "\n" }
+            return out
+        }
+        for phase in spec.phases {
+            out += "\n## \(phase.title.text(language))\n"
+            for item in phase.items { out += line(item) }
+            for group in phase.groups ?? [] {
+                let times =
+                    group.min > 0
+                    ? t("至少 \(group.min) 次，最多 \(group.max) 次", "at least \(group.min), at most \(group.max) times")
+                    : t("按需，最多 \(group.max) 次", "as needed, at most \(group.max) times")
+                out += "\n### \(group.title.text(language))  (\(t("可重复", "repeats")): \(times))\n"
+                for item in group.items { out += line(item) }
             }
         }
         return out

@@ -92,6 +92,7 @@ public enum ProtocolFile {
                 ["unknown item '\(id)'"] + Function.allCases.filter(\.isAggregate).map { "\($0.rawValue)(): '\(id)' is unknown" }
             }
             if !dropped.isEmpty { dropped.append("a phase needs at least one item") }
+            dropped += schema.itemsWithUnreadableRules.map { "'\($0)' is a " }
             for issue in spec.validate() where !dropped.contains(where: issue.message.hasPrefix) {
                 reader.error(at: issue.path, issue.message, offset: issue.offset)
             }

@@ -5,9 +5,14 @@ import Yams
 struct ProtocolReader {
     let reader: NodeReader
     /// Ids of items that were present but could not be read (so references to them are not reported again).
-    final class Dropped { var ids: [String] = [] }
+    final class Dropped {
+        var ids: [String] = []
+        var unreadableRules: [String] = []
+    }
     private let dropped = Dropped()
     var unreadableItemIds: [String] { dropped.ids }
+    /// Items whose `pass_if` could not be read (already reported).
+    var itemsWithUnreadableRules: [String] { dropped.unreadableRules }
 
     init(_ reader: NodeReader) {
         self.reader = reader
@@ -210,6 +215,8 @@ struct ProtocolReader {
         let showIf = reader.rule(map["show_if"], path.key("show_if"), what: "show_if")
         let requiredIf = reader.rule(map["required_if"], path.key("required_if"), what: "required_if")
         let passIf = reader.rule(map["pass_if"], path.key("pass_if"), what: "pass_if")
+        // A pass_if that could not be read is already reported: the item is not "without pass_if".
+        if map["pass_if"] != nil, passIf == nil, let id { dropped.unreadableRules.append(id) }
         let due = map["deadline"].flatMap { readDeadline($0, path.key("deadline")) }
         let gate = map["gate"].flatMap { reader.bool($0, path.key("gate"), what: "gate") }
         let gates = reader.strings(map["gates"], path.key("gates"), what: "items held by \(what)")

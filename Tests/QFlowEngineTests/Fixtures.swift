@@ -36,7 +36,7 @@ enum Fixtures {
                         ItemSpec(id: "identity", title: text("Identity"), type: .check, critical: true),
                         ItemSpec(
                             id: "baseline", title: text("Baseline"), type: .count, critical: true,
-                            roles: ["circulating_nurse"],
+                            roles: ["circulating_nurse"], passIf: rule("baseline >= 0"),
                             deadline: DeadlineSpec(
                                 anchor: .subjectField("scheduled_start"),
                                 offset: try! ISODuration(parsing: "PT30M"), before: true,

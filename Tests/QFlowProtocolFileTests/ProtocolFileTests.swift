@@ -129,6 +129,10 @@ struct ProtocolFileTests {
             validYAML.replacingOccurrences(
                 of: "type: text\n        required: false", with: "type: text\n        critical: true\n        pass_if: answered(note)"))
         #expect(ruled.diagnostics.isEmpty, "\(ruled.diagnostics)")
+        // A count without a rule never fails either: it is a gate if jump must not pass it, not critical.
+        let count = try onlyProblem(
+            validYAML.replacingOccurrences(of: "type: count\n        required: true", with: "type: count\n        critical: true"))
+        #expect(count.message.hasPrefix("'base' is a count item without pass_if: it can never fail"), "\(count)")
     }
 
     @Test func everyProblemIsReportedNotJustTheFirst() {

@@ -257,16 +257,18 @@ extension ProtocolSpec {
     /// The name of an item type whose answers can never fail on their own (without `pass_if`), or nil.
     ///
     /// A failed critical item blocks completion; an item that can never fail would make `critical` a promise the
-    /// engine cannot keep (a text note "documented" is recorded, never judged). A `check` fails when answered no.
-    /// Counts and numbers are left out for now: a baseline count is critical so that `jump` cannot skip it
-    /// (`surgical_counts.yaml`, `cnt.baseline`), which is a meaning of its own until counts reconcile by rule.
+    /// engine cannot keep (a text note "documented" is recorded, never judged). A `check` fails when answered no;
+    /// a count or a number only through its rule (a number outside its min/max is refused, not failed). An item
+    /// that `jump` must not pass is a gate (`gate: true`), not a critical item.
     static func typeThatCannotFail(_ type: ItemType) -> String? {
         switch type {
         case .text: "text"
         case .time: "time"
         case .choice: "choice"
         case .signature: "signature"
-        case .check, .count, .number: nil
+        case .count: "count"
+        case .number: "number"
+        case .check: nil
         }
     }
 }
