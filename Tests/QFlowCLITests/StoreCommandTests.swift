@@ -37,6 +37,7 @@ final class Workspace: Sendable {
                 title: { zh: 术前清点, en: Baseline }
                 type: count
                 critical: true
+                pass_if: base >= 0
                 deadline: { before: PT0M, of: subject.scheduled_start, escalate_to: circulating_nurse }
               - { id: note, title: { zh: 备注, en: Note }, type: text, required: false }
           - id: after

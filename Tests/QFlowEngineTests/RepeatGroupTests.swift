@@ -224,6 +224,45 @@ struct RepeatGroupTests {
         #expect(try RunState.fold(s.log) == s.state)
     }
 
+    /// Migration as a property: a run with gates, a deviation clause and repeating groups, migrated at a random
+    /// point to the next version (one template renamed), still folds from its log; every answer is carried to the
+    /// item it maps to, and the migrated run's sheet has each of them.
+    @Test(arguments: 0..<20)
+    func migratingAtAnyPointCarriesEveryAnswer(seed: Int) throws {
+        var rng = SplitMix64(state: UInt64(seed) &* 7_351)
+        var old = Fixtures.repeating()
+        old.deviation = DeviationSpec(signOff: ["head_nurse"])
+        old.phases[0].items[0].gate = true
+        var new = Fixtures.repeating(version: 2, cavityTemplate: "cav.gauze")
+        new.deviation = old.deviation
+        new.phases[0].items[0].gate = true
+        var s = try Session(old)
+        let steps = Int.random(in: 1...40, using: &rng)
+        for step in 0..<steps {
+            let ids = s.sheet.spec.items.map(\.id)
+            let id = ids[Int.random(in: 0..<ids.count, using: &rng)]
+            let template = InstanceId(id)?.template ?? id
+            let value: AnswerValue =
+                template == "cav.site" ? .choice("uterus")
+                : template == "cavities" ? .check(true) : .count(Int.random(in: 18...26, using: &rng))
+            _ = try? s.run(.record(item: id, value: value), minutes: Double(step))
+        }
+        guard s.state.status.isOpen else { return }
+        let before = s.state.answers
+        let events = try Engine.migrate(
+            s.state, from: old, to: new, itemMap: ["cav.sponges": "cav.gauze"],
+            context: Fixtures.context(Fixtures.circulator, minutes: 100, reason: "v2"))
+        for event in events { try s.state.apply(event) }
+        s.log += events
+        s.spec = new
+        #expect(try RunState.fold(s.log) == s.state)
+        for (id, answer) in before {
+            let target = InstanceId(id).map { $0.template == "cav.sponges" ? "cav.gauze#\($0.index)" : id } ?? id
+            #expect(s.state.answers[target]?.value == answer.value, "\(id) → \(target)")
+            #expect(s.sheet.item(target) != nil, "\(target) is an item of the migrated run")
+        }
+    }
+
     @Test(arguments: 0..<25)
     func foldingTheLogReproducesTheLiveStateWithRepeats(seed: Int) throws {
         var rng = SplitMix64(state: UInt64(seed) &* 104_729)

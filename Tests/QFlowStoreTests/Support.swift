@@ -23,6 +23,7 @@ let countsYAML = """
             title: { zh: 术前清点, en: Baseline }
             type: count
             critical: true
+            pass_if: base >= 0
             deadline: { before: PT0M, of: subject.scheduled_start, escalate_to: circulating_nurse }
       - id: after
         title: { zh: 术后, en: After }
