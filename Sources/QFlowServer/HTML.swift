@@ -119,17 +119,8 @@ struct PageContext: Sendable {
         let seconds = Int((date.timeIntervalSince1970).rounded(.down)) + zone.secondsFromGMT(for: date)
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let inDay = seconds - days * 86_400
-        // Days since 1970-01-01 to a civil date (H. Hinnant, "chrono-compatible low-level date algorithms").
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        return (year, month, day, inDay / 3600, inDay % 3600 / 60)
+        let (year, month, day) = Timestamp.civil(days: Int64(days))
+        return (Int(year), Int(month), Int(day), inDay / 3600, inDay % 3600 / 60)
     }
 
     /// Which controlled document a protocol version is: `Document QF-HLB-008 · version 2 · effective 2026-12-01`.
