@@ -287,11 +287,13 @@ extension WorkstationServer {
                 field: "kind")
         }
         var query = try listQuery(request, kind: kind, protocols: Access.visibleProtocols(specs, session: session))
+        let page = try await pageContext(request, session: session)
         if let text = request.uri.queryParameters.get("date"), !text.isEmpty {
-            let page = try await pageContext(request, session: session)
             let day = try day(request, page)
             query.from = day.start
             query.to = day.end
+        } else {
+            (query.from, query.to) = try dateRange(request, page)
         }
         let now = clock()
         let fixed = query

@@ -221,6 +221,10 @@ enum OpenAPI {
                     "parameters": [
                         ["name": "date", "in": "query", "schema": ["type": "string", "format": "date"],
                             "description": "a day in the site's time zone"],
+                        ["name": "from", "in": "query", "schema": ["type": "string", "format": "date"],
+                            "description": "without date: scheduled on or after this day (site's time zone)"],
+                        ["name": "to", "in": "query", "schema": ["type": "string", "format": "date"],
+                            "description": "without date: scheduled on or before this day (site's time zone)"],
                         ["name": "kind", "in": "query", "schema": ["type": "string", "default": "surgical-case"]],
                         ["name": "room", "in": "query", "schema": string],
                         ["name": "q", "in": "query", "schema": string, "description": "a case-number prefix"],

@@ -162,21 +162,44 @@ extension WorkstationServer {
 
     /// The day a list shows: `?date=YYYY-MM-DD` in the site's zone, else today there.
     func day(_ request: Request, _ page: PageContext) throws -> DateInterval {
+        let start = try request.uri.queryParameters.get("date").flatMap { $0.isEmpty ? nil : String($0) }
+            .map { try startOfDay($0, field: "date", page) } ?? Self.calendar(page).startOfDay(for: clock())
+        return DateInterval(start: start, end: Self.nextDay(start, page))
+    }
+
+    /// A date range of scheduled starts from `?from=` and `?to=` (days, both included, in the site's zone); either
+    /// may be left out.
+    func dateRange(_ request: Request, _ page: PageContext) throws -> (from: Date?, to: Date?) {
+        let parameters = request.uri.queryParameters
+        func text(_ name: String) -> String? { parameters.get(name).flatMap { $0.isEmpty ? nil : String($0) } }
+        let from = try text("from").map { try startOfDay($0, field: "from", page) }
+        let to = try text("to").map { Self.nextDay(try startOfDay($0, field: "to", page), page) }
+        if let from, let to, to <= from {
+            throw APIError(.badRequest, "invalid_input", "to is a day on or after from", field: "to")
+        }
+        return (from, to)
+    }
+
+    /// The start of a day written `YYYY-MM-DD`, in the site's zone; a 400 naming `field` for anything else.
+    func startOfDay(_ text: String, field: String, _ page: PageContext) throws -> Date {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, text.count == 10,
+            let date = Self.calendar(page).date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
+            page.day(date) == text
+        else {
+            throw APIError(.badRequest, "invalid_input", "\(field) is a day, YYYY-MM-DD", field: field)
+        }
+        return date
+    }
+
+    static func calendar(_ page: PageContext) -> Calendar {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = page.timeZone
-        var start = calendar.startOfDay(for: clock())
-        if let text = request.uri.queryParameters.get("date"), !text.isEmpty {
-            let parts = text.split(separator: "-").compactMap { Int($0) }
-            guard parts.count == 3, text.count == 10,
-                let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
-                page.day(date) == String(text)
-            else {
-                throw APIError(.badRequest, "invalid_input", "date is a day, YYYY-MM-DD", field: "date")
-            }
-            start = date
-        }
-        let end = calendar.date(byAdding: .day, value: 1, to: start) ?? start.addingTimeInterval(86_400)
-        return DateInterval(start: start, end: end)
+        return calendar
+    }
+
+    static func nextDay(_ start: Date, _ page: PageContext) -> Date {
+        calendar(page).date(byAdding: .day, value: 1, to: start) ?? start.addingTimeInterval(86_400)
     }
 
     /// The paging and filter parameters every list takes: `limit` (1–500, default 50), `cursor`, `room`, `q`.
@@ -386,6 +409,7 @@ extension WorkstationServer {
         let specs = try await blocking { try store.publishedSpecs().map(\.spec) }
         var query = try listQuery(request, kind: kind, protocols: Access.visibleProtocols(specs, session: session))
         query.newestFirst = true
+        (query.from, query.to) = try dateRange(request, page)
         let now = clock()
         let fixed = query
         let result = try await blocking { try store.cases(fixed, at: now) }

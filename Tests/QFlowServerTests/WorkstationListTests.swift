@@ -60,11 +60,19 @@ struct WorkstationListTests {
         #expect((or2.1["cases"] as? [[String: Any]])?.count == 3)
         let search = try await json(server, "/api/v1/cases?q=D-00&limit=50", token: token)
         #expect((search.1["cases"] as? [[String: Any]])?.count == 7)
+        // A date range, days included, in the site's zone.
+        let range = try await json(server, "/api/v1/cases?from=2026-03-01&to=2026-03-02", token: token)
+        #expect((range.1["cases"] as? [[String: Any]])?.count == 7, "\(range.1)")
+        let after = try await json(server, "/api/v1/cases?from=2026-03-03", token: token)
+        #expect((after.1["cases"] as? [[String: Any]])?.isEmpty == true)
+        let until = try await json(server, "/api/v1/cases?to=2026-03-01", token: token)
+        #expect((until.1["cases"] as? [[String: Any]])?.isEmpty == true)
         // Bad paging input names its field; nothing unbounded is ever returned.
         for (path, field) in [
             ("/api/v1/cases?limit=0", "limit"), ("/api/v1/cases?limit=501", "limit"), ("/api/v1/cases?limit=x", "limit"),
             ("/api/v1/cases?cursor=%%%", "cursor"), ("/api/v1/cases?date=2026-13-40", "date"),
-            ("/api/v1/overdue?limit=9999", "limit"),
+            ("/api/v1/overdue?limit=9999", "limit"), ("/api/v1/cases?from=2026-02-30", "from"),
+            ("/api/v1/cases?from=2026-03-03&to=2026-03-02", "to"),
         ] {
             let reply = try await server.call("GET", path, token: token)
             #expect(reply.status == 400, "\(path)")
