@@ -84,11 +84,6 @@ extension Store {
         }
     }
 
-    /// Parses a CSV schedule against the published protocols and site (see ``CaseSchedule``).
-    public func parseSchedule(_ bytes: [UInt8]) throws(StoreError) -> [CaseRow] {
-        try CaseSchedule.parse(bytes, context: try scheduleContext())
-    }
-
     /// Adds a case and starts its bundles in one transaction.
     ///
     /// The case is checked first: its kind, each fact against the type the published protocols declare, its room

@@ -167,11 +167,19 @@ extension Store {
         }
     }
 
-    /// The live sessions of some users, newest first.
+    /// The live sessions of some users (a page of accounts), newest first: one query through the user index.
     public func sessions(users ids: [String], at now: Date) throws(StoreError) -> [SessionInfo] {
-        var out: [SessionInfo] = []
-        for id in ids { out += try sessions(user: id, at: now) }
-        return out
+        guard !ids.isEmpty else { return [] }
+        return try read("list sessions") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.sessionColumns) FROM session
+                    WHERE user_id IN (\(databaseQuestionMarks(count: ids.count))) AND expires_at > ?
+                    ORDER BY created_at DESC
+                    """, arguments: StatementArguments(ids + [Timestamp.format(now)])
+            ).map { Self.sessionInfo($0, now: now) }
+        }
     }
 
     /// One user, or nil.
@@ -226,23 +234,27 @@ extension Store {
         }
     }
 
+    static let sessionColumns = "token_hash, user_id, role, workstation, created_at, last_seen_at, expires_at"
+
+    /// A row of ``sessionColumns`` as what the accounts pages show (the token only as its public id).
+    static func sessionInfo(_ row: Row, now: Date) -> SessionInfo {
+        let created = Timestamp.parse(row["created_at"]) ?? now
+        return SessionInfo(
+            id: publicId(row["token_hash"]), userId: row["user_id"], role: row["role"], workstation: row["workstation"],
+            createdAt: created, lastSeenAt: (row["last_seen_at"] as String?).flatMap(Timestamp.parse) ?? created,
+            expiresAt: Timestamp.parse(row["expires_at"]) ?? now)
+    }
+
     /// The live sessions of a user (or of everyone), newest first.
     public func sessions(user: String? = nil, at now: Date) throws(StoreError) -> [SessionInfo] {
         try read("list sessions") { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT token_hash, user_id, role, workstation, created_at, last_seen_at, expires_at FROM session
+                    SELECT \(Self.sessionColumns) FROM session
                     WHERE (?1 IS NULL OR user_id = ?1) AND expires_at > ?2 ORDER BY created_at DESC LIMIT 500
                     """, arguments: [user, Timestamp.format(now)]
-            ).map { row in
-                let created = Timestamp.parse(row["created_at"]) ?? now
-                return SessionInfo(
-                    id: Self.publicId(row["token_hash"]), userId: row["user_id"], role: row["role"],
-                    workstation: row["workstation"], createdAt: created,
-                    lastSeenAt: (row["last_seen_at"] as String?).flatMap(Timestamp.parse) ?? created,
-                    expiresAt: Timestamp.parse(row["expires_at"]) ?? now)
-            }
+            ).map { Self.sessionInfo($0, now: now) }
         }
     }
 

@@ -205,7 +205,7 @@ extension ProtocolSpec {
             for (n, item) in phase.items.enumerated() { checkItem(item, phasePath.key("items").index(n), scope) }
             for (g, group) in (phase.groups ?? []).enumerated() {
                 let gpath = phasePath.key("groups").index(g)
-                issues += validateGroup(group, gpath, scope: scope, itemIds: &itemIds)
+                issues += validateGroup(group, gpath, itemIds: &itemIds)
                 for (n, item) in group.items.enumerated() {
                     checkItem(item, gpath.key("items").index(n), scope.inside(group))
                 }
@@ -276,9 +276,7 @@ extension ProtocolSpec {
 extension ProtocolSpec {
     /// A repeating group: a valid, unique id, 0 ≤ min ≤ max ≤ 50 with max ≥ 1, at least one item, and templates
     /// without deadlines or gates (an instance is offered, not due, and holds nothing back).
-    fileprivate func validateGroup(_ group: GroupSpec, _ path: SpecPath, scope: RuleScope, itemIds: inout Set<String>)
-        -> [SpecIssue]
-    {
+    fileprivate func validateGroup(_ group: GroupSpec, _ path: SpecPath, itemIds: inout Set<String>) -> [SpecIssue] {
         var issues: [SpecIssue] = []
         if !Self.isValidItemIdentifier(group.id) {
             issues.append(
