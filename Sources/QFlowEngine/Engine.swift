@@ -171,9 +171,7 @@ public enum Engine {
             let blockers = sheet.completionBlockers
             // A deviation documents failures; it never stands in for missing work or an undecidable rule.
             if let open = blockers.first(where: { $0.code != .criticalFailure }) { throw open }
-            let failed = sheet.spec.items.filter { item in
-                item.critical && { if case .fail? = sheet.outcome(of: item) { true } else { false } }()
-            }.map(\.id)
+            let failed = sheet.failedCriticalItems.map(\.id)
             if let undecided = blockers.first(where: { b in !failed.contains(b.item ?? "") }) { throw undecided }
             guard !failed.isEmpty else {
                 throw EngineError(.invalidDeviation, "no critical item failed: complete the run without a deviation")

@@ -653,12 +653,14 @@ extension WorkstationServer {
                     <div class="blockers"><h2>\(page.t(Wording.blockersTitle))</h2><ul>\
                     \(blockers.prefix(20).map { HTML("<li><a href=\"#item-\($0.item ?? "")\">\(blockerText($0, sheet, page))</a></li>") })</ul></div>
                     """
-                // Only failed critical items left, and this role signs off the protocol's deviations.
-                if blockers.allSatisfy({ $0.code == .criticalFailure }),
+                // Only failed critical items left (not ones that cannot be checked yet), and this role signs off the
+                // protocol's deviations: the same conditions the engine's completeWithDeviation checks.
+                let failedItems = sheet.failedCriticalItems
+                let failed = failedItems.map(\.id)
+                if !failed.isEmpty, blockers.allSatisfy({ failed.contains($0.item ?? "") }),
                     spec.deviation?.signOff.contains(session.role) == true
                 {
-                    let failed = blockers.compactMap(\.item)
-                    let titles = failed.compactMap { id in spec.items.first { $0.id == id } }.map { page.t($0.title) }
+                    let titles = failedItems.map { page.t($0.title) }
                     out += "<p class=\"guidance\">\(page.t(Wording.deviationHelp)) (\(titles.joined(separator: ", ")))</p>"
                     out += form(
                         PageContext.hidden("verb", "deviate") + PageContext.hidden("value", failed.joined(separator: ","))

@@ -231,6 +231,14 @@ public struct RunSheet: RuleEnvironment, Sendable {
         return limit
     }
 
+    /// The critical items answered and failing their rule, in checklist order (what a deviation must name).
+    public var failedCriticalItems: [ItemSpec] {
+        spec.items.filter { item in
+            guard item.critical, case .fail? = outcome(of: item) else { return false }
+            return true
+        }
+    }
+
     /// Everything that stands between the run and `complete`, as engine errors (empty when it can complete).
     public var completionBlockers: [EngineError] {
         var blockers: [EngineError] = []
