@@ -390,9 +390,12 @@ struct SecurityTests {
         }
         let medians = times.mapValues { $0.sorted()[5] }
         #expect(bodies.count == 1, "\(bodies)")
-        // The unknown id pays the same hash at the policy's cost; the stored hashes have their own.
+        // The unknown id pays the same hash at the policy's cost; the stored hashes have their own. The leak this
+        // guards against is a kind that skips the hash: tens of times faster. With the other suites running beside
+        // it on two cores, equal work was seen 22 % apart (one kind or another), so the bound is 1.5×, which such a
+        // leak exceeds many times over.
         let values = medians.values.sorted()
-        #expect(values.last! <= values.first! * 1.2 + 0.010, "\(medians)")
+        #expect(values.last! <= values.first! * 1.5 + 0.010, "\(medians)")
     }
 
     @Test func concurrentGuessesCheckExactlyThePolicysNumber() async throws {
