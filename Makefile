@@ -41,10 +41,12 @@ pyenv:
 test: test-deps pyenv
 	$(SWIFT) test --disable-xctest
 
-## bench: side-by-side benchmarks against the peers in ../shared/bench (release build); wrk drives qflow serve.
+## bench: side-by-side benchmarks against the peers in ../shared/bench (release build); wrk drives qflow serve; the
+## slow-disk shim (fsync + 2 ms, preloaded into a child of the bench only) is built beside qflow-bench.
 bench: deps
 	@dpkg -s wrk >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq wrk >/dev/null; }
 	$(SWIFT) build -c release --product qflow-bench
+	cc -O2 -shared -fPIC -o $$($(SWIFT) build -c release --show-bin-path)/slow-fsync.so Benchmarks/slow-fsync/slow_fsync.c -ldl
 	$$($(SWIFT) build -c release --show-bin-path)/qflow-bench $(BENCH_ARGS)
 
 build: deps

@@ -2,26 +2,29 @@ import Foundation
 import QFlowStats
 
 /// Times each statistics call added for issue 20 (power and sample size, effect sizes, Laney/Anhøj, interrupted
-/// time series) and its R equivalent in the same invocation (`Rscript`, when installed), and prints µs per call
-/// and the ratio (target ≥ 100×).
+/// time series) beside its R equivalent (`Rscript`, when installed) and its Python one (SciPy/statsmodels, from the
+/// peers' venv) in the same invocation, and prints µs per call and the ratios (target ≥ 100×).
 func runPlanningBenchmark() {
-    print("== stats (issue 20): power, effect sizes, SPC rules, ITS — each call beside its R equivalent")
+    print("== stats (issue 20): power, effect sizes, SPC rules, ITS — each call beside its R and Python (SciPy, statsmodels) equivalents")
     let ours = PlanningBench.cases.map { c -> (String, Double) in
         _ = PlanningBench.time(c.body, seconds: 0.05)  // warm-up
         return (c.name, PlanningBench.time(c.body, seconds: 0.3))
     }
     let r = PlanningBench.runR()
+    let python = PlanningBench.runPython()
+    print("  call                                    qflow         R   ratio      Python   ratio   target ≥ 100× R or Python")
     for (name, us) in ours {
         var line = String(format: "  %-34@ %10.2f µs", name as NSString, us)
-        if let peer = r[name] {
-            line += String(format: "   R %10.2f µs   ratio %8.1f×", peer, peer / us)
-            line += peer / us >= 100 ? "" : "  (target ≥ 100×)"
-        }
+        line += r[name].map { String(format: " %9.2f %6.0f×", $0, $0 / us) } ?? "         —       —"
+        line += python[name].map { String(format: " %11.2f %6.0f×", $0, $0 / us) } ?? "           —       —"
+        let best = max(r[name] ?? 0, python[name] ?? 0) / us
+        if !(r.isEmpty && python.isEmpty) { line += best >= 100 ? "   met" : "   not met" }
         print(line)
     }
     if r.isEmpty {
-        print("  R not installed (apt-get install r-base-core r-cran-pwr r-cran-sandwich): no peer figures")
+        print("  R not installed (apt-get install r-base-core r-cran-pwr r-cran-sandwich): no R figures")
     }
+    if python.isEmpty { print("  Python peer skipped (../shared/bench/run-peers.sh setup installs SciPy and statsmodels)") }
 }
 
 /// The calls, their inputs and the R script that times the same calls.
@@ -111,10 +114,29 @@ enum PlanningBench {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { return [:] }
+        return parse(String(decoding: data, as: UTF8.self))
+    }
+
+    /// Runs the SciPy/statsmodels peer (`Benchmarks/peers/planning_bench.py`) with the peers' venv; µs per call by
+    /// case name (empty when the venv or the script is missing).
+    static func runPython() -> [String: Double] {
+        let python = Peers.benchDirectory + "/venv/bin/python"
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("peers/planning_bench.py").path
+        guard FileManager.default.isExecutableFile(atPath: python), FileManager.default.fileExists(atPath: script),
+            let output = Peers.shell([python, script])
+        else { return [:] }
+        return parse(output)
+    }
+
+    /// `name<TAB>µs` lines to a map.
+    static func parse(_ output: String) -> [String: Double] {
         var out: [String: Double] = [:]
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+        for line in output.split(separator: "\n") {
             let parts = line.split(separator: "\t")
-            if parts.count == 2, let us = Double(parts[1]) { out[String(parts[0])] = us }
+            if parts.count == 2, let us = Double(parts[1].trimmingCharacters(in: .whitespaces)) {
+                out[String(parts[0])] = us
+            }
         }
         return out
     }

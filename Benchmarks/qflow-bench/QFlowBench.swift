@@ -14,6 +14,7 @@ enum QFlowBench {
         var xlsxRows = 200_000
         var workstationSizes = [3_600, 36_000, 180_000]
         var workstationRequests = 300
+        var slowDiskChild = false
         var arguments = CommandLine.arguments.dropFirst().makeIterator()
         while let argument = arguments.next() {
             switch argument {
@@ -28,6 +29,8 @@ enum QFlowBench {
                 let path = arguments.next() ?? ""
                 try XLSXBench.child(path: path, rows: Int(arguments.next() ?? "") ?? 200_000)
                 return
+            case "--slow-disk-child":
+                slowDiskChild = true
             case "--xlsx-rows": xlsxRows = Int(arguments.next() ?? "") ?? xlsxRows
             case "--workstation-sizes":
                 workstationSizes = (arguments.next() ?? "").split(separator: ",").compactMap { Int($0) }
@@ -39,14 +42,21 @@ enum QFlowBench {
                 return
             default:
                 print(
-                    "usage: qflow-bench [--instances N] [--calls N] [--answers N] [--writers N] [--rounds N] [--scale-cases N] [--xlsx-rows N] [--workstation-sizes N,N,N] [--workstation-requests N] [--only engine|stats|store|scale|xlsx|report|serve|workstation]"
+                    "usage: qflow-bench [--instances N] [--calls N] [--answers N] [--writers N] [--rounds N] [--scale-cases N] [--xlsx-rows N] [--workstation-sizes N,N,N] [--workstation-requests N] [--only engine|stats|store|slow-disk|scale|xlsx|report|serve|workstation]"
                 )
                 exit(2)
             }
         }
+        if slowDiskChild {
+            try SlowDiskBench.child(answers: answers, writers: writers, rounds: rounds)
+            return
+        }
         if only == nil || only == "engine" { try engine(instances: instances) }
         if only == nil || only == "stats" { runStatsBenchmark(calls: calls) }
         if only == nil || only == "store" { try StoreBench.run(answers: answers, writers: writers, rounds: rounds) }
+        if only == nil || only == "store" || only == "slow-disk" {
+            SlowDiskBench.run(answers: answers, writers: writers, rounds: rounds)
+        }
         if only == nil || only == "xlsx" { try XLSXBench.run(rows: xlsxRows, rounds: rounds) }
         if only == nil || only == "report" { try ReportBench.run() }
         if only == nil || only == "serve" { try runServeBenchmark(workstations: 50, answersEach: 200) }

@@ -21,6 +21,16 @@ enum StoreBench {
         var answersPerCommit: Double
         var p50: Double
         var p99: Double
+        /// The answers recorded.
+        var answers: Double = 0
+        /// fsync calls during the measurement, when a counter was given (the slow-disk shim's).
+        var fsyncs: Int = 0
+    }
+
+    /// The median of a sample (the upper one for an even count); NaN for none.
+    static func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        return s.isEmpty ? .nan : s[s.count / 2]
     }
 
     static func run(answers: Int, writers: Int, rounds: Int) throws {
@@ -56,10 +66,6 @@ enum StoreBench {
                     format: "  round %d: raw %7.0f commits/s   qflow 1 writer %7.0f/s   qflow %d writers %8.0f/s   SQLite floor %8.0f/s",
                     round, raw.last ?? .nan, one.last!.answersPerSecond, writers, many.last!.answersPerSecond,
                     floors.last!))
-        }
-        func median(_ xs: [Double]) -> Double {
-            let s = xs.sorted()
-            return s.isEmpty ? .nan : s[s.count / 2]
         }
         let rawRate = median(raw)
         let oneRate = median(one.map(\.answersPerSecond))
@@ -138,13 +144,16 @@ enum StoreBench {
     }
 
     /// `writers` threads, each on its own runs, each recording `answersEach` answers; every call waits for its commit.
-    static func measure(_ directory: URL, name: String, writers: Int, answersEach: Int) throws -> Figures {
+    static func measure(
+        _ directory: URL, name: String, writers: Int, answersEach: Int, fsyncCounter: (() -> Int)? = nil
+    ) throws -> Figures {
         let runsEach = (answersEach + 29) / 30
         let (store, runIds) = try setUp(directory, name: name, writers: writers, runsEach: runsEach)
         let now = Date()
         let latencies = LatencyLog(capacity: writers * answersEach)
         let failures = ErrorLog()
         let before = store.commitStatistics
+        let fsyncsBefore = fsyncCounter?() ?? 0
         let start = DispatchTime.now().uptimeNanoseconds
         let group = DispatchGroup()
         for w in 0..<writers {
@@ -171,6 +180,7 @@ enum StoreBench {
         group.wait()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let after = store.commitStatistics
+        let fsyncs = (fsyncCounter?() ?? 0) - fsyncsBefore
         if let error = failures.first { throw CLIBenchError(message: "store bench: \(error)") }
         let sorted = latencies.values.sorted()
         let report = try store.verify()
@@ -181,7 +191,8 @@ enum StoreBench {
             answersPerSecond: Double(sorted.count) / seconds,
             answersPerCommit: Double(after.writes - before.writes) / Double(max(1, after.transactions - before.transactions)),
             p50: sorted[sorted.count / 2],
-            p99: sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))])
+            p99: sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))],
+            answers: Double(sorted.count), fsyncs: fsyncs)
     }
 }
 

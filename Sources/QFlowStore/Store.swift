@@ -52,6 +52,12 @@ public final class Store: Sendable {
         }
         do {
             let pool = try DatabasePool(path: path, configuration: config)
+            // GRDB puts the writer in WAL mode after `prepareDatabase` and sets `synchronous = NORMAL` with it, so
+            // the writer's FULL is set again here, before anything is written: without it a commit's WAL frames
+            // were not synced (no fdatasync per commit, only at checkpoints), and an acknowledged answer could be
+            // lost with the machine's power. `StoreDurabilityTests` reads the pragma back; the slow-disk bench
+            // counts the syncs.
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             try pool.write { db in
                 let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
                 let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
