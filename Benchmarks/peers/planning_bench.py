@@ -12,6 +12,8 @@ from scipy.stats.contingency import odds_ratio
 import statsmodels.api as sm
 from statsmodels.stats.power import NormalIndPower, TTestIndPower
 from statsmodels.stats.proportion import proportion_effectsize
+from statsmodels.stats.diagnostic import acorr_breusch_godfrey
+from statsmodels.stats.stattools import durbin_watson
 
 warnings.simplefilter("ignore")
 
@@ -93,8 +95,25 @@ tt = np.arange(24)
 D = (tt >= 12).astype(float)
 s = D * (tt - 12)
 X = sm.add_constant(np.column_stack([tt, D, s]))
-tm("ITS, 24 months, Newey–West", 300,
-   lambda: sm.OLS(yy, X).fit(cov_type="HAC", cov_kwds={"maxlags": 2, "use_correction": False}).tvalues)
+
+
+def its():
+    # The same outputs as qflow's call (see the R script in PlanningBench.swift): HAC and OLS standard errors, t, p
+    # and intervals, the post-intervention slope, fitted and counterfactual lines, Durbin–Watson, lag-1
+    # autocorrelation and Breusch–Godfrey of order 2.
+    ols = sm.OLS(yy, X).fit()
+    hac = ols.get_robustcov_results(cov_type="HAC", maxlags=2, use_correction=False)
+    w = np.array([0, 1, 0, 1])
+    post, post_se = w @ hac.params, math.sqrt(w @ hac.cov_params() @ w)
+    tvalues, pvalues, ci = hac.tvalues, hac.pvalues, hac.conf_int()
+    e = ols.resid
+    cf = ols.params[0] + ols.params[1] * tt
+    r1 = np.sum(e[1:] * e[:-1]) / np.sum(e ** 2)
+    return (tvalues, pvalues, ci, ols.bse, post / post_se, ols.fittedvalues, cf, durbin_watson(e), r1,
+            acorr_breusch_godfrey(ols, nlags=2))
+
+
+tm("ITS, 24 months, Newey–West", 300, its)
 
 xl = np.array([14210, 14262, 14180, 14301, 14255, 14190, 14320, 14240, 14270, 14205, 14290, 14060])
 nl = np.full(12, 15000)

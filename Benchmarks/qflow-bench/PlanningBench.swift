@@ -12,9 +12,10 @@ func runPlanningBenchmark() {
     }
     let r = PlanningBench.runR()
     let python = PlanningBench.runPython()
-    print("  call                                    qflow         R   ratio      Python   ratio   target ≥ 100× R or Python")
+    print("  call                                       qflow          R    ratio      Python    ratio   ≥ 100× R or Python")
     for (name, us) in ours {
-        var line = String(format: "  %-34@ %10.2f µs", name as NSString, us)
+        let padded = name.count < 34 ? name + String(repeating: " ", count: 34 - name.count) : name
+        var line = "  " + padded + String(format: " %10.2f µs", us)
         line += r[name].map { String(format: " %9.2f %6.0f×", $0, $0 / us) } ?? "         —       —"
         line += python[name].map { String(format: " %11.2f %6.0f×", $0, $0 / us) } ?? "           —       —"
         let best = max(r[name] ?? 0, python[name] ?? 0) / us
@@ -163,8 +164,17 @@ enum PlanningBench {
         tm("Hodges–Lehmann + CI (60 vs 70)", 100, quote(suppressWarnings(wilcox.test(x, y, exact = FALSE, conf.int = TRUE))$conf.int))
         ev <- c(171, 168, 175, 170, 166, 172, 169, 174, 171, 167, 173, 170, 186, 188, 185, 190, 189, 192, 191, 190, 194, 193, 195, 196)
         yy <- ev / 200; tt <- 0:23; D <- as.numeric(tt >= 12); s <- D * (tt - 12)
-        if (ok_sw) tm("ITS, 24 months, Newey–West", 300, quote({ fit <- lm(yy ~ tt + D + s)
-          V <- sandwich::NeweyWest(fit, lag = 2, prewhite = FALSE, adjust = FALSE); coef(fit) / sqrt(diag(V)) }))
+        # The same outputs as qflow's call: OLS and Newey–West standard errors, t, p and 95% intervals of the four
+        # coefficients and of the post-intervention slope, fitted and counterfactual lines, Durbin–Watson, the lag-1
+        # autocorrelation and the Breusch–Godfrey test of order 2 (lmtest's bgtest, written out).
+        if (ok_sw) tm("ITS, 24 months, Newey–West", 300, quote({ fit <- lm(yy ~ tt + D + s); b <- coef(fit)
+          V <- sandwich::NeweyWest(fit, lag = 2, prewhite = FALSE, adjust = FALSE); ols <- sqrt(diag(vcov(fit)))
+          w <- c(0, 1, 0, 1); post <- sum(w * b); post_se <- sqrt(drop(t(w) %*% V %*% w))
+          se <- c(sqrt(diag(V)), post_se); est <- c(b, post); tv <- est / se; dfr <- fit$df.residual
+          pv <- 2 * pt(-abs(tv), dfr); ci <- cbind(est - qt(0.975, dfr) * se, est + qt(0.975, dfr) * se)
+          e <- resid(fit); fv <- fitted(fit); cf <- b[1] + b[2] * tt; dw <- sum(diff(e)^2) / sum(e^2)
+          r1 <- sum(e[-1] * e[-length(e)]) / sum(e^2); e1 <- c(0, e[-24]); e2 <- c(0, 0, e[-(23:24)])
+          aux <- lm(e ~ tt + D + s + e1 + e2); bg <- 24 * summary(aux)$r.squared; pchisq(bg, 2, lower.tail = FALSE) }))
         xl <- c(14210, 14262, 14180, 14301, 14255, 14190, 14320, 14240, 14270, 14205, 14290, 14060); nl <- rep(15000, 12)
         tm("Laney p′ + dispersion + Anhøj", 5000, quote({ p <- sum(xl)/sum(nl); sg <- sqrt(p*(1-p)/nl); z <- (xl/nl - p)/sg
           sz <- mean(abs(diff(z)))/1.128; u <- p + 3*sg*sz; l <- p - 3*sg*sz; pc <- pchisq(sum(z^2), 11, lower.tail = FALSE)
