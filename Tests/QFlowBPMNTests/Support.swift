@@ -1,0 +1,89 @@
+import Foundation
+import QFlowEngine
+import QFlowProtocolFile
+
+/// Paths and helpers shared by the BPMN tests.
+enum Support {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// `../shared/bench/checklist30.bpmn`, the peer benchmark's BPMN file (SpiffWorkflow runs it as it is).
+    static let checklist30 = root.deletingLastPathComponent().appendingPathComponent("shared/bench/checklist30.bpmn")
+
+    /// A shipped protocol, read and validated like every protocol file.
+    static func shipped(_ id: String) throws -> ProtocolSpec {
+        let result = ProtocolFile.load(path: root.appendingPathComponent("Protocols/\(id).yaml").path)
+        guard result.isValid, let spec = result.spec else {
+            throw TestFailure("Protocols/\(id).yaml: \(result.diagnostics)")
+        }
+        return spec
+    }
+
+    struct TestFailure: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// The answer a test gives an item: `answers[id]` when set, else a passing default for its type.
+    static func answer(_ item: ItemSpec, _ answers: [String: String]) -> String {
+        if let given = answers[item.id] { return given }
+        switch item.type {
+        case .check: return "yes"
+        case .count: return "0"
+        case .number(_, let min, _): return Value.number(min ?? 0).description
+        case .time: return "2026-03-01T08:30+08:00"
+        case .choice(let options): return options[0].id
+        case .text: return "noted"
+        case .signature: return ""
+        }
+    }
+
+    /// The items qflow's engine has the run answer, in order: each time, the first open item of the checklist is
+    /// answered (or signed by each signer) with the test's answer, until none is open.
+    static func qflowOrder(_ spec: ProtocolSpec, answers: [String: String], subject: SubjectFacts = SubjectFacts())
+        throws -> [String]
+    {
+        let at = Date(timeIntervalSince1970: 1_772_000_000)
+        func context(_ role: String) -> CommandContext {
+            CommandContext(actor: Actor(id: "u-\(role)", role: role), at: at, subject: subject)
+        }
+        var state = try RunState.fold(
+            try Engine.start(spec, runId: "r1", subjectId: "s1", context: context(spec.roles[0].id)))
+        var order: [String] = []
+        for _ in 0..<(spec.items.count + 1) {
+            let sheet = RunSheet(spec: spec, state: state, subject: subject)
+            guard let item = spec.items.first(where: { sheet.status(of: $0) == .open }) else { return order }
+            var events: [RunEvent] = []
+            if case .signature(let signers) = item.type {
+                var next = state
+                for signer in signers {
+                    let more = try Engine.execute(
+                        .sign(item: item.id), spec: spec, state: next, context: context(signer))
+                    for e in more { try next.apply(e) }
+                    events += more
+                }
+            } else {
+                let value = try item.parseAnswer(answer(item, answers))
+                let role = item.roles.first ?? spec.roles[0].id
+                events = try Engine.execute(
+                    .record(item: item.id, value: value), spec: spec, state: state, context: context(role))
+            }
+            for e in events { try state.apply(e) }
+            order.append(item.id)
+        }
+        throw TestFailure("the run never ran out of open items")
+    }
+
+    /// The value SpiffWorkflow's task data holds for an answer (JSON: bool, number or text).
+    static func spiffValue(_ item: ItemSpec, _ answers: [String: String]) throws -> Any {
+        if case .signature = item.type { return true }
+        switch try item.parseAnswer(answer(item, answers)) {
+        case .check(let b): return b
+        case .count(let n): return n
+        case .number(let x): return x
+        case .time(let d): return Timestamp.format(d)
+        case .choice(let s), .text(let s): return s
+        case .notApplicable: return NSNull()
+        }
+    }
+}
