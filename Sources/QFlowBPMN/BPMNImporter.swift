@@ -10,6 +10,8 @@ public struct BPMNImport: Sendable {
     public var yaml: String
     /// The BPMN ids (with `/guidance` for a documentation text) whose Chinese text is the marked English.
     public var untranslated: [String]
+    /// The translation ids that name no process, lane, sub-process or task of the file (a typo, or an old file).
+    public var unusedTranslations: [String] = []
 }
 
 /// Chinese texts for an import, by BPMN element id (read from the side file `FILE.zh.yaml`).
@@ -248,6 +250,8 @@ struct ImportSession {
     var boundaries: [String: [XMLElementNode]] = [:]
     var processTitle = LocalizedText(zh: "", en: "")
     var untranslated: [String] = []
+    var laneIds: [String] = []
+    var phaseElements: [String] = []
 
     /// A sanitised, unique item id for an element id (lower-case names joined by '.').
     mutating func itemId(for elementId: String) -> String {
@@ -379,6 +383,7 @@ struct ImportSession {
                     return nil
                 }
                 beginPhase(id: current, title: Self.name(of: node))
+                phaseElements.append(current)
                 let inner = graph(of: node)
                 collectBoundaries(node)
                 if inner.starts.count != 1 {
@@ -544,6 +549,7 @@ struct ImportSession {
         func lanes(_ set: XMLElementNode) {
             for lane in set.children(named: "lane") {
                 let laneId = lane.attributes["id"] ?? "lane"
+                laneIds.append(laneId)
                 // qflow's own export names a role's lane `lane-ROLE`.
                 let bare = laneId.hasPrefix("lane-") ? String(laneId.dropFirst(5)) : laneId
                 let roleId = Self.sanitisePart(bare.replacingOccurrences(of: ".", with: "_"))
@@ -758,6 +764,11 @@ struct ImportSession {
         guard check.isValid, let checked = check.spec else {
             throw BPMNError(.invalidProtocol, check.diagnostics)
         }
-        return BPMNImport(spec: checked, yaml: yaml, untranslated: untranslated)
+        var named: Set<String> = [processId]
+        named.formUnion(laneIds)
+        named.formUnion(items.compactMap { $0.element.attributes["id"] })
+        named.formUnion(phaseElements)
+        let unused = options.translations.keys.filter { !named.contains($0) }.sorted()
+        return BPMNImport(spec: checked, yaml: yaml, untranslated: untranslated, unusedTranslations: unused)
     }
 }

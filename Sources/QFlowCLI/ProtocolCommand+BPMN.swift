@@ -47,6 +47,11 @@ extension ProtocolCommand {
             } else {
                 print(result.yaml, terminator: "")
             }
+            if !result.unusedTranslations.isEmpty {
+                printError(
+                    "warning: \(side) names ids that are not in the process (not used): "
+                        + result.unusedTranslations.joined(separator: ", "))
+            }
             if !result.untranslated.isEmpty {
                 printError(
                     "note: \(result.untranslated.count) text\(result.untranslated.count == 1 ? "" : "s") "
@@ -94,7 +99,10 @@ private func bpmnReporting<T>(_ body: () throws(BPMNError) -> T) throws -> T {
     do {
         return try body()
     } catch {
-        for problem in error.diagnostics { printError(problem.description) }
+        for problem in error.diagnostics {
+            // An export's problems are about a definition, not a position in a file.
+            printError(error.code == .notExportable ? "\(problem.file): \(problem.message)" : problem.description)
+        }
         printError("error: \(error.code == .notExportable ? "nothing was exported" : "nothing was imported")")
         throw ExitCode(1)
     }

@@ -81,7 +81,7 @@ struct ImportTests {
             id: "room_check", kind: .core, subject: "surgical-case",
             translations: [
                 "Task_A": BPMNTranslation(title: "检查手术间", guidance: "灯光和吸引器"),
-                "Proc_1": .init(title: "小流程"),
+                "Proc_1": .init(title: "小流程"), "Task_Z": .init(title: "多余"),
             ])
         let result = try Self.importing(Self.bpmn(Self.linear, lanes: lanes), options: options)
         let spec = result.spec
@@ -93,6 +93,7 @@ struct ImportTests {
         #expect(spec.items[0].roles == ["lane_nurse"])
         #expect(spec.items[1].title.zh == BPMNImporter.untranslatedMark + "Sign the log")
         #expect(result.untranslated == ["Lane_Nurse", "Task_B"])
+        #expect(result.unusedTranslations == ["Task_Z"])
     }
 
     @Test func subProcessesArePhasesAndTimersAreDeadlines() throws {

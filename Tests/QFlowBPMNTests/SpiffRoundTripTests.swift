@@ -134,6 +134,29 @@ struct SpiffRoundTripTests {
         #expect(branchesTaken == [30, 33])
     }
 
+    /// Every shipped protocol that exports (all but those with repeating groups), with passing default answers and
+    /// default subject facts, and the timed sub-process fixture (its export has a timer boundary event).
+    @Test func everyExportableShippedProtocolRunsTheSameInSpiff() throws {
+        var cases: [Case] = []
+        for id in Support.shippedIds {
+            let spec = try Support.shipped(id)
+            guard (try? BPMNExporter.export(spec)) != nil else {
+                #expect(spec.phases.contains { $0.groups != nil }, "\(id) should export")
+                continue
+            }
+            cases.append(Case(name: id, spec: spec, answers: [:], subject: Support.defaultSubject(spec)))
+        }
+        let timed = try BPMNImporter.importBPMN(Array(Support.timedBPMN.utf8), file: "timed.bpmn").spec
+        #expect(try BPMNExporter.export(timed).contains("<bpmn:boundaryEvent id=\"t2-timer\""))
+        cases.append(Case(name: "timed", spec: timed, answers: [:]))
+        #expect(cases.count >= 20)
+        let spiff = try Self.spiff(cases)
+        for c in cases {
+            let qflow = try Support.qflowOrder(c.spec, answers: c.answers, subject: SubjectFacts(c.subject))
+            #expect(spiff[c.name] == qflow, "\(c.name): Spiff and qflow differ")
+        }
+    }
+
     /// The comparison can fail: an export whose gateway reads the opposite condition takes the other branch in
     /// Spiff, and the orders differ.
     @Test func aWrongGatewayIsCaught() throws {

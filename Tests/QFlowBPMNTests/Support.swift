@@ -10,6 +10,55 @@ enum Support {
     /// `../shared/bench/checklist30.bpmn`, the peer benchmark's BPMN file (SpiffWorkflow runs it as it is).
     static let checklist30 = root.deletingLastPathComponent().appendingPathComponent("shared/bench/checklist30.bpmn")
 
+    /// Every shipped protocol file's id.
+    static var shippedIds: [String] {
+        let names =
+            (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Protocols").path))
+            ?? []
+        return names.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
+    }
+
+    /// A small process with a sub-process and a timer boundary event (a deadline after the task before).
+    static let timedBPMN = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+          <bpmn:process id="Timed" name="Timed steps" isExecutable="true">
+            <bpmn:startEvent id="S" />
+            <bpmn:subProcess id="Sign_In" name="Sign In">
+              <bpmn:startEvent id="S2" />
+              <bpmn:userTask id="T1" name="Identity" />
+              <bpmn:userTask id="T2" name="Antibiotic given" />
+              <bpmn:endEvent id="E2" />
+              <bpmn:sequenceFlow id="g1" sourceRef="S2" targetRef="T1" />
+              <bpmn:sequenceFlow id="g2" sourceRef="T1" targetRef="T2" />
+              <bpmn:sequenceFlow id="g3" sourceRef="T2" targetRef="E2" />
+              <bpmn:boundaryEvent id="Timer_1" attachedToRef="T2" cancelActivity="false">
+                <bpmn:timerEventDefinition><bpmn:timeDuration>PT60M</bpmn:timeDuration></bpmn:timerEventDefinition>
+              </bpmn:boundaryEvent>
+            </bpmn:subProcess>
+            <bpmn:userTask id="T3" name="Debrief" />
+            <bpmn:endEvent id="E" />
+            <bpmn:sequenceFlow id="f1" sourceRef="S" targetRef="Sign_In" />
+            <bpmn:sequenceFlow id="f2" sourceRef="Sign_In" targetRef="T3" />
+            <bpmn:sequenceFlow id="f3" sourceRef="T3" targetRef="E" />
+          </bpmn:process>
+        </bpmn:definitions>
+        """
+
+    /// Default subject facts for a protocol's declared fields (false, 0, empty text; times are left unknown).
+    static func defaultSubject(_ spec: ProtocolSpec) -> [String: Value] {
+        var out: [String: Value] = [:]
+        for field in spec.subjectFields {
+            switch field.type {
+            case .bool: out[field.name] = .bool(false)
+            case .number: out[field.name] = .number(0)
+            case .text: out[field.name] = .text("")
+            case .time: break
+            }
+        }
+        return out
+    }
+
     /// A shipped protocol, read and validated like every protocol file.
     static func shipped(_ id: String) throws -> ProtocolSpec {
         let result = ProtocolFile.load(path: root.appendingPathComponent("Protocols/\(id).yaml").path)
@@ -45,7 +94,7 @@ enum Support {
     {
         let at = Date(timeIntervalSince1970: 1_772_000_000)
         func context(_ role: String) -> CommandContext {
-            CommandContext(actor: Actor(id: "u-\(role)", role: role), at: at, subject: subject)
+            CommandContext(actor: Actor(id: "u-\(role)", role: role, subject: "s1"), at: at, subject: subject)
         }
         var state = try RunState.fold(
             try Engine.start(spec, runId: "r1", subjectId: "s1", context: context(spec.roles[0].id)))
