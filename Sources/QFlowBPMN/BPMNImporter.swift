@@ -224,7 +224,8 @@ struct ImportSession {
 
     /// A condition on a branch: a flow's expression, or the default flow (none of the others).
     indirect enum Condition {
-        case flow(ConditionTranslator, XMLElementNode, decider: String?)
+        /// `before`: how many items precede the gateway (a condition may read only those).
+        case flow(ConditionTranslator, XMLElementNode, decider: String?, before: Int)
         case none([Condition])
     }
 
@@ -429,7 +430,7 @@ struct ImportSession {
             if let expression = flow.element.child(named: "conditionExpression") {
                 do {
                     let translator = try ConditionTranslator(expression.text)
-                    let c = Condition.flow(translator, expression, decider: decider)
+                    let c = Condition.flow(translator, expression, decider: decider, before: items.count)
                     explicit.append(c)
                     branches.append((flow, c))
                 } catch {
@@ -609,13 +610,14 @@ struct ImportSession {
         var itemByElement: [String: String] = [:]
         for item in items { itemByElement[item.element.attributes["id"] ?? ""] = item.id }
         let itemSet = Set(items.map(\.id))
+        let itemIndex = Dictionary(items.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         var bound: [String: String] = [:]  // condition name → item id or subject.x
         var boundBy: [String: String] = [:]  // decider item → condition name
         var kinds: [String: ConditionTranslator.Reference] = [:]  // item id or subject.x → reference
         func bind(_ c: Condition) {
             switch c {
             case .none(let list): list.forEach(bind)
-            case .flow(let translator, let element, let decider):
+            case .flow(let translator, let element, let decider, let before):
                 let refs: [ConditionTranslator.Reference]
                 do { refs = try translator.references() } catch {
                     problem(element, "condition refused: \(error.message) (at character \(error.offset + 1))")
@@ -643,6 +645,13 @@ struct ImportSession {
                                 + "before the gateway (each such task answers one variable)")
                         continue
                     }
+                    if let index = itemIndex[target], index >= before {
+                        problem(
+                            element,
+                            "condition reads '\(ref.name)', which is answered after the gateway; a gateway can only "
+                                + "read the answers of tasks before it")
+                        continue
+                    }
                     bound[ref.name] = target
                     var merged = kinds[target] ?? ConditionTranslator.Reference(name: ref.name, kind: nil, texts: [])
                     if let k = ref.kind {
@@ -661,7 +670,7 @@ struct ImportSession {
 
         func render(_ c: Condition) -> String? {
             switch c {
-            case .flow(let translator, let element, _):
+            case .flow(let translator, let element, _, _):
                 let text: String
                 do {
                     text = try translator.rule { bound[$0] }

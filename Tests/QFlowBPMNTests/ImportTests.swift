@@ -210,6 +210,13 @@ struct ImportTests {
         #expect(problems.contains { $0.line == line }, "\(problems)")
     }
 
+    @Test func aConditionCannotReadATaskAfterItsGateway() throws {
+        let text = Self.bpmn(Self.choiceGateway.replacingOccurrences(of: "kind == 'formalin'", with: "Fresh == True"))
+        let problems = Self.problems(text)
+        #expect(
+            problems.contains { $0.message.contains("'Fresh', which is answered after the gateway") }, "\(problems)")
+    }
+
     @Test func loopsAndUnjoinedBranchesAreRefused() throws {
         let loop = Self.linear.replacingOccurrences(
             of: #"targetRef="E" />"#, with: #"targetRef="Task_A" />"#)
