@@ -33,9 +33,10 @@ demo: deps
 	$$($(SWIFT) build --show-bin-path)/qflow protocol validate Protocols
 	$$($(SWIFT) build --show-bin-path)/qflow demo --db qflow-demo.sqlite
 
-## pyenv: Python with openpyxl, websocket-client, PyYAML and Schemathesis for the workbook, browser and API-fuzz tests (PyPI).
+## pyenv: Python with openpyxl, websocket-client, PyYAML, Schemathesis and SpiffWorkflow for the workbook, browser,
+## API-fuzz and BPMN round-trip tests (PyPI).
 pyenv:
-	@$(PYENV)/bin/python -c "import openpyxl, websocket, schemathesis, yaml" 2>/dev/null || { python3 -m venv $(PYENV) && $(PYENV)/bin/pip install -q openpyxl websocket-client pyyaml schemathesis==4.32.5; }
+	@$(PYENV)/bin/python -c "import openpyxl, websocket, schemathesis, yaml, SpiffWorkflow" 2>/dev/null || { python3 -m venv $(PYENV) && $(PYENV)/bin/pip install -q openpyxl websocket-client pyyaml schemathesis==4.32.5 SpiffWorkflow==3.2.0; }
 
 ## test: every test of every module.
 test: test-deps pyenv

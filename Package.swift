@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "QFlowEngine", targets: ["QFlowEngine"]),
         .library(name: "QFlowStats", targets: ["QFlowStats"]),
         .library(name: "QFlowProtocolFile", targets: ["QFlowProtocolFile"]),
+        .library(name: "QFlowBPMN", targets: ["QFlowBPMN"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,6 +28,8 @@ let package = Package(
         .target(name: "QFlowStats"),
         // Adapter: protocol files (YAML) to engine specs, with source locations.
         .target(name: "QFlowProtocolFile", dependencies: ["QFlowEngine", "Yams"]),
+        // Adapter: BPMN 2.0 XML (a documented subset) to and from engine specs and protocol files.
+        .target(name: "QFlowBPMN", dependencies: ["QFlowEngine", "QFlowProtocolFile", "Yams"]),
         // Storage: the event log, projections and registries in one SQLite file. The only module with SQL.
         .target(
             name: "QFlowStore",
@@ -64,7 +67,7 @@ let package = Package(
         .target(
             name: "QFlowCLI",
             dependencies: [
-                "QFlowEngine", "QFlowStats", "QFlowProtocolFile", "QFlowStore", "QFlowAnalysis", "QFlowDemo", "QFlowReports", "QFlowServer",
+                "QFlowEngine", "QFlowStats", "QFlowProtocolFile", "QFlowBPMN", "QFlowStore", "QFlowAnalysis", "QFlowDemo", "QFlowReports", "QFlowServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -78,6 +81,9 @@ let package = Package(
         .testTarget(name: "QFlowStatsTests", dependencies: ["QFlowStats"]),
         .testTarget(
             name: "QFlowProtocolFileTests", dependencies: ["QFlowProtocolFile", "QFlowEngine", "Yams"]),
+        .testTarget(
+            name: "QFlowBPMNTests", dependencies: ["QFlowBPMN", "QFlowProtocolFile", "QFlowEngine"],
+            exclude: ["spiff_roundtrip.py"]),
         .testTarget(
             name: "QFlowStoreTests",
             dependencies: ["QFlowStore", "QFlowProtocolFile", .product(name: "GRDB", package: "GRDB.swift")],

@@ -8,7 +8,7 @@ struct ProtocolCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "protocol",
         abstract: "Check and read protocol files.",
-        subcommands: [Validate.self, List.self, Show.self, Publish.self]
+        subcommands: [Validate.self, List.self, Show.self, Publish.self, ImportBPMN.self, ExportBPMN.self]
     )
 
     /// `qflow protocol validate PATH…`
