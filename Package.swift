@@ -78,7 +78,7 @@ let package = Package(
             ],
             path: "Benchmarks/qflow-bench"),
         .testTarget(name: "QFlowEngineTests", dependencies: ["QFlowEngine"]),
-        .testTarget(name: "QFlowStatsTests", dependencies: ["QFlowStats"]),
+        .testTarget(name: "QFlowStatsTests", dependencies: ["QFlowStats"], exclude: ["reference"]),
         .testTarget(
             name: "QFlowProtocolFileTests", dependencies: ["QFlowProtocolFile", "QFlowEngine", "Yams"]),
         .testTarget(
