@@ -33,31 +33,50 @@ public struct AnhojRules: Sendable, Equatable {
     /// Applies the rules to a series (non-finite values are treated as missing, as R's NA).
     public init(values: [Double], centre: Double) {
         self.centre = centre
-        let sides = values.filter(\.isFinite).compactMap { v -> Int? in v > centre ? 1 : (v < centre ? -1 : nil) }
-        usefulPoints = sides.count
+        // One pass over the useful points (finite, off the centre line): no array of sides.
+        var useful = 0
+        var previous = 0
         var longest = 0
         var current = 0
         var crossings = 0
-        for (i, side) in sides.enumerated() {
-            if i > 0 && side != sides[i - 1] {
+        for v in values where v.isFinite && v != centre {
+            let side = v > centre ? 1 : -1
+            if useful > 0 && side != previous {
                 crossings += 1
                 current = 1
             } else {
                 current += 1
             }
             longest = max(longest, current)
+            previous = side
+            useful += 1
         }
+        usefulPoints = useful
         longestRun = longest
         self.crossings = crossings
-        let n = sides.count
+        let n = useful
         longestRunLimit = n == 0 ? 0 : Int(log2(Double(n)).rounded(.toNearestOrEven)) + 3
         crossingsLimit = Self.binomialHalfQuantile(0.05, trials: max(0, n - 1))
     }
 
     /// The smallest k with P(X ≤ k) ≥ q for X ~ Binomial(trials, ½), q ≤ ½ (R `qbinom(q, trials, 0.5)`).
     static func binomialHalfQuantile(_ q: Double, trials: Int) -> Int {
+        let level = q * (1 - 64 * Double.ulpOfOne)
+        if trials <= 1000 {
+            // P(X = 0) = 2⁻ⁿ is a normal double up to n = 1,022; the cumulative sum is exact to a few ulps, well
+            // inside the 64-ulp allowance the log-space sum below has always had.
+            var probability = pow(0.5, Double(trials))
+            var cumulative = probability
+            var k = 0
+            while k < trials && cumulative < level {
+                probability *= Double(trials - k) / Double(k + 1)
+                k += 1
+                cumulative += probability
+            }
+            return k
+        }
         var k = 0
-        while k < trials && Binomial.lowerTailHalf(k, trials: trials) < q * (1 - 64 * Double.ulpOfOne) { k += 1 }
+        while k < trials && Binomial.lowerTailHalf(k, trials: trials) < level { k += 1 }
         return k
     }
 }

@@ -31,25 +31,35 @@ public struct LaneyPChart: Sendable, Equatable {
     /// Builds the chart; throws `.invalidInput` as `PChart` does, and for fewer than 2 subgroups (σ_z needs a
     /// moving range).
     public init(events: [Int], totals: [Int]) throws(StatsError) {
-        let base = try PChart(events: events, totals: totals)
+        let p = try PChart.validatedCenter(events: events, totals: totals)
         guard events.count >= 2 else { throw .invalid("Laney's p′-chart needs at least 2 subgroups") }
         self.events = events
         self.totals = totals
-        center = base.center
-        let p = base.center
-        let sigmas = totals.map { (p * (1 - p) / Double($0)).squareRoot() }
-        let zs = events.indices.map { i in
-            sigmas[i] > 0 ? (Double(events[i]) / Double(totals[i]) - p) / sigmas[i] : 0
+        center = p
+        // One pass for the z-scores and their moving range, one for the limits (σᵢ again, not kept in an array).
+        let binomial = p * (1 - p)
+        var zs = [Double](repeating: 0, count: events.count)
+        var movingRange = 0.0
+        for i in events.indices {
+            let sigma = (binomial / Double(totals[i])).squareRoot()
+            zs[i] = sigma > 0 ? (Double(events[i]) / Double(totals[i]) - p) / sigma : 0
+            if i > 0 { movingRange += abs(zs[i] - zs[i - 1]) }
         }
         z = zs
-        var movingRange = 0.0
-        for i in 1..<zs.count { movingRange += abs(zs[i] - zs[i - 1]) }
         let sz = movingRange / Double(zs.count - 1) / 1.128
         sigmaZ = sz
-        upperLimits = sigmas.map { min(1, p + 3 * $0 * sz) }
-        lowerLimits = sigmas.map { max(0, p - 3 * $0 * sz) }
-        let ps = zip(events, totals).map { Double($0) / Double($1) }
-        let (upper, lower) = (upperLimits, lowerLimits)
-        outOfControl = events.indices.filter { ps[$0] > upper[$0] || ps[$0] < lower[$0] }
+        var upper = [Double](repeating: 0, count: events.count)
+        var lower = [Double](repeating: 0, count: events.count)
+        var out: [Int] = []
+        for i in events.indices {
+            let width = 3 * (binomial / Double(totals[i])).squareRoot() * sz
+            upper[i] = min(1, p + width)
+            lower[i] = max(0, p - width)
+            let proportion = Double(events[i]) / Double(totals[i])
+            if proportion > upper[i] || proportion < lower[i] { out.append(i) }
+        }
+        upperLimits = upper
+        lowerLimits = lower
+        outOfControl = out
     }
 }

@@ -37,7 +37,7 @@ public struct Overdispersion: Sendable, Equatable {
 
     /// Tests a series of subgroups; throws as `PChart` does.
     public init(events: [Int], totals: [Int]) throws(StatsError) {
-        _ = try PChart(events: events, totals: totals)  // validates the counts
+        _ = try PChart.validatedCenter(events: events, totals: totals)  // validates the counts
         subgroups = events.count
         degreesOfFreedom = max(0, events.count - 1)
         if events.count >= 2 {

@@ -22,20 +22,9 @@ public struct PChart: Sendable, Equatable {
     /// Builds the chart; throws `.invalidInput` for empty or mismatched arrays, a total ≤ 0, a negative count,
     /// or events greater than the total.
     public init(events: [Int], totals: [Int]) throws(StatsError) {
-        guard !events.isEmpty else { throw .invalid("the p-chart needs at least one subgroup") }
-        guard events.count == totals.count else {
-            throw .invalid("events has \(events.count) values but totals has \(totals.count)")
-        }
-        for i in events.indices {
-            guard totals[i] > 0 else { throw .invalid("subgroup \(i) has total \(totals[i]); it must be at least 1") }
-            guard events[i] >= 0 else { throw .invalid("subgroup \(i) has a negative event count (\(events[i]))") }
-            guard events[i] <= totals[i] else {
-                throw .invalid("subgroup \(i) has \(events[i]) events but a total of \(totals[i])")
-            }
-        }
+        let center = try Self.validatedCenter(events: events, totals: totals)
         self.events = events
         self.totals = totals
-        let center = Double(events.reduce(0, +)) / Double(totals.reduce(0, +))
         self.center = center
         var ucl: [Double] = []
         var lcl: [Double] = []
@@ -52,5 +41,25 @@ public struct PChart: Sendable, Equatable {
         upperLimits = ucl
         lowerLimits = lcl
         outOfControl = out
+    }
+
+    /// Checks the counts as ``init(events:totals:)`` does and returns the centre line Σx / Σn, without the limits.
+    static func validatedCenter(events: [Int], totals: [Int]) throws(StatsError) -> Double {
+        guard !events.isEmpty else { throw .invalid("the p-chart needs at least one subgroup") }
+        guard events.count == totals.count else {
+            throw .invalid("events has \(events.count) values but totals has \(totals.count)")
+        }
+        var x = 0
+        var n = 0
+        for i in events.indices {
+            guard totals[i] > 0 else { throw .invalid("subgroup \(i) has total \(totals[i]); it must be at least 1") }
+            guard events[i] >= 0 else { throw .invalid("subgroup \(i) has a negative event count (\(events[i]))") }
+            guard events[i] <= totals[i] else {
+                throw .invalid("subgroup \(i) has \(events[i]) events but a total of \(totals[i])")
+            }
+            x += events[i]
+            n += totals[i]
+        }
+        return Double(x) / Double(n)
     }
 }

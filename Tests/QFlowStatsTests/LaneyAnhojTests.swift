@@ -77,4 +77,19 @@ struct LaneyAnhojTests {
         #expect(r.usefulPoints == 0 && !r.signal)
         #expect(!AnhojRules(values: [4], centre: 3).signal)
     }
+
+    @Test func theCrossingsLimitSummedUpwardMatchesTheLogSpaceSumForEveryLength() {
+        // The fast path (2⁻ⁿ summed upward, n ≤ 1,000) against the log-space tail it replaced, for every n.
+        for trials in 0...1000 {
+            var k = 0
+            while k < trials && Binomial.lowerTailHalf(k, trials: trials) < 0.05 * (1 - 64 * Double.ulpOfOne) {
+                k += 1
+            }
+            #expect(AnhojRules.binomialHalfQuantile(0.05, trials: trials) == k, "n = \(trials)")
+        }
+        // Anhøj and Olesen (2014), table 1: 10 useful points need at least 2 crossings, 24 points at least 8.
+        #expect(AnhojRules.binomialHalfQuantile(0.05, trials: 9) == 2)
+        #expect(AnhojRules.binomialHalfQuantile(0.05, trials: 23) == 8)
+    }
 }
+
