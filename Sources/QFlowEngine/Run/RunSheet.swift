@@ -130,8 +130,18 @@ public struct RunSheet: RuleEnvironment, Sendable {
 
     /// The definition of an item.
     public func item(_ id: String) -> ItemSpec? {
-        for phase in spec.phases {
-            for item in phase.items where item.id == id { return item }
+        guard let (phase, index) = index(of: id) else { return nil }
+        return spec.phases[phase].items[index]
+    }
+
+    /// The phase and the index in that phase's items of an item.
+    ///
+    /// The scans here read `items[i]` in place: `for item in items` would copy every ``ItemSpec`` it passes (a
+    /// large struct, a retain per field), which was most of the engine's time per answer.
+    private func index(of id: String) -> (phase: Int, index: Int)? {
+        for p in spec.phases.indices {
+            let items = spec.phases[p].items
+            for i in items.indices where items[i].id == id { return (p, i) }
         }
         return nil
     }
@@ -143,9 +153,10 @@ public struct RunSheet: RuleEnvironment, Sendable {
     public func location(of id: String) -> (phase: Int, position: Int)? {
         // A linear scan: checklists have tens to hundreds of items, and this builds nothing per command.
         var position = 0
-        for (p, phase) in spec.phases.enumerated() {
-            for item in phase.items {
-                if item.id == id { return (p, position) }
+        for p in spec.phases.indices {
+            let items = spec.phases[p].items
+            for i in items.indices {
+                if items[i].id == id { return (p, position) }
                 position += 1
             }
         }
@@ -168,7 +179,8 @@ public struct RunSheet: RuleEnvironment, Sendable {
     /// The status of an item.
     public func status(of item: ItemSpec) -> ItemStatus {
         guard isVisible(item) else { return .hidden }
-        if state.skipped[item.id] != nil { return .skipped }
+        // Most runs skip nothing: no hashing of the id for an empty map.
+        if !state.skipped.isEmpty, state.skipped[item.id] != nil { return .skipped }
         if case .signature(let signers) = item.type { return isFullySigned(item.id, signers) ? .answered : .open }
         switch state.answers[item.id]?.value {
         case nil: return .open
@@ -209,10 +221,11 @@ public struct RunSheet: RuleEnvironment, Sendable {
     /// the gate names it in `gates`); nil when nothing holds it.
     public func closedGate(holding item: ItemSpec) -> ItemSpec? {
         guard let target = location(of: item.id) else { return nil }
-        for (p, phase) in spec.phases.enumerated() where p <= target.phase {
-            for gate in phase.items where gate.isGate && gate.id != item.id {
-                guard p < target.phase || (gate.gates ?? []).contains(item.id) else { continue }
-                if !isGateOpen(gate) { return gate }
+        for p in 0...target.phase {
+            let items = spec.phases[p].items
+            for i in items.indices where items[i].isGate && items[i].id != item.id {
+                guard p < target.phase || (items[i].gates ?? []).contains(item.id) else { continue }
+                if !isGateOpen(items[i]) { return items[i] }
             }
         }
         return nil
@@ -224,7 +237,8 @@ public struct RunSheet: RuleEnvironment, Sendable {
     /// The first phase before `limit` that has an open required item, or `limit` when none has.
     func firstPhaseWithOpenRequiredItem(before limit: Int) -> Int {
         for phase in 0..<limit {
-            for item in spec.phases[phase].items where status(of: item) == .open && isRequired(item) {
+            let items = spec.phases[phase].items
+            for i in items.indices where status(of: items[i]) == .open && isRequired(items[i]) {
                 return phase
             }
         }
@@ -242,36 +256,41 @@ public struct RunSheet: RuleEnvironment, Sendable {
     /// Everything that stands between the run and `complete`, as engine errors (empty when it can complete).
     public var completionBlockers: [EngineError] {
         var blockers: [EngineError] = []
-        for item in spec.items {
-            let status = status(of: item)
-            if status == .open && isRequired(item) {
-                let why =
-                    signers(of: item).map { signers in
-                        let missing = signers.filter { state.signatures[item.id]?[$0] == nil }
-                        return "'\(item.id)' still needs the signature of \(missing.joined(separator: ", "))"
-                    } ?? "required item '\(item.id)' is not answered"
-                blockers.append(EngineError(.incomplete, why, item: item.id))
-            }
-            guard item.critical else { continue }
-            switch outcome(of: item) {
-            case .fail(let why)?:
-                blockers.append(
-                    EngineError(
-                        .criticalFailure,
-                        "critical item '\(item.id)' failed (\(why)): it must pass before the run can complete",
-                        item: item.id))
-            case .undetermined?:
-                let inputs =
-                    item.passIf?.referencedItems.filter { !isAnswered($0) }.sorted().joined(separator: ", ") ?? ""
-                blockers.append(
-                    EngineError(
-                        .criticalFailure, "critical item '\(item.id)' cannot be checked yet: \(inputs) not answered",
-                        item: item.id))
-            default:
-                break
-            }
+        for p in spec.phases.indices {
+            for i in spec.phases[p].items.indices { appendBlockers(of: spec.phases[p].items[i], to: &blockers) }
         }
         return blockers
+    }
+
+    /// What one item adds to ``completionBlockers``.
+    private func appendBlockers(of item: ItemSpec, to blockers: inout [EngineError]) {
+        let status = status(of: item)
+        if status == .open && isRequired(item) {
+            let why =
+                signers(of: item).map { signers in
+                    let missing = signers.filter { state.signatures[item.id]?[$0] == nil }
+                    return "'\(item.id)' still needs the signature of \(missing.joined(separator: ", "))"
+                } ?? "required item '\(item.id)' is not answered"
+            blockers.append(EngineError(.incomplete, why, item: item.id))
+        }
+        guard item.critical else { return }
+        switch outcome(of: item) {
+        case .fail(let why)?:
+            blockers.append(
+                EngineError(
+                    .criticalFailure,
+                    "critical item '\(item.id)' failed (\(why)): it must pass before the run can complete",
+                    item: item.id))
+        case .undetermined?:
+            let inputs =
+                item.passIf?.referencedItems.filter { !isAnswered($0) }.sorted().joined(separator: ", ") ?? ""
+            blockers.append(
+                EngineError(
+                    .criticalFailure, "critical item '\(item.id)' cannot be checked yet: \(inputs) not answered",
+                    item: item.id))
+        default:
+            break
+        }
     }
 
     /// Items that have a deadline, are still open and were due before `now`.
