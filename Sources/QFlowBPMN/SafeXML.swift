@@ -1,4 +1,5 @@
 import Foundation
+import QFlowProtocolFile
 
 #if canImport(FoundationXML)
     import FoundationXML
@@ -72,7 +73,7 @@ public enum SafeXML {
         guard bytes.count <= maximumBytes else {
             throw fail(1, 1, "file is larger than \(maximumBytes / 1_048_576) MB, the most a BPMN file may be")
         }
-        if let bad = firstInvalidUTF8(bytes) {
+        if let bad = SourceGuard.firstInvalidUTF8(bytes) {
             let (line, column) = position(of: bad, in: bytes)
             throw fail(
                 line, column,
@@ -128,37 +129,6 @@ public enum SafeXML {
                 }
             }
             i += 1
-        }
-        return nil
-    }
-
-    /// Offset of the first byte that is not part of a valid UTF-8 sequence (overlong forms and surrogates too).
-    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b < 0x80 {
-                i += 1
-                continue
-            }
-            let length: Int
-            var scalar: UInt32
-            let minimum: UInt32
-            switch b {
-            case 0xC2...0xDF: (length, scalar, minimum) = (2, UInt32(b & 0x1F), 0x80)
-            case 0xE0...0xEF: (length, scalar, minimum) = (3, UInt32(b & 0x0F), 0x800)
-            case 0xF0...0xF4: (length, scalar, minimum) = (4, UInt32(b & 0x07), 0x10000)
-            default: return i
-            }
-            guard i + length <= n else { return i }
-            for k in 1..<length {
-                let c = bytes[i + k]
-                guard c & 0xC0 == 0x80 else { return i }
-                scalar = scalar << 6 | UInt32(c & 0x3F)
-            }
-            guard scalar >= minimum, scalar <= 0x10FFFF, !(0xD800...0xDFFF).contains(scalar) else { return i }
-            i += length
         }
         return nil
     }

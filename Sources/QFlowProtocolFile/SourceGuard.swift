@@ -2,7 +2,7 @@
 ///
 /// They keep hostile files (50 MB, invalid UTF-8, ten thousand nested brackets) from reaching the recursive
 /// composer, so every file gets a clear answer quickly.
-enum SourceGuard {
+package enum SourceGuard {
     /// Largest accepted protocol file.
     static let maximumBytes = 2 * 1024 * 1024
     /// Deepest accepted nesting of mappings and sequences.
@@ -46,7 +46,9 @@ enum SourceGuard {
     }
 
     /// Offset of the first byte that is not part of a valid UTF-8 sequence.
-    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+    /// Offset of the first byte that is not part of a valid UTF-8 sequence (overlong forms and surrogates too);
+    /// BPMN files are checked with the same rule.
+    package static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
         var i = 0
         let n = bytes.count
         while i < n {

@@ -44,20 +44,24 @@ public final class Store: Sendable {
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
         config.label = "qflow"
-        config.prepareDatabase { db in
-            // FULL: a commit is on disk before it is acknowledged. Temporary storage keeps SQLite's default
-            // (files): large sorts, index builds in migrations and the group commit's savepoint sub-journals spill
-            // to disk instead of growing the process.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
+        // Temporary storage keeps SQLite's default (files): large sorts, index builds in migrations and the group
+        // commit's savepoint sub-journals spill to disk instead of growing the process.
         do {
             let pool = try DatabasePool(path: path, configuration: config)
-            // GRDB puts the writer in WAL mode after `prepareDatabase` and sets `synchronous = NORMAL` with it, so
-            // the writer's FULL is set again here, before anything is written: without it a commit's WAL frames
-            // were not synced (no fdatasync per commit, only at checkpoints), and an acknowledged answer could be
-            // lost with the machine's power. `StoreDurabilityTests` reads the pragma back; the slow-disk bench
+            // FULL: a commit is on disk before it is acknowledged. It is set on the writer here, once the pool is
+            // open and before anything is written: GRDB puts the writer in WAL mode after `prepareDatabase` and
+            // sets `synchronous = NORMAL` with it, which syncs only at checkpoints (an acknowledged answer could be
+            // lost with the machine's power). `StoreDurabilityTests` reads the pragma back; the slow-disk bench
             // counts the syncs.
-            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            // The writer keeps 16 MB of pages (SQLite's default is 2 MB) and checkpoints every 4,000 WAL pages
+            // (default 1,000): an index page that many batches rewrite is copied into the database once per
+            // checkpoint, not once per 1,000 pages. In the 50-writer store benchmark this took about 15 % off the
+            // time; 8,000 pages gained little more and doubled the p99 latency (the checkpoint runs in a commit).
+            // Readers keep the defaults.
+            try pool.writeWithoutTransaction {
+                try $0.execute(
+                    sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 4000")
+            }
             try pool.write { db in
                 let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
                 let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
@@ -72,14 +76,6 @@ public final class Store: Sendable {
             let before = try pool.read { try Schema.migrator.appliedIdentifiers($0) }
             try Schema.migrator.migrate(pool)
             let store = Store(path: path, pool: pool)
-            // The writer keeps 16 MB of pages (SQLite's default is 2 MB) and checkpoints every 4,000 WAL pages
-            // (default 1,000): an index page that many batches rewrite is copied into the database once per
-            // checkpoint, not once per 1,000 pages. In the 50-writer store benchmark this took about 15 % off the
-            // time; 8,000 pages gained little more and doubled the p99 latency (the checkpoint runs in a commit).
-            // Readers keep the defaults.
-            try pool.writeWithoutTransaction {
-                try $0.execute(sql: "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 4000")
-            }
             // A migration that adds engine-derived columns to existing runs is followed by one rebuild.
             let applied = Set(Schema.migrator.migrations).subtracting(before)
             if !applied.isDisjoint(with: Schema.rebuildAfter),

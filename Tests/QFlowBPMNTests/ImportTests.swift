@@ -97,27 +97,7 @@ struct ImportTests {
     }
 
     @Test func subProcessesArePhasesAndTimersAreDeadlines() throws {
-        let body = """
-                <bpmn:startEvent id="S" />
-                <bpmn:subProcess id="Sign_In" name="Sign In">
-                  <bpmn:startEvent id="S2" />
-                  <bpmn:userTask id="T1" name="Identity" />
-                  <bpmn:userTask id="T2" name="Antibiotic given" />
-                  <bpmn:endEvent id="E2" />
-                  <bpmn:sequenceFlow id="g1" sourceRef="S2" targetRef="T1" />
-                  <bpmn:sequenceFlow id="g2" sourceRef="T1" targetRef="T2" />
-                  <bpmn:sequenceFlow id="g3" sourceRef="T2" targetRef="E2" />
-                  <bpmn:boundaryEvent id="Timer_1" attachedToRef="T2" cancelActivity="false">
-                    <bpmn:timerEventDefinition><bpmn:timeDuration>PT60M</bpmn:timeDuration></bpmn:timerEventDefinition>
-                  </bpmn:boundaryEvent>
-                </bpmn:subProcess>
-                <bpmn:userTask id="T3" name="Debrief" />
-                <bpmn:endEvent id="E" />
-                <bpmn:sequenceFlow id="f1" sourceRef="S" targetRef="Sign_In" />
-                <bpmn:sequenceFlow id="f2" sourceRef="Sign_In" targetRef="T3" />
-                <bpmn:sequenceFlow id="f3" sourceRef="T3" targetRef="E" />
-            """
-        let spec = try Self.importing(Self.bpmn(body)).spec
+        let spec = try Self.importing(Support.timedBPMN).spec
         #expect(spec.phases.map(\.id) == ["sign_in", "steps"])
         #expect(spec.phases[0].title.en == "Sign In")
         #expect(spec.phases[0].items.map(\.id) == ["t1", "t2"])
