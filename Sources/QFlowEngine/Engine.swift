@@ -190,6 +190,10 @@ public enum Engine {
                     item: missing[0])
             }
             return [event(.deviated(items: failed)), event(.completed)]
+
+        case .claim, .release, .reassign:
+            try requireOpen(state, command)
+            return [event(try queueChange(command, spec: spec, state: state, actor: context.actor))]
         }
     }
 

@@ -42,6 +42,12 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let incomplete = Code(rawValue: "incomplete")
         /// Migration between these versions is not possible.
         public static let invalidMigration = Code(rawValue: "invalid_migration")
+        /// The protocol has no work queue: its runs are not claimed, released or reassigned.
+        public static let notQueued = Code(rawValue: "not_queued")
+        /// The run already has an owner (claim), or already belongs to the person named (reassign).
+        public static let alreadyClaimed = Code(rawValue: "already_claimed")
+        /// Only the run's owner may do this (release).
+        public static let notOwner = Code(rawValue: "not_owner")
         /// The event log is not a valid history of a run.
         public static let corruptHistory = Code(rawValue: "corrupt_history")
     }

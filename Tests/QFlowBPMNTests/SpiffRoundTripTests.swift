@@ -46,6 +46,7 @@ struct SpiffRoundTripTests {
                     case .number(let n): n
                     case .text(let s): s
                     case .time(let d): Timestamp.format(d)
+                    case .date(let d): d.description
                     }
                 subject[BPMNExporter.variable(subject: name)] = json
             }

@@ -53,7 +53,7 @@ enum Support {
             case .bool: out[field.name] = .bool(false)
             case .number: out[field.name] = .number(0)
             case .text: out[field.name] = .text("")
-            case .time: break
+            case .time, .date: break
             }
         }
         return out

@@ -70,7 +70,7 @@ struct RuleTests {
         ("final == \"ten\"", "cannot compare 'final' (number) with \"ten\" (text)"),
         ("finl == 3", "unknown item 'finl' (did you mean 'final'?)"),
         ("position == \"lateral\"", "not an option of 'position'"),
-        ("identity < true", "needs numbers or times"),
+        ("identity < true", "needs numbers, times or dates"),
         ("final + 1", "must be true or false"),
         ("subject.room == 3", "unknown subject field 'room'"),
         ("minutes_between(final, antibiotic) > 1", "needs time"),

@@ -99,7 +99,7 @@ extension RuleExpression {
                         "cannot compare \(describe(l)) (\(lt)) with \(describe(r)) (\(rt))", at: node.offset)
                 }
                 if op != .equal && op != .notEqual && (lt == .bool || lt == .text) {
-                    throw ExpressionError("'\(op.rawValue)' needs numbers or times, not \(lt)", at: node.offset)
+                    throw ExpressionError("'\(op.rawValue)' needs numbers, times or dates, not \(lt)", at: node.offset)
                 }
                 try checkOption(l, r, scope)
                 try checkOption(r, l, scope)

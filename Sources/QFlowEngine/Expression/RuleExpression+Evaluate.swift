@@ -175,6 +175,7 @@ extension RuleExpression {
         case (.divide, .number(let a), .number(let b)): return b == 0 ? nil : .number(a / b)
         case (_, .number(let a), .number(let b)): return .bool(compare(op, a, b))
         case (_, .time(let a), .time(let b)): return .bool(compare(op, a, b))
+        case (_, .date(let a), .date(let b)): return .bool(compare(op, a, b))
         default: return nil
         }
     }

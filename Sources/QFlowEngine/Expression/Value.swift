@@ -10,6 +10,8 @@ public enum ValueType: String, Sendable, Hashable, Codable, CaseIterable, Custom
     case text
     /// A point in time.
     case time
+    /// A calendar day (`2027-03-31`), read in the site's time zone.
+    case date
 
     /// The type's name as written in protocol files.
     public var description: String { rawValue }
@@ -25,6 +27,8 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
     case text(String)
     /// A point in time.
     case time(Date)
+    /// A calendar day.
+    case date(CivilDate)
 
     /// The value's type.
     public var type: ValueType {
@@ -33,6 +37,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case .number: .number
         case .text: .text
         case .time: .time
+        case .date: .date
         }
     }
 
@@ -43,6 +48,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case .number(let n): n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)
         case .text(let s): "\"\(s)\""
         case .time(let d): Timestamp.format(d)
+        case .date(let d): d.description
         }
     }
 }

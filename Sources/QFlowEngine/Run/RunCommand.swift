@@ -21,12 +21,18 @@ public enum RunCommand: Sendable, Hashable {
     /// Complete a run whose critical items failed, as a documented deviation: `items` names every failed critical
     /// item, the context's reason says why, and the actor signs off in a role the protocol's `deviation` names.
     case completeWithDeviation(items: [String])
+    /// Claim the run from its queue (the actor holds the queue's `offered_to` role and nobody owns the run).
+    case claim
+    /// Give the run back to its queue (only its owner).
+    case release
+    /// Give the run to the named person (a `reassign_by` role, with a reason).
+    case reassign(to: String)
 
     /// Whether the verb needs a reason.
     public var needsReason: Bool {
         switch self {
-        case .record, .sign, .complete: false
-        case .returnTo, .jump, .suspend, .resume, .stop, .completeWithDeviation: true
+        case .record, .sign, .complete, .claim, .release: false
+        case .returnTo, .jump, .suspend, .resume, .stop, .completeWithDeviation, .reassign: true
         }
     }
 
@@ -34,7 +40,8 @@ public enum RunCommand: Sendable, Hashable {
     public var controlVerb: ControlVerb? {
         switch self {
         // A deviation is signed off by the protocol's `deviation.sign_off` roles, not the `complete` permission.
-        case .record, .sign, .completeWithDeviation: nil
+        // Queue verbs are granted by the protocol's `queue` (offered_to, reassign_by).
+        case .record, .sign, .completeWithDeviation, .claim, .release, .reassign: nil
         case .returnTo: .return
         case .jump: .jump
         case .suspend: .suspend
@@ -56,6 +63,9 @@ public enum RunCommand: Sendable, Hashable {
         case .stop: "stop"
         case .complete: "complete"
         case .completeWithDeviation: "complete with a deviation"
+        case .claim: "claim"
+        case .release: "release"
+        case .reassign: "reassign"
         }
     }
 }

@@ -68,6 +68,43 @@ public struct RunEvent: Sendable, Hashable, Codable {
         case deviated(items: [String])
         /// The run was completed.
         case completed
+        /// The actor claimed the run from its queue and owns it.
+        case claimed
+        /// The owner gave the run back to its queue.
+        case released
+        /// A supervisor role gave the run to the named person (with the event's reason); `from` is the owner before.
+        case reassigned(to: String, from: String?)
+        /// A step of a deadline's ladder (or the queue's unclaimed limit) was reached and its role told.
+        case escalated(Escalation)
+    }
+
+    /// A ladder step reached: which item and step, who is told, when it was due, and who owned the run then.
+    public struct Escalation: Sendable, Hashable, Codable {
+        /// The item whose deadline it is; nil for the queue's unclaimed step (about the run itself).
+        public var item: String?
+        /// The step: `1`, `2`, … (the ladder's steps in file order), `overdue`, or `unclaimed`.
+        public var step: String
+        /// The roles told.
+        public var to: [String]
+        /// Whether it escalates (to a supervisor) rather than reminds.
+        public var escalates: Bool
+        /// When the step was due (the event's time is when it was recorded).
+        public var due: Date
+        /// The run's owner when the step was reached, if it had one.
+        public var owner: String?
+
+        /// Creates an escalation.
+        public init(item: String?, step: String, to: [String], escalates: Bool, due: Date, owner: String?) {
+            self.item = item
+            self.step = step
+            self.to = to
+            self.escalates = escalates
+            self.due = due
+            self.owner = owner
+        }
+
+        /// The key that makes a step fire once per run: `ITEM/STEP` (`/unclaimed` for the queue).
+        public var key: String { "\(item ?? "")/\(step)" }
     }
 
     /// The facts of a run's beginning.
@@ -134,6 +171,10 @@ public struct RunEvent: Sendable, Hashable, Codable {
         case .triggered: "triggered"
         case .deviated: "deviated"
         case .completed: "completed"
+        case .claimed: "claimed"
+        case .released: "released"
+        case .reassigned: "reassigned"
+        case .escalated: "escalated"
         }
     }
 }

@@ -4,10 +4,14 @@ import Foundation
 public struct SubjectFacts: Sendable, Hashable {
     /// Values by field name.
     public var values: [String: Value]
+    /// The zone in which `date` facts are read (the site's time zone): a day starts at 00:00 there, and deadlines
+    /// measured from a day count calendar days there.
+    public var timeZone: TimeZone
 
     /// Creates subject facts.
-    public init(_ values: [String: Value] = [:]) {
+    public init(_ values: [String: Value] = [:], timeZone: TimeZone = TimeZone(identifier: "UTC")!) {
         self.values = values
+        self.timeZone = timeZone
     }
 }
 
@@ -304,15 +308,25 @@ public struct RunSheet: RuleEnvironment, Sendable {
 
     /// When the item is due, or nil when it has no deadline or the anchor is not known yet.
     public func due(_ item: ItemSpec) -> Date? {
-        guard let deadline = item.deadline else { return nil }
-        let anchor: Date?
+        guard let deadline = item.deadline, let (anchor, calendar) = anchor(of: deadline) else { return nil }
+        return deadline.offset.shift(anchor, before: deadline.before, calendar: calendar)
+    }
+
+    /// The moment a deadline is measured from, and the calendar its days are counted on when it is a day (a `date`
+    /// fact: 00:00 of that day in the subject's zone, whole days counted on that zone's calendar).
+    func anchor(of deadline: DeadlineSpec) -> (Date, Calendar?)? {
         switch deadline.anchor {
         case .subjectField(let field):
-            if case .time(let t)? = subject.values[field] { anchor = t } else { anchor = nil }
+            switch subject.values[field] {
+            case .time(let t)?: return (t, nil)
+            case .date(let d)?: return (d.start(in: subject.timeZone), Calendar.gregorian(in: subject.timeZone))
+            default: return nil
+            }
         case .item(let id):
-            if case .time(let t)? = state.answers[id]?.value { anchor = t } else { anchor = state.answers[id]?.at }
+            guard let answer = state.answers[id] else { return nil }
+            if case .time(let t) = answer.value { return (t, nil) }
+            return (answer.at, nil)
         }
-        return anchor.map(deadline.due(from:))
     }
 
     private func signers(of id: String) -> [String]? {
@@ -346,7 +360,9 @@ extension SubjectFacts {
     /// Parses typed subject facts from text (`true`/`false`, numbers, ISO-8601 times with a zone, text).
     ///
     /// Fields the protocol does not declare are refused, so that a typo cannot silently leave a rule without input.
-    public static func parse(_ raw: [String: String], fields: [SubjectFieldSpec]) throws(EngineError) -> SubjectFacts {
+    public static func parse(
+        _ raw: [String: String], fields: [SubjectFieldSpec], timeZone: TimeZone = TimeZone(identifier: "UTC")!
+    ) throws(EngineError) -> SubjectFacts {
         var values: [String: Value] = [:]
         for (name, text) in raw.sorted(by: { $0.key < $1.key }) {
             guard let field = fields.first(where: { $0.name == name }) else {
@@ -358,7 +374,7 @@ extension SubjectFacts {
             }
             values[name] = try field.parse(text)
         }
-        return SubjectFacts(values)
+        return SubjectFacts(values, timeZone: timeZone)
     }
 }
 
@@ -385,6 +401,11 @@ extension SubjectFieldSpec {
                     "subject field '\(name)' is a time: write ISO-8601 with a zone, e.g. 2026-03-01T08:30:00+08:00")
             }
             return .time(d)
+        case .date:
+            guard let d = CivilDate(parsing: text) else {
+                throw EngineError(.invalidAnswer, "subject field '\(name)' is a day: write YYYY-MM-DD, e.g. 2027-03-31")
+            }
+            return .date(d)
         case .text:
             return .text(text)
         }

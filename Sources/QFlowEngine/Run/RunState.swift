@@ -47,6 +47,24 @@ public struct RunState: Sendable, Hashable {
         public var at: Date
     }
 
+    /// Who owns a run claimed from its queue.
+    public struct Owner: Sendable, Hashable {
+        /// The person's id.
+        public var user: String
+        /// Since when.
+        public var since: Date
+        /// Whether they claimed it themselves (false: it was reassigned to them).
+        public var claimed: Bool
+    }
+
+    /// An escalation step reached, as recorded.
+    public struct EscalationRecord: Sendable, Hashable {
+        /// The step.
+        public var escalation: RunEvent.Escalation
+        /// When it was recorded.
+        public var at: Date
+    }
+
     /// The run's id.
     public private(set) var runId: String
     /// The protocol id.
@@ -87,6 +105,15 @@ public struct RunState: Sendable, Hashable {
     public private(set) var endedAt: Date?
     /// Number of events folded.
     public private(set) var eventCount: Int
+    /// The run's owner (claimed or reassigned), nil while it waits in its queue.
+    public private(set) var owner: Owner?
+    /// Since when the run has waited unclaimed (its start, or its last release); nil while owned.
+    public private(set) var unclaimedSince: Date?
+    /// The escalation steps reached, in order.
+    public private(set) var escalations: [EscalationRecord] = []
+    /// The keys of the steps reached (``RunEvent/Escalation/key``); the unclaimed step's key is dropped when the
+    /// run is claimed or reassigned, so that a later release can escalate again.
+    public private(set) var firedSteps: Set<String> = []
 
     /// Builds the state from the first event of a run.
     public init(start event: RunEvent) throws(EngineError) {
@@ -103,6 +130,7 @@ public struct RunState: Sendable, Hashable {
         triggeredBy = s.triggeredBy
         status = .active
         startedAt = event.at
+        unclaimedSince = event.at
         eventCount = 1
     }
 
@@ -171,6 +199,20 @@ public struct RunState: Sendable, Hashable {
         case .completed:
             status = .completed
             endedAt = event.at
+        case .claimed:
+            owner = Owner(user: event.actor.id, since: event.at, claimed: true)
+            unclaimedSince = nil
+            firedSteps.remove("/" + LadderStep.unclaimedStep)
+        case .released:
+            owner = nil
+            unclaimedSince = event.at
+        case .reassigned(let to, _):
+            owner = Owner(user: to, since: event.at, claimed: false)
+            unclaimedSince = nil
+            firedSteps.remove("/" + LadderStep.unclaimedStep)
+        case .escalated(let escalation):
+            escalations.append(EscalationRecord(escalation: escalation, at: event.at))
+            firedSteps.insert(escalation.key)
         }
     }
 

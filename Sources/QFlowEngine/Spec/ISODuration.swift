@@ -69,4 +69,7 @@ public struct ISODuration: Sendable, Hashable, Codable, CustomStringConvertible 
 
     /// The ISO-8601 text.
     public var description: String { text }
+
+    /// No time at all (`PT0S`).
+    public static let zero = try! ISODuration(parsing: "PT0S")
 }

@@ -137,15 +137,35 @@ public struct DeadlineSpec: Sendable, Hashable, Codable {
     public var offset: ISODuration
     /// Whether the offset is counted before the anchor.
     public var before: Bool
-    /// The role told when the item is overdue.
+    /// The role told when the item is overdue (the ladder's last step, ``LadderStep/overdueStep``).
     public var escalateTo: String?
+    /// Reminders and escalations before (or after) the due time, in the order they come; nil keeps the content
+    /// hash of deadlines without a ladder.
+    public var ladder: [LadderStep]?
 
     /// Creates a deadline.
-    public init(anchor: Anchor, offset: ISODuration, before: Bool, escalateTo: String? = nil) {
+    public init(
+        anchor: Anchor, offset: ISODuration, before: Bool, escalateTo: String? = nil, ladder: [LadderStep] = []
+    ) {
         self.anchor = anchor
         self.offset = offset
         self.before = before
         self.escalateTo = escalateTo
+        self.ladder = ladder.isEmpty ? nil : ladder
+    }
+
+    /// The ladder's steps with their ids (`1`, `2`, … in file order), then the overdue step when ``escalateTo`` is
+    /// set.
+    public var steps: [(id: String, step: LadderStep)] {
+        var out = (ladder ?? []).enumerated().map { (id: String($0.offset + 1), step: $0.element) }
+        if let escalateTo {
+            out.append(
+                (
+                    id: LadderStep.overdueStep,
+                    step: LadderStep(offset: ISODuration.zero, before: false, role: escalateTo, escalates: true)
+                ))
+        }
+        return out
     }
 
     /// The due moment for a given anchor time.

@@ -37,13 +37,15 @@ public struct ProtocolSpec: Sendable, Hashable, Codable {
     /// The document-control header (number, owner, approver, dates, change log); nil keeps the content hash of
     /// definitions without one.
     public var document: DocumentControl?
+    /// The work queue its runs are offered in; nil keeps the content hash of definitions without one.
+    public var queue: QueueSpec?
 
     /// Creates a protocol definition.
     public init(
         id: String, version: Int, title: LocalizedText, kind: ProtocolKind, subject: String,
         subjectFields: [SubjectFieldSpec] = [], roles: [RoleSpec], phases: [PhaseSpec],
         triggers: [TriggerSpec] = [], source: String? = nil, permissions: [String: [String]]? = nil,
-        deviation: DeviationSpec? = nil, document: DocumentControl? = nil
+        deviation: DeviationSpec? = nil, document: DocumentControl? = nil, queue: QueueSpec? = nil
     ) {
         self.id = id
         self.version = version
@@ -58,6 +60,7 @@ public struct ProtocolSpec: Sendable, Hashable, Codable {
         self.permissions = permissions
         self.deviation = deviation
         self.document = document
+        self.queue = queue
     }
 
     /// The reference `id@version`.

@@ -101,6 +101,17 @@ extension ProtocolSpec {
                 issues.append(.init(path, "unknown role '\(role)'\(RuleExpression.suggestion(role, roleIds))"))
             }
         }
+        if let queue {
+            let qpath = root.key("queue")
+            checkRole(queue.offeredTo, qpath.key("offered_to"))
+            if queue.reassignBy.isEmpty {
+                issues.append(.init(qpath.key("reassign_by"), "a queue needs at least one role that may reassign"))
+            }
+            for (r, role) in queue.reassignBy.enumerated() { checkRole(role, qpath.key("reassign_by").index(r)) }
+            if let limit = queue.unclaimed, limit.seconds == 0 {
+                issues.append(.init(qpath.key("unclaimed"), "the unclaimed limit must be longer than zero"))
+            }
+        }
         if phases.isEmpty { issues.append(.init(root.key("phases"), "a protocol needs at least one phase")) }
         let scope = RuleScope(self)
         var phaseIds = Set<String>()
@@ -174,11 +185,22 @@ extension ProtocolSpec {
                     }
                 case .subjectField(let field):
                     if let type = scope.subjectFields[field] {
-                        if type != .time {
+                        if type != .time && type != .date {
                             issues.append(
                                 .init(
-                                    dpath.key("of"), "subject field '\(field)' is \(type), a deadline needs a time")
+                                    dpath.key("of"),
+                                    "subject field '\(field)' is \(type), a deadline needs a time or a date")
                             )
+                        }
+                        if type == .date {
+                            // Before or after a day, durations count whole calendar days in the site's zone.
+                            let wholeDays = [deadline.offset] + (deadline.ladder ?? []).map(\.offset)
+                            if wholeDays.contains(where: { $0.seconds % 86_400 != 0 }) {
+                                issues.append(
+                                    .init(
+                                        dpath,
+                                        "'\(field)' is a date: durations from it are whole days or weeks (P90D, P2W)"))
+                            }
                         }
                     } else {
                         issues.append(
@@ -188,6 +210,21 @@ extension ProtocolSpec {
                     }
                 }
                 if let role = deadline.escalateTo { checkRole(role, dpath.key("escalate_to")) }
+                var previous: Int?
+                for (s, step) in (deadline.ladder ?? []).enumerated() {
+                    let spath = dpath.key("ladder").index(s)
+                    checkRole(step.role, spath.key(step.escalates ? "escalate_to" : "notify"))
+                    // Seconds from the due time: the steps come in the order they fall due.
+                    let at = step.before ? -step.offset.seconds : step.offset.seconds
+                    if let previous, at <= previous {
+                        issues.append(.init(spath, "ladder steps come in the order they fall due, each after the one before"))
+                    }
+                    if deadline.escalateTo != nil, at == 0 {
+                        issues.append(
+                            .init(spath, "the step at the due time is the deadline's own escalate_to: give it once"))
+                    }
+                    previous = at
+                }
             }
         }
         for (p, phase) in phases.enumerated() {
