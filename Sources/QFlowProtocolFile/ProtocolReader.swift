@@ -20,7 +20,7 @@ struct ProtocolReader {
 
     static let protocolKeys = [
         "id", "version", "title", "kind", "subject", "subject_fields", "roles", "phases", "triggers", "source",
-        "permissions", "deviation", "document",
+        "permissions", "deviation", "document", "queue",
     ]
     static let itemKeys = [
         "id", "title", "type", "required", "critical", "allow_na", "roles", "guidance", "source", "show_if",
@@ -55,11 +55,12 @@ struct ProtocolReader {
         let permissions = permissions(map["permissions"], path.key("permissions"))
         let deviation = map["deviation"].flatMap { readDeviation($0, path.key("deviation")) }
         let document = map["document"].flatMap { readDocument($0, path.key("document")) }
+        let queue = map["queue"].flatMap { readQueue($0, path.key("queue")) }
         guard let id, let version, let title, let kind, let subject, let roles, let phases else { return nil }
         return ProtocolSpec(
             id: id, version: version, title: title, kind: kind, subject: subject, subjectFields: fields ?? [],
             roles: roles, phases: phases, triggers: triggers ?? [], source: source, permissions: permissions,
-            deviation: deviation, document: document)
+            deviation: deviation, document: document, queue: queue)
     }
 
     /// Reads a list; returns nil when the node is absent or not a list, otherwise the entries that could be read.
@@ -71,7 +72,7 @@ struct ProtocolReader {
     private func subjectFields(_ node: Node?, _ path: SpecPath) -> [SubjectFieldSpec]? {
         guard let node else { return nil }
         guard reader.enter(node, path), let mapping = node.mapping else {
-            reader.error(node.mark, "subject_fields must map field names to types (bool, number, text, time)")
+            reader.error(node.mark, "subject_fields must map field names to types (bool, number, text, time, date)")
             return nil
         }
         var out: [SubjectFieldSpec] = []
@@ -86,7 +87,7 @@ struct ProtocolReader {
             guard let type = ValueType(rawValue: typeName) else {
                 reader.error(
                     value.mark,
-                    "unknown type '\(typeName)' for subject field '\(name)' (one of: bool, number, text, time)")
+                    "unknown type '\(typeName)' for subject field '\(name)' (one of: bool, number, text, time, date)")
                 continue
             }
             out.append(SubjectFieldSpec(name: name, type: type))
@@ -278,33 +279,83 @@ struct ProtocolReader {
         return ChoiceOption(id: id, label: label)
     }
 
-    private func readDeadline(_ node: Node, _ path: SpecPath) -> DeadlineSpec? {
+    private func readQueue(_ node: Node, _ path: SpecPath) -> QueueSpec? {
         guard
             let map = reader.mapping(
-                node, path, what: "a deadline", allowed: ["after", "before", "of", "escalate_to"], required: ["of"])
+                node, path, what: "a queue", allowed: ["offered_to", "reassign_by", "unclaimed"],
+                required: ["offered_to", "reassign_by"])
         else { return nil }
-        let before = map["before"] != nil
+        let offeredTo = reader.string(map["offered_to"], path.key("offered_to"), what: "offered_to")
+        let reassignBy = reader.strings(map["reassign_by"], path.key("reassign_by"), what: "reassign_by")
+        var unclaimed: ISODuration?
+        if let node = map["unclaimed"], let text = reader.string(node, path.key("unclaimed"), what: "unclaimed") {
+            do {
+                unclaimed = try ISODuration(parsing: text)
+            } catch {
+                reader.error(node.mark, error.message)
+                return nil
+            }
+        }
+        guard let offeredTo, let reassignBy else { return nil }
+        return QueueSpec(offeredTo: offeredTo, reassignBy: reassignBy, unclaimed: unclaimed)
+    }
+
+    /// `before: DUR` or `after: DUR` of a deadline or a ladder step; nil (reported) when missing or malformed.
+    private func offset(_ map: [String: Node], _ node: Node, _ path: SpecPath, what: String) -> (ISODuration, Bool)? {
         if map["before"] != nil, map["after"] != nil {
-            reader.error(node.mark, "a deadline has either 'before' or 'after', not both")
+            reader.error(node.mark, "\(what) has either 'before' or 'after', not both")
             return nil
         }
+        let before = map["before"] != nil
         let key = before ? "before" : "after"
         guard let durationNode = map[key] else {
-            reader.error(node.mark, "a deadline needs 'before' or 'after' with an ISO-8601 duration such as PT60M")
+            reader.error(node.mark, "\(what) needs 'before' or 'after' with an ISO-8601 duration such as PT60M")
             return nil
         }
         guard let text = reader.string(durationNode, path.key(key), what: key) else { return nil }
-        let duration: ISODuration
         do {
-            duration = try ISODuration(parsing: text)
+            return (try ISODuration(parsing: text), before)
         } catch {
             reader.error(durationNode.mark, error.message)
             return nil
         }
+    }
+
+    private func ladderStep(_ node: Node, _ path: SpecPath) -> LadderStep? {
+        guard
+            let map = reader.mapping(
+                node, path, what: "a ladder step", allowed: ["after", "before", "notify", "escalate_to"], required: [])
+        else { return nil }
+        guard let (duration, before) = offset(map, node, path, what: "a ladder step") else { return nil }
+        switch (map["notify"], map["escalate_to"]) {
+        case (let n?, nil):
+            return reader.string(n, path.key("notify"), what: "notify").map {
+                LadderStep(offset: duration, before: before, role: $0, escalates: false)
+            }
+        case (nil, let e?):
+            return reader.string(e, path.key("escalate_to"), what: "escalate_to").map {
+                LadderStep(offset: duration, before: before, role: $0, escalates: true)
+            }
+        default:
+            reader.error(node.mark, "a ladder step has either 'notify' (a reminder) or 'escalate_to' (a role), one of them")
+            return nil
+        }
+    }
+
+    private func readDeadline(_ node: Node, _ path: SpecPath) -> DeadlineSpec? {
+        guard
+            let map = reader.mapping(
+                node, path, what: "a deadline", allowed: ["after", "before", "of", "escalate_to", "ladder"],
+                required: ["of"])
+        else { return nil }
+        let ladder = list(map["ladder"], path.key("ladder"), what: "ladder") { node, p in ladderStep(node, p) }
+        if let steps = map["ladder"].flatMap(\.sequence), steps.count != ladder?.count { return nil }
+        guard let (duration, before) = offset(map, node, path, what: "a deadline") else { return nil }
         guard let of = reader.string(map["of"], path.key("of"), what: "of") else { return nil }
         let anchor: DeadlineSpec.Anchor = of.hasPrefix("subject.") ? .subjectField(String(of.dropFirst(8))) : .item(of)
         let escalate = reader.string(map["escalate_to"], path.key("escalate_to"), what: "escalate_to")
-        return DeadlineSpec(anchor: anchor, offset: duration, before: before, escalateTo: escalate)
+        return DeadlineSpec(
+            anchor: anchor, offset: duration, before: before, escalateTo: escalate, ladder: ladder ?? [])
     }
 
     private func trigger(_ node: Node, _ path: SpecPath) -> TriggerSpec? {
