@@ -227,6 +227,8 @@ extension WorkstationServer {
                 controls += "<label>\(label) <input name=\"fact.\(field.name)\" inputmode=\"decimal\" value=\"\(value("fact." + field.name))\"></label>"
             case .time:
                 controls += "<label>\(label) <input type=\"datetime-local\" name=\"fact.\(field.name)\" value=\"\(value("fact." + field.name))\"></label>"
+            case .date:
+                controls += "<label>\(label) <input type=\"date\" name=\"fact.\(field.name)\" value=\"\(value("fact." + field.name))\"></label>"
             case .text:
                 controls += "<label>\(label) <input name=\"fact.\(field.name)\" maxlength=\"200\" value=\"\(value("fact." + field.name))\"></label>"
             }

@@ -144,7 +144,7 @@ struct Actions {
         } catch {
             throw StoreError(.corrupt, "run \(runId): its history does not replay: \(error.message)")
         }
-        let facts = try subject.facts(for: published.spec)
+        let facts = try subject.facts(for: published.spec, db)
         let rows = RunRows(spec: published.spec, state: state, subject: facts, lastAt: events.last!.at)
         return Entry(
             spec: published.spec, specHash: published.contentHash, state: state, rows: rows, subject: subject,
@@ -179,7 +179,7 @@ struct Actions {
             }
             let runId = try nextRunId()
             let events = try Engine.start(
-                published.spec, runId: runId, subjectId: subjectId, context: context(try subject.facts(for: published.spec)),
+                published.spec, runId: runId, subjectId: subjectId, context: context(try subject.facts(for: published.spec, db)),
                 specHash: published.contentHash)
             let entry = try commit(
                 events, to: nil, new: (published, subject), &head, &appended, &triggered, request: request)
@@ -196,6 +196,9 @@ struct Actions {
             }
             let entry = try load(runId)
             try checkSequence(entry, request)
+            if case .reassign(let user) = command, let queue = entry.spec.queue {
+                try checkAssignee(user, role: queue.offeredTo)
+            }
             let events = try Engine.execute(command, spec: entry.spec, state: entry.state, context: context(entry.facts))
             let after = try commit(events, to: entry, new: nil, &head, &appended, &triggered, request: request)
             return result(runId, after)
@@ -206,7 +209,7 @@ struct Actions {
             let latest = try Registry.spec(entry.spec.id, version: nil, db, cache: cache)
             let newRunId = try nextRunId()
             let (old, new) = try Engine.restart(
-                latest.spec, state: entry.state, newRunId: newRunId, context: context(try entry.subject.facts(for: latest.spec)))
+                latest.spec, state: entry.state, newRunId: newRunId, context: context(try entry.subject.facts(for: latest.spec, db)))
             try commit(old, to: entry, new: nil, &head, &appended, &triggered, request: request)
             let after = try commit(
                 new, to: nil, new: (latest, entry.subject), &head, &appended, &triggered, request: request)
@@ -262,6 +265,8 @@ struct Actions {
         let generation = committed.generation
         guard case .command(let runId, let command) = request.action, let base = committed[runId], base.rows != nil
         else { return nil }
+        // The writer checks the person a run is reassigned to against the user table.
+        if case .reassign = command { return nil }
         if let expected = request.expectedSeq, expected != base.state.eventCount { return nil }
         let context = CommandContext(actor: request.actor, at: request.at, reason: request.reason, subject: base.facts)
         guard let events = try? Engine.execute(command, spec: base.spec, state: base.state, context: context),
@@ -275,12 +280,46 @@ struct Actions {
             changes: rows.changes(replacing: base.rows), after: after)
     }
 
+    /// A run is reassigned only to an active user who holds the queue's role (the error does not repeat the id).
+    private func checkAssignee(_ user: String, role: String) throws {
+        let roles = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT roles FROM user WHERE id = ? AND active = 1"), arguments: [user])
+        guard let roles, roles.split(separator: ",").contains(Substring(role)) else {
+            throw StoreError(
+                .invalidInput, "the user named in 'to' is not an active user holding role \(role)", item: "to")
+        }
+    }
+
     private func checkSequence(_ entry: Entry, _ request: ActionRequest) throws {
         guard let expected = request.expectedSeq, expected != entry.state.eventCount else { return }
+        // Escalations the application recorded since the caller loaded the run are not someone else's change.
+        if expected < entry.state.eventCount,
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT count(*) FROM event WHERE run_id = ? AND seq > ? AND kind != 'escalated'"),
+                arguments: [entry.state.runId, expected]) == 0
+        {
+            return
+        }
         throw StoreError(
             .conflict,
             "run \(entry.state.runId) changed since you loaded it (you saw event \(expected), it is now at \(entry.state.eventCount)): reload; nothing was recorded"
         )
+    }
+
+    /// Records the ladder steps of `runId` due at `now` that were not reached before (``Engine/escalate``); returns
+    /// the events appended (none when everything due is already recorded).
+    func escalate(_ runId: String, at now: Date, by actor: Actor) throws -> [StoredEvent] {
+        let entry = try load(runId)
+        let events = Engine.escalate(spec: entry.spec, state: entry.state, subject: entry.facts, at: now, actor: actor)
+        guard !events.isEmpty else { return [] }
+        var head = try EventLog.head(db)
+        var appended: [StoredEvent] = []
+        var triggered: [String] = []
+        try commit(
+            events, to: entry, new: nil, &head, &appended, &triggered,
+            // commit reads only the request's actor and time (for the runs triggers start; escalations start none).
+            request: ActionRequest(.command(runId: runId, .claim), by: actor, at: now))
+        return appended
     }
 
     private func nextRunId() throws -> String {
@@ -312,7 +351,7 @@ struct Actions {
             let (published, subject) = new!
             entry = Entry(
                 spec: published.spec, specHash: published.contentHash, state: try RunState(start: events[0]),
-                rows: nil, subject: subject, facts: try subject.facts(for: published.spec))
+                rows: nil, subject: subject, facts: try subject.facts(for: published.spec, db))
         }
         let runId = entry.state.runId
         let seqBefore = existing?.state.eventCount ?? 0
@@ -320,7 +359,7 @@ struct Actions {
         if let target {
             entry.spec = target.spec
             entry.specHash = target.contentHash
-            entry.facts = try entry.subject.facts(for: target.spec)
+            entry.facts = try entry.subject.facts(for: target.spec, db)
         }
         let storedRows = entry.rows
         try entry.advance(by: events.dropFirst(existing == nil ? 1 : 0), lastAt: events.last!.at)
@@ -336,7 +375,7 @@ struct Actions {
             let newRunId = try nextRunId()
             let context = CommandContext(
                 actor: request.actor, at: request.at, reason: "triggered by \(runId) (\(trigger))",
-                subject: try entry.subject.facts(for: published.spec))
+                subject: try entry.subject.facts(for: published.spec, db))
             let started = try Engine.start(
                 published.spec, runId: newRunId, subjectId: entry.state.subjectId, context: context,
                 triggeredBy: RunEvent.Origin(run: runId, trigger: trigger), specHash: published.contentHash)

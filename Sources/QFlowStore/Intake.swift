@@ -324,6 +324,11 @@ enum Intake {
             case .success(let date): return .success(Timestamp.format(date))
             case .failure(let why): return .failure(why)
             }
+        case .date:
+            guard let day = CivilDate(parsing: text) else {
+                return .failure(.init(LocalizedText(zh: "应为日期（年-月-日，如 2027-03-31）", en: "is a day (YYYY-MM-DD, e.g. 2027-03-31)")))
+            }
+            return .success(day.description)
         case .text:
             if let why = textProblem(text, maximum: 200) { return .failure(.init(why)) }
             return .success(text)
@@ -514,7 +519,7 @@ enum Intake {
                 ])
             for entry in before {
                 guard let rows = entry.rows else { continue }
-                let facts = try new.facts(for: entry.spec)
+                let facts = try new.facts(for: entry.spec, db)
                 try RunRows(spec: entry.spec, state: entry.state, subject: facts, lastAt: rows.run.lastAt)
                     .write(db, replacing: rows)
             }

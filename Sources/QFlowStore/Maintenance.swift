@@ -94,7 +94,11 @@ extension Store {
     public func rebuild() throws(StoreError) -> Int {
         try writer.submit("rebuild") { db, cache in
             cache.clear()
-            try db.execute(sql: "DELETE FROM answer; DELETE FROM deadline; DELETE FROM run;")
+            try db.execute(
+                sql: """
+                    DELETE FROM answer; DELETE FROM deadline; DELETE FROM run_queue; DELETE FROM escalation;
+                    DELETE FROM pending_step; DELETE FROM run;
+                    """)
             var specs: [String: PublishedSpec] = [:]
             var subjects: [String: Subject] = [:]
             var count = 0
@@ -119,7 +123,7 @@ extension Store {
                 }
                 let spec = specs[reference]!.spec
                 try RunRows(
-                    spec: spec, state: state, subject: try subjects[state.subjectId]!.facts(for: spec),
+                    spec: spec, state: state, subject: try subjects[state.subjectId]!.facts(for: spec, db),
                     lastAt: events.last!.at
                 ).write(db, replacing: nil)
                 count += 1
@@ -173,7 +177,10 @@ extension Store {
     public func projectionDump() throws(StoreError) -> String {
         try read("dump projections") { db in
             var out = ""
-            for (table, order) in [("run", "id"), ("answer", "run_id, item"), ("deadline", "run_id, item")] {
+            for (table, order) in [
+                ("run", "id"), ("answer", "run_id, item"), ("deadline", "run_id, item"), ("run_queue", "run_id"),
+                ("escalation", "run_id, n"), ("pending_step", "run_id, item, step"),
+            ] {
                 out += "# \(table)\n"
                 for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY \(order)") {
                     out += row.databaseValues.map { $0.description }.joined(separator: "|") + "\n"
@@ -233,7 +240,7 @@ extension Store {
                     throw StoreError(.invalidInput, "imported run \(state.runId) names a different \(published.spec.reference)")
                 }
                 _ = try EventLog.append(run.events, runId: state.runId, after: 0, head: &head, db)
-                let facts = try subjects[state.subjectId]!.facts(for: published.spec)
+                let facts = try subjects[state.subjectId]!.facts(for: published.spec, db)
                 try RunRows(spec: published.spec, state: state, subject: facts, lastAt: run.events.last!.at)
                     .write(db, replacing: nil)
             }

@@ -36,6 +36,37 @@ struct RunRows: Equatable {
         var escalateTo: String?
     }
 
+    /// The `run_queue` row of an open run of a protocol with a queue.
+    struct QueueRow: Equatable {
+        var role: String
+        var owner: String?
+        var ownerSince: Date?
+        var waitingSince: Date?
+    }
+
+    /// One `pending_step` row (a ladder step not reached yet) or `escalation` row (one reached).
+    struct StepRow: Equatable {
+        var item: String
+        var step: String
+        var to: [String]
+        var escalates: Bool
+        var dueAt: Date
+        var firedAt: Date?
+        var owner: String?
+
+        init(_ e: RunEvent.Escalation, firedAt: Date? = nil) {
+            item = e.item ?? ""
+            step = e.step
+            to = e.to
+            escalates = e.escalates
+            dueAt = e.due
+            self.firedAt = firedAt
+            owner = e.owner
+        }
+
+        var key: String { "\(item)/\(step)" }
+    }
+
     /// The `run` row.
     struct RunRow: Equatable {
         var state: RunState.Summary
@@ -56,6 +87,11 @@ struct RunRows: Equatable {
     var run: RunRow
     var answers: [String: AnswerRow]
     var deadlines: [String: DeadlineRow]
+    var queue: QueueRow?
+    /// Steps reached, in order (their `n` is the position from 1).
+    var escalations: [StepRow]
+    /// Steps not reached yet, by `ITEM/STEP`.
+    var pending: [String: StepRow]
 
     init(spec: ProtocolSpec, state: RunState, subject: SubjectFacts, lastAt: Date) {
         let sheet = RunSheet(spec: spec, state: state, subject: subject)
@@ -110,6 +146,20 @@ struct RunRows: Equatable {
         }
         self.answers = answers
         self.deadlines = deadlines
+        if runIsOpen, let queue = spec.queue {
+            self.queue = QueueRow(
+                role: queue.offeredTo, owner: state.owner?.user, ownerSince: state.owner?.since,
+                waitingSince: state.owner == nil ? state.unclaimedSince : nil)
+        } else {
+            self.queue = nil
+        }
+        escalations = state.escalations.map { StepRow($0.escalation, firedAt: $0.at) }
+        var pending: [String: StepRow] = [:]
+        for step in sheet.pendingSteps {
+            let row = StepRow(step.escalation)
+            pending[row.key] = row
+        }
+        self.pending = pending
         let phase = sheet.currentPhase
         var counts = (passed: 0, failed: 0, notApplicable: 0, skipped: 0)
         for row in answers.values {
@@ -181,6 +231,32 @@ struct RunRows: Equatable {
             ])
         }
         changes.removedDeadlines = oldDeadlines.keys.filter { deadlines[$0] == nil }
+        if let queue {
+            if queue != old?.queue {
+                changes.queue = [
+                    .text(runId), .text(queue.role), SQLValue(queue.owner),
+                    SQLValue(queue.ownerSince.map(Timestamp.format)), SQLValue(queue.waitingSince.map(Timestamp.format)),
+                ]
+            }
+        } else if old?.queue != nil {
+            changes.removeQueue = true
+        }
+        let oldEscalations = old?.escalations ?? []
+        for (i, row) in escalations.enumerated() where i >= oldEscalations.count || oldEscalations[i] != row {
+            changes.escalations.append([
+                .text(runId), SQLValue(i + 1), .text(row.item), .text(row.step), .text(row.to.joined(separator: ",")),
+                .integer(row.escalates ? 1 : 0), .text(Timestamp.format(row.dueAt)),
+                .text(Timestamp.format(row.firedAt ?? row.dueAt)), SQLValue(row.owner),
+            ])
+        }
+        let oldPending = old?.pending ?? [:]
+        for (key, row) in pending where oldPending[key] != row {
+            changes.pending.append([
+                .text(runId), .text(row.item), .text(row.step), .text(row.to.joined(separator: ",")),
+                .integer(row.escalates ? 1 : 0), .text(Timestamp.format(row.dueAt)),
+            ])
+        }
+        changes.removedPending = oldPending.filter { pending[$0.key] == nil }.map { [$0.value.item, $0.value.step] }
         return changes
     }
 }
@@ -198,6 +274,11 @@ struct RowChanges {
     var removedAnswers: [String] = []
     var deadlines: [[SQLValue]] = []
     var removedDeadlines: [String] = []
+    var queue: [SQLValue]?
+    var removeQueue = false
+    var escalations: [[SQLValue]] = []
+    var pending: [[SQLValue]] = []
+    var removedPending: [[String]] = []
 
     func write(_ db: Database) throws {
         switch run {
@@ -247,6 +328,37 @@ struct RowChanges {
         for item in removedDeadlines {
             try db.cachedStatement(sql: "DELETE FROM deadline WHERE run_id = ? AND item = ?").run([
                 .text(runId), .text(item),
+            ])
+        }
+        if let queue {
+            try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO run_queue (run_id, queue_role, owner, owner_since, waiting_since)
+                    VALUES (?, ?, ?, ?, ?)
+                    """
+            ).run(queue)
+        } else if removeQueue {
+            try db.cachedStatement(sql: "DELETE FROM run_queue WHERE run_id = ?").run([.text(runId)])
+        }
+        for values in escalations {
+            try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO escalation (run_id, n, item, step, to_roles, escalates, due_at, fired_at, owner)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).run(values)
+        }
+        for values in pending {
+            try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO pending_step (run_id, item, step, to_roles, escalates, due_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """
+            ).run(values)
+        }
+        for key in removedPending {
+            try db.cachedStatement(sql: "DELETE FROM pending_step WHERE run_id = ? AND item = ? AND step = ?").run([
+                .text(runId), .text(key[0]), .text(key[1]),
             ])
         }
     }

@@ -126,7 +126,7 @@ extension Store {
             guard let subject = try Registry.subject(state.subjectId, db) else {
                 throw StoreError(.corrupt, "run \(id) refers to a missing subject \(state.subjectId)")
             }
-            let sheet = RunSheet(spec: spec, state: state, subject: try subject.facts(for: spec))
+            let sheet = RunSheet(spec: spec, state: state, subject: try subject.facts(for: spec, db))
             return RunDetail(
                 summary: summary, spec: spec, state: state, subject: subject, sheet: sheet, events: events)
         }

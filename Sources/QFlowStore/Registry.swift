@@ -70,10 +70,19 @@ public struct Subject: Sendable, Hashable, Codable {
     }
 
     /// The typed facts a protocol reads (fields it does not declare are left out).
-    func facts(for spec: ProtocolSpec) throws(StoreError) -> SubjectFacts {
+    ///
+    /// `date` facts are read in the site's time zone (UTC before a site is published).
+    func facts(for spec: ProtocolSpec, _ db: Database) throws -> SubjectFacts {
+        let zone = spec.subjectFields.contains { $0.type == .date } ? try Store.siteZone(db) : TimeZone(identifier: "UTC")!
+        return try facts(for: spec, zone: zone)
+    }
+
+    /// The typed facts a protocol reads, `date` facts read in `zone`.
+    func facts(for spec: ProtocolSpec, zone: TimeZone) throws(StoreError) -> SubjectFacts {
         let declared = Set(spec.subjectFields.map(\.name))
         do {
-            return try SubjectFacts.parse(allFacts.filter { declared.contains($0.key) }, fields: spec.subjectFields)
+            return try SubjectFacts.parse(
+                allFacts.filter { declared.contains($0.key) }, fields: spec.subjectFields, timeZone: zone)
         } catch {
             throw StoreError(.invalidInput, "subject \(id): \(error.message)")
         }

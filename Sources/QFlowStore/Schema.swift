@@ -20,6 +20,7 @@ enum Schema {
         migrator.registerMigration("v8-users-sessions", migrate: v8)
         migrator.registerMigration("v9-accounts", migrate: v9)
         migrator.registerMigration("v10-site-intake", migrate: v10)
+        migrator.registerMigration("v11-queues-escalations", migrate: v11)
         return migrator
     }
 
@@ -304,6 +305,47 @@ enum Schema {
                 """)
     }
 
+    /// Work queues and escalation ladders (projections, rebuilt from the log): the queue and owner of each open
+    /// run of a protocol with a queue; the escalation steps reached (one row per `escalated` event); and the steps
+    /// not reached yet of open runs, by the moment they fall due (what `escalate` and `overdue --upcoming` read).
+    private static func v11(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE run_queue (
+                    run_id      TEXT PRIMARY KEY REFERENCES run (id),
+                    queue_role  TEXT NOT NULL,
+                    owner       TEXT,
+                    owner_since TEXT,
+                    waiting_since TEXT
+                );
+                CREATE INDEX run_queue_by_role ON run_queue (queue_role, owner);
+                CREATE INDEX run_queue_by_owner ON run_queue (owner) WHERE owner IS NOT NULL;
+                CREATE TABLE escalation (
+                    run_id    TEXT NOT NULL REFERENCES run (id),
+                    n         INTEGER NOT NULL,
+                    item      TEXT NOT NULL,
+                    step      TEXT NOT NULL,
+                    to_roles  TEXT NOT NULL,
+                    escalates INTEGER NOT NULL,
+                    due_at    TEXT NOT NULL,
+                    fired_at  TEXT NOT NULL,
+                    owner     TEXT,
+                    PRIMARY KEY (run_id, n)
+                );
+                CREATE INDEX escalation_by_time ON escalation (fired_at);
+                CREATE TABLE pending_step (
+                    run_id    TEXT NOT NULL REFERENCES run (id),
+                    item      TEXT NOT NULL,
+                    step      TEXT NOT NULL,
+                    to_roles  TEXT NOT NULL,
+                    escalates INTEGER NOT NULL,
+                    due_at    TEXT NOT NULL,
+                    PRIMARY KEY (run_id, item, step)
+                );
+                CREATE INDEX pending_step_by_due ON pending_step (due_at);
+                """)
+    }
+
     /// Migrations after which the projections must be rebuilt from the log.
-    static let rebuildAfter: Set<String> = ["v6-run-skips-returns-deadlines"]
+    static let rebuildAfter: Set<String> = ["v6-run-skips-returns-deadlines", "v11-queues-escalations"]
 }

@@ -94,6 +94,11 @@ extension Store {
         }
     }
 
+    /// The published site's time zone, UTC before a site is published: the zone `date` facts are read in.
+    static func siteZone(_ db: Database) throws -> TimeZone {
+        try site(db)?.timeZone ?? TimeZone(identifier: "UTC")!
+    }
+
     static func site(_ db: Database) throws -> PublishedSite? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM site_version ORDER BY version DESC LIMIT 1"))
             .map(publishedSite)
