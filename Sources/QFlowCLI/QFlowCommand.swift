@@ -9,6 +9,7 @@ public struct QFlowCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             DemoCommand.self, InitCommand.self, ProtocolCommand.self, SiteCommand.self, CaseCommand.self, RunVerbsCommand.self, OverdueCommand.self,
+            QueueCommand.self, EscalateCommand.self,
             CohortCommand.self, CompareCommand.self, MeasureCommand.self, ReportCommand.self,
             UserCommand.self, ServeCommand.self, VerifyCommand.self, RebuildCommand.self,
             BackupCommand.self, StatsCommand.self, DebugCommand.self,

@@ -20,6 +20,14 @@ struct RunRenderer {
         if let parent = summary.triggeredByRun {
             out += "\(t("由", "Started by")) \(parent) (\(summary.triggerId ?? ""))\n"
         }
+        if let queue = spec.queue {
+            let owner = detail.state.owner.map { "\(t("负责人", "owner")) \($0.user)" } ?? t("待认领", "unclaimed")
+            out += "\(t("工作队列", "Queue")): \(queue.offeredTo)  \(owner)\n"
+        }
+        if let last = detail.state.escalations.last {
+            let x = last.escalation
+            out += "\(t("已到提醒/升级", "Ladder step reached")): \(x.item ?? "queue") \(x.step) → \(x.to.joined(separator: ", "))  (\(Timestamp.format(last.at)))\n"
+        }
         let current = sheet.currentPhase
         for (index, phase) in spec.phases.enumerated() {
             let marker = index == current && summary.status == "active" ? " ◀" : ""
@@ -82,6 +90,11 @@ struct RunRenderer {
         case .triggered(let trigger, let protocolId): "trigger \(trigger) → \(protocolId)"
         case .deviated(let items): "deviation signed off (failed: \(items.joined(separator: ", ")))"
         case .completed: "completed"
+        case .claimed: "claimed"
+        case .released: "released"
+        case .reassigned(let to, let from): "reassigned to \(to)" + (from.map { " (from \($0))" } ?? "")
+        case .escalated(let x):
+            "\(x.escalates ? "escalated" : "reminder"): \(x.item ?? "queue") step \(x.step) (due \(Timestamp.format(x.due))) → \(x.to.joined(separator: ", "))"
         }
     }
 }

@@ -14,7 +14,7 @@ struct RunVerbsCommand: ParsableCommand {
             """,
         subcommands: [
             Start.self, Record.self, Sign.self, Return.self, Jump.self, Suspend.self, Resume.self, Stop.self,
-            Restart.self, Migrate.self, Complete.self, Show.self, List.self,
+            Restart.self, Migrate.self, Complete.self, Claim.self, Release.self, Reassign.self, Show.self, List.self,
         ])
 
     /// Options every writing verb shares.
@@ -216,6 +216,34 @@ struct RunVerbsCommand: ParsableCommand {
                 try options.perform(.command(runId: runId, .complete))
             }
         }
+    }
+
+    struct Claim: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Claim a run from its work queue (your role must be the one it is offered to).")
+        @Argument(help: "Run id.") var runId: String
+        @OptionGroup var options: WriteOptions
+        func run() throws { try options.perform(.command(runId: runId, .claim)) }
+    }
+
+    struct Release: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give a run you own back to its work queue.")
+        @Argument(help: "Run id.") var runId: String
+        @Option(help: "Why (optional).") var reason: String?
+        @OptionGroup var options: WriteOptions
+        func run() throws { try options.perform(.command(runId: runId, .release), reason: reason) }
+    }
+
+    struct Reassign: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give a run to a named person (a role of the queue's reassign_by, with a reason).",
+            discussion: "The person must be an active user who holds the role the queue is offered to.")
+        @Argument(help: "Run id.") var runId: String
+        @Option(help: "The staff id of the new owner.") var to: String
+        @Option(help: "Why (required).") var reason: String?
+        @OptionGroup var options: WriteOptions
+        func run() throws { try options.perform(.command(runId: runId, .reassign(to: to)), reason: reason) }
     }
 
     struct Show: ParsableCommand {

@@ -87,10 +87,15 @@ struct BackupCommand: ParsableCommand {
 /// `qflow overdue`: open items past their deadline.
 struct OverdueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "overdue", abstract: "List open items past their deadline, the most overdue first.")
+        commandName: "overdue", abstract: "List open items past their deadline, the most overdue first.",
+        discussion: """
+            With --upcoming P7D, list instead what falls due within that period: deadlines and the steps of their \
+            escalation ladders (reminders, escalations) not reached yet, earliest first.
+            """)
 
     @OptionGroup var database: DatabaseOptions
     @Option(help: "The moment to compare with, ISO-8601 (default: now).") var at: String?
+    @Option(help: "List what falls due within this ISO-8601 period instead (e.g. P7D).") var upcoming: String?
     @Option(help: "text or json") var format: OutputFormat = .text
 
     func run() throws {
@@ -99,6 +104,25 @@ struct OverdueCommand: ParsableCommand {
             if let at {
                 guard let parsed = Timestamp.parse(at) else { throw CLIError("--at: '\(at.prefix(40))' is not a time") }
                 now = parsed
+            }
+            if let upcoming {
+                let period: ISODuration
+                do {
+                    period = try ISODuration(parsing: upcoming)
+                } catch {
+                    throw CLIError("--upcoming: a period is an ISO-8601 duration such as P7D or PT12H")
+                }
+                let steps = try database.open().upcoming(within: period, at: now)
+                if format == .json { return try printJSON(steps) }
+                if steps.isEmpty { return print("nothing falls due within \(period.text)") }
+                for s in steps {
+                    let what = s.item.isEmpty ? "(queue)" : s.item
+                    let verb = s.escalates ? "escalate to" : "remind"
+                    print(
+                        "\(s.dueAt)  \(s.runId)  \(s.subjectId)  \(s.protocolId)/\(what)  step \(s.step)  \(verb) \(s.to.joined(separator: ","))  owner \(s.owner ?? "-")"
+                    )
+                }
+                return
             }
             let items = try database.open().overdue(at: now)
             if format == .json { return try printJSON(items) }
