@@ -98,17 +98,21 @@ extension RunSheet {
             out.append((PendingStep(escalation: escalation, runId: state.runId), order))
             order += 1
         }
-        for item in spec.items {
-            guard let deadline = item.deadline, status(of: item) == .open, let (anchor, calendar) = anchor(of: deadline)
-            else { continue }
-            let due = deadline.offset.shift(anchor, before: deadline.before, calendar: calendar)
-            for (id, step) in deadline.steps {
-                let escalation = RunEvent.Escalation(
-                    item: item.id, step: id, to: [step.role], escalates: step.escalates,
-                    due: step.offset.shift(due, before: step.before, calendar: calendar), owner: state.owner?.user)
-                order += 1
-                guard !state.firedSteps.contains(escalation.key) else { continue }
-                out.append((PendingStep(escalation: escalation, runId: state.runId), order))
+        // In place: `spec.items` would copy every item of the definition on each write of the projection.
+        for phase in spec.phases {
+            for item in phase.items {
+                guard let deadline = item.deadline, status(of: item) == .open,
+                    let (anchor, calendar) = anchor(of: deadline)
+                else { continue }
+                let due = deadline.offset.shift(anchor, before: deadline.before, calendar: calendar)
+                for (id, step) in deadline.steps {
+                    let escalation = RunEvent.Escalation(
+                        item: item.id, step: id, to: [step.role], escalates: step.escalates,
+                        due: step.offset.shift(due, before: step.before, calendar: calendar), owner: state.owner?.user)
+                    order += 1
+                    guard !state.firedSteps.contains(escalation.key) else { continue }
+                    out.append((PendingStep(escalation: escalation, runId: state.runId), order))
+                }
             }
         }
         return out.sorted { ($0.0.escalation.due, $0.1) < ($1.0.escalation.due, $1.1) }.map(\.0)

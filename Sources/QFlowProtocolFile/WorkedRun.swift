@@ -27,6 +27,23 @@ import Yams
 ///
 /// A variant's `steps` replace the compliant steps for the same item (and role, for signatures) in place, or are
 /// added at the end; `omit` removes every step of the listed items; `subject` overrides subject facts.
+///
+/// A protocol with a work queue or escalation ladders (the `Examples/` folder) also has queue steps and the
+/// escalations the run must reach when a clock is driven through it (`qflow escalate` every `every`, from the start
+/// to `until`), in order:
+///
+/// ```yaml
+/// steps:
+///   - { queue: claim, role: agent, user: agent_wang, at: "2026-12-22T09:00:00+08:00" }
+///   - { queue: reassign, to: agent_li, reason: On leave, role: supervisor }
+/// escalations:
+///   every: PT6H
+///   until: "2027-04-02T00:00:00+08:00"
+///   expect:
+///     - { step: ir.outcome/1, due: "2026-12-31T00:00:00+08:00", owner: agent_wang }
+/// scenarios:                               # further runs in full, each with its own expected escalations
+///   lost_after_reassignment: { steps: [...], escalations: {...}, completes: true }
+/// ```
 public struct WorkedRun: Decodable, Sendable {
     /// One answer or signature.
     public struct Step: Decodable, Sendable {
@@ -40,9 +57,17 @@ public struct WorkedRun: Decodable, Sendable {
         public var role: String
         /// When, if not one minute after the previous step.
         public var at: String?
+        /// A queue verb: `claim`, `release` or `reassign`.
+        public var queue: String?
+        /// The person a `reassign` step gives the run to.
+        public var to: String?
+        /// Why (a `reassign` step needs one).
+        public var reason: String?
+        /// The acting person's id (default `staff-ROLE`).
+        public var user: String?
 
-        /// The item the step is about.
-        public var item: String { record ?? sign ?? "" }
+        /// The item the step is about (`queue:VERB` for a queue step).
+        public var item: String { record ?? sign ?? queue.map { "queue:\($0)" } ?? "" }
 
         /// Whether this step stands in for `other` in a variant.
         public func replaces(_ other: Step) -> Bool {
@@ -79,6 +104,39 @@ public struct WorkedRun: Decodable, Sendable {
         public var variant: Variant { Variant(steps: steps, omit: omit, subject: subject) }
     }
 
+    /// The escalations a run reaches when `qflow escalate` runs every `every` from its start to `until`.
+    public struct Escalations: Decodable, Sendable {
+        /// How often escalate runs (ISO-8601, default `PT6H`).
+        public var every: String?
+        /// Until when (ISO-8601 with a zone).
+        public var until: String
+        /// The steps reached, in order.
+        public var expect: [ExpectedStep]
+    }
+
+    /// One escalation step reached.
+    public struct ExpectedStep: Decodable, Sendable {
+        /// `ITEM/STEP` (`/unclaimed` for the queue).
+        public var step: String
+        /// When it was due (ISO-8601 with a zone).
+        public var due: String
+        /// The run's owner then (omit: none).
+        public var owner: String?
+    }
+
+    /// A further run of the protocol, written out in full (its steps in time order, from the same start): the
+    /// escalations it reaches and whether it can be completed at the end.
+    public struct Scenario: Decodable, Sendable {
+        /// The run's steps.
+        public var steps: [Step]
+        /// Subject facts overridden.
+        public var subject: [String: String]?
+        /// The escalations reached.
+        public var escalations: Escalations?
+        /// Whether the run can be completed at the end (default true).
+        public var completes: Bool?
+    }
+
     /// The protocol id.
     public var `protocol`: String
     /// Subject facts, as text.
@@ -93,6 +151,10 @@ public struct WorkedRun: Decodable, Sendable {
     public var triggers: [String: Variant]?
     /// Runs closed with a documented deviation, by name.
     public var deviations: [String: DeviationCase]?
+    /// The escalations the compliant run reaches.
+    public var escalations: Escalations?
+    /// Further runs, by name.
+    public var scenarios: [String: Scenario]?
 
     /// The steps and subject facts of a variant.
     public func applying(_ variant: Variant) -> (steps: [Step], subject: [String: String]) {

@@ -16,10 +16,10 @@ struct PortabilityTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// The shipped files: `Protocols/*.yaml`, `Protocols/examples/*`, `Reports/*.yaml` and `Site/*.yaml` if any.
+    /// The shipped files: `Protocols/*.yaml`, `Protocols/examples/*`, `Examples/*`, `Reports/*.yaml` and `Site/*.yaml`.
     static var shippedFiles: [String] {
         var out: [String] = []
-        for folder in ["Protocols", "Protocols/examples", "Reports", "Site"] {
+        for folder in ["Protocols", "Protocols/examples", "Examples", "Reports", "Site"] {
             let url = root.appendingPathComponent(folder)
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: url.path) else { continue }
             for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
