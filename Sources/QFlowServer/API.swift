@@ -64,8 +64,48 @@ enum APIBody {
         var verb: String
         var item: String?
         var value: Scalar?
+        /// The new owner's staff id, for `reassign`.
+        var to: String?
         var reason: String?
         var expectedSeq: Int?
+    }
+
+    /// One run of a work queue.
+    struct QueueItem: Encodable {
+        var runId: String
+        var `protocol`: String
+        var version: Int
+        var subject: String
+        var status: String
+        var queueRole: String
+        var owner: String?
+        var ownerSince: String?
+        var waitingSince: String?
+        var lastStep: String?
+        var lastStepAt: String?
+        var nextStep: String?
+        var nextStepDue: String?
+
+        init(_ e: QueueEntry) {
+            runId = e.runId
+            self.protocol = e.protocolId
+            version = e.version
+            subject = e.subjectId
+            status = e.status
+            queueRole = e.queueRole
+            owner = e.owner
+            ownerSince = e.ownerSince
+            waitingSince = e.waitingSince
+            lastStep = e.lastStep
+            lastStepAt = e.lastStepAt
+            nextStep = e.nextStep
+            nextStepDue = e.nextStepDue
+        }
+    }
+
+    /// A page of a work queue.
+    struct QueueList: Encodable {
+        var items: [QueueItem]
     }
 
     /// An appended event.
@@ -182,7 +222,8 @@ extension WorkstationServer {
         on(router, .post, "/api/v1/runs/{id}/actions") { request, context in
             let body = try await Self.body(APIBody.Action.self, request)
             let result = try await self.act(
-                runId: context.parameters.get("id") ?? "", verb: body.verb, item: body.item, value: body.value?.text(),
+                runId: context.parameters.get("id") ?? "", verb: body.verb, item: body.item,
+                value: body.verb == "reassign" ? body.to : body.value?.text(),
                 reason: body.reason, expectedSeq: body.expectedSeq, session: try context.requireSession())
             return try Self.encoded(APIBody.ActionReply(result))
         }
@@ -259,7 +300,29 @@ extension WorkstationServer {
                             dueAt: $0.dueAt, room: $0.room, escalateTo: $0.escalateTo)
                     }, nextCursor: next?.description))
         }
+        on(router, .get, "/api/v1/queue") { request, context in
+            let session = try context.requireSession()
+            let query = request.uri.queryParameters
+            let mine = query.get("mine").map { $0 == "1" || $0 == "true" } ?? false
+            let role: String? = query.get("role").map { String($0) }
+            guard mine != (role != nil) else {
+                throw APIError(.badRequest, "invalid_input", "give either mine=1 or role=ROLE", field: role == nil ? "mine" : "role")
+            }
+            let limit = try listQuery(request, kind: "surgical-case", protocols: nil).limit
+            let entries = try await self.queue(for: session, mine: mine, role: role, limit: limit)
+            return try Self.encoded(APIBody.QueueList(items: entries.map { APIBody.QueueItem($0) }))
+        }
         addAccountAPI(to: router)
+    }
+
+    /// The open runs the session owns (`mine`) or those offered to `role`, of the protocols the role may see.
+    func queue(for session: Session, mine: Bool, role: String?, limit: Int) async throws -> [QueueEntry] {
+        let store = store
+        return try await blocking {
+            let visible = Access.visibleProtocols(try store.publishedSpecs().map(\.spec), session: session)
+            let entries = mine ? try store.myWork(user: session.user.id, limit: limit) : try store.queue(role: role ?? "", limit: limit)
+            return entries.filter { visible.contains($0.protocolId) }
+        }
     }
 
     func apiSignIn(_ request: Request, _ context: WorkstationContext) async throws -> Response {

@@ -45,7 +45,12 @@ public struct APIError: HTTPResponseError, Sendable {
             case .invalidInput: .badRequest
             case .signInRefused: .unauthorized
             case .forbidden: .forbidden
-            case .refused where error.engineCode == .roleNotAllowed || error.engineCode == .duplicateSigner: .forbidden
+            case .refused
+            where error.engineCode == .roleNotAllowed || error.engineCode == .duplicateSigner
+                || error.engineCode == .notOwner:
+                .forbidden
+            // One owner at a time: someone else claimed the run first.
+            case .refused where error.engineCode == .alreadyClaimed: .conflict
             case .refused: .unprocessableContent
             default: .internalServerError
             }

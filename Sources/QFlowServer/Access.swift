@@ -155,6 +155,9 @@ public enum Access {
         Route(method: "GET", path: "/api/v1/compare", readers: .roles(quality), purpose: "compare cohorts"),
         Route(method: "GET", path: "/api/v1/reports/{file}", readers: .roles(quality), purpose: "a report workbook"),
         Route(method: "GET", path: "/api/v1/overdue", readers: .roles(clinicalReaders), purpose: "overdue items"),
+        Route(
+            method: "GET", path: "/api/v1/queue", readers: .signedIn,
+            purpose: "work queues: the runs you own (mine=1) or those offered to a role (role=ROLE)"),
         Route(method: "GET", path: "/api/v1/users", readers: .roles(administration), purpose: "accounts"),
         Route(
             method: "POST", path: "/api/v1/users/{id}", readers: .roles(administration),
@@ -178,6 +181,9 @@ public enum Access {
             purpose: "start a protocol the role takes part in"),
         Route(method: "GET", path: "/board", readers: .roles(clinicalReaders), purpose: "the board per room"),
         Route(method: "GET", path: "/overdue", readers: .roles(clinicalReaders), purpose: "overdue items"),
+        Route(
+            method: "GET", path: "/work", readers: .signedIn,
+            purpose: "my work (runs I own) and my role's queue (runs waiting to be claimed)"),
         Route(method: "GET", path: "/linen", readers: .roles(linenReaders), purpose: "linen batches"),
         Route(method: "GET", path: "/actions", readers: .roles(supervisors), purpose: "QC audits and actions"),
         Route(method: "GET", path: "/quality", readers: .roles(quality), purpose: "comparisons"),

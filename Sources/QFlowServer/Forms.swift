@@ -41,6 +41,8 @@ struct ActForm: CSRFProtected {
     var seq: Int?
     /// The zone a `datetime-local` value was drawn in.
     var zone: String?
+    /// The new owner's staff id, for `reassign`.
+    var to: String?
 }
 
 /// Start a protocol on a case.

@@ -162,7 +162,7 @@ struct PageContext: Sendable {
     /// The links of the pages the role may open, who is signed in, the language switch and the sign-out button.
     func navigation(_ session: Session) -> HTML {
         let links: [(String, LocalizedText)] = [
-            ("/", Wording.today), ("/board", Wording.board), ("/overdue", Wording.overdue),
+            ("/", Wording.today), ("/work", Wording.work), ("/board", Wording.board), ("/overdue", Wording.overdue),
             ("/cases/new", Wording.addCase), ("/linen", Wording.linen), ("/actions", Wording.audits),
             ("/quality", Wording.quality), ("/admin/users", Wording.users),
         ]

@@ -83,6 +83,14 @@ enum OpenAPI {
                     "run_id": string, "protocol": string, "subject": string, "room": string, "item": string,
                     "due_at": string, "escalate_to": string,
                 ], required: ["run_id", "protocol", "subject", "item", "due_at"]),
+            "QueueItem": object(
+                [
+                    "run_id": string, "protocol": string, "version": integer, "subject": string, "status": string,
+                    "queue_role": string, "owner": string, "owner_since": string, "waiting_since": string,
+                    "last_step": ["type": "string", "description": "the last escalation step reached, ITEM/STEP"],
+                    "last_step_at": string, "next_step": string, "next_step_due": string,
+                ], required: ["run_id", "protocol", "version", "subject", "status", "queue_role"]),
+            "QueueList": object(["items": array(ref("QueueItem"))]),
             "OverdueList": object(
                 ["items": array(ref("Overdue")), "next_cursor": string], required: ["items"]),
             "Users": object(["users": array(ref("User")), "next_cursor": string], required: ["users"]),
@@ -197,7 +205,8 @@ enum OpenAPI {
             ],
             "/api/v1/runs/{id}/actions": [
                 "post": [
-                    "summary": "Apply a verb to a run: record, sign, return, jump, suspend, resume, stop, complete",
+                    "summary":
+                        "Apply a verb to a run: record, sign, return, jump, suspend, resume, stop, complete, deviate; claim, release, reassign (work queues)",
                     "security": security, "parameters": [pathParameter("id", example: "R000001")],
                     "requestBody": body(
                         object(
@@ -205,6 +214,7 @@ enum OpenAPI {
                                 "verb": ["type": "string", "enum": verbs], "item": string,
                                 "value": ["description": "the answer: yes/no/na, a number, a time, an option id or text"],
                                 "reason": string,
+                                "to": ["type": "string", "description": "reassign: the staff id of the new owner"],
                                 "expected_seq": [
                                     "type": "integer",
                                     "description": "the run's lastSeq as you saw it; a different one is a 409",
@@ -293,6 +303,18 @@ enum OpenAPI {
                     "summary": "Open items past their deadline, of the runs the role may see", "security": security,
                     "parameters": page,
                     "responses": responses(["200": json("overdue items", ref("OverdueList"))], errors: [400, 401, 403]),
+                ]
+            ],
+            "/api/v1/queue": [
+                "get": [
+                    "summary": "Work queues: the open runs you own (mine=1), or those offered to a role (role=ROLE), unclaimed first",
+                    "security": security,
+                    "parameters": [
+                        ["name": "mine", "in": "query", "schema": ["type": "string", "enum": ["1"]]],
+                        ["name": "role", "in": "query", "schema": string],
+                        page[0],
+                    ],
+                    "responses": responses(["200": json("the runs", ref("QueueList"))], errors: [400, 401]),
                 ]
             ],
             "/api/v1/users": [

@@ -41,6 +41,9 @@ extension WorkstationServer {
         on(router, .get, "/overdue") { request, context in
             try await self.withLanguage(request, context) { page in try await self.overduePage(page) }
         }
+        on(router, .get, "/work") { request, context in
+            try await self.withLanguage(request, context) { page in try await self.workPage(page) }
+        }
         on(router, .get, "/linen") { request, context in
             try await self.withLanguage(request, context) { page in
                 try await self.listPage(
@@ -347,7 +350,9 @@ extension WorkstationServer {
                 let phase = run.status == RunStatus.active.rawValue
                     ? run.currentPhase.flatMap { id in spec.phases.first { $0.id == id } }.map { page.t($0.title) }
                     : nil
-                return "<a href=\"/runs/\(run.id)\">\(page.t(spec.title))</a>: \(phase ?? page.t(Wording.status(run.status)))"
+                let step: HTML =
+                    row.lastSteps[run.id].map { " <span class=\"step\">⏰ \(Self.stepText($0, spec, page))</span>" } ?? .empty
+                return "<a href=\"/runs/\(run.id)\">\(page.t(spec.title))</a>: \(phase ?? page.t(Wording.status(run.status)))\(step)"
             }
             let failed = row.runs.map(\.criticalFailures).reduce(0, +)
             // Done when every OR checklist is completed (the patient's survey comes later, on the ward).
@@ -557,6 +562,7 @@ extension WorkstationServer {
              · \(page.documentLine(spec)) · #\(String(seq))</p>
             """
         if let notice { body += "<p class=\"error\" role=\"alert\">\(notice)</p>" }
+        body += queueBlock(detail, page, form)
         body += "<p class=\"next\">\(nextAction(sheet, detail, page))</p>"
         for (index, phase) in spec.phases.enumerated() {
             let current = index == sheet.currentPhase
@@ -769,6 +775,7 @@ extension WorkstationServer {
             if let text = value, let zone = form.zone, let date = PageContext.parseLocalInput(text, zone: zone) {
                 value = Timestamp.format(date)
             }
+            if form.verb == "reassign" { value = form.to }
             _ = try await act(
                 runId: runId, verb: form.verb ?? "", item: form.item, value: value, reason: form.reason,
                 expectedSeq: form.seq, session: session)

@@ -20,6 +20,38 @@ enum Wording {
     static let todayTitle = w("Today's cases", "今日手术")
     static let boardTitle = w("Board", "手术室看板")
     static let overdueTitle = w("Overdue items", "逾期事项")
+
+    // Work queues and escalation ladders.
+    static let work = w("My work", "我的工作")
+    static let myWork = w("My work: runs I own", "我的工作：由我负责")
+    static let roleQueue = w("Waiting for my role", "本角色待认领")
+    static let queue = w("Queue", "工作队列")
+    static let owner = w("Owner", "负责人")
+    static let unclaimed = w("Unclaimed", "待认领")
+    static let waitingSince = w("Waiting since", "等待自")
+    static let ownedSince = w("Owned since", "负责自")
+    static let claim = w("Claim", "认领")
+    static let release = w("Release to the queue", "退回队列")
+    static let reassign = w("Reassign", "重新分配")
+    static let reassignTo = w("Staff id of the new owner", "新负责人工号")
+    static let stepReached = w("Ladder step reached", "已到提醒/升级")
+    static let nextStep = w("Next step", "下一步提醒")
+    static let escalations = w("Reminders and escalations", "提醒与升级记录")
+    static let reminder = w("Reminder", "提醒")
+    static let escalation = w("Escalation", "升级")
+    static let queueStep = w("Unclaimed", "无人认领")
+    static let overdueStep = w("Overdue", "逾期")
+    static let recordedAt = w("Recorded", "记录时间")
+    static let told = w("Told", "通知")
+
+    /// A ladder step's name: `1`, `2`, … as "step N", `overdue`, `unclaimed`.
+    static func step(_ step: String) -> LocalizedText {
+        switch step {
+        case "overdue": overdueStep
+        case "unclaimed": queueStep
+        default: w("step \(step)", "第\(step)级")
+        }
+    }
     static let linenTitle = w("Linen batches", "布类批次")
     static let auditsTitle = w("QC audits and corrective actions", "质控与整改")
     static let notFound = w("Not found", "未找到")
@@ -44,6 +76,7 @@ enum Wording {
     static let line = w("Line", "生产线")
     static let time = w("Time", "时间")
     static let caseNumber = w("Case", "病例")
+    static let statusWord = w("Status", "状态")
     static let procedure = w("Procedure", "手术")
     static let runs = w("Checklists", "流程")
     static let protocolTitle = w("Protocol", "流程")

@@ -124,6 +124,8 @@ public struct CaseListRow: Sendable {
     public var runs: [RunSummary]
     /// Open items of those runs whose deadline has passed.
     public var overdue: Int
+    /// The last escalation step each of those runs reached (`ITEM/STEP`), by run id; runs without one are absent.
+    public var lastSteps: [String: String] = [:]
 }
 
 /// A page of subjects and the cursor of the next page (nil on the last page).
@@ -135,7 +137,8 @@ public struct CasePage: Sendable {
 }
 
 extension Store {
-    /// A page of subjects with their runs and overdue counts: three indexed queries, whatever the database's size.
+    /// A page of subjects with their runs, overdue counts and the escalation step each run reached: four indexed
+    /// queries, whatever the database's size.
     public func cases(_ query: CaseQuery, at now: Date) throws(StoreError) -> CasePage {
         let limit = min(max(query.limit, 1), CaseQuery.maximumLimit)
         return try read("list cases") { db in
@@ -227,9 +230,27 @@ extension Store {
                         GROUP BY r.subject_id
                         """, arguments: overdueArguments
                 ).map { ($0[0] as String, $0[1] as Int) })
+            let runIds = runs.values.flatMap { $0.map(\.id) }
+            var lastSteps: [String: String] = [:]
+            if !runIds.isEmpty {
+                for row in try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT e.run_id, e.item || '/' || e.step FROM escalation e
+                        WHERE e.run_id IN (\(Array(repeating: "?", count: runIds.count).joined(separator: ",")))
+                        AND e.n = (SELECT max(x.n) FROM escalation x WHERE x.run_id = e.run_id)
+                        """, arguments: StatementArguments(runIds))
+                {
+                    lastSteps[row[0]] = row[1]
+                }
+            }
             return CasePage(
-                rows: subjects.map { CaseListRow(subject: $0, runs: runs[$0.id] ?? [], overdue: overdue[$0.id] ?? 0) },
-                next: next)
+                rows: subjects.map {
+                    CaseListRow(
+                        subject: $0, runs: runs[$0.id] ?? [], overdue: overdue[$0.id] ?? 0,
+                        lastSteps: Dictionary(
+                            uniqueKeysWithValues: (runs[$0.id] ?? []).compactMap { run in lastSteps[run.id].map { (run.id, $0) } }))
+                }, next: next)
         }
     }
 

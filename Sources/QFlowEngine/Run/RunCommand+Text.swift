@@ -11,10 +11,14 @@ public struct RunCommandTextError: Error, Sendable, Hashable, CustomStringConver
 
 extension RunCommand {
     /// The verbs a command can be written with, as the pages, the API and the CLI name them.
-    public static let verbs = ["record", "sign", "return", "jump", "suspend", "resume", "stop", "complete", "deviate"]
+    public static let verbs = [
+        "record", "sign", "return", "jump", "suspend", "resume", "stop", "complete", "deviate", "claim", "release",
+        "reassign",
+    ]
 
     /// Reads a command from text: a verb, the item it names and (for `record`) the answer as typed; `deviate`
-    /// (complete with a documented deviation) takes the failed critical items as the value, comma-separated.
+    /// (complete with a documented deviation) takes the failed critical items as the value, comma-separated;
+    /// `reassign` takes the new owner's staff id as the value (the API and the forms call that field `to`).
     ///
     /// The one parser from text to commands: the workstation's forms, the JSON API and `qflow run` all use it, so
     /// an answer means the same whichever way it was entered. Errors name the field and never echo the value.
@@ -54,6 +58,14 @@ extension RunCommand {
         case "resume": self = .resume
         case "stop": self = .stop
         case "complete": self = .complete
+        case "claim": self = .claim
+        case "release": self = .release
+        case "reassign":
+            guard let to = value?.trimmingCharacters(in: .whitespacesAndNewlines), !to.isEmpty else {
+                throw RunCommandTextError(
+                    field: "to", error: EngineError(.invalidAnswer, "reassign needs the staff id of the new owner in 'to'"))
+            }
+            self = .reassign(to: to)
         case "deviate":
             let named = (value ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }
