@@ -26,6 +26,13 @@ struct ChecklistRenderer {
             }
         }
         let roleNames = Dictionary(spec.roles.map { ($0.id, $0.title.text(language)) }, uniquingKeysWith: { a, _ in a })
+        if let queue = spec.queue {
+            out += t("工作队列：", "Queue: claimed by ") + (roleNames[queue.offeredTo] ?? queue.offeredTo)
+                + t("认领；重新分配：", "; reassigned by ")
+                + queue.reassignBy.map { roleNames[$0] ?? $0 }.joined(separator: language == .zh ? "、" : ", ")
+            if let limit = queue.unclaimed { out += t("；无人认领超过 \(limit) 上报", "; unclaimed after \(limit) → reassigners") }
+            out += "\n"
+        }
         var number = 0
         /// One numbered item with its flags, rules, signatures, deadline, guidance and source.
         func line(_ item: ItemSpec) -> String {
@@ -57,6 +64,11 @@ struct ChecklistRenderer {
                     out += "     " + t("时限：", "due: ") + "\(deadline.offset) \(side) \(anchor)"
                     if let role = deadline.escalateTo { out += t("；逾期上报 ", "; overdue → ") + (roleNames[role] ?? role) }
                     out += "\n"
+                    for (n, step) in (deadline.ladder ?? []).enumerated() {
+                        let when = step.before ? t("截止前", "before due") : t("截止后", "after due")
+                        let what = step.escalates ? t("上报", "escalate to") : t("提醒", "remind")
+                        out += "       \(n + 1). \(step.offset) \(when): \(what) \(roleNames[step.role] ?? step.role)\n"
+                    }
                 }
                 if let guidance = item.guidance {
                     out += "     " + t("指引：", "Guidance: ") + guidance.text(language) + "\n"

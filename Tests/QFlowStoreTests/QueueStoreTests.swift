@@ -169,3 +169,23 @@ struct QueueStoreTests {
         #expect(try store.projectionDump() == before)
     }
 }
+
+@Suite("Escalations of deadlines without a queue")
+struct DeadlineEscalationStoreTests {
+    @Test func anOverdueDeadlineEscalatesOnceAndTheCaseListShowsTheStep() throws {
+        let db = try TemporaryDatabase()
+        let store = db.store
+        let run = try store.startCounts("C-001")
+        // `base` is due at the scheduled start (minute 60) and escalates to the circulating nurse.
+        #expect(try store.escalate(now: minutes(59)).steps.isEmpty)
+        let due = try store.escalate(now: minutes(61))
+        #expect(due.steps.map { "\($0.item)/\($0.step)" } == ["base/overdue"])
+        #expect(due.steps.first?.to == ["circulating_nurse"])
+        #expect(try store.escalate(now: minutes(120)).steps.isEmpty)
+        let page = try store.cases(CaseQuery(kind: "surgical-case", protocols: nil, limit: 10), at: minutes(61))
+        #expect(page.rows.first?.lastSteps == [run: "base/overdue"])
+        // Answering the item ends its ladder: nothing pending, nothing upcoming.
+        try store.record(run, "base", "12", at: minutes(62))
+        #expect(try store.upcoming(within: try ISODuration(parsing: "P1D"), at: minutes(62)).isEmpty)
+    }
+}
