@@ -75,7 +75,9 @@ struct EscalateCommand: ParsableCommand {
             for s in result.steps {
                 let what = s.item.isEmpty ? "(queue)" : s.item
                 let verb = s.escalates ? "escalated to" : "reminded"
-                print("\(s.runId)  \(what)  step \(s.step)  due \(s.dueAt)  \(verb) \(s.to.joined(separator: ","))  owner \(s.owner ?? "-")")
+                print(
+                    "\(s.runId)  \(what)  step \(s.step)  due \(s.dueAt)  \(verb) \(s.to.joined(separator: ","))  owner \(s.owner ?? "-")"
+                )
             }
         }
     }

@@ -14,14 +14,16 @@ extension Engine {
             guard actor.role == queue.offeredTo else {
                 throw EngineError(
                     .roleNotAllowed,
-                    "role \(actor.role) may not claim runs of \(spec.reference): they are offered to \(queue.offeredTo)")
+                    "role \(actor.role) may not claim runs of \(spec.reference): they are offered to \(queue.offeredTo)"
+                )
             }
             if let owner = state.owner {
                 throw EngineError(
                     .alreadyClaimed,
                     owner.user == actor.id
                         ? "run \(state.runId) is already yours"
-                        : "run \(state.runId) already has an owner: one owner at a time (a \(queue.reassignBy.joined(separator: " or ")) may reassign it)")
+                        : "run \(state.runId) already has an owner: one owner at a time (a \(queue.reassignBy.joined(separator: " or ")) may reassign it)"
+                )
             }
             return .claimed
         case .release:
@@ -36,7 +38,8 @@ extension Engine {
             guard queue.reassignBy.contains(actor.role) else {
                 throw EngineError(
                     .roleNotAllowed,
-                    "role \(actor.role) may not reassign runs of \(spec.reference) (allowed: \(queue.reassignBy.joined(separator: ", ")))")
+                    "role \(actor.role) may not reassign runs of \(spec.reference) (allowed: \(queue.reassignBy.joined(separator: ", ")))"
+                )
             }
             let user = target.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !user.isEmpty, user.count <= 100, !user.contains(where: \.isNewline), user == target else {

@@ -16,7 +16,8 @@ extension WorkstationServer {
         let specs = try await blocking { () throws -> [String: ProtocolSpec] in
             var out: [String: ProtocolSpec] = [:]
             for entry in mine + offered where out["\(entry.protocolId)@\(entry.version)"] == nil {
-                out["\(entry.protocolId)@\(entry.version)"] = try store.spec(entry.protocolId, version: entry.version).spec
+                out["\(entry.protocolId)@\(entry.version)"] = try store.spec(entry.protocolId, version: entry.version)
+                    .spec
             }
             return out
         }
@@ -64,9 +65,12 @@ extension WorkstationServer {
         var out = HTML.empty
         if let queue = spec.queue {
             let who: HTML =
-                state.owner.map { "\(page.t(Wording.owner)): <b>\($0.user)</b> · \(page.t(Wording.ownedSince)) \(page.dateTime($0.since))" }
+                state.owner.map {
+                    "\(page.t(Wording.owner)): <b>\($0.user)</b> · \(page.t(Wording.ownedSince)) \(page.dateTime($0.since))"
+                }
                 ?? "\(page.t(Wording.unclaimed)) · \(page.t(Wording.waitingSince)) \(state.unclaimedSince.map(page.dateTime))"
-            out += "<p class=\"queue\">\(page.t(Wording.queue)): \(page.t(Access.roleTitle(queue.offeredTo))) · \(who)</p>"
+            out +=
+                "<p class=\"queue\">\(page.t(Wording.queue)): \(page.t(Access.roleTitle(queue.offeredTo))) · \(who)</p>"
             if state.status.isOpen {
                 var buttons = HTML.empty
                 var any = false
@@ -92,7 +96,9 @@ extension WorkstationServer {
         if !state.escalations.isEmpty {
             let rows = state.escalations.map { record -> HTML in
                 let x = record.escalation
-                let item = x.item.flatMap { id in spec.items.first { $0.id == id } }.map { page.t($0.title) } ?? page.t(Wording.queue)
+                let item =
+                    x.item.flatMap { id in spec.items.first { $0.id == id } }.map { page.t($0.title) }
+                    ?? page.t(Wording.queue)
                 return """
                     <tr><td>\(page.dateTime(record.at))</td><td>\(item)</td><td>\(page.t(Wording.step(x.step)))</td>\
                     <td>\(page.t(x.escalates ? Wording.escalation : Wording.reminder))</td>\

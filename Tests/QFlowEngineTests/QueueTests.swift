@@ -17,7 +17,8 @@ enum QueueFixtures {
     /// `renewal.outcome` due on the expiry day, reminders at T−90, T−60, T−30, T−15, escalation at T−5, and the
     /// department head when overdue; unclaimed runs go to the supervisor after two days.
     static func renewal(unclaimed: ISODuration? = days(2)) -> ProtocolSpec {
-        let ladder = [90, 60, 30, 15].map { LadderStep(offset: days($0), before: true, role: "agent", escalates: false) }
+        let ladder =
+            [90, 60, 30, 15].map { LadderStep(offset: days($0), before: true, role: "agent", escalates: false) }
             + [LadderStep(offset: days(5), before: true, role: "supervisor", escalates: true)]
         return ProtocolSpec(
             id: "renewal", version: 1, title: text("Renewal"), kind: .other, subject: "policy",
@@ -58,10 +59,13 @@ enum QueueFixtures {
         try RunState.fold(Engine.start(spec, runId: "r1", subjectId: "p1", context: context(agent)))
     }
 
-    static func run(_ command: RunCommand, _ actor: Actor, _ state: inout RunState, spec: ProtocolSpec = renewal(),
-        at: Date = t0, reason: String? = nil) throws
-    {
-        for event in try Engine.execute(command, spec: spec, state: state, context: context(actor, at: at, reason: reason)) {
+    static func run(
+        _ command: RunCommand, _ actor: Actor, _ state: inout RunState, spec: ProtocolSpec = renewal(),
+        at: Date = t0, reason: String? = nil
+    ) throws {
+        for event in try Engine.execute(
+            command, spec: spec, state: state, context: context(actor, at: at, reason: reason))
+        {
             try state.apply(event)
         }
     }
@@ -179,7 +183,8 @@ struct QueueTests {
         ]
         for (i, (command, actor, reason)) in steps.enumerated() {
             let at = F.t0.addingTimeInterval(Double(i + 1) * 86_400)
-            let more = try Engine.execute(command, spec: spec, state: state, context: F.context(actor, at: at, reason: reason))
+            let more = try Engine.execute(
+                command, spec: spec, state: state, context: F.context(actor, at: at, reason: reason))
             for e in more { try state.apply(e) }
             events += more
             events += Engine.escalate(spec: spec, state: state, subject: F.expiry, at: at, actor: .system)
@@ -238,7 +243,10 @@ struct LadderTests {
             }
             let events = Engine.escalate(spec: spec, state: state, subject: F.expiry, at: clock, actor: .system)
             for e in events {
-                guard case .escalated(let x) = e.change else { Issue.record("not an escalation"); continue }
+                guard case .escalated(let x) = e.change else {
+                    Issue.record("not an escalation")
+                    continue
+                }
                 fired.append((x.step, x.due, e.at, x.owner, x.to))
                 try state.apply(e)
             }
@@ -255,14 +263,18 @@ struct LadderTests {
         // Each was recorded at the first tick at or after it fell due (the ticks fall on the days' starts).
         #expect(fired.allSatisfy { $0.at == $0.due })
         #expect(fired.map(\.owner) == [nil, "a1", "a1", "a2", "a2", "a2", "a2"])
-        #expect(fired.map(\.to) == [["supervisor"], ["agent"], ["agent"], ["agent"], ["agent"], ["supervisor"], ["department_head"]])
+        #expect(
+            fired.map(\.to) == [
+                ["supervisor"], ["agent"], ["agent"], ["agent"], ["agent"], ["supervisor"], ["department_head"],
+            ])
         #expect(state.escalations.count == 7)
     }
 
     @Test func aLateCallRecordsEveryMissedStepEarliestFirst() throws {
         let spec = F.renewal(unclaimed: nil)
         let state = try F.started(spec)
-        let events = Engine.escalate(spec: spec, state: state, subject: F.expiry, at: F.day("2027-03-20"), actor: .system)
+        let events = Engine.escalate(
+            spec: spec, state: state, subject: F.expiry, at: F.day("2027-03-20"), actor: .system)
         let steps = events.compactMap { e -> String? in
             if case .escalated(let x) = e.change { return x.step }
             return nil
@@ -276,14 +288,18 @@ struct LadderTests {
         var state = try F.started(spec)
         try F.run(.record(item: "contacted", value: .check(true)), F.agent, &state)
         try F.run(.record(item: "outcome", value: .choice("renewed")), F.agent, &state)
-        #expect(Engine.escalate(spec: spec, state: state, subject: F.expiry, at: F.day("2027-04-30"), actor: .system).isEmpty)
+        #expect(
+            Engine.escalate(spec: spec, state: state, subject: F.expiry, at: F.day("2027-04-30"), actor: .system)
+                .isEmpty)
     }
 
     @Test func aClosedRunEscalatesNothing() throws {
         let spec = F.renewal()
         var state = try F.started(spec)
         try F.run(.stop, F.agent, &state, reason: "policy cancelled")
-        #expect(Engine.escalate(spec: spec, state: state, subject: F.expiry, at: F.day("2027-04-30"), actor: .system).isEmpty)
+        #expect(
+            Engine.escalate(spec: spec, state: state, subject: F.expiry, at: F.day("2027-04-30"), actor: .system)
+                .isEmpty)
     }
 
     @Test func theUnclaimedStepFiresAgainAfterARelease() throws {
@@ -341,5 +357,29 @@ struct LadderTests {
         #expect(throws: EngineError.self) {
             _ = try SubjectFieldSpec(name: "policy_expiry", type: .date).parse(text)
         }
+    }
+}
+
+@Suite("Ladders across a migration")
+struct LadderMigrationTests {
+    typealias F = QueueFixtures
+
+    @Test func aStepReachedStaysReachedWhenItsItemIsRenamed() throws {
+        let v1 = F.renewal(unclaimed: nil)
+        var v2 = v1
+        v2.version = 2
+        v2.phases[0].items[1].id = "result"
+        var state = try F.started(v1)
+        for e in Engine.escalate(spec: v1, state: state, subject: F.expiry, at: F.day("2027-01-01"), actor: .system) {
+            try state.apply(e)
+        }
+        #expect(state.firedSteps == ["outcome/1"])
+        let plan = try Engine.planMigration(state, from: v1, to: v2, itemMap: ["outcome": "result"])
+        #expect(plan.carried == ["outcome": "result"] && plan.dropped.isEmpty)
+        let migrated = try Engine.migrate(
+            state, from: v1, to: v2, itemMap: ["outcome": "result"], context: F.context(F.agent, reason: "v2"))
+        for e in migrated { try state.apply(e) }
+        #expect(state.firedSteps == ["result/1"])
+        #expect(Engine.escalate(spec: v2, state: state, subject: F.expiry, at: F.day("2027-01-02"), actor: .system).isEmpty)
     }
 }

@@ -90,13 +90,17 @@ enum ExampleFixture {
         var refused: [(String, EngineError)] = []
         var time = started
         for step in steps {
-            let at = try step.at.map { try #require(Timestamp.parse($0), "step time '\($0)'") } ?? time.addingTimeInterval(60)
+            let at =
+                try step.at.map { try #require(Timestamp.parse($0), "step time '\($0)'") }
+                ?? time.addingTimeInterval(60)
             #expect(at >= time, "\(spec.id): the steps go back in time at \(step.item)")
             time = at
             try player.escalate(through: time)
             let actor = Actor(id: step.user ?? "staff-\(step.role)", role: step.role)
             let context = CommandContext(actor: actor, at: time, reason: step.reason, subject: subject)
-            if let error = player.perform(try command(for: step, in: spec), context) { refused.append((step.item, error)) }
+            if let error = player.perform(try command(for: step, in: spec), context) {
+                refused.append((step.item, error))
+            }
         }
         try player.escalate(through: until)
         return Outcome(
@@ -112,7 +116,8 @@ enum ExampleFixture {
         let every = Double(try ISODuration(parsing: expected?.every ?? "PT6H").seconds)
         for (got, want) in zip(outcome.escalations, expect) where got.key == want.step {
             #expect(got.due == Timestamp.parse(want.due), "\(name): \(want.step) due \(Timestamp.format(got.due))")
-            #expect(got.at >= got.due && got.at < got.due.addingTimeInterval(every), "\(name): \(want.step) recorded late")
+            #expect(
+                got.at >= got.due && got.at < got.due.addingTimeInterval(every), "\(name): \(want.step) recorded late")
             #expect(got.owner == want.owner, "\(name): \(want.step) owner \(got.owner ?? "none")")
         }
         #expect(Set(outcome.escalations.map(\.key)).count == outcome.escalations.count, "\(name): a step fired twice")
@@ -161,7 +166,10 @@ struct ExampleRunTests {
     @Test func theRenewalLadderIsTMinus90To5AndOverdueBeforeTheExpiryDate() throws {
         let spec = try #require(ExampleFixture.library.specs.first { $0.id == "insurance_renewal" })
         let deadline = try #require(spec.items.first { $0.id == "ir.outcome" }?.deadline)
-        #expect((deadline.ladder ?? []).map { $0.before ? -$0.offset.seconds / 86_400 : $0.offset.seconds / 86_400 } == [-90, -60, -30, -15, -5])
+        #expect(
+            (deadline.ladder ?? []).map { $0.before ? -$0.offset.seconds / 86_400 : $0.offset.seconds / 86_400 } == [
+                -90, -60, -30, -15, -5,
+            ])
         #expect(deadline.steps.last?.id == "overdue")
         #expect(deadline.steps.last?.step.role == "supervisor" || deadline.escalateTo == "department_head")
         #expect(spec.queue?.offeredTo == "agent")

@@ -39,15 +39,18 @@ extension LiveServer {
     /// Publishes the renewal protocol, adds two agents and a supervisor, and starts a run (R000002) on a policy.
     func addRenewal() throws -> String {
         let t0 = Date()
-        try store.publish(try #require(ProtocolFile.load(bytes: Array(renewalServerYAML.utf8), file: "r.yaml").spec), at: t0)
+        try store.publish(
+            try #require(ProtocolFile.load(bytes: Array(renewalServerYAML.utf8), file: "r.yaml").spec), at: t0)
         var policy = SignInPolicy()
         policy.iterations = 1_000
         for (id, role) in [("ag-1", "agent"), ("ag-2", "agent"), ("sv-1", "supervisor")] {
-            try store.addUser(id: id, name: "Name \(id)", roles: [role], password: "password \(id)", policy: policy, at: t0)
+            try store.addUser(
+                id: id, name: "Name \(id)", roles: [role], password: "password \(id)", policy: policy, at: t0)
         }
         try store.addSubject(Subject(id: "POL-1", kind: "policy", facts: ["policy_expiry": "2027-03-31"]), at: t0)
         return try store.perform(
-            ActionRequest(.start(protocolId: "renewal", subjectId: "POL-1"), by: Actor(id: "sys", role: "agent"), at: t0)
+            ActionRequest(
+                .start(protocolId: "renewal", subjectId: "POL-1"), by: Actor(id: "sys", role: "agent"), at: t0)
         ).runId
     }
 }
@@ -106,9 +109,13 @@ struct QueueServerTests {
         #expect(paths["/api/v1/queue"] != nil)
         let actions = try #require((paths["/api/v1/runs/{id}/actions"] as? [String: Any])?["post"] as? [String: Any])
         let schema = try #require(
-            (((actions["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"] as? [String: Any])
+            (((actions["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"]
+                as? [String: Any])?["schema"] as? [String: Any])
         let properties = try #require(schema["properties"] as? [String: Any])
-        #expect(((properties["verb"] as? [String: Any])?["enum"] as? [String]).map { Set($0).isSuperset(of: ["claim", "release", "reassign"]) } == true)
+        #expect(
+            ((properties["verb"] as? [String: Any])?["enum"] as? [String]).map {
+                Set($0).isSuperset(of: ["claim", "release", "reassign"])
+            } == true)
         #expect(properties["to"] != nil)
     }
 
@@ -123,7 +130,8 @@ struct QueueServerTests {
         #expect(page.html.contains("value=\"claim\""), "a claim button for the offered role")
         #expect(!page.html.contains("value=\"release\""))
         let csrf = try #require(LiveServer.hidden("csrf", in: page.html))
-        let claimed = try await server.page("POST", "/runs/\(run)/act", form: ["verb": "claim", "csrf": csrf], cookie: cookie)
+        let claimed = try await server.page(
+            "POST", "/runs/\(run)/act", form: ["verb": "claim", "csrf": csrf], cookie: cookie)
         #expect(claimed.status == 303)
         #expect(try server.store.run(run).state.owner?.user == "ag-1")
         let owned = try await server.page("GET", "/runs/\(run)?lang=zh", cookie: cookie)
@@ -135,7 +143,8 @@ struct QueueServerTests {
         let boss = try await server.pageSignIn("sv-1", role: "supervisor")
         let forBoss = try await server.page("GET", "/runs/\(run)", cookie: boss)
         #expect(forBoss.html.contains("value=\"reassign\"") && !forBoss.html.contains("value=\"claim\""))
-        let released = try await server.page("POST", "/runs/\(run)/act", form: ["verb": "release", "csrf": csrf], cookie: cookie)
+        let released = try await server.page(
+            "POST", "/runs/\(run)/act", form: ["verb": "release", "csrf": csrf], cookie: cookie)
         #expect(released.status == 303)
         #expect(try server.store.run(run).state.owner == nil)
     }

@@ -96,7 +96,8 @@ struct QueueStoreTests {
         for target in ["nobody", "s-01"] {
             do {
                 try store.perform(
-                    ActionRequest(.command(runId: run, .reassign(to: target)), by: Self.supervisor, at: at, reason: "r"))
+                    ActionRequest(.command(runId: run, .reassign(to: target)), by: Self.supervisor, at: at, reason: "r")
+                )
                 Issue.record("reassigning to \(target) was accepted")
             } catch {
                 #expect(error.code == .invalidInput)
@@ -152,7 +153,8 @@ struct QueueStoreTests {
         // Someone else's change still is.
         #expect(throws: StoreError.self) {
             try store.perform(
-                ActionRequest(.command(runId: run, .release), by: Self.agent, at: Self.day("2026-12-27"), expectedSeq: seen))
+                ActionRequest(
+                    .command(runId: run, .release), by: Self.agent, at: Self.day("2026-12-27"), expectedSeq: seen))
         }
     }
 

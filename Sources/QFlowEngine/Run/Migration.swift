@@ -44,7 +44,12 @@ extension Engine {
             return id
         }
         var plan = MigrationPlan(carried: [:], dropped: [:], added: [])
-        let touched = Set(state.answers.keys).union(state.skipped.keys).union(state.signatures.keys)
+        // Items with a ladder step reached are carried too, so that a step never fires twice across versions.
+        let escalated = state.firedSteps.compactMap { key -> String? in
+            let item = key.prefix { $0 != "/" }
+            return item.isEmpty ? nil : String(item)  // `/unclaimed` is about the run, not an item
+        }
+        let touched = Set(state.answers.keys).union(state.skipped.keys).union(state.signatures.keys).union(escalated)
         for id in touched.sorted() {
             let target = target(id)
             guard let oldItem = oldItems[id] ?? old.resolvedItem(id), let newItem = newItems[target] ?? new.resolvedItem(target)

@@ -192,6 +192,12 @@ public struct RunState: Sendable, Hashable {
                 d.items = d.items.map { m.carried[$0] ?? $0 }
                 deviation = d
             }
+            // A ladder step reached stays reached under the item's new id.
+            firedSteps = Set(
+                firedSteps.map { key in
+                    guard let slash = key.firstIndex(of: "/"), let new = m.carried[String(key[..<slash])] else { return key }
+                    return new + key[slash...]
+                })
         case .triggered(let trigger, _):
             firedTriggers.insert(trigger)
         case .deviated(let items):
