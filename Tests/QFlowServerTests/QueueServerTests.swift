@@ -160,4 +160,39 @@ struct QueueServerTests {
         let zh = try await server.page("GET", "/runs/\(run)?lang=zh", cookie: cookie)
         #expect(zh.html.contains("提醒与升级记录") && zh.html.contains("第1级"))
     }
+
+    @Test func theBoardShowsTheLadderStepARunReached() async throws {
+        let server = try await LiveServer()
+        let prep = """
+            id: room_prep
+            version: 1
+            title: { zh: 术前准备, en: Room preparation }
+            kind: core
+            subject: surgical-case
+            subject_fields: { scheduled_start: time }
+            roles:
+              - { id: circulating_nurse, title: { zh: 巡回护士, en: Circulating nurse } }
+            phases:
+              - id: ready
+                title: { zh: 准备, en: Ready }
+                items:
+                  - id: room.ready
+                    title: { zh: 手术间已备好, en: Room ready }
+                    type: check
+                    deadline: { before: PT0M, of: subject.scheduled_start, escalate_to: circulating_nurse }
+
+            """
+        let now = Date()
+        try server.store.publish(try #require(ProtocolFile.load(bytes: Array(prep.utf8), file: "p.yaml").spec), at: now)
+        try server.store.addSubject(Subject(id: "C-9", kind: "surgical-case", room: "OR3", scheduledStart: now), at: now)
+        let run = try server.store.perform(
+            ActionRequest(.start(protocolId: "room_prep", subjectId: "C-9"), by: Actor(id: "sys", role: "circulating_nurse"), at: now)
+        ).runId
+        let cookie = try await server.pageSignIn("n-1", role: "circulating_nurse")
+        #expect(!(try await server.page("GET", "/board", cookie: cookie).html.contains("⏰")))
+        try server.store.escalate(now: now.addingTimeInterval(60))
+        let board = try await server.page("GET", "/board", cookie: cookie)
+        #expect(board.html.contains("/runs/\(run)"), "\(board.html)")
+        #expect(board.html.contains("⏰ Room ready · Overdue"), "\(board.html)")
+    }
 }
