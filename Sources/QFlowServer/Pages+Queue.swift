@@ -13,11 +13,21 @@ extension WorkstationServer {
         let store = store
         let mine = try await queue(for: session, mine: true, role: nil, limit: CaseQuery.maximumLimit)
         let offered = try await queue(for: session, mine: false, role: session.role, limit: CaseQuery.maximumLimit)
+        // The queues this role may reassign in: the protocols whose `reassign_by` names it, by the role they are
+        // offered to.
+        let published = try await blocking { try store.publishedSpecs().map(\.spec) }
+        var supervised: [(role: String, entries: [QueueEntry])] = []
+        let reassigning = published.filter { $0.queue?.reassignBy.contains(session.role) == true }
+        for role in Set(reassigning.compactMap { $0.queue?.offeredTo }).sorted() where role != session.role {
+            let ids = Set(reassigning.filter { $0.queue?.offeredTo == role }.map(\.id))
+            let entries = try await queue(for: session, mine: false, role: role, limit: CaseQuery.maximumLimit)
+            supervised.append((role, entries.filter { ids.contains($0.protocolId) }))
+        }
+        let listed = mine + offered + supervised.flatMap(\.entries)
         let specs = try await blocking { () throws -> [String: ProtocolSpec] in
             var out: [String: ProtocolSpec] = [:]
-            for entry in mine + offered where out["\(entry.protocolId)@\(entry.version)"] == nil {
-                out["\(entry.protocolId)@\(entry.version)"] = try store.spec(entry.protocolId, version: entry.version)
-                    .spec
+            for entry in listed where out["\(entry.protocolId)@\(entry.version)"] == nil {
+                out["\(entry.protocolId)@\(entry.version)"] = try store.spec(entry.protocolId, version: entry.version).spec
             }
             return out
         }
@@ -48,11 +58,14 @@ extension WorkstationServer {
                 <th>\(page.t(Wording.nextStep))</th><th></th></tr>\(HTML.join(rows))</table>
                 """
         }
-        let body: HTML = """
+        var body: HTML = """
             <h1>\(page.t(Wording.myWork))</h1>\(table(mine, claimable: false))\
             <h2>\(page.t(Wording.roleQueue)) · \(page.t(Access.roleTitle(session.role)))</h2>\
             \(table(offered, claimable: true))
             """
+        for (role, entries) in supervised {
+            body += "<h2>\(page.t(Wording.supervisedQueue)) · \(page.t(Access.roleTitle(role)))</h2>\(table(entries, claimable: false))"
+        }
         return page.document(page.t(Wording.work), body)
     }
 

@@ -25,6 +25,7 @@ enum Wording {
     static let work = w("My work", "我的工作")
     static let myWork = w("My work: runs I own", "我的工作：由我负责")
     static let roleQueue = w("Waiting for my role", "本角色待认领")
+    static let supervisedQueue = w("Queue I may reassign", "可重新分配的队列")
     static let queue = w("Queue", "工作队列")
     static let owner = w("Owner", "负责人")
     static let unclaimed = w("Unclaimed", "待认领")

@@ -143,6 +143,8 @@ struct QueueServerTests {
         let boss = try await server.pageSignIn("sv-1", role: "supervisor")
         let forBoss = try await server.page("GET", "/runs/\(run)", cookie: boss)
         #expect(forBoss.html.contains("value=\"reassign\"") && !forBoss.html.contains("value=\"claim\""))
+        let bossWork = try await server.page("GET", "/work", cookie: boss)
+        #expect(bossWork.html.contains("Queue I may reassign") && bossWork.html.contains("/runs/\(run)"), "\(bossWork.html)")
         let released = try await server.page(
             "POST", "/runs/\(run)/act", form: ["verb": "release", "csrf": csrf], cookie: cookie)
         #expect(released.status == 303)
