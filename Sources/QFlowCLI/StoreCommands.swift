@@ -117,7 +117,7 @@ struct OverdueCommand: ParsableCommand {
                 if steps.isEmpty { return print("nothing falls due within \(period.text)") }
                 for s in steps {
                     let what = s.item.isEmpty ? "(queue)" : s.item
-                    let verb = s.escalates ? "escalate to" : "remind"
+                    let verb = s.to.isEmpty ? "due" : s.escalates ? "escalate to" : "remind"
                     print(
                         "\(s.dueAt)  \(s.runId)  \(s.subjectId)  \(s.protocolId)/\(what)  step \(s.step)  \(verb) \(s.to.joined(separator: ","))  owner \(s.owner ?? "-")"
                     )

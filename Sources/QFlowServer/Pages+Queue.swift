@@ -27,7 +27,8 @@ extension WorkstationServer {
         let specs = try await blocking { () throws -> [String: ProtocolSpec] in
             var out: [String: ProtocolSpec] = [:]
             for entry in listed where out["\(entry.protocolId)@\(entry.version)"] == nil {
-                out["\(entry.protocolId)@\(entry.version)"] = try store.spec(entry.protocolId, version: entry.version).spec
+                out["\(entry.protocolId)@\(entry.version)"] = try store.spec(entry.protocolId, version: entry.version)
+                    .spec
             }
             return out
         }
@@ -64,7 +65,8 @@ extension WorkstationServer {
             \(table(offered, claimable: true))
             """
         for (role, entries) in supervised {
-            body += "<h2>\(page.t(Wording.supervisedQueue)) · \(page.t(Access.roleTitle(role)))</h2>\(table(entries, claimable: false))"
+            body +=
+                "<h2>\(page.t(Wording.supervisedQueue)) · \(page.t(Access.roleTitle(role)))</h2>\(table(entries, claimable: false))"
         }
         return page.document(page.t(Wording.work), body)
     }

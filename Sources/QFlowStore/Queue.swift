@@ -64,9 +64,9 @@ public struct UpcomingEntry: Sendable, Hashable, Codable {
     public var subjectId: String
     /// The item, empty for the queue's unclaimed step.
     public var item: String
-    /// The step (`1`, `2`, …, `overdue`, `unclaimed`).
+    /// The step (`1`, `2`, …, `overdue`, `unclaimed`; `due` for a deadline that tells no one).
     public var step: String
-    /// The roles told.
+    /// The roles told (none for `due`).
     public var to: [String]
     /// Whether it escalates.
     public var escalates: Bool
@@ -161,17 +161,24 @@ extension Store {
         return try read("list what falls due") { db in
             try Row.fetchAll(
                 db,
+                // Ladder steps not reached yet, and the due times of deadlines that tell no one (step `due`; a
+                // deadline with escalate_to is already there as its `overdue` step).
                 sql: """
                     SELECT p.run_id, r.protocol_id, r.subject_id, p.item, p.step, p.to_roles, p.escalates, p.due_at,
                         q.owner
                     FROM pending_step p JOIN run r ON r.id = p.run_id LEFT JOIN run_queue q ON q.run_id = p.run_id
-                    WHERE p.due_at > ? AND p.due_at <= ? ORDER BY p.due_at, p.run_id, p.item, p.step LIMIT ?
+                    WHERE p.due_at > ?1 AND p.due_at <= ?2
+                    UNION ALL
+                    SELECT d.run_id, r.protocol_id, r.subject_id, d.item, 'due', '', 0, d.due_at, q.owner
+                    FROM deadline d JOIN run r ON r.id = d.run_id LEFT JOIN run_queue q ON q.run_id = d.run_id
+                    WHERE d.escalate_to IS NULL AND d.due_at > ?1 AND d.due_at <= ?2
+                    ORDER BY 8, 1, 4, 5 LIMIT ?3
                     """, arguments: [Timestamp.format(now), Timestamp.format(end), max(1, min(limit, 5_000))]
             ).map {
                 UpcomingEntry(
                     runId: $0[0], protocolId: $0[1], subjectId: $0[2], item: $0[3], step: $0[4],
-                    to: ($0[5] as String).split(separator: ",").map(String.init), escalates: $0[6], dueAt: $0[7],
-                    owner: $0[8])
+                    to: ($0[5] as String).split(separator: ",").map(String.init), escalates: $0[6],
+                    dueAt: $0[7], owner: $0[8])
             }
         }
     }

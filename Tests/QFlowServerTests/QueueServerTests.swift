@@ -144,7 +144,9 @@ struct QueueServerTests {
         let forBoss = try await server.page("GET", "/runs/\(run)", cookie: boss)
         #expect(forBoss.html.contains("value=\"reassign\"") && !forBoss.html.contains("value=\"claim\""))
         let bossWork = try await server.page("GET", "/work", cookie: boss)
-        #expect(bossWork.html.contains("Queue I may reassign") && bossWork.html.contains("/runs/\(run)"), "\(bossWork.html)")
+        #expect(
+            bossWork.html.contains("Queue I may reassign") && bossWork.html.contains("/runs/\(run)"), "\(bossWork.html)"
+        )
         let released = try await server.page(
             "POST", "/runs/\(run)/act", form: ["verb": "release", "csrf": csrf], cookie: cookie)
         #expect(released.status == 303)
@@ -186,9 +188,12 @@ struct QueueServerTests {
             """
         let now = Date()
         try server.store.publish(try #require(ProtocolFile.load(bytes: Array(prep.utf8), file: "p.yaml").spec), at: now)
-        try server.store.addSubject(Subject(id: "C-9", kind: "surgical-case", room: "OR3", scheduledStart: now), at: now)
+        try server.store.addSubject(
+            Subject(id: "C-9", kind: "surgical-case", room: "OR3", scheduledStart: now), at: now)
         let run = try server.store.perform(
-            ActionRequest(.start(protocolId: "room_prep", subjectId: "C-9"), by: Actor(id: "sys", role: "circulating_nurse"), at: now)
+            ActionRequest(
+                .start(protocolId: "room_prep", subjectId: "C-9"), by: Actor(id: "sys", role: "circulating_nurse"),
+                at: now)
         ).runId
         let cookie = try await server.pageSignIn("n-1", role: "circulating_nurse")
         #expect(!(try await server.page("GET", "/board", cookie: cookie).html.contains("⏰")))

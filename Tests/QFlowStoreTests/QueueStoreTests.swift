@@ -186,8 +186,20 @@ struct DeadlineEscalationStoreTests {
         #expect(try store.escalate(now: minutes(120)).steps.isEmpty)
         let page = try store.cases(CaseQuery(kind: "surgical-case", protocols: nil, limit: 10), at: minutes(61))
         #expect(page.rows.first?.lastSteps == [run: "base/overdue"])
+        // A deadline that tells no one is listed as falling due (step `due`).
+        let quiet = try spec(countsYAML.replacingOccurrences(of: ", escalate_to: circulating_nurse", with: "")
+            .replacingOccurrences(of: "id: counts", with: "id: quiet"))
+        try store.publish(quiet, at: t0)
+        try store.addSubject(surgicalCase("C-002"), at: t0)
+        let other = try store.perform(
+            ActionRequest(.start(protocolId: "quiet", subjectId: "C-002"), by: circulator, at: minutes(1))
+        ).runId
+        let soon = try store.upcoming(within: try ISODuration(parsing: "PT2H"), at: minutes(2))
+        #expect(soon.map { "\($0.runId) \($0.item)/\($0.step)" } == ["\(other) base/due"])
+        #expect(soon.first?.to == [])
         // Answering the item ends its ladder: nothing pending, nothing upcoming.
         try store.record(run, "base", "12", at: minutes(62))
-        #expect(try store.upcoming(within: try ISODuration(parsing: "P1D"), at: minutes(62)).isEmpty)
+        try store.record(other, "base", "12", at: minutes(62))
+        #expect(try store.upcoming(within: try ISODuration(parsing: "P1D"), at: minutes(2)).isEmpty)
     }
 }
