@@ -101,6 +101,15 @@ extension RunSheet {
             out.append((PendingStep(escalation: escalation, runId: state.runId), order))
             order += 1
         }
+        if let queue = spec.queue, let limit = queue.stalled, let owner = state.owner,
+            !state.firedSteps.contains("/" + LadderStep.stalledStep)
+        {
+            let escalation = RunEvent.Escalation(
+                item: nil, step: LadderStep.stalledStep, to: queue.reassignBy, escalates: true,
+                due: limit.shift(state.lastWorkAt, before: false, calendar: nil), owner: owner.user)
+            out.append((PendingStep(escalation: escalation, runId: state.runId), order))
+            order += 1
+        }
         // In place: `spec.items` would copy every item of the definition on each write of the projection.
         for phase in spec.phases {
             for item in phase.items {

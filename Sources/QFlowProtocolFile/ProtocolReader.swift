@@ -282,22 +282,27 @@ struct ProtocolReader {
     private func readQueue(_ node: Node, _ path: SpecPath) -> QueueSpec? {
         guard
             let map = reader.mapping(
-                node, path, what: "a queue", allowed: ["offered_to", "reassign_by", "unclaimed"],
+                node, path, what: "a queue", allowed: ["offered_to", "reassign_by", "unclaimed", "stalled"],
                 required: ["offered_to", "reassign_by"])
         else { return nil }
         let offeredTo = reader.string(map["offered_to"], path.key("offered_to"), what: "offered_to")
         let reassignBy = reader.strings(map["reassign_by"], path.key("reassign_by"), what: "reassign_by")
-        var unclaimed: ISODuration?
-        if let node = map["unclaimed"], let text = reader.string(node, path.key("unclaimed"), what: "unclaimed") {
-            do {
-                unclaimed = try ISODuration(parsing: text)
-            } catch {
-                reader.error(node.mark, error.message)
-                return nil
-            }
+        let unclaimed = limit(map["unclaimed"], path.key("unclaimed"), what: "unclaimed")
+        let stalled = limit(map["stalled"], path.key("stalled"), what: "stalled")
+        guard let offeredTo, let reassignBy, unclaimed.valid, stalled.valid else { return nil }
+        return QueueSpec(offeredTo: offeredTo, reassignBy: reassignBy, unclaimed: unclaimed.value, stalled: stalled.value)
+    }
+
+    /// An optional duration; `valid` is false when it is given but malformed (reported).
+    private func limit(_ node: Node?, _ path: SpecPath, what: String) -> (value: ISODuration?, valid: Bool) {
+        guard let node else { return (nil, true) }
+        guard let text = reader.string(node, path, what: what) else { return (nil, false) }
+        do {
+            return (try ISODuration(parsing: text), true)
+        } catch {
+            reader.error(node.mark, error.message)
+            return (nil, false)
         }
-        guard let offeredTo, let reassignBy else { return nil }
-        return QueueSpec(offeredTo: offeredTo, reassignBy: reassignBy, unclaimed: unclaimed)
     }
 
     /// `before: DUR` or `after: DUR` of a deadline or a ladder step; nil (reported) when missing or malformed.

@@ -380,6 +380,41 @@ struct LadderMigrationTests {
             state, from: v1, to: v2, itemMap: ["outcome": "result"], context: F.context(F.agent, reason: "v2"))
         for e in migrated { try state.apply(e) }
         #expect(state.firedSteps == ["result/1"])
-        #expect(Engine.escalate(spec: v2, state: state, subject: F.expiry, at: F.day("2027-01-02"), actor: .system).isEmpty)
+        #expect(
+            Engine.escalate(spec: v2, state: state, subject: F.expiry, at: F.day("2027-01-02"), actor: .system).isEmpty)
+    }
+}
+
+@Suite("Stalled work")
+struct StalledTests {
+    typealias F = QueueFixtures
+
+    static func stalledSteps(_ spec: ProtocolSpec, _ state: RunState, at day: String) -> [RunEvent.Escalation] {
+        Engine.escalate(spec: spec, state: state, subject: F.expiry, at: F.day(day), actor: .system).compactMap {
+            if case .escalated(let x) = $0.change, x.step == "stalled" { return x }
+            return nil
+        }
+    }
+
+    @Test func anOwnedRunWithoutWorkIsToldOncePerStall() throws {
+        var spec = F.renewal(unclaimed: nil)
+        spec.queue?.stalled = F.days(10)
+        var state = try F.started(spec)
+        // Unclaimed work does not stall: it waits (that is the unclaimed step's business).
+        #expect(Self.stalledSteps(spec, state, at: "2026-12-30").isEmpty)
+        try F.run(.claim, F.agent, &state, spec: spec, at: F.day("2026-12-02"))
+        #expect(Self.stalledSteps(spec, state, at: "2026-12-11").isEmpty)
+        let first = Self.stalledSteps(spec, state, at: "2026-12-12")
+        #expect(first.map(\.due) == [F.day("2026-12-12")])
+        #expect(first.map(\.owner) == ["a1"] && first.map(\.to) == [["supervisor"]])
+        for e in Engine.escalate(spec: spec, state: state, subject: F.expiry, at: F.day("2026-12-12"), actor: .system) {
+            try state.apply(e)
+        }
+        // Escalations are not work: the stall is told once.
+        #expect(Self.stalledSteps(spec, state, at: "2026-12-25").isEmpty)
+        // Work on the run starts a new stall period.
+        try F.run(.record(item: "contacted", value: .check(true)), F.agent, &state, spec: spec, at: F.day("2026-12-26"))
+        #expect(Self.stalledSteps(spec, state, at: "2027-01-04").isEmpty)
+        #expect(Self.stalledSteps(spec, state, at: "2027-01-05").map(\.due) == [F.day("2027-01-05")])
     }
 }

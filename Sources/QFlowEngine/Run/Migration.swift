@@ -47,7 +47,7 @@ extension Engine {
         // Items with a ladder step reached are carried too, so that a step never fires twice across versions.
         let escalated = state.firedSteps.compactMap { key -> String? in
             let item = key.prefix { $0 != "/" }
-            return item.isEmpty ? nil : String(item)  // `/unclaimed` is about the run, not an item
+            return item.isEmpty ? nil : String(item)  // `/unclaimed`, `/stalled` are about the run, not an item
         }
         let touched = Set(state.answers.keys).union(state.skipped.keys).union(state.signatures.keys).union(escalated)
         for id in touched.sorted() {

@@ -109,6 +109,8 @@ public struct RunState: Sendable, Hashable {
     public private(set) var owner: Owner?
     /// Since when the run has waited unclaimed (its start, or its last release); nil while owned.
     public private(set) var unclaimedSince: Date?
+    /// When the run was last worked on: its last event other than an escalation.
+    public private(set) var lastWorkAt: Date
     /// The escalation steps reached, in order.
     public private(set) var escalations: [EscalationRecord] = []
     /// The keys of the steps reached (``RunEvent/Escalation/key``); the unclaimed step's key is dropped when the
@@ -131,6 +133,7 @@ public struct RunState: Sendable, Hashable {
         status = .active
         startedAt = event.at
         unclaimedSince = event.at
+        lastWorkAt = event.at
         eventCount = 1
     }
 
@@ -151,6 +154,13 @@ public struct RunState: Sendable, Hashable {
     /// Applies one event (the engine only produces events that apply cleanly).
     public mutating func apply(_ event: RunEvent) throws(EngineError) {
         eventCount += 1
+        var isWork = true
+        if case .escalated = event.change { isWork = false }
+        if isWork {
+            // Work on the run (an escalation is not): a later stall may be told again.
+            lastWorkAt = event.at
+            firedSteps.remove("/" + LadderStep.stalledStep)
+        }
         switch event.change {
         case .started:
             throw EngineError(.corruptHistory, "run \(runId) cannot start twice")

@@ -14,12 +14,18 @@ public struct QueueSpec: Sendable, Hashable, Codable {
     /// How long a run may wait unclaimed (from its start or its last release) before the `reassign_by` roles are
     /// told (an `escalated` event with the step ``LadderStep/unclaimedStep``); nil: never.
     public var unclaimed: ISODuration?
+    /// How long an owned run may go without any work on it (an answer, a signature, any verb) before the
+    /// `reassign_by` roles are told (the step ``LadderStep/stalledStep``, once per stall); nil: never.
+    public var stalled: ISODuration?
 
     /// Creates a queue.
-    public init(offeredTo: String, reassignBy: [String], unclaimed: ISODuration? = nil) {
+    public init(
+        offeredTo: String, reassignBy: [String], unclaimed: ISODuration? = nil, stalled: ISODuration? = nil
+    ) {
         self.offeredTo = offeredTo
         self.reassignBy = reassignBy
         self.unclaimed = unclaimed
+        self.stalled = stalled
     }
 }
 
@@ -61,4 +67,6 @@ public struct LadderStep: Sendable, Hashable, Codable {
     public static let overdueStep = "overdue"
     /// The step id of the queue's unclaimed escalation.
     public static let unclaimedStep = "unclaimed"
+    /// The step id of the queue's stalled escalation.
+    public static let stalledStep = "stalled"
 }

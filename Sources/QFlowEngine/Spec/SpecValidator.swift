@@ -111,6 +111,9 @@ extension ProtocolSpec {
             if let limit = queue.unclaimed, limit.seconds == 0 {
                 issues.append(.init(qpath.key("unclaimed"), "the unclaimed limit must be longer than zero"))
             }
+            if let limit = queue.stalled, limit.seconds == 0 {
+                issues.append(.init(qpath.key("stalled"), "the stalled limit must be longer than zero"))
+            }
         }
         if phases.isEmpty { issues.append(.init(root.key("phases"), "a protocol needs at least one phase")) }
         let scope = RuleScope(self)
@@ -194,12 +197,13 @@ extension ProtocolSpec {
                         }
                         if type == .date {
                             // Before or after a day, durations count whole calendar days in the site's zone.
-                            let wholeDays = [deadline.offset] + (deadline.ladder ?? []).map(\.offset)
-                            if wholeDays.contains(where: { $0.seconds % 86_400 != 0 }) {
+                            let message = "'\(field)' is a date: durations from it are whole days or weeks (P90D, P2W)"
+                            if deadline.offset.seconds % 86_400 != 0 {
+                                issues.append(.init(dpath.key(deadline.before ? "before" : "after"), message))
+                            }
+                            for (s, step) in (deadline.ladder ?? []).enumerated() where step.offset.seconds % 86_400 != 0 {
                                 issues.append(
-                                    .init(
-                                        dpath,
-                                        "'\(field)' is a date: durations from it are whole days or weeks (P90D, P2W)"))
+                                    .init(dpath.key("ladder").index(s).key(step.before ? "before" : "after"), message))
                             }
                         }
                     } else {
