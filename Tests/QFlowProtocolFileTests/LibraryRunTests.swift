@@ -51,11 +51,19 @@ enum LibraryFixture {
             }
             // A subject role (a survey respondent) is the subject's own session.
             let bound = spec.isSubjectRole(step.role) ? "subject-1" : nil
-            let actor = Actor(id: bound ?? "staff-\(step.role)", role: step.role, workstation: "test", subject: bound)
-            let context = CommandContext(actor: actor, at: time, subject: subject)
+            let actor = Actor(
+                id: bound ?? step.user ?? "staff-\(step.role)", role: step.role, workstation: "test", subject: bound)
+            let context = CommandContext(actor: actor, at: time, reason: step.reason, subject: subject)
             do {
                 let command: RunCommand
-                if let id = step.record {
+                if let verb = step.queue {
+                    // Work-queue steps of the examples outside the hospital (`Examples/`).
+                    switch verb {
+                    case "claim": command = .claim
+                    case "release": command = .release
+                    default: command = .reassign(to: step.to ?? "")
+                    }
+                } else if let id = step.record {
                     let item = try #require(spec.resolvedItem(id), "\(spec.id) has no item '\(id)'")
                     command = .record(item: id, value: try item.parseAnswer(step.value ?? ""))
                 } else {
