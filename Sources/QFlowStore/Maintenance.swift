@@ -91,7 +91,8 @@ extension Store {
             let archiveStreams = lastSeq.keys.filter(ArchiveRegister.isStream)
             for stream in archiveStreams { lastSeq[stream] = nil }
             // The archive numbers' projection agrees with their events.
-            if !archiveStreams.isEmpty || (try Int.fetchOne(db, sql: "SELECT count(*) FROM archive_number") ?? 0) > 0 {
+            let numbered = try Int.fetchOne(db, sql: "SELECT count(*) FROM archive_number") ?? 0
+            if !archiveStreams.isEmpty || numbered > 0 {
                 let logged = try ArchiveRegister.statuses(db)
                 var projected: [String: ArchiveRecord.Status] = [:]
                 for row in try Row.fetchAll(db, sql: "SELECT number, status FROM archive_number") {
@@ -234,7 +235,9 @@ extension Store {
     private func backup(toPath destination: String) -> BackupResult {
         let temporary = destination + ".partial-" + Store.randomHex(6)
         func failed(_ error: any Error, _ what: String) -> BackupResult {
-            try? FileManager.default.removeItem(atPath: temporary)
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                try? FileManager.default.removeItem(atPath: temporary + suffix)
+            }
             var wrapped = StoreError.wrap(error, "\(what) \(destination)")
             if !wrapped.message.contains(destination) { wrapped.message = "\(destination): \(wrapped.message)" }
             return BackupResult(destination: destination, report: nil, error: wrapped)
@@ -242,6 +245,9 @@ extension Store {
         do {
             let target = try DatabaseQueue(path: temporary)
             try pool.backup(to: target)
+            // The copy carries the source's WAL flag: make it one self-contained file (rollback journal), so that
+            // the read-only check below leaves no -wal or -shm beside it and the file alone is the backup.
+            try target.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = DELETE") }
             try target.close()
         } catch {
             return failed(error, "backup to")
