@@ -95,7 +95,9 @@ struct ArchiveCommand: ParsableCommand {
                 if format == .json { return try printJSON(views) }
                 if views.isEmpty { return print("no archive numbers") }
                 let width = views.map(\.number.count).max() ?? 0
-                print("NUMBER".padding(toLength: width, withPad: " ", startingAt: 0) + "  CLASS  RETENTION  KEPT UNTIL  STATUS")
+                print(
+                    "NUMBER".padding(toLength: width, withPad: " ", startingAt: 0)
+                        + "  CLASS  RETENTION  KEPT UNTIL  STATUS")
                 for view in views {
                     print(
                         [

@@ -91,21 +91,25 @@ struct BackupCommand: ParsableCommand {
     var all: [String] { destinations + to }
 
     func validate() throws {
-        guard !all.isEmpty else { throw ValidationError("give at least one destination: --to FILE (three recommended)") }
+        guard !all.isEmpty else {
+            throw ValidationError("give at least one destination: --to FILE (three recommended)")
+        }
     }
 
     func run() throws {
         try reporting {
             if all.count < 3 {
                 printError(
-                    "warning: \(all.count) destination\(all.count == 1 ? "" : "s"); archive practice keeps three copies (三套式): add --to for each")
+                    "warning: \(all.count) destination\(all.count == 1 ? "" : "s"); "
+                        + "archive practice keeps three copies (三套式): add --to for each")
             }
             let results = try database.open().backup(to: all.map { URL(fileURLWithPath: $0) }, overwrite: overwrite)
             var failed = 0
             for result in results {
                 if let report = result.report, result.error == nil {
                     print(
-                        "ok: backed up \(report.events) events in \(report.runs) runs to \(result.destination); the copy verifies")
+                        "ok: backed up \(report.events) events in \(report.runs) runs to \(result.destination); "
+                            + "the copy verifies")
                 } else {
                     failed += 1
                     printError("error: \(result.error?.message ?? "backup to \(result.destination) failed")")

@@ -176,7 +176,8 @@ enum ArchiveRegister {
         guard let code = facts[classFact], let recordClass = archive.recordClass(code) else {
             let known = archive.classes.map(\.code).joined(separator: ", ")
             throw StoreError(
-                .invalidInput, "subject \(subject.id): \(classFact) must be one of the site's archive classes (\(known))",
+                .invalidInput,
+                "subject \(subject.id): \(classFact) must be one of the site's archive classes (\(known))",
                 item: classFact)
         }
         guard let text = facts[yearFact], text.count == 4, let year = Int(text), (1900...9999).contains(year) else {
@@ -341,7 +342,8 @@ extension Store {
             }
             if runId == nil {
                 runId = try String.fetchOne(
-                    db, sql: "SELECT id FROM run WHERE subject_id = ? ORDER BY rowid DESC LIMIT 1", arguments: [subjectId])
+                    db, sql: "SELECT id FROM run WHERE subject_id = ? ORDER BY rowid DESC LIMIT 1",
+                    arguments: [subjectId])
             }
             if let existing = try ArchiveRegister.activeRecord(subject: subjectId, db) {
                 try ArchiveRegister.checkReader(actor, classCode: existing.parts.classCode, db)

@@ -28,99 +28,97 @@ extension Store {
 
     /// `verify` on any connection (a backup copy is checked through a read-only one).
     static func verify(_ db: Database) throws -> VerifyReport {
-        do {
-            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ")
-            var report = VerifyReport(events: 0, runs: 0, integrity: integrity, firstBrokenEvent: nil, problems: [])
-            func broken(_ id: Int64, _ problem: String) {
-                if report.firstBrokenEvent == nil { report.firstBrokenEvent = id }
-                if report.problems.count < 20 { report.problems.append("event \(id): \(problem)") }
+        let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ")
+        var report = VerifyReport(events: 0, runs: 0, integrity: integrity, firstBrokenEvent: nil, problems: [])
+        func broken(_ id: Int64, _ problem: String) {
+            if report.firstBrokenEvent == nil { report.firstBrokenEvent = id }
+            if report.problems.count < 20 { report.problems.append("event \(id): \(problem)") }
+        }
+        var previous = EventLog.genesis
+        var expectedId: Int64 = 1
+        var lastSeq: [String: Int] = [:]
+        let cursor = try Row.fetchCursor(
+            db, sql: "SELECT id, run_id, seq, kind, at, actor, role, workstation, payload, hash FROM event ORDER BY id")
+        while let row = try cursor.next() {
+            report.events += 1
+            let id: Int64 = row[0]
+            let runId: String = row[1]
+            let seq: Int = row[2]
+            let payload: String = row[8]
+            let stored: String = row[9]
+            if id != expectedId { broken(id, "event \(expectedId) is missing (the log has a gap)") }
+            expectedId = id + 1
+            let hash = EventLog.hash(previous: previous, id: id, runId: runId, seq: seq, payload: payload)
+            if hash != stored {
+                broken(id, "hash does not match its content (run \(runId), #\(seq)): the event was altered")
             }
-            var previous = EventLog.genesis
-            var expectedId: Int64 = 1
-            var lastSeq: [String: Int] = [:]
-            let cursor = try Row.fetchCursor(
-                db, sql: "SELECT id, run_id, seq, kind, at, actor, role, workstation, payload, hash FROM event ORDER BY id")
-            while let row = try cursor.next() {
-                report.events += 1
-                let id: Int64 = row[0]
-                let runId: String = row[1]
-                let seq: Int = row[2]
-                let payload: String = row[8]
-                let stored: String = row[9]
-                if id != expectedId { broken(id, "event \(expectedId) is missing (the log has a gap)") }
-                expectedId = id + 1
-                let hash = EventLog.hash(previous: previous, id: id, runId: runId, seq: seq, payload: payload)
-                if hash != stored {
-                    broken(id, "hash does not match its content (run \(runId), #\(seq)): the event was altered")
-                }
-                previous = stored
-                if seq != (lastSeq[runId] ?? 0) + 1 {
-                    broken(id, "run \(runId) sequence jumps from \(lastSeq[runId] ?? 0) to \(seq)")
-                }
-                lastSeq[runId] = seq
-                if ArchiveRegister.isStream(runId) {
-                    // An archive number's event: its own payload type, and it must sit where its number says.
-                    if let event = try? ArchiveRegister.decode(payload, eventId: id) {
-                        let columns: [String?] = [row[3], row[4], row[5], row[6], row[7]]
-                        let expected: [String?] = [
-                            event.kind, Timestamp.format(event.at), event.actor.id, event.actor.role,
-                            event.actor.workstation,
-                        ]
-                        if columns != expected { broken(id, "its columns disagree with its payload") }
-                        if !ArchiveRegister.fits(event, stream: runId, seq: seq) {
-                            broken(id, "the archive number it records does not match its stream \(runId) #\(seq)")
-                        }
-                    } else {
-                        broken(id, "the payload is not a valid archive event")
-                    }
-                } else if let event = try? CanonicalJSON.decode(RunEvent.self, from: Array(payload.utf8)) {
+            previous = stored
+            if seq != (lastSeq[runId] ?? 0) + 1 {
+                broken(id, "run \(runId) sequence jumps from \(lastSeq[runId] ?? 0) to \(seq)")
+            }
+            lastSeq[runId] = seq
+            if ArchiveRegister.isStream(runId) {
+                // An archive number's event: its own payload type, and it must sit where its number says.
+                if let event = try? ArchiveRegister.decode(payload, eventId: id) {
                     let columns: [String?] = [row[3], row[4], row[5], row[6], row[7]]
                     let expected: [String?] = [
                         event.kind, Timestamp.format(event.at), event.actor.id, event.actor.role,
                         event.actor.workstation,
                     ]
                     if columns != expected { broken(id, "its columns disagree with its payload") }
-                } else {
-                    broken(id, "the payload is not a valid event")
-                }
-            }
-            // Replay each run and compare with the run projection.
-            let runs = try Row.fetchAll(db, sql: "SELECT id, last_seq, status FROM run ORDER BY id")
-            report.runs = runs.count
-            let projected = Dictionary(uniqueKeysWithValues: runs.map { ($0[0] as String, $0) })
-            let archiveStreams = lastSeq.keys.filter(ArchiveRegister.isStream)
-            for stream in archiveStreams { lastSeq[stream] = nil }
-            // The archive numbers' projection agrees with their events.
-            let numbered = try Int.fetchOne(db, sql: "SELECT count(*) FROM archive_number") ?? 0
-            if !archiveStreams.isEmpty || numbered > 0 {
-                let logged = try ArchiveRegister.statuses(db)
-                var projected: [String: ArchiveRecord.Status] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT number, status FROM archive_number") {
-                    projected[row[0]] = ArchiveRecord.Status(rawValue: row[1])
-                }
-                if logged != projected {
-                    report.problems.append("the archive numbers disagree with the log: run qflow rebuild")
-                }
-            }
-            for (runId, seq) in lastSeq.sorted(by: { $0.key < $1.key }) where report.problems.count < 20 {
-                guard let row = projected[runId] else {
-                    report.problems.append("run \(runId) has events but no projection: run qflow rebuild")
-                    continue
-                }
-                do {
-                    let state = try RunState.fold(try EventLog.events(ofRun: runId, db))
-                    if (row[1] as Int) != seq || (row[2] as String) != state.status.rawValue {
-                        report.problems.append("run \(runId): the projection disagrees with the log: run qflow rebuild")
+                    if !ArchiveRegister.fits(event, stream: runId, seq: seq) {
+                        broken(id, "the archive number it records does not match its stream \(runId) #\(seq)")
                     }
-                } catch {
-                    report.problems.append("run \(runId): its history does not replay (\(error))")
+                } else {
+                    broken(id, "the payload is not a valid archive event")
                 }
+            } else if let event = try? CanonicalJSON.decode(RunEvent.self, from: Array(payload.utf8)) {
+                let columns: [String?] = [row[3], row[4], row[5], row[6], row[7]]
+                let expected: [String?] = [
+                    event.kind, Timestamp.format(event.at), event.actor.id, event.actor.role,
+                    event.actor.workstation,
+                ]
+                if columns != expected { broken(id, "its columns disagree with its payload") }
+            } else {
+                broken(id, "the payload is not a valid event")
             }
-            for runId in projected.keys.sorted() where lastSeq[runId] == nil {
-                report.problems.append("run \(runId) is projected but has no events")
-            }
-            return report
         }
+        // Replay each run and compare with the run projection.
+        let runs = try Row.fetchAll(db, sql: "SELECT id, last_seq, status FROM run ORDER BY id")
+        report.runs = runs.count
+        let projected = Dictionary(uniqueKeysWithValues: runs.map { ($0[0] as String, $0) })
+        let archiveStreams = lastSeq.keys.filter(ArchiveRegister.isStream)
+        for stream in archiveStreams { lastSeq[stream] = nil }
+        // The archive numbers' projection agrees with their events.
+        let numbered = try Int.fetchOne(db, sql: "SELECT count(*) FROM archive_number") ?? 0
+        if !archiveStreams.isEmpty || numbered > 0 {
+            let logged = try ArchiveRegister.statuses(db)
+            var projected: [String: ArchiveRecord.Status] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT number, status FROM archive_number") {
+                projected[row[0]] = ArchiveRecord.Status(rawValue: row[1])
+            }
+            if logged != projected {
+                report.problems.append("the archive numbers disagree with the log: run qflow rebuild")
+            }
+        }
+        for (runId, seq) in lastSeq.sorted(by: { $0.key < $1.key }) where report.problems.count < 20 {
+            guard let row = projected[runId] else {
+                report.problems.append("run \(runId) has events but no projection: run qflow rebuild")
+                continue
+            }
+            do {
+                let state = try RunState.fold(try EventLog.events(ofRun: runId, db))
+                if (row[1] as Int) != seq || (row[2] as String) != state.status.rawValue {
+                    report.problems.append("run \(runId): the projection disagrees with the log: run qflow rebuild")
+                }
+            } catch {
+                report.problems.append("run \(runId): its history does not replay (\(error))")
+            }
+        }
+        for runId in projected.keys.sorted() where lastSeq[runId] == nil {
+            report.problems.append("run \(runId) is projected but has no events")
+        }
+        return report
     }
 
     /// Recreates every projection from the event log, in one transaction; returns the number of runs rebuilt.
@@ -225,7 +223,8 @@ extension Store {
                 if !overwrite {
                     throw StoreError(
                         .alreadyExists,
-                        "backup destination \(destination) exists: choose a new file name, or allow overwriting it; nothing was copied")
+                        "backup destination \(destination) exists: choose a new file name, or allow overwriting it "
+                            + "(qflow backup --overwrite); nothing was copied")
                 }
             }
         }
@@ -265,7 +264,8 @@ extension Store {
         guard report.isIntact else {
             let error = StoreError(
                 .corrupt,
-                "the backup at \(destination) does not verify: \(report.problems.first ?? report.integrity); it was not kept")
+                "the backup at \(destination) does not verify: \(report.problems.first ?? report.integrity); "
+                    + "it was not kept")
             return failed(error, "verify the backup at")
         }
         guard rename(temporary, destination) == 0 else {
@@ -337,7 +337,8 @@ extension Store {
                     throw StoreError(.invalidInput, "imported run: \(error.message)")
                 }
                 if ArchiveRegister.isStream(state.runId) {
-                    throw StoreError(.invalidInput, "imported run \(state.runId.prefix(40)): run ids never start with 'archive:'")
+                    throw StoreError(
+                        .invalidInput, "imported run \(state.runId.prefix(40)): run ids never start with 'archive:'")
                 }
                 if try Bool.fetchOne(db, sql: "SELECT 1 FROM run WHERE id = ?", arguments: [state.runId]) == true {
                     throw StoreError(.alreadyExists, "run \(state.runId) already exists")

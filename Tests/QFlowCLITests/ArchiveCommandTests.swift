@@ -90,13 +90,16 @@ struct ArchiveCommandTests {
         try ws.addRecord("DOC1")
         let refused = try ws.qflow(["archive", "show", "A014-WS·2016-Y-BGS-0001"], as: "circulating_nurse")
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("role circulating_nurse may not read archive records of class WS"), "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains("role circulating_nurse may not read archive records of class WS"),
+            "\(refused.stderr)")
         #expect(!refused.stderr.contains("DOC1") && refused.stdout.isEmpty)
         let listed = try ws.qflow(["archive", "list"], as: "circulating_nurse")
         #expect(listed.status == 1)
         // The quality manager reads photographs only.
         let quality = try ws.qflow(["archive", "list"], as: "quality_manager")
-        #expect(quality.status == 0 && quality.stdout.contains("no archive numbers"), "\(quality.stdout)\(quality.stderr)")
+        #expect(
+            quality.status == 0 && quality.stdout.contains("no archive numbers"), "\(quality.stdout)\(quality.stderr)")
         #expect(try ws.qflow(["archive", "list", "--class", "WS"], as: "quality_manager").status == 1)
     }
 
@@ -127,8 +130,9 @@ struct ArchiveCommandTests {
         #expect(!three.stderr.contains("warning"))
         for copy in copies {
             #expect(try QFlow.run(["verify", "--db", copy]).status == 0)
-            #expect(try QFlow.run(["archive", "list", "--db", copy, "--user", "a-1", "--role", "archivist"]).stdout
-                .contains("A014-WS·2016-Y-BGS-0001"))
+            #expect(
+                try QFlow.run(["archive", "list", "--db", copy, "--user", "a-1", "--role", "archivist"]).stdout
+                    .contains("A014-WS·2016-Y-BGS-0001"))
         }
         // An existing copy is refused unless --overwrite; fewer than three copies warns.
         let again = try ws.qflow(["backup", "--to", copies[0]], as: nil)

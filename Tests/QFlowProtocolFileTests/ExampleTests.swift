@@ -90,7 +90,8 @@ struct ExampleTests {
         let played = try LibraryFixture.play(spec, steps: steps, subject: subject, start: run.start)
         let decision = try #require(spec.items.first { $0.id == "ar.screen.decision" })
         guard case .fail? = played.sheet.outcome(of: decision) else {
-            Issue.record("publishing a closed record must fail: \(String(describing: played.sheet.outcome(of: decision)))")
+            Issue.record(
+                "publishing a closed record must fail: \(String(describing: played.sheet.outcome(of: decision)))")
             return
         }
     }

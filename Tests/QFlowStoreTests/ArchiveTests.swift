@@ -95,8 +95,10 @@ struct ArchiveNumberTests {
         #expect(number.fonds == "A014" && number.org == "BGS")
     }
 
-    @Test(arguments: ["", "A014-WS·2016-Y-BGS", "A014-WS·16-Y-BGS-0001", "A014-WS·2016-X-BGS-0001",
-        "A014-WS·2016-Y-BGS-01", "a014-WS·2016-Y-BGS-0001", "A014-WS·2016-Y-BGS-0000"])
+    @Test(arguments: [
+        "", "A014-WS·2016-Y-BGS", "A014-WS·16-Y-BGS-0001", "A014-WS·2016-X-BGS-0001",
+        "A014-WS·2016-Y-BGS-01", "a014-WS·2016-Y-BGS-0001", "A014-WS·2016-Y-BGS-0000",
+    ])
     func malformedNumbersAreRefused(_ text: String) {
         #expect(ArchiveNumber(text) == nil)
     }
@@ -131,8 +133,10 @@ struct ArchiveNumberTests {
     @Test func aRecordKeepsItsNumberAcrossRestartsAndExplicitAssignment() throws {
         let db = try archiveDatabase()
         let run = try db.store.file(archiveRecord("D1")).runId
-        try db.store.perform(ActionRequest(.command(runId: run, .stop), by: archivist, at: minutes(2), reason: "wrong box"))
-        let restarted = try db.store.perform(ActionRequest(.restart(runId: run), by: archivist, at: minutes(3), reason: "again"))
+        try db.store.perform(
+            ActionRequest(.command(runId: run, .stop), by: archivist, at: minutes(2), reason: "wrong box"))
+        let restarted = try db.store.perform(
+            ActionRequest(.restart(runId: run), by: archivist, at: minutes(3), reason: "again"))
         #expect(!restarted.events.contains { $0.kind == "archive-assigned" })
         let again = try db.store.assignArchiveNumber(restarted.runId, by: archivist, at: minutes(4))
         #expect(!again.assigned)
@@ -169,7 +173,8 @@ struct ArchiveNumberTests {
     @Test func numbersSurviveARebuildAndTamperingIsFound() throws {
         let db = try archiveDatabase()
         for id in ["D1", "D2", "D3"] { _ = try db.store.file(archiveRecord(id)) }
-        _ = try db.store.voidArchiveNumber("A014-WS·2016-Y-BGS-0002", reason: "duplicate", by: archivist, at: minutes(5))
+        _ = try db.store.voidArchiveNumber(
+            "A014-WS·2016-Y-BGS-0002", reason: "duplicate", by: archivist, at: minutes(5))
         let before = try db.store.archiveTable()
         #expect(before.count == 3)
         try db.store.rebuild()
@@ -193,7 +198,9 @@ struct ArchiveNumberTests {
         let queue = try DatabaseQueue(path: db.path)
         try queue.write {
             try $0.execute(
-                sql: "UPDATE event SET payload = replace(payload, '\"seq\":1', '\"seq\":7') WHERE kind = 'archive-assigned'")
+                sql:
+                    "UPDATE event SET payload = replace(payload, '\"seq\":1', '\"seq\":7') WHERE kind = 'archive-assigned'"
+            )
         }
         try queue.close()
         let report = try db.store.verify()
@@ -219,7 +226,13 @@ struct ArchiveNumberTests {
         let numbers = try db.store.archiveRecords(as: archivist).map(\.number)
         #expect(numbers.count == 40)
         #expect(Set(numbers).count == 40)
-        #expect(numbers == (1...40).map { ArchiveNumber(fonds: "A014", classCode: "WS", year: 2016, retention: .permanent, org: "BGS", seq: $0).description })
+        #expect(
+            numbers
+                == (1...40).map {
+                    ArchiveNumber(
+                        fonds: "A014", classCode: "WS", year: 2016, retention: .permanent, org: "BGS", seq: $0
+                    ).description
+                })
         #expect(try db.store.verify().isIntact)
     }
 

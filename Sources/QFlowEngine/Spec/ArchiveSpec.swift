@@ -31,7 +31,8 @@ public struct ArchiveSpec: Sendable, Hashable, Codable {
     public func validate(_ path: SpecPath) -> [SpecIssue] {
         var issues: [SpecIssue] = []
         if !ArchiveNumber.isCode(fonds, maximum: 16) {
-            issues.append(SpecIssue(path.key("fonds"), "a fonds number is 1–16 upper-case letters or digits (e.g. A014)"))
+            issues.append(
+                SpecIssue(path.key("fonds"), "a fonds number is 1–16 upper-case letters or digits (e.g. A014)"))
         }
         if classes.isEmpty { issues.append(SpecIssue(path.key("classes"), "an archive needs at least one class")) }
         if classes.count > SiteSpec.maximumEntries {
@@ -165,13 +166,15 @@ public struct ArchiveNumber: Sendable, Hashable, Codable, CustomStringConvertibl
             let retention = RetentionPeriod(rawValue: parts[2]), let seq = Int(parts[4]), seq >= 1,
             parts[4].count >= 4, parts[4].allSatisfy(\.isASCII)
         else { return nil }
-        guard Self.isCode(parts[0], maximum: 16), Self.isCode(classYear[0], maximum: 4), Self.isCode(parts[3], maximum: 16)
+        guard Self.isCode(parts[0], maximum: 16), Self.isCode(classYear[0], maximum: 4),
+            Self.isCode(parts[3], maximum: 16)
         else { return nil }
         self.init(fonds: parts[0], classCode: classYear[0], year: year, retention: retention, org: parts[3], seq: seq)
     }
 
     /// Whether `text` is 1…`maximum` upper-case ASCII letters or digits (a fonds, class or organisation code).
     public static func isCode(_ text: String, maximum: Int) -> Bool {
-        !text.isEmpty && text.count <= maximum && text.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
+        !text.isEmpty && text.count <= maximum
+            && text.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
     }
 }
