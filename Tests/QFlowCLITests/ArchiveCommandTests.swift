@@ -34,7 +34,8 @@ final class ArchiveWorkspace {
         try Self.site.write(to: directory.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
         try ok(["init"])
         try ok(["protocol", "publish", QFlow.packageRoot.appendingPathComponent("Examples").path])
-        try ok(["site", "apply", "site.yaml"], as: "archive_head")
+        let applied = try ok(["site", "apply", "site.yaml"], as: "archive_head")
+        #expect(applied.contains("archive A014 with 2 classes"), "\(applied)")
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
@@ -64,6 +65,12 @@ final class ArchiveWorkspace {
 
 @Suite("qflow archive and backup")
 struct ArchiveCommandTests {
+    @Test func theExamplesValidate() throws {
+        let result = try QFlow.run(["protocol", "validate", "Examples"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.hasPrefix("ok: "))
+    }
+
     @Test func addingARecordNumbersItAndTheNumberIsShownWithItsRetention() throws {
         let ws = try ArchiveWorkspace()
         try ws.addRecord("DOC1")
