@@ -11,7 +11,7 @@ public struct QFlowCommand: ParsableCommand {
             DemoCommand.self, InitCommand.self, ProtocolCommand.self, SiteCommand.self, CaseCommand.self, RunVerbsCommand.self, OverdueCommand.self,
             CohortCommand.self, CompareCommand.self, MeasureCommand.self, ReportCommand.self,
             UserCommand.self, ServeCommand.self, VerifyCommand.self, RebuildCommand.self,
-            BackupCommand.self, StatsCommand.self, DebugCommand.self,
+            BackupCommand.self, ArchiveCommand.self, StatsCommand.self, DebugCommand.self,
         ]
     )
 

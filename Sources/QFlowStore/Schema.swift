@@ -20,6 +20,8 @@ enum Schema {
         migrator.registerMigration("v8-users-sessions", migrate: v8)
         migrator.registerMigration("v9-accounts", migrate: v9)
         migrator.registerMigration("v10-site-intake", migrate: v10)
+        // v11 is taken by the work-queue branch; archive numbers are v12.
+        migrator.registerMigration("v12-archive-numbers", migrate: v12)
         return migrator
     }
 
@@ -301,6 +303,37 @@ enum Schema {
                 CREATE TRIGGER site_version_no_update BEFORE UPDATE ON site_version
                     BEGIN SELECT RAISE(ABORT, 'a published site version never changes'); END;
                 CREATE INDEX subject_by_kind_start ON subject (kind, scheduled_start, id);
+                """)
+    }
+
+    /// Archive numbers (档号) as a projection of the archive's events (`ArchiveRegister`): one row per number ever
+    /// assigned, active or void. The events are the truth (`qflow rebuild` recreates this table from them); the
+    /// unique keys repeat there what the log already guarantees: a number and a (series, item number) pair are
+    /// never given twice, and a subject has at most one active number.
+    private static func v12(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE archive_number (
+                    number       TEXT PRIMARY KEY,
+                    fonds        TEXT NOT NULL,
+                    class        TEXT NOT NULL,
+                    year         INTEGER NOT NULL,
+                    retention    TEXT NOT NULL,
+                    org          TEXT NOT NULL,
+                    seq          INTEGER NOT NULL,
+                    subject_id   TEXT NOT NULL,
+                    run_id       TEXT,
+                    event_id     INTEGER NOT NULL,
+                    assigned_at  TEXT NOT NULL,
+                    assigned_by  TEXT NOT NULL,
+                    status       TEXT NOT NULL CHECK (status IN ('active', 'void')),
+                    voided_at    TEXT,
+                    voided_by    TEXT,
+                    void_reason  TEXT,
+                    UNIQUE (class, year, retention, org, seq)
+                );
+                CREATE UNIQUE INDEX archive_number_active_subject ON archive_number (subject_id) WHERE status = 'active';
+                CREATE INDEX archive_number_by_year ON archive_number (year, class, seq);
                 """)
     }
 
