@@ -83,7 +83,7 @@ let package = Package(
             name: "QFlowProtocolFileTests", dependencies: ["QFlowProtocolFile", "QFlowEngine", "Yams"]),
         .testTarget(
             name: "QFlowBPMNTests", dependencies: ["QFlowBPMN", "QFlowProtocolFile", "QFlowEngine"],
-            exclude: ["spiff_roundtrip.py"]),
+            exclude: ["spiff_roundtrip.py", "Fixtures"]),
         .testTarget(
             name: "QFlowStoreTests",
             dependencies: ["QFlowStore", "QFlowProtocolFile", .product(name: "GRDB", package: "GRDB.swift")],

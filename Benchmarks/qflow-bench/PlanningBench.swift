@@ -77,8 +77,8 @@ enum PlanningBench {
         },
         Case(name: "Laney p′ + dispersion + Anhøj") {
             let totals = Array(repeating: 15000, count: 12)
-            let o = try? Overdispersion(events: large, totals: totals)
             let l = try? LaneyPChart(events: large, totals: totals)
+            let o = l.map(Overdispersion.init(chart:))
             let a = AnhojRules(values: l?.proportions ?? [], centre: l?.center ?? 0)
             return (o?.chi2 ?? 0) + (l?.sigmaZ ?? 0) + Double(a.crossings)
         },

@@ -12,7 +12,7 @@ public struct QFlowCommand: ParsableCommand {
             QueueCommand.self, EscalateCommand.self,
             CohortCommand.self, CompareCommand.self, MeasureCommand.self, ReportCommand.self,
             UserCommand.self, ServeCommand.self, VerifyCommand.self, RebuildCommand.self,
-            BackupCommand.self, StatsCommand.self, DebugCommand.self,
+            BackupCommand.self, ArchiveCommand.self, StatsCommand.self, DebugCommand.self,
         ]
     )
 

@@ -67,19 +67,58 @@ struct RebuildCommand: ParsableCommand {
     }
 }
 
-/// `qflow backup DEST`: online backup, then verify the copy.
+/// `qflow backup --to A --to B --to C`: online backup to each destination, each copy then verified.
 struct BackupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",
-        abstract: "Copy the database with SQLite's online backup (safe while others record), then verify the copy.")
+        abstract: "Copy the database with SQLite's online backup (safe while others record), then verify each copy.",
+        discussion: """
+            Archive practice keeps three copies (三套式: one kept, one backup, one for daily use), ideally on
+            different disks or sites: give three destinations; fewer is allowed with a warning. Each copy is
+            written beside its destination, opened read-only and verified (integrity_check and the event hash
+            chain) and only then moved into place. A destination that exists is refused unless --overwrite is
+            given; then nothing is copied. One destination failing does not stop the others: each is reported, and
+            the command exits 1 if any failed.
+            Example: qflow backup --to /mnt/keep/qflow.sqlite --to /mnt/offsite/qflow.sqlite --to /srv/daily/qflow.sqlite
+            """)
 
     @OptionGroup var database: DatabaseOptions
-    @Argument(help: "The new backup file.") var destination: String
+    @Option(name: .customLong("to"), help: "A backup file to write (repeat for each copy; three are recommended).")
+    var to: [String] = []
+    @Argument(help: "Backup files, as with --to.") var destinations: [String] = []
+    @Flag(help: "Replace destinations that exist (each only by a copy that verifies).") var overwrite = false
+
+    var all: [String] { destinations + to }
+
+    func validate() throws {
+        guard !all.isEmpty else {
+            throw ValidationError("give at least one destination: --to FILE (three recommended)")
+        }
+    }
 
     func run() throws {
         try reporting {
-            let report = try database.open().backup(to: destination)
-            print("ok: backed up \(report.events) events in \(report.runs) runs to \(destination); the copy verifies")
+            if all.count < 3 {
+                printError(
+                    "warning: \(all.count) destination\(all.count == 1 ? "" : "s"); "
+                        + "archive practice keeps three copies (三套式): add --to for each")
+            }
+            let results = try database.open().backup(to: all.map { URL(fileURLWithPath: $0) }, overwrite: overwrite)
+            var failed = 0
+            for result in results {
+                if let report = result.report, result.error == nil {
+                    print(
+                        "ok: backed up \(report.events) events in \(report.runs) runs to \(result.destination); "
+                            + "the copy verifies")
+                } else {
+                    failed += 1
+                    printError("error: \(result.error?.message ?? "backup to \(result.destination) failed")")
+                }
+            }
+            if failed > 0 {
+                printError("error: \(failed) of \(results.count) backups failed")
+                throw ExitCode(1)
+            }
         }
     }
 }

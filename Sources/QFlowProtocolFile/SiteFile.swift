@@ -26,7 +26,7 @@ public enum SiteFile {
     /// Keys of the top-level mapping.
     static let siteKeys = [
         "site", "version", "name", "time_zone", "rooms", "laundry_lines", "linen_parameter_set", "idle_lock_minutes",
-        "session_hours", "bundles",
+        "session_hours", "bundles", "archive",
     ]
 
     /// Reads and checks a site file; with `library`, bundles are checked against those protocols too.
@@ -107,13 +107,49 @@ struct SiteReader {
         }
         let session = map["session_hours"].flatMap { reader.int($0, path.key("session_hours"), what: "session_hours") }
         let bundles = list(map["bundles"], path.key("bundles"), what: "bundles") { bundle($0, $1) }
+        let archive = map["archive"].flatMap { self.archive($0, path.key("archive")) }
         guard let id, let version, let name, let zone, let rooms, let parameterSet else { return nil }
+        if map["archive"] != nil, archive == nil { return nil }
         if map["idle_lock_minutes"] != nil, idle == nil { return nil }
         if map["session_hours"] != nil, session == nil { return nil }
         return SiteSpec(
             id: id, version: version, name: name, timeZone: zone, rooms: rooms, laundryLines: lines ?? [],
             linenParameterSet: parameterSet, idleLockMinutes: idle ?? 5, sessionHours: session ?? 12,
-            bundles: bundles ?? [])
+            bundles: bundles ?? [], archive: archive)
+    }
+
+    /// `archive: { fonds: A014, classes: [{ code: WS, title: {…}, retention: Y, roles: [archivist] }] }`.
+    private func archive(_ node: Node, _ path: SpecPath) -> ArchiveSpec? {
+        guard
+            let map = reader.mapping(
+                node, path, what: "the archive section", allowed: ["fonds", "classes"], required: ["fonds", "classes"])
+        else { return nil }
+        let fonds = reader.string(map["fonds"], path.key("fonds"), what: "fonds")
+        let classes = list(map["classes"], path.key("classes"), what: "classes") { node, p -> ArchiveClassSpec? in
+            guard
+                let entry = reader.mapping(
+                    node, p, what: "an archive class", allowed: ["code", "title", "retention", "roles"],
+                    required: ["code", "title", "retention", "roles"])
+            else { return nil }
+            let code = reader.string(entry["code"], p.key("code"), what: "code")
+            let title = reader.text(entry["title"], p.key("title"), what: "title")
+            let roles = reader.strings(entry["roles"], p.key("roles"), what: "roles")
+            var retention: RetentionPeriod?
+            if let text = reader.string(entry["retention"], p.key("retention"), what: "retention") {
+                retention = RetentionPeriod(rawValue: text)
+                if retention == nil {
+                    let names = RetentionPeriod.allCases.map(\.rawValue)
+                    reader.error(
+                        entry["retention"]?.mark,
+                        "unknown retention period '\(text.prefix(20))' (one of: \(names.joined(separator: ", ")): Y permanent, D30 30 years, D10 10 years)"
+                    )
+                }
+            }
+            guard let code, let title, let roles, let retention else { return nil }
+            return ArchiveClassSpec(code: code, title: title, retention: retention, roles: roles)
+        }
+        guard let fonds, let classes else { return nil }
+        return ArchiveSpec(fonds: fonds, classes: classes)
     }
 
     private func list<T>(_ node: Node?, _ path: SpecPath, what: String, _ body: (Node, SpecPath) -> T?) -> [T]? {

@@ -10,6 +10,8 @@ public enum GammaFunction {
     /// log Γ(x) for x > 0 (Stirling series with recurrence; absolute error about 1e-15 for moderate x).
     public static func logGamma(_ x: Double) -> Double {
         guard x > 0 else { return x == 0 ? .infinity : .nan }
+        // log Γ(½) = log √π: every t probability's B(df/2, ½) asks for it.
+        if x == 0.5 { return 0.572_364_942_924_700_087_071_713_675_677 }
         if x >= 10 {
             return (x - 0.5) * log(x) - x + Saddlepoint.lnSqrt2Pi + Saddlepoint.lgammaCorrection(x)
         }

@@ -34,37 +34,63 @@ public struct HodgesLehmann: Sendable, Equatable {
         var diffs: [Double] = []
         diffs.reserveCapacity(a.count * b.count)
         for x in a { for y in b { diffs.append(x - y) } }
-        diffs.sort()
         let m = diffs.count
-        estimate = m % 2 == 1 ? diffs[m / 2] : (diffs[m / 2 - 1] + diffs[m / 2]) / 2
-        let distinct = diffs.reduce(into: [Double]()) { if $0.last != $1 { $0.append($1) } }
-        let z = Normal.upperQuantile((1 - confidence) / 2)
-        let sortedB = b.sorted()
         let sortedA = a.sorted()
-        // R's wdiff: the corrected z of (a − d) against b.
-        func statistic(_ d: Double) -> Double {
-            Self.correctedZ(shiftedA: sortedA.map { $0 - d }, b: sortedB)
+        let sortedB = b.sorted()
+        // Between two neighbouring distinct differences no aᵢ − d equals a bⱼ, so W = #{differences > d} and the tie
+        // correction comes from the ties within a and within b alone: the statistic there is a function of the count
+        // c of differences ≤ d, decreasing in c. The first distinct difference at which it falls below a level is
+        // then the c*-th smallest difference, c* the least count in 1…m below the level — two order statistics
+        // (selected, not sorted) instead of a bisection that ranks the pooled sample at every step.
+        let na = Double(a.count)
+        let nb = Double(b.count)
+        let n = na + nb
+        let tieTerm = Self.tieTerm(sortedA) + Self.tieTerm(sortedB)
+        let sigma = (na * nb / 12 * ((n + 1) - tieTerm / (n * (n - 1)))).squareRoot()
+        func statistic(countAtOrBelow c: Int) -> Double {
+            guard sigma > 0 else { return 0 }
+            let dz = Double(m - c) - Double(m) / 2
+            let correction = dz > 0 ? 0.5 : (dz < 0 ? -0.5 : 0)
+            return (dz - correction) / sigma
         }
-        // The first distinct difference at which the statistic falls below `level` (it is non-increasing in d).
-        func crossing(_ level: Double) -> Double {
-            var lo = 0
-            var hi = distinct.count - 1
-            func above(_ j: Int) -> Double {  // a point between distinct[j] and distinct[j + 1]
-                j + 1 < distinct.count ? distinct[j] + (distinct[j + 1] - distinct[j]) / 2 : distinct[j] + 1
-            }
+        func leastCount(below level: Double) -> Int {
+            var (lo, hi) = (1, m)
             while lo < hi {
                 let mid = (lo + hi) / 2
-                if statistic(above(mid)) < level { hi = mid } else { lo = mid + 1 }
+                if statistic(countAtOrBelow: mid) < level { hi = mid } else { lo = mid + 1 }
             }
-            return distinct[lo]
+            return lo
         }
-        let first = distinct[0]
-        let last = distinct[distinct.count - 1]
-        if statistic(first) < z || statistic(last) > -z {
+        var selection = OrderStatistics(diffs)
+        estimate =
+            m % 2 == 1
+            ? selection.value(at: m / 2) : (selection.value(at: m / 2 - 1) + selection.value(at: m / 2)) / 2
+        let z = Normal.upperQuantile((1 - confidence) / 2)
+        let first = selection.value(at: 0)
+        let last = selection.value(at: m - 1)
+        // At the extreme differences themselves a pair ties: R's wdiff there, from the pooled ranks.
+        if Self.correctedZ(shiftedA: sortedA.map { $0 - first }, b: sortedB) < z
+            || Self.correctedZ(shiftedA: sortedA.map { $0 - last }, b: sortedB) > -z
+        {
             interval = nil
         } else {
-            interval = ConfidenceInterval(low: crossing(z), high: crossing(-z))
+            interval = ConfidenceInterval(
+                low: selection.value(at: leastCount(below: z) - 1), high: selection.value(at: leastCount(below: -z) - 1))
         }
+    }
+
+    /// Σ (t³ − t) over the groups of equal values of a sorted sample.
+    static func tieTerm(_ sorted: [Double]) -> Double {
+        var term = 0.0
+        var i = 0
+        while i < sorted.count {
+            var j = i
+            while j + 1 < sorted.count && sorted[j + 1] == sorted[i] { j += 1 }
+            let t = Double(j - i + 1)
+            term += t * t * t - t
+            i = j + 1
+        }
+        return term
     }
 
     /// (W − na·nb/2 − sign·½) / σ with midranks and the tie correction, as R's wdiff; 0 when σ = 0.

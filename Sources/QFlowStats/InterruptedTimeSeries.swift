@@ -123,23 +123,35 @@ public struct InterruptedTimeSeries: Sendable, Equatable {
         let n = values.count
         let df = n - 4
         residualDegreesOfFreedom = df
-        let e = fit.residuals
+        // Residuals within rounding of the data (a series the four lines fit exactly, e.g. a flat one) are zero: no
+        // autocorrelation statistic or standard error is computed from rounding noise.
+        let scale = values.reduce(0) { max($0, abs($1)) }
+        let noise = 64 * Double.ulpOfOne * scale
+        let e = fit.residuals.allSatisfy { abs($0) <= noise } ? [Double](repeating: 0, count: n) : fit.residuals
         let lag = Int((4 * pow(Double(n) / 100, 2.0 / 9)).rounded(.down))
         self.lag = lag
         // Newey–West: (XᵀX)⁻¹ S (XᵀX)⁻¹, S = Σ w_l Σ (u_t u_{t−l}ᵀ + u_{t−l} u_tᵀ), u_t = x_t e_t, w_l = 1 − l/(L+1).
-        let u = rows.indices.map { i in rows[i].map { $0 * e[i] } }
-        var meat = [[Double]](repeating: [Double](repeating: 0, count: 4), count: 4)
+        // u row-major, 4 per month, and the meat as 16 flat values: nested arrays would cost a uniqueness and a
+        // bounds check per element of this n·(L+1)·16 loop.
+        var u = [Double](repeating: 0, count: 4 * n)
+        for i in 0..<n {
+            for c in 0..<4 { u[4 * i + c] = rows[i][c] * e[i] }
+        }
+        var flatMeat = [Double](repeating: 0, count: 16)
         for l in 0...lag {
             let w = l == 0 ? 1 : 1 - Double(l) / Double(lag + 1)
             for i in l..<n {
+                let now = 4 * i
+                let then = 4 * (i - l)
                 for a in 0..<4 {
                     for b in 0..<4 {
-                        let term = u[i][a] * u[i - l][b]
-                        meat[a][b] += l == 0 ? term : w * (term + u[i - l][a] * u[i][b])
+                        let term = u[now + a] * u[then + b]
+                        flatMeat[4 * a + b] += l == 0 ? term : w * (term + u[then + a] * u[now + b])
                     }
                 }
             }
         }
+        let meat = (0..<4).map { a in Array(flatMeat[(4 * a)..<(4 * a + 4)]) }
         let bread = fit.xtxInverse
         func product(_ x: [[Double]], _ y: [[Double]]) -> [[Double]] {
             (0..<4).map { i in (0..<4).map { j in (0..<4).reduce(0) { $0 + x[i][$1] * y[$1][j] } } }

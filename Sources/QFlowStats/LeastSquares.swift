@@ -9,35 +9,48 @@ struct LeastSquares {
     /// (XᵀX)⁻¹ = R⁻¹R⁻ᵀ.
     let xtxInverse: [[Double]]
 
-    /// Fits y on the columns of `rows` (n × p, n > p); nil when X is rank-deficient.
+    /// Fits y on the columns of `rows` (n × p, n > p); nil when X is rank-deficient or the rows differ in length.
     init?(rows: [[Double]], y: [Double]) {
         let n = rows.count
-        guard n > 0, let p = rows.first?.count, n > p, y.count == n else { return nil }
-        // Column-major copy of X and a copy of y, reduced in place.
-        var a = (0..<p).map { j in rows.map { $0[j] } }
+        guard n > 0, let p = rows.first?.count, p > 0, n > p, y.count == n, rows.allSatisfy({ $0.count == p }) else {
+            return nil
+        }
+        // Column-major copy of X (column j at j·n) and a copy of y, reduced in place; one flat buffer, because nested
+        // arrays cost a uniqueness check and a bounds check per element in the inner loops.
+        var a = [Double](repeating: 0, count: n * p)
+        for i in 0..<n {
+            for j in 0..<p { a[j * n + i] = rows[i][j] }
+        }
         var qty = y
         var diagonal = [Double](repeating: 0, count: p)
-        for k in 0..<p {
-            var norm = 0.0
-            for i in k..<n { norm = hypot(norm, a[k][i]) }
-            guard norm > 0 else { return nil }
-            if a[k][k] > 0 { norm = -norm }
-            for i in k..<n { a[k][i] /= -norm }
-            a[k][k] += 1
-            for j in (k + 1)..<max(k + 1, p) {
-                var s = 0.0
-                for i in k..<n { s += a[k][i] * a[j][i] }
-                s = -s / a[k][k]
-                for i in k..<n { a[j][i] += s * a[k][i] }
+        let fullRank = a.withUnsafeMutableBufferPointer { a in
+            qty.withUnsafeMutableBufferPointer { qty in
+                for k in 0..<p {
+                    let ck = k * n
+                    var norm = Self.norm(a, ck + k, ck + n)
+                    guard norm > 0 else { return false }
+                    if a[ck + k] > 0 { norm = -norm }
+                    for i in k..<n { a[ck + i] /= -norm }
+                    a[ck + k] += 1
+                    for j in (k + 1)..<max(k + 1, p) {
+                        let cj = j * n
+                        var s = 0.0
+                        for i in k..<n { s += a[ck + i] * a[cj + i] }
+                        s = -s / a[ck + k]
+                        for i in k..<n { a[cj + i] += s * a[ck + i] }
+                    }
+                    var s = 0.0
+                    for i in k..<n { s += a[ck + i] * qty[i] }
+                    s = -s / a[ck + k]
+                    for i in k..<n { qty[i] += s * a[ck + i] }
+                    diagonal[k] = norm
+                }
+                return true
             }
-            var s = 0.0
-            for i in k..<n { s += a[k][i] * qty[i] }
-            s = -s / a[k][k]
-            for i in k..<n { qty[i] += s * a[k][i] }
-            diagonal[k] = norm
         }
+        guard fullRank else { return nil }
         // R is upper triangular: R[i][j] = a[j][i] for i < j, R[k][k] = diagonal[k] (up to sign conventions).
-        func r(_ i: Int, _ j: Int) -> Double { i == j ? diagonal[i] : a[j][i] }
+        func r(_ i: Int, _ j: Int) -> Double { i == j ? diagonal[i] : a[j * n + i] }
         let scale = diagonal.map(abs).max() ?? 0
         guard diagonal.allSatisfy({ abs($0) > 1e-12 * scale }) else { return nil }
         var beta = [Double](repeating: 0, count: p)
@@ -65,7 +78,25 @@ struct LeastSquares {
             }
         }
         coefficients = beta
-        residuals = (0..<n).map { i in y[i] - zip(rows[i], beta).reduce(0) { $0 + $1.0 * $1.1 } }
+        residuals = (0..<n).map { i in
+            var fitted = 0.0
+            for j in 0..<p { fitted += rows[i][j] * beta[j] }
+            return y[i] - fitted
+        }
         xtxInverse = xtx
+    }
+
+    /// The Euclidean norm of x[from..<to], scaled by the largest magnitude first so that no square overflows or
+    /// underflows (LAPACK's dnrm2 idea, in two passes; a `hypot` per element costs several times more).
+    private static func norm(_ x: UnsafeMutableBufferPointer<Double>, _ from: Int, _ to: Int) -> Double {
+        var largest = 0.0
+        for i in from..<to { largest = max(largest, abs(x[i])) }
+        guard largest > 0, largest.isFinite else { return largest }
+        var sum = 0.0
+        for i in from..<to {
+            let v = x[i] / largest
+            sum += v * v
+        }
+        return largest * sum.squareRoot()
     }
 }

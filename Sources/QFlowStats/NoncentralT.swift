@@ -5,6 +5,16 @@ import Foundation
 public enum NoncentralT {
     /// P(T ≤ t) for T ~ t(df, ncp); absolute accuracy about 1e-12 (AS 243's error bound, as R).
     public static func cdf(_ t: Double, degreesOfFreedom df: Double, noncentrality ncp: Double) -> Double {
+        cdf(t, degreesOfFreedom: df, noncentrality: ncp, central: nil)
+    }
+
+    /// The same, given I_x(½, df/2) at x = t²/(t² + df) and log B(½, df/2) when the caller already has them: at
+    /// the critical value t of a two-sided level-α t-test the former is 1 − α, so a power calculation needs no
+    /// incomplete beta function of its own.
+    static func cdf(
+        _ t: Double, degreesOfFreedom df: Double, noncentrality ncp: Double,
+        central: (lowerIncompleteBeta: Double, logBeta: Double)?
+    ) -> Double {
         guard df > 0, !t.isNaN, !ncp.isNaN else { return .nan }
         if ncp == 0 { return 1 - StudentT.survival(t, degreesOfFreedom: df) }
         if t.isInfinite { return t > 0 ? 1 : 0 }
@@ -30,9 +40,10 @@ public enum NoncentralT {
             if s < 1e-7 { s = -0.5 * expm1(-0.5 * lambda) }
             var a = 0.5
             let b = 0.5 * df
-            let rxb = pow(1 - x, b)
-            let albeta = 0.5 * log(Double.pi) + GammaFunction.logGamma(b) - GammaFunction.logGamma(0.5 + b)
-            var xodd = IncompleteBeta.regularized(x, a: a, b: b)
+            let y = df / (t * t + df)
+            let rxb = pow(y, b)
+            let albeta = central?.logBeta ?? GammaFunction.logBeta(0.5, b)
+            var xodd = central?.lowerIncompleteBeta ?? IncompleteBeta.both(x: x, y: y, a: a, b: b, logBeta: albeta).value
             var godd = 2 * rxb * exp(a * log(x) - albeta)
             var tncTerm = b * x
             var xeven = tncTerm < Double.ulpOfOne ? tncTerm : 1 - rxb

@@ -38,18 +38,27 @@ public struct Overdispersion: Sendable, Equatable {
     /// Tests a series of subgroups; throws as `PChart` does.
     public init(events: [Int], totals: [Int]) throws(StatsError) {
         _ = try PChart.validatedCenter(events: events, totals: totals)  // validates the counts
-        subgroups = events.count
-        degreesOfFreedom = max(0, events.count - 1)
         if events.count >= 2 {
-            let laney = try LaneyPChart(events: events, totals: totals)
-            chi2 = laney.z.reduce(0) { $0 + $1 * $1 }
-            sigmaZ = laney.sigmaZ
-            p = ChiSquareDistribution.survival(chi2, degreesOfFreedom: Double(degreesOfFreedom))
+            self.init(chart: try LaneyPChart(events: events, totals: totals))
         } else {
-            chi2 = 0
-            sigmaZ = nil
-            p = 1
+            self.init(subgroups: events.count, chi2: 0, p: 1, sigmaZ: nil)
         }
+    }
+
+    /// Reads the rule off Laney's chart of the same subgroups, whose z-scores are the dispersion statistic (a report
+    /// that shows the chart need not build it twice).
+    public init(chart: LaneyPChart) {
+        let chi2 = chart.z.reduce(0) { $0 + $1 * $1 }
+        let p = ChiSquareDistribution.survival(chi2, degreesOfFreedom: Double(chart.z.count - 1))
+        self.init(subgroups: chart.z.count, chi2: chi2, p: p, sigmaZ: chart.sigmaZ)
+    }
+
+    private init(subgroups: Int, chi2: Double, p: Double, sigmaZ: Double?) {
+        self.subgroups = subgroups
+        self.chi2 = chi2
+        self.p = p
+        self.sigmaZ = sigmaZ
+        degreesOfFreedom = max(0, subgroups - 1)
         detected = subgroups >= Self.minimumSubgroups && p < Self.alpha && (sigmaZ ?? 0) > 1
     }
 }

@@ -4,14 +4,16 @@ import Foundation
 /// sample-size, exact-interval and quantile routines).
 enum RootFinding {
     /// The x in [a, b] where f changes sign, to an absolute tolerance of `tolerance` + 4·ε·|x|; nil when f(a) and
-    /// f(b) have the same sign or a value is not finite.
+    /// f(b) have the same sign or a value is not finite. `fa0` and `fb0` are f(a) and f(b) when the caller has
+    /// already evaluated them while bracketing (an evaluation can be the whole cost).
     static func brent(
-        _ a0: Double, _ b0: Double, tolerance: Double = 0, maxIterations: Int = 300, _ f: (Double) -> Double
+        _ a0: Double, _ b0: Double, fa0: Double? = nil, fb0: Double? = nil, tolerance: Double = 0,
+        maxIterations: Int = 300, _ f: (Double) -> Double
     ) -> Double? {
         var a = a0
         var b = b0
-        var fa = f(a)
-        var fb = f(b)
+        var fa = fa0 ?? f(a)
+        var fb = fb0 ?? f(b)
         guard fa.isFinite, fb.isFinite else { return nil }
         if fa == 0 { return a }
         if fb == 0 { return b }

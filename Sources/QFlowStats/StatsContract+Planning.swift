@@ -31,8 +31,11 @@ extension StatsContract {
     }
 
     static func chartExtras(_ c: PChart) throws(StatsError) -> Fields {
-        let o = try Overdispersion(events: c.events, totals: c.totals)
         let laney = c.events.count >= 2 ? try LaneyPChart(events: c.events, totals: c.totals) : nil
+        let o =
+            if let laney { Overdispersion(chart: laney) } else {
+                try Overdispersion(events: c.events, totals: c.totals)
+            }
         let a = AnhojRules(values: c.proportions, centre: c.center)
         func list(_ v: [Double]?) -> JSONValue { v.map { .array($0.map { .double($0) }) } ?? .null }
         return [

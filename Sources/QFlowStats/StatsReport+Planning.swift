@@ -214,7 +214,9 @@ extension StatsReport {
                     + (a.signal ? ": non-random variation." : ": no signal."),
                 "Anhøj 规则（围绕 p̄，有效点 \(a.usefulPoints) 个）：最长连串 \(a.longestRun)（> \(a.longestRunLimit) 为信号），"
                     + "穿越次数 \(a.crossings)（< \(a.crossingsLimit) 为信号）" + (a.signal ? "：存在非随机变异。" : "：无信号。")))
-        guard let o = try? Overdispersion(events: c.events, totals: c.totals) else { return (lines, nil) }
+        let chart = c.events.count >= 2 ? try? LaneyPChart(events: c.events, totals: c.totals) : nil
+        guard let o = chart.map(Overdispersion.init(chart:)) ?? (try? Overdispersion(events: c.events, totals: c.totals))
+        else { return (lines, nil) }
         let rule = language == .en ? Overdispersion.rule.en : Overdispersion.rule.zh
         lines.append(
             t(
@@ -223,7 +225,7 @@ extension StatsReport {
                     + (o.detected ? "Laney p′-chart chosen." : "the p-chart stands."),
                 "过度离散：χ²(\(o.degreesOfFreedom)) = \(Format.fixed(o.chi2, 2))，p = \(Format.spssP(o.p))，"
                     + "σz = \(Format.fixed(o.sigmaZ, 3))。规则：\(rule) → " + (o.detected ? "采用 Laney p′ 图。" : "仍用 p 图。")))
-        guard o.detected, let laney = try? LaneyPChart(events: c.events, totals: c.totals) else { return (lines, nil) }
+        guard o.detected, let laney = chart else { return (lines, nil) }
         var rows: [[String]] = [["#", "p", "LCL′", "UCL′", t("Signal", "信号")]]
         let ps = laney.proportions
         for i in ps.indices {

@@ -51,12 +51,15 @@ public struct WelchPower: Sendable, Equatable {
         let df = se2 * se2 / (va * va / (n1 - 1) + vb * vb / (n2 - 1))
         degreesOfFreedom = df
         noncentrality = abs(delta) / se2.squareRoot()
-        let critical = StudentT.upperQuantile(alpha / 2, degreesOfFreedom: df)
-        power = NoncentralT.survival(critical, degreesOfFreedom: df, noncentrality: noncentrality)
+        let critical = StudentT.upperQuantileSolution(alpha / 2, degreesOfFreedom: df)
+        power = 1 - NoncentralT.cdf(
+            critical.t, degreesOfFreedom: df, noncentrality: noncentrality,
+            central: (lowerIncompleteBeta: 1 - alpha, logBeta: critical.logBeta))
     }
 
     /// The equal size per group at which the power reaches the target (as `power.t.test(power =, delta =, sd =)`
-    /// finds with `uniroot`, here with Brent's method to full precision), and that size rounded up.
+    /// finds with `uniroot`, here with Brent's method to full precision), and that size rounded up; 2 when two per
+    /// group already reach it.
     public static func sampleSize(delta: Double, sd1: Double, sd2: Double, power: Double, alpha: Double = 0.05)
         throws(StatsError) -> (n: Double, perGroup: Int, achieved: WelchPower)
     {
@@ -68,16 +71,32 @@ public struct WelchPower: Sendable, Equatable {
         func f(_ n: Double) -> Double {
             ((try? WelchPower(delta: delta, sd1: sd1, sd2: sd2, n1: n, n2: n, alpha: alpha))?.power ?? .nan) - power
         }
-        if f(2) >= 0 {
-            return (2, 2, try WelchPower(delta: delta, sd1: sd1, sd2: sd2, n1: 2, n2: 2, alpha: alpha))
+        // Start at Guenther's (1981) size, the normal-approximation 2·((z_α/2 + z_β)·σ̄/δ)² plus z_α/2²/4, which is
+        // within a fraction of one of the t-test's; bracket it by ±½, widening fourfold until the power crosses the
+        // target (it increases with n), then Brent from the evaluated ends. Each evaluation is a whole power
+        // calculation, so none is repeated.
+        let zAlpha = Normal.upperQuantile(alpha / 2)
+        let z = zAlpha + Normal.quantile(power)
+        let guess = max(2, (sd1 * sd1 + sd2 * sd2) * z * z / (delta * delta) + zAlpha * zAlpha / 4)
+        var width = 0.5
+        var (low, high) = (max(2, guess - width), guess + width)
+        var (fLow, fHigh) = (f(low), f(high))
+        while fLow > 0 {
+            if low == 2 {
+                return (2, 2, try WelchPower(delta: delta, sd1: sd1, sd2: sd2, n1: 2, n2: 2, alpha: alpha))
+            }
+            (high, fHigh) = (low, fLow)
+            width *= 4
+            low = max(2, guess - width)
+            fLow = f(low)
         }
-        // Bracket around the normal-approximation size 2·((z_α/2 + z_β)·σ̄/δ)², then Brent.
-        let z = Normal.upperQuantile(alpha / 2) + Normal.quantile(power)
-        let guess = max(2, (sd1 * sd1 + sd2 * sd2) * z * z / (delta * delta))
-        var (low, high) = (max(2, guess / 2), guess * 2 + 4)
-        while f(low) > 0 && low > 2 { low = max(2, low / 2) }
-        while f(high) < 0 && high < 1e9 { high = min(1e9, high * 4) }
-        guard f(high) > 0, let n = RootFinding.brent(low, high, tolerance: 1e-12, f) else {
+        while fHigh < 0 && high < 1e9 {
+            (low, fLow) = (high, fHigh)
+            width *= 4
+            high = min(1e9, guess + width)
+            fHigh = f(high)
+        }
+        guard fHigh >= 0, let n = RootFinding.brent(low, high, fa0: fLow, fb0: fHigh, tolerance: 1e-12, f) else {
             throw StatsError(.noConvergence, "no sample size up to 1e9 per group reaches power \(power)")
         }
         let perGroup = Int(n.rounded(.up))

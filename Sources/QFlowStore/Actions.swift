@@ -356,6 +356,14 @@ struct Actions {
         let runId = entry.state.runId
         let seqBefore = existing?.state.eventCount ?? 0
         appended += try EventLog.append(events, runId: runId, after: seqBefore, head: &head, db)
+        // An archive record is numbered as its first run starts (the same transaction; see ArchiveRegister).
+        if existing == nil, entry.spec.subject == ArchiveRegister.subjectKind,
+            let numbered = try ArchiveRegister.assign(
+                subject: entry.subject, runId: runId, by: request.actor, at: request.at, head: &head, db
+            ).event
+        {
+            appended.append(numbered)
+        }
         if let target {
             entry.spec = target.spec
             entry.specHash = target.contentHash

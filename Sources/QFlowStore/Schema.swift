@@ -21,6 +21,7 @@ enum Schema {
         migrator.registerMigration("v9-accounts", migrate: v9)
         migrator.registerMigration("v10-site-intake", migrate: v10)
         migrator.registerMigration("v11-queues-escalations", migrate: v11)
+        migrator.registerMigration("v12-archive-numbers", migrate: v12)
         return migrator
     }
 
@@ -343,6 +344,37 @@ enum Schema {
                     PRIMARY KEY (run_id, item, step)
                 );
                 CREATE INDEX pending_step_by_due ON pending_step (due_at);
+                """)
+    }
+
+    /// Archive numbers (档号) as a projection of the archive's events (`ArchiveRegister`): one row per number ever
+    /// assigned, active or void. The events are the truth (`qflow rebuild` recreates this table from them); the
+    /// unique keys repeat there what the log already guarantees: a number and a (series, item number) pair are
+    /// never given twice, and a subject has at most one active number.
+    private static func v12(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE archive_number (
+                    number       TEXT PRIMARY KEY,
+                    fonds        TEXT NOT NULL,
+                    class        TEXT NOT NULL,
+                    year         INTEGER NOT NULL,
+                    retention    TEXT NOT NULL,
+                    org          TEXT NOT NULL,
+                    seq          INTEGER NOT NULL,
+                    subject_id   TEXT NOT NULL,
+                    run_id       TEXT,
+                    event_id     INTEGER NOT NULL,
+                    assigned_at  TEXT NOT NULL,
+                    assigned_by  TEXT NOT NULL,
+                    status       TEXT NOT NULL CHECK (status IN ('active', 'void')),
+                    voided_at    TEXT,
+                    voided_by    TEXT,
+                    void_reason  TEXT,
+                    UNIQUE (class, year, retention, org, seq)
+                );
+                CREATE UNIQUE INDEX archive_number_active_subject ON archive_number (subject_id) WHERE status = 'active';
+                CREATE INDEX archive_number_by_year ON archive_number (year, class, seq);
                 """)
     }
 

@@ -106,12 +106,43 @@ struct PowerTests {
         expectClose(w.power, power, "power")
     }
 
+    // The power reuses the quantile's work (I_x(½, df/2) = 1 − α at the critical value, and its log B): it must
+    // agree with the noncentral t evaluated from scratch at that critical value, across dfs, levels and effects.
+    @Test func welchPowerSharesTheQuantilesWorkWithoutChangingTheResult() throws {
+        for (n1, n2) in [(2.0, 3.0), (5, 5), (12, 40), (30, 45), (250, 90), (5000, 7000)] {
+            for alpha in [0.1, 0.05, 0.01, 0.001] {
+                for delta in [0.05, 0.4, 1.5, 6] {
+                    let w = try WelchPower(delta: delta, sd1: 1.3, sd2: 0.8, n1: n1, n2: n2, alpha: alpha)
+                    let critical = StudentT.upperQuantile(alpha / 2, degreesOfFreedom: w.degreesOfFreedom)
+                    let fromScratch = NoncentralT.survival(
+                        critical, degreesOfFreedom: w.degreesOfFreedom, noncentrality: w.noncentrality)
+                    #expect(
+                        abs(w.power - fromScratch) <= 1e-13 + 1e-12 * fromScratch,
+                        "n = \(n1), \(n2), α = \(alpha), δ = \(delta): \(w.power) vs \(fromScratch)")
+                }
+            }
+        }
+    }
+
     @Test func welchSampleSizeMatchesPowerTTest() throws {
         let equal = try WelchPower.sampleSize(delta: 1, sd1: 1, sd2: 1, power: 0.8)
         expectClose(equal.n, 16.714759831157942, "n (uniroot reference)", relative: 1e-6)
         #expect(equal.perGroup == 17)
         let unequal = try WelchPower.sampleSize(delta: 5, sd1: 8, sd2: 12, power: 0.9)
         expectClose(unequal.n, 88.536951807031812, "n (uniroot reference)", relative: 1e-6)
+        // R 4.2 power.t.test(power =, delta =, sd = 1, sig.level =, tol = 1e-14)$n: a tiny effect (the bracket
+        // widens far above the start), a strict level, a size just above the floor, and the floor itself.
+        for (delta, power, alpha, n) in [
+            (0.01, 0.8, 0.05, 156978.55504178343), (0.3, 0.99, 0.001, 703.80531486829557),
+            (3, 0.5, 0.05, 2.230405059298028),
+        ] {
+            let s = try WelchPower.sampleSize(delta: delta, sd1: 1, sd2: 1, power: power, alpha: alpha)
+            expectClose(s.n, n, "n for δ = \(delta), power \(power), α = \(alpha)", relative: 1e-9)
+            #expect(s.perGroup == Int(n.rounded(.up)))
+        }
+        let floor = try WelchPower.sampleSize(delta: 10, sd1: 1, sd2: 1, power: 0.8)
+        #expect(floor.perGroup == 2)
+        expectClose(floor.achieved.power, 0.99274666049249616, "power.t.test(n = 2, delta = 10)$power")
         #expect(throws: StatsError.self) { try WelchPower(delta: 1, sd1: 1, sd2: 1, n1: 1, n2: 5) }
         #expect(throws: StatsError.self) { try WelchPower(delta: 1, sd1: 0, sd2: 1, n1: 5, n2: 5) }
     }

@@ -30,12 +30,14 @@ public struct SiteSpec: Sendable, Hashable, Codable {
     public var sessionHours: Int
     /// Which protocols start when a subject of a kind is added.
     public var bundles: [BundleSpec]
+    /// The electronic archive (fonds, record classes, retention, readers), if the site keeps one.
+    public var archive: ArchiveSpec?
 
     /// Creates a site definition.
     public init(
         id: String, version: Int, name: LocalizedText, timeZone: String, rooms: [SitePlace],
         laundryLines: [SitePlace] = [], linenParameterSet: LinenParameterSet, idleLockMinutes: Int = 5,
-        sessionHours: Int = 12, bundles: [BundleSpec] = []
+        sessionHours: Int = 12, bundles: [BundleSpec] = [], archive: ArchiveSpec? = nil
     ) {
         self.id = id
         self.version = version
@@ -47,6 +49,7 @@ public struct SiteSpec: Sendable, Hashable, Codable {
         self.idleLockMinutes = idleLockMinutes
         self.sessionHours = sessionHours
         self.bundles = bundles
+        self.archive = archive
     }
 
     /// The SHA-256 of the canonical JSON encoding of this definition, as lowercase hex.
@@ -201,6 +204,7 @@ extension SiteSpec {
                 }
             }
         }
+        if let archive { issues += archive.validate(root.key("archive")) }
         if bundles.count > Self.maximumEntries {
             issues.append(SpecIssue(root.key("bundles"), "at most \(Self.maximumEntries) bundles"))
         }
