@@ -11,23 +11,41 @@ import QFlowEngine
 /// rolls back only its savepoint; a commit that fails fails every job of the batch, and nothing of it is kept.
 /// With one caller this is one transaction per write; with fifty, one fsync is shared by many answers.
 final class GroupCommit: @unchecked Sendable {
-    final class Job {
-        let body: (Database, WriterCache) throws -> Any
+    /// A queued write, whatever its result type: the batch runs it and records how it ended.
+    protocol Job: AnyObject {
         /// What the job does, for its error messages.
-        let operation: String
-        var result: Result<Any, StoreError>?
+        var operation: String { get }
         /// Set when the previous leader hands the writing over to this job's caller.
+        var leads: Bool { get set }
+        /// Signalled once: with the job's result, or to lead the next batch.
+        var wake: DispatchSemaphore { get }
+        /// Runs the body in the batch's transaction and keeps its value; rethrows what the body threw.
+        func perform(_ db: Database, _ cache: WriterCache) throws
+        /// Records a failure: the job's own, or its batch's commit (which overrides a kept value).
+        func fail(_ error: StoreError)
+    }
+
+    /// A job whose body returns a `T`, kept typed until its caller takes it.
+    final class TypedJob<T>: Job {
+        let operation: String
         var leads = false
         let wake = DispatchSemaphore(value: 0)
-        init(_ operation: String, _ body: @escaping (Database, WriterCache) throws -> Any) {
+        let body: (Database, WriterCache) throws -> T
+        var result: Result<T, StoreError>?
+
+        init(_ operation: String, _ body: @escaping (Database, WriterCache) throws -> T) {
             self.operation = operation
             self.body = body
         }
+
+        func perform(_ db: Database, _ cache: WriterCache) throws { result = .success(try body(db, cache)) }
+
+        func fail(_ error: StoreError) { result = .failure(error) }
     }
 
     private let pool: DatabasePool
     private let lock = NSLock()
-    private var queue: [Job] = []
+    private var queue: [any Job] = []
     private var writing = false
     /// State kept between transactions by whoever is the leader (only one at a time).
     private let cache = WriterCache()
@@ -53,7 +71,7 @@ final class GroupCommit: @unchecked Sendable {
     /// Each waiting caller sleeps on its own semaphore: it is woken once, either with its result or to lead the
     /// next batch, so fifty waiting threads cost no thundering herd.
     func submit<T>(_ operation: String, _ body: @escaping (Database, WriterCache) throws -> T) throws(StoreError) -> T {
-        let job = Job(operation) { db, cache in try body(db, cache) }
+        let job = TypedJob(operation, body)
         lock.lock()
         queue.append(job)
         if writing {
@@ -65,10 +83,11 @@ final class GroupCommit: @unchecked Sendable {
             lock.unlock()
         }
         if job.leads { lead() }
-        switch job.result! {
-        case .success(let value): return value as! T
-        case .failure(let error): throw error
+        // The leader set every result of its batch before waking anyone.
+        guard let result = job.result else {
+            preconditionFailure("group commit woke the caller of '\(operation)' without a result")
         }
+        return try result.get()
     }
 
     /// Writes one batch, wakes its callers, then hands the lead to the oldest waiting caller (or stops leading).
@@ -109,26 +128,23 @@ final class GroupCommit: @unchecked Sendable {
         }
     }
 
-    private func run(_ batch: [Job]) {
-        var results: [Result<Any, StoreError>] = []
+    private func run(_ batch: [any Job]) {
         do {
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
-                    results = []
                     for job in batch {
                         // A savepoint per job, through cached statements (GRDB's inSavepoint prepares its SQL on
                         // every call): a refused job rolls back alone.
                         let mark = self.cache.mark
                         try db.cachedStatement(sql: "SAVEPOINT job").run([])
                         do {
-                            let value = try job.body(db, self.cache)
+                            try job.perform(db, self.cache)
                             try db.cachedStatement(sql: "RELEASE job").run([])
-                            results.append(.success(value))
                         } catch {
                             try db.cachedStatement(sql: "ROLLBACK TO job").run([])
                             try db.cachedStatement(sql: "RELEASE job").run([])
                             self.cache.rollBack(to: mark)
-                            results.append(.failure(StoreError.wrap(error, job.operation)))
+                            job.fail(StoreError.wrap(error, job.operation))
                         }
                     }
                     return .commit
@@ -137,10 +153,9 @@ final class GroupCommit: @unchecked Sendable {
             cache.commit()
             transactions += 1
             jobs += batch.count
-            for (job, result) in zip(batch, results) { job.result = result }
         } catch {
             cache.clear()
-            for job in batch { job.result = .failure(StoreError.wrap(error, job.operation)) }
+            for job in batch { job.fail(StoreError.wrap(error, job.operation)) }
         }
     }
 }
