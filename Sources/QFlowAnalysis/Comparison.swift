@@ -80,7 +80,7 @@ extension Comparison {
             guard measure.isBinary else {
                 throw AnalysisError("a chart over time needs a yes/no measure (item, completion, critical-free)")
             }
-            try result.chartMonthly()
+            try result.chartMonthly(in: store.localTimeZone())
             if interruptedTimeSeries { try result.fitInterruptedTimeSeries() }
             return result
         }
@@ -207,15 +207,14 @@ extension Comparison {
         }
     }
 
-    private mutating func chartMonthly() throws {
+    private mutating func chartMonthly(in zone: TimeZone) throws {
         design = .overTime
-        let offset = TimeZone.current.secondsFromGMT()
         var requests: [[String: Any]] = []
         for group in groups {
             var events: [String: Int] = [:]
             var totals: [String: Int] = [:]
             for unit in group.units {
-                let month = Self.month(of: unit.time, offset: offset)
+                let month = Self.month(of: unit.time, in: zone)
                 totals[month, default: 0] += 1
                 if unit.value == 1 { events[month, default: 0] += 1 }
             }
@@ -233,15 +232,10 @@ extension Comparison {
         )
     }
 
-    /// `YYYY-MM` of an ISO time in local time.
-    static func month(of time: String, offset: Int) -> String {
+    /// `YYYY-MM` of an ISO time in the site's zone (the text's own first seven characters if it does not parse).
+    static func month(of time: String, in zone: TimeZone) -> String {
         guard let date = Timestamp.parse(time) else { return String(time.prefix(7)) }
-        let local = date.addingTimeInterval(TimeInterval(offset))
-        let calendar = Calendar(identifier: .gregorian)
-        var utc = calendar
-        utc.timeZone = TimeZone(secondsFromGMT: 0)!
-        let c = utc.dateComponents([.year, .month], from: local)
-        return String(format: "%04d-%02d", c.year ?? 0, c.month ?? 0)
+        return LocalTime.month(date, in: zone)
     }
 }
 

@@ -149,8 +149,8 @@ struct ReviewOptions: ParsableArguments {
     func checkDay() throws -> String? {
         guard !allowOverdueReview else { return nil }
         if let today { return today }
-        let now = Date()
-        return String(Timestamp.format(now.addingTimeInterval(Double(TimeZone.current.secondsFromGMT(for: now)))).prefix(10))
+        // No database here: the machine's zone (the site's is in a database this command does not open).
+        return LocalTime.day(Date(), in: LocalTime.zone(site: nil))
     }
 }
 

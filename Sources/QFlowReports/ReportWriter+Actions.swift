@@ -22,7 +22,7 @@ extension ReportWriter {
                     continue
                 }
                 if case .time = item.type, let value = a.value {
-                    row.append(Self.date(value))
+                    row.append(w.date(value))
                 } else if a.status == "not_applicable" {
                     row.append(.text(t("n.a.", "不适用")))
                 } else {
@@ -44,14 +44,5 @@ extension ReportWriter {
         sheet.freeze(rows: 1)
         try sheet.autofilter(headerRow: 0, lastRow: lastRow, columns: headers.count)
         try finish(w, sheet, lastRow: lastRow, columns: headers.count, repeatRows: 0...0)
-    }
-
-    /// An ISO time as an Excel date cell in local time (text if it does not parse).
-    static func date(_ iso: String) -> Worksheet.Cell {
-        guard let date = Timestamp.parse(iso) else { return .text(iso) }
-        let offset =
-            ProcessInfo.processInfo.environment["QFLOW_UTC_OFFSET_MINUTES"].flatMap(Int.init).map { $0 * 60 }
-            ?? TimeZone.current.secondsFromGMT(for: date)
-        return .date((date.timeIntervalSince1970 + Double(offset)) / 86_400 + 25_569)
     }
 }

@@ -19,7 +19,7 @@ extension ReportWriter {
                 [
                     .text(d.runId), .text(d.protocolId), .number(Double(d.version)), .text(d.subjectId),
                     .text(d.items.joined(separator: ", ")), .text(d.reason), .text(d.signedBy), .text(d.role),
-                    Self.date(d.at),
+                    w.date(d.at),
                 ], format: FormatSpec(top: true))
         }
         let (sheet, lastRow) = try b.write(to: w.book, name: t("Deviations", "偏差"))

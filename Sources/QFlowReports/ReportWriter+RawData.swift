@@ -20,11 +20,11 @@ extension ReportWriter {
             try sheet.row(
                 r,
                 [
-                    .text(a.runId), .text(a.subjectId), .text(a.room ?? ""), Self.date(a.time), .text(a.protocolId),
+                    .text(a.runId), .text(a.subjectId), .text(a.room ?? ""), w.date(a.time), .text(a.protocolId),
                     .number(Double(a.version)), .text(a.runStatus), .text(a.phase), .text(a.item), .text(a.status),
                     .text(a.value ?? ""), a.number.map { .number($0) } ?? .blank, .text(a.outcome ?? ""),
                     .text(a.why ?? ""),
-                    a.answeredAt.map(Self.date) ?? .blank, .text(a.actor ?? ""), .text(a.role ?? ""),
+                    a.answeredAt.map(w.date) ?? .blank, .text(a.actor ?? ""), .text(a.role ?? ""),
                 ])
             r += 1
             if r % 5_000 == 0 { progress(r, total) }
@@ -50,7 +50,7 @@ extension ReportWriter {
                 guard let run = first else { return }
                 r += 1
                 var row: [Worksheet.Cell] = [
-                    .text(run.runId), .text(run.subjectId), Self.date(run.time), .text(run.runStatus),
+                    .text(run.runId), .text(run.subjectId), w.date(run.time), .text(run.runStatus),
                 ]
                 for item in items {
                     if let a = cells[item] {

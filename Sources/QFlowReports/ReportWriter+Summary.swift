@@ -17,7 +17,7 @@ extension ReportWriter {
         b.paragraph(w.title, .title)
         b.skip()
         var rows: [(String, String)] = [
-            (t("Generated", "生成时间"), Self.localTime(w.now)),
+            (t("Generated", "生成时间"), w.generated),
             (t("Database", "数据库"), URL(fileURLWithPath: store.path).lastPathComponent),
             (t("Report definition", "报告定义"), spec.file.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "–"),
             (t("Language", "语言"), language == .zh ? "中文 (zh)" : "English (en)"),
@@ -171,19 +171,5 @@ extension ReportWriter {
             name: yAxis, numberFormat: percent ? "0%" : "0.0",
             min: percent ? max(0, low - pad) : low - pad, max: percent ? min(1, high + pad) : high + pad)
         return chart
-    }
-
-    /// A time as the reader's local date and minute (`QFLOW_UTC_OFFSET_MINUTES` overrides this machine's zone).
-    static func localTime(_ date: Date) -> String {
-        let offset =
-            ProcessInfo.processInfo.environment["QFLOW_UTC_OFFSET_MINUTES"].flatMap(Int.init).map { $0 * 60 }
-            ?? TimeZone.current.secondsFromGMT(for: date)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: offset) ?? .gmt
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        let sign = offset < 0 ? "-" : "+"
-        return String(
-            format: "%04d-%02d-%02d %02d:%02d (UTC%@%02d:%02d)", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0,
-            c.minute ?? 0, sign, abs(offset) / 3600, abs(offset) % 3600 / 60)
     }
 }

@@ -55,15 +55,15 @@ public struct Cohort: Codable, Sendable, Hashable {
             && rooms.isEmpty && wards.isEmpty && facts.isEmpty
     }
 
-    /// Checks the name and the period; returns the period as instants.
-    func validated() throws(StoreError) -> (from: Date?, to: Date?) {
+    /// Checks the name and the period; returns the period as instants (a bare day is its midnight in `zone`).
+    func validated(in zone: TimeZone) throws(StoreError) -> (from: Date?, to: Date?) {
         guard name.range(of: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", options: .regularExpression) != nil else {
             throw StoreError(.invalidInput, "cohort name '\(name.prefix(40))': use letters, digits, '-', '_', '.' (1–64)")
         }
         func instant(_ text: String?, _ field: String) throws(StoreError) -> Date? {
             guard let text else { return nil }
             if let date = Timestamp.parse(text) { return date }
-            if let date = Cohort.localMidnight(text) { return date }
+            if let date = LocalTime.midnight(text, in: zone) { return date }
             throw StoreError(
                 .invalidInput, "cohort \(name): \(field) '\(text.prefix(40))' is not a date (2025-01-01) or an ISO-8601 time",
                 item: field)
@@ -75,23 +75,9 @@ public struct Cohort: Codable, Sendable, Hashable {
         return period
     }
 
-    /// `YYYY-MM-DD` at midnight in this machine's time zone.
-    static func localMidnight(_ text: String) -> Date? {
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, text.count == 10 else { return nil }
-        var components = DateComponents()
-        (components.year, components.month, components.day) = (parts[0], parts[1], parts[2])
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone.current
-        guard let date = calendar.date(from: components),
-            calendar.component(.month, from: date) == parts[1], calendar.component(.day, from: date) == parts[2]
-        else { return nil }
-        return date
-    }
-
     /// The SQL condition over `s` (subject), `r` (run) and `t` (the unit's time), with its arguments.
-    func condition() throws(StoreError) -> (sql: String, arguments: [DatabaseValueConvertible?]) {
-        let (from, to) = try validated()
+    func condition(in zone: TimeZone) throws(StoreError) -> (sql: String, arguments: [DatabaseValueConvertible?]) {
+        let (from, to) = try validated(in: zone)
         var clauses: [String] = []
         var arguments: [DatabaseValueConvertible?] = []
         if let subjectKind {
@@ -135,7 +121,7 @@ public struct Cohort: Codable, Sendable, Hashable {
 extension Store {
     /// Saves a cohort under its name (replacing one with the same name).
     public func saveCohort(_ cohort: Cohort, at: Date) throws(StoreError) {
-        _ = try cohort.validated()
+        _ = try cohort.validated(in: localTimeZone())
         try writer.submit("save cohort \(cohort.name)") { db, _ in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO cohort (name, definition, created_at) VALUES (?, ?, ?)",

@@ -32,7 +32,7 @@ extension Store {
     public func deviations(in cohort: Cohort = .everyone, protocolId: String? = nil, limit: Int = 1_000)
         throws(StoreError) -> [DeviationEntry]
     {
-        let (condition, cohortArguments) = try cohort.condition()
+        let (condition, cohortArguments) = try cohort.condition(in: localTimeZone())
         let sql = """
             SELECT r.id, r.protocol_id, r.version, r.subject_id, e.payload
             FROM run r JOIN subject s ON s.id = r.subject_id

@@ -43,7 +43,7 @@ public struct AnswerRecord: Sendable {
 extension Store {
     /// How many answers `forEachAnswer` would stream (for a progress bar).
     public func countAnswers(in cohort: Cohort = .everyone, protocols: [String] = []) throws(StoreError) -> Int {
-        let (condition, cohortArguments) = try cohort.condition()
+        let (condition, cohortArguments) = try cohort.condition(in: localTimeZone())
         let filter = protocols.isEmpty
             ? "" : "AND r.protocol_id IN (\(Array(repeating: "?", count: protocols.count).joined(separator: ", ")))"
         return try read("count answers") { db in
@@ -62,7 +62,7 @@ extension Store {
     public func forEachAnswer(
         in cohort: Cohort = .everyone, protocols: [String] = [], _ body: (AnswerRecord) throws -> Void
     ) throws(StoreError) {
-        let (condition, cohortArguments) = try cohort.condition()
+        let (condition, cohortArguments) = try cohort.condition(in: localTimeZone())
         var filter = ""
         if !protocols.isEmpty {
             filter = "AND r.protocol_id IN (\(Array(repeating: "?", count: protocols.count).joined(separator: ", ")))"

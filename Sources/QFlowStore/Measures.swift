@@ -134,17 +134,9 @@ public struct ComplianceRow: Sendable, Hashable, Codable {
 }
 
 extension Store {
-    /// The seconds to add to UTC to get local time, for months (this machine's zone, or `QFLOW_UTC_OFFSET_MINUTES`).
-    static var localOffsetSeconds: Int {
-        if let minutes = ProcessInfo.processInfo.environment["QFLOW_UTC_OFFSET_MINUTES"].flatMap(Int.init) {
-            return minutes * 60
-        }
-        return TimeZone.current.secondsFromGMT()
-    }
-
     /// The units of a measure in a cohort, ordered by time: one SQL query over the projections.
     public func units(_ measure: Measure, in cohort: Cohort) throws(StoreError) -> [MeasureUnit] {
-        let (condition, cohortArguments) = try cohort.condition()
+        let (condition, cohortArguments) = try cohort.condition(in: localTimeZone())
         let (value, from) = measure.sql
         let arguments: [DatabaseValueConvertible?] = [measure.name]
         let sql = """
@@ -170,8 +162,12 @@ extension Store {
     public func compliance(
         by dimensions: [ComplianceDimension], in cohort: Cohort = .everyone, protocolId: String? = nil
     ) throws(StoreError) -> [ComplianceRow] {
-        let (condition, cohortArguments) = try cohort.condition()
-        let offset = Self.localOffsetSeconds
+        let zone = try localTimeZone()
+        let (condition, cohortArguments) = try cohort.condition(in: zone)
+        // SQLite groups by month with a fixed offset: the zone's offset now (exact for zones without daylight-saving
+        // time, such as China's; elsewhere a unit within an hour of midnight on a month's first day may fall into the
+        // neighbouring month).
+        let offset = zone.secondsFromGMT(for: Date())
         let expressions: [ComplianceDimension: String] = [
             .item: "a.item", .phase: "a.phase", .protocol: "r.protocol_id", .role: "COALESCE(a.role, '')",
             .room: "COALESCE(s.room, '')",

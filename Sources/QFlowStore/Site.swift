@@ -94,7 +94,13 @@ extension Store {
         }
     }
 
-    /// The published site's time zone, UTC before a site is published: the zone `date` facts are read in.
+    /// The zone local times are shown and grouped in: the published site's, else this machine's (`LocalTime`).
+    public func localTimeZone() throws(StoreError) -> TimeZone {
+        LocalTime.zone(site: try site()?.spec.timeZone)
+    }
+
+    /// The published site's time zone, UTC before a site is published: the zone `date` facts are read in (never
+    /// the machine's, so that a fact means the same day to every process that reads it).
     static func siteZone(_ db: Database) throws -> TimeZone {
         try site(db)?.timeZone ?? TimeZone(identifier: "UTC")!
     }

@@ -129,6 +129,19 @@ struct SitePublicationTests {
         #expect(throws: StoreError.self) { try store.publishSite(spec, by: headNurse, at: minutes(5)) }
     }
 
+    // Local days mean the site's days: a cohort from 2025-01-01 starts at midnight in Shanghai (16:00 UTC the day
+    // before), whatever zone the machine running the report is in.
+    @Test func cohortDaysAreMidnightInTheSitesZone() throws {
+        let temp = try intakeDatabase()
+        let zone = try temp.store.localTimeZone()
+        #expect(zone.identifier == "Asia/Shanghai")
+        let (from, to) = try Cohort(name: "q1", from: "2025-01-01", to: "2025-04-01").validated(in: zone)
+        #expect(from.map(Timestamp.format) == "2024-12-31T16:00:00.000Z")
+        #expect(to.map(Timestamp.format) == "2025-03-31T16:00:00.000Z")
+        let none = try intakeDatabase(site: false)
+        #expect(try none.store.localTimeZone() == LocalTime.zone(site: nil))
+    }
+
     @Test func aSiteNamingAnUnpublishedProtocolIsRefusedWithItsPath() throws {
         let temp = try intakeDatabase(site: false)
         let loaded = SiteFile.load(
