@@ -194,9 +194,9 @@ func startedLine(_ run: StartedRun) -> String {
 
 /// One line per run for listings.
 func runLine(_ run: RunSummary) -> String {
-    var line = "\(run.id)  \(run.protocolId)@\(run.version)  \(run.subjectId)  \(run.status)"
-    if let phase = run.currentPhase, run.status == "active" || run.status == "suspended" { line += "  phase \(phase)" }
-    if run.openRequired > 0, run.status != "completed" { line += "  \(run.openRequired) open" }
+    var line = "\(run.id)  \(run.protocolId)@\(run.version)  \(run.subjectId)  \(run.status.rawValue)"
+    if let phase = run.currentPhase, run.status.isOpen { line += "  phase \(phase)" }
+    if run.openRequired > 0, run.status != .completed { line += "  \(run.openRequired) open" }
     if run.criticalFailures > 0 { line += "  \(run.criticalFailures) critical failed" }
     if let parent = run.triggeredByRun { line += "  (from \(parent) \(run.triggerId ?? ""))" }
     return line + "  #\(run.lastSeq)"

@@ -30,7 +30,7 @@ struct RunRenderer {
         }
         let current = sheet.currentPhase
         for (index, phase) in spec.phases.enumerated() {
-            let marker = index == current && summary.status == "active" ? " ◀" : ""
+            let marker = index == current && summary.status == .active ? " ◀" : ""
             out += "\n## \(phase.title.text(language))\(marker)\n"
             for item in phase.items {
                 let status = sheet.status(of: item)

@@ -231,7 +231,7 @@ struct Builder {
         }
         var planned = Set<String>()
         for _ in 0..<6 {
-            let runs = try store.runs(subject: subject.id).filter { !planned.contains($0.id) && $0.status == "active" }
+            let runs = try store.runs(subject: subject.id).filter { !planned.contains($0.id) && $0.status == .active }
             if runs.isEmpty { break }
             var requests: [ActionRequest] = []
             for run in runs.reversed() {

@@ -87,8 +87,8 @@ extension ReportWriter {
         try forEachAnswer(in: try cohort(raw.cohort), protocols: raw.protocols) { a in
             try long.row([
                 CSVWriter.text(a.runId), CSVWriter.text(a.subjectId), CSVWriter.text(a.room ?? ""), a.time,
-                CSVWriter.text(a.protocolId), String(a.version), a.runStatus, CSVWriter.text(a.phase),
-                CSVWriter.text(a.item), a.status, CSVWriter.text(a.value ?? ""), CSVWriter.number(a.number),
+                CSVWriter.text(a.protocolId), String(a.version), a.runStatus.rawValue, CSVWriter.text(a.phase),
+                CSVWriter.text(a.item), a.status.rawValue, CSVWriter.text(a.value ?? ""), CSVWriter.number(a.number),
                 a.outcome ?? "", CSVWriter.text(a.why ?? ""), a.answeredAt ?? "", CSVWriter.text(a.actor ?? ""),
                 CSVWriter.text(a.role ?? ""),
             ])
@@ -104,7 +104,7 @@ extension ReportWriter {
             func flush() throws {
                 guard let run = current else { return }
                 try wide.row(
-                    [CSVWriter.text(run.runId), CSVWriter.text(run.subjectId), run.time, run.runStatus]
+                    [CSVWriter.text(run.runId), CSVWriter.text(run.subjectId), run.time, run.runStatus.rawValue]
                         + items.map { cells[$0] ?? "" })
             }
             try forEachAnswer(in: try cohort(raw.cohort), protocols: [protocolId]) { a in
@@ -115,7 +115,7 @@ extension ReportWriter {
                 }
                 cells[a.item] =
                     a.number.map { CSVWriter.number($0) }
-                    ?? (a.status == "not_applicable" ? "n.a." : CSVWriter.text(a.value ?? ""))
+                    ?? (a.status == .notApplicable ? "n.a." : CSVWriter.text(a.value ?? ""))
             }
             try flush()
             try wide.close()

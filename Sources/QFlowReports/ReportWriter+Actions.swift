@@ -15,7 +15,7 @@ extension ReportWriter {
         var cells: [String: AnswerRecord] = [:]
         func flush() {
             guard let run = current else { return }
-            var row: [Worksheet.Cell] = [.text(run.runId), .text(run.subjectId), .text(run.runStatus)]
+            var row: [Worksheet.Cell] = [.text(run.runId), .text(run.subjectId), .text(run.runStatus.rawValue)]
             for item in items {
                 guard let a = cells[item.id] else {
                     row.append(.blank)
@@ -23,7 +23,7 @@ extension ReportWriter {
                 }
                 if case .time = item.type, let value = a.value {
                     row.append(w.date(value))
-                } else if a.status == "not_applicable" {
+                } else if a.status == .notApplicable {
                     row.append(.text(t("n.a.", "不适用")))
                 } else {
                     row.append(.text(a.value ?? ""))

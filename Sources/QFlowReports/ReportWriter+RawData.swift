@@ -21,7 +21,7 @@ extension ReportWriter {
                 r,
                 [
                     .text(a.runId), .text(a.subjectId), .text(a.room ?? ""), w.date(a.time), .text(a.protocolId),
-                    .number(Double(a.version)), .text(a.runStatus), .text(a.phase), .text(a.item), .text(a.status),
+                    .number(Double(a.version)), .text(a.runStatus.rawValue), .text(a.phase), .text(a.item), .text(a.status.rawValue),
                     .text(a.value ?? ""), a.number.map { .number($0) } ?? .blank, .text(a.outcome ?? ""),
                     .text(a.why ?? ""),
                     a.answeredAt.map(w.date) ?? .blank, .text(a.actor ?? ""), .text(a.role ?? ""),
@@ -50,12 +50,12 @@ extension ReportWriter {
                 guard let run = first else { return }
                 r += 1
                 var row: [Worksheet.Cell] = [
-                    .text(run.runId), .text(run.subjectId), w.date(run.time), .text(run.runStatus),
+                    .text(run.runId), .text(run.subjectId), w.date(run.time), .text(run.runStatus.rawValue),
                 ]
                 for item in items {
                     if let a = cells[item] {
                         row.append(
-                            a.number.map { .number($0) } ?? .text(a.status == "not_applicable" ? "n.a." : a.value ?? "")
+                            a.number.map { .number($0) } ?? .text(a.status == .notApplicable ? "n.a." : a.value ?? "")
                         )
                     } else {
                         row.append(.blank)

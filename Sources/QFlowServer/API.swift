@@ -91,7 +91,7 @@ enum APIBody {
             self.protocol = e.protocolId
             version = e.version
             subject = e.subjectId
-            status = e.status
+            status = e.status.rawValue
             queueRole = e.queueRole
             owner = e.owner
             ownerSince = e.ownerSince
@@ -369,7 +369,7 @@ extension WorkstationServer {
                     APIBody.RunLine(
                         id: run.id, protocol: run.protocolId,
                         title: try store.spec(run.protocolId, version: run.version).spec.title.text(Self.lang(request)),
-                        status: run.status, version: run.version, lastSeq: run.lastSeq, openRequired: run.openRequired,
+                        status: run.status.rawValue, version: run.version, lastSeq: run.lastSeq, openRequired: run.openRequired,
                         criticalFailures: run.criticalFailures, currentPhase: run.currentPhase)
                 })
         }

@@ -287,11 +287,11 @@ extension WorkstationServer {
     func runBadge(_ run: RunSummary, _ page: PageContext) throws -> HTML {
         let spec = try store.spec(run.protocolId, version: run.version).spec
         var detail = page.t(Wording.status(run.status))
-        if run.status == RunStatus.active.rawValue, run.openRequired > 0 {
+        if run.status == .active, run.openRequired > 0 {
             detail += " · \(run.openRequired) \(page.language == .zh ? "项待填" : "open")"
         }
         let warning: HTML = run.criticalFailures > 0 ? " <span class=\"fail\">⚠ \(run.criticalFailures)</span>" : ""
-        return "<a class=\"run \(run.status)\" href=\"/runs/\(run.id)\">\(page.t(spec.title)) · \(detail)\(warning)</a>"
+        return "<a class=\"run \(run.status.rawValue)\" href=\"/runs/\(run.id)\">\(page.t(spec.title)) · \(detail)\(warning)</a>"
     }
 
     /// The filter bar of a list: kind, day, room and case-number search.
@@ -347,7 +347,7 @@ extension WorkstationServer {
         for row in result.rows.sorted(by: { ($0.subject.room ?? "", $0.subject.scheduledStart ?? now) < ($1.subject.room ?? "", $1.subject.scheduledStart ?? now) }) {
             let phases = try row.runs.map { run -> HTML in
                 let spec = try store.spec(run.protocolId, version: run.version).spec
-                let phase = run.status == RunStatus.active.rawValue
+                let phase = run.status == .active
                     ? run.currentPhase.flatMap { id in spec.phases.first { $0.id == id } }.map { page.t($0.title) }
                     : nil
                 let step: HTML =
@@ -357,7 +357,7 @@ extension WorkstationServer {
             let failed = row.runs.map(\.criticalFailures).reduce(0, +)
             // Done when every OR checklist is completed (the patient's survey comes later, on the ward).
             let theatre = try row.runs.filter { try store.spec($0.protocolId, version: $0.version).spec.kind != .survey }
-            let done = !theatre.isEmpty && theatre.allSatisfy { $0.status == RunStatus.completed.rawValue }
+            let done = !theatre.isEmpty && theatre.allSatisfy { $0.status == .completed }
             rows.append(
                 """
                 <tr class="\(failed > 0 || row.overdue > 0 ? "fail" : done ? "done" : "")"><td>\(row.subject.room)</td>\
@@ -435,7 +435,7 @@ extension WorkstationServer {
                     """
                     <tr\(run.criticalFailures > 0 ? " class=\"fail\"" : "")><td><a href="/cases/\(row.subject.id)">\(row.subject.id)</a></td>\
                     <td>\(row.subject.room)</td><td><a href="/runs/\(run.id)">\(page.t(spec.title))</a></td>\
-                    <td>\(page.t(Wording.status(run.status)))</td><td>\(run.status == "active" ? phase : nil)</td>\
+                    <td>\(page.t(Wording.status(run.status)))</td><td>\(run.status == .active ? phase : nil)</td>\
                     <td>\(HTML.join(shown, separator: "<br>"))</td></tr>
                     """)
             }
@@ -490,7 +490,7 @@ extension WorkstationServer {
             let phase = run.currentPhase.flatMap { id in spec.phases.first { $0.id == id } }.map { page.t($0.title) }
             return """
                 <tr class="\(run.criticalFailures > 0 ? "fail" : "")"><td>\(try runBadge(run, page))</td>\
-                <td>\(run.status == "active" ? phase : nil)</td><td>\(run.criticalFailures)</td>\
+                <td>\(run.status == .active ? phase : nil)</td><td>\(run.criticalFailures)</td>\
                 <td class="document">\(page.documentLine(spec))</td></tr>
                 """
         }

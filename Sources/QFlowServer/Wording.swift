@@ -162,11 +162,6 @@ enum Wording {
         }
     }
 
-    /// A run status from its stored text (the projection's column).
-    static func status(_ raw: String) -> LocalizedText {
-        RunStatus(rawValue: raw).map(status) ?? w(raw, raw)
-    }
-
     /// An item's status.
     static func itemStatus(_ status: ItemStatus) -> LocalizedText {
         switch status {

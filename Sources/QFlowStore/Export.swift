@@ -17,13 +17,13 @@ public struct AnswerRecord: Sendable {
     /// Protocol version.
     public var version: Int
     /// Run status.
-    public var runStatus: String
+    public var runStatus: RunStatus
     /// Phase id.
     public var phase: String
     /// Item id.
     public var item: String
-    /// `answered`, `not_applicable`, `skipped`, `open` (partly signed).
-    public var status: String
+    /// Answered, not applicable, skipped, or open (partly signed).
+    public var status: ItemStatus
     /// The answer as text (as typed, or the roles that signed).
     public var value: String?
     /// The answer as a number, for counts and numbers.
@@ -80,10 +80,14 @@ extension Store {
                 let rows = try Row.fetchCursor(
                     db, sql: sql, arguments: StatementArguments(cohortArguments + protocols as [DatabaseValueConvertible?]))
                 while let row = try rows.next() {
+                    guard let runStatus = RunStatus(rawValue: row[6]), let status = ItemStatus(rawValue: row[9]) else {
+                        throw StoreError(
+                            .corrupt, "run \(row[0] as String) has a status qflow does not write; run qflow verify")
+                    }
                     try body(
                         AnswerRecord(
                             runId: row[0], subjectId: row[1], room: row[2], time: row[3], protocolId: row[4],
-                            version: row[5], runStatus: row[6], phase: row[7], item: row[8], status: row[9],
+                            version: row[5], runStatus: runStatus, phase: row[7], item: row[8], status: status,
                             value: row[10], number: row[11], outcome: row[12], why: row[13], answeredAt: row[14],
                             actor: row[15], role: row[16]))
                 }

@@ -12,8 +12,8 @@ public struct RunSummary: Sendable, Hashable, Codable {
     public var version: Int
     /// The subject.
     public var subjectId: String
-    /// `active`, `suspended`, `stopped`, `completed`.
-    public var status: String
+    /// Active, suspended, stopped or completed (`active`, … in JSON).
+    public var status: RunStatus
     /// Attempt number (restarts count up).
     public var attempt: Int
     /// The phase being worked on, if any is left.
@@ -45,13 +45,17 @@ public struct RunSummary: Sendable, Hashable, Codable {
         previous_run, next_run, triggered_by_run, trigger_id, started_at, ended_at, last_seq, last_at
         """
 
-    /// Reads a row of ``columns`` by position (a name lookup per column cost a third of a 500-case board).
-    init(_ row: Row) {
+    /// Reads a row of ``columns`` by position (a name lookup per column cost a third of a 500-case board); a status
+    /// qflow never writes is a corrupt database, named, not a crash.
+    init(_ row: Row) throws(StoreError) {
         id = row[0]
         protocolId = row[1]
         version = row[2]
         subjectId = row[3]
-        status = row[4]
+        guard let status = RunStatus(rawValue: row[4]) else {
+            throw StoreError(.corrupt, "run \(row[0] as String) has a status qflow does not write; run qflow verify")
+        }
+        self.status = status
         attempt = row[5]
         currentPhase = row[6]
         openRequired = row[7]
@@ -109,7 +113,7 @@ extension Store {
             else {
                 throw StoreError(.notFound, "no run \(id) (list runs with qflow run list)")
             }
-            let summary = RunSummary(row)
+            let summary = try RunSummary(row)
             var events: [(Int, RunEvent)] = []
             for row in try Row.fetchAll(
                 db, sql: "SELECT id, seq, payload FROM event WHERE run_id = ? ORDER BY seq", arguments: [id])

@@ -12,8 +12,8 @@ public struct QueueEntry: Sendable, Hashable, Codable {
     public var version: Int
     /// The subject.
     public var subjectId: String
-    /// The run's status (`active` or `suspended`).
-    public var status: String
+    /// The run's status (active or suspended).
+    public var status: RunStatus
     /// The role the run is offered to.
     public var queueRole: String
     /// The owner, nil while the run waits to be claimed.
@@ -94,9 +94,12 @@ extension Store {
         (SELECT p.due_at FROM pending_step p WHERE p.run_id = q.run_id ORDER BY p.due_at LIMIT 1)
         """
 
-    static func queueEntry(_ row: Row) -> QueueEntry {
-        QueueEntry(
-            runId: row[0], protocolId: row[1], version: row[2], subjectId: row[3], status: row[4], queueRole: row[5],
+    static func queueEntry(_ row: Row) throws(StoreError) -> QueueEntry {
+        guard let status = RunStatus(rawValue: row[4]) else {
+            throw StoreError(.corrupt, "run \(row[0] as String) has a status qflow does not write; run qflow verify")
+        }
+        return QueueEntry(
+            runId: row[0], protocolId: row[1], version: row[2], subjectId: row[3], status: status, queueRole: row[5],
             owner: row[6], ownerSince: row[7], waitingSince: row[8], lastStep: row[9], lastStepAt: row[10],
             nextStep: row[11], nextStepDue: row[12])
     }

@@ -25,7 +25,7 @@ struct StoreTests {
         #expect(done.seq == 6)
 
         let detail = try store.run(run)
-        #expect(detail.summary.status == "completed")
+        #expect(detail.summary.status == .completed)
         #expect(detail.summary.openRequired == 0)
         #expect(detail.state.answers["final"]?.value == .count(12))
         #expect(detail.events.map(\.seq) == Array(1...6))
@@ -123,7 +123,7 @@ struct StoreTests {
             ActionRequest(.restart(runId: run), by: circulator, at: minutes(9), reason: "case rebooked"))
         #expect(restarted.runId == "R000002")
         let old = try store.run(run).summary
-        #expect(old.status == "stopped")
+        #expect(old.status == .stopped)
         #expect(old.nextRun == "R000002")
         #expect(try store.run("R000002").summary.attempt == 2)
         #expect(try store.verify().isIntact)
