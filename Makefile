@@ -38,8 +38,9 @@ demo: deps
 pyenv:
 	@$(PYENV)/bin/python -c "import openpyxl, websocket, schemathesis, yaml, SpiffWorkflow" 2>/dev/null || { python3 -m venv $(PYENV) && $(PYENV)/bin/pip install -q openpyxl websocket-client pyyaml schemathesis==4.32.5 SpiffWorkflow==3.2.0; }
 
-## test: every test of every module.
+## test: the formatter's lint (.swift-format, strict), then every test of every module.
 test: test-deps pyenv
+	$(SWIFT) format lint --strict --recursive Sources Tests Benchmarks
 	$(SWIFT) test --disable-xctest
 
 ## bench: side-by-side benchmarks against the peers in ../shared/bench (release build); wrk drives qflow serve; the

@@ -5,14 +5,18 @@ import QFlowStats
 /// time series) beside its R equivalent (`Rscript`, when installed) and its Python one (SciPy/statsmodels, from the
 /// peers' venv) in the same invocation, and prints µs per call and the ratios (target ≥ 100×).
 func runPlanningBenchmark() {
-    print("== stats (issue 20): power, effect sizes, SPC rules, ITS — each call beside its R and Python (SciPy, statsmodels) equivalents")
+    print(
+        "== stats (issue 20): power, effect sizes, SPC rules, ITS — each call beside its R and Python (SciPy, statsmodels) equivalents"
+    )
     let ours = PlanningBench.cases.map { c -> (String, Double) in
         _ = PlanningBench.time(c.body, seconds: 0.05)  // warm-up
         return (c.name, PlanningBench.time(c.body, seconds: 0.3))
     }
     let r = PlanningBench.runR()
     let python = PlanningBench.runPython()
-    print("  call                                       qflow          R    ratio      Python    ratio   ≥ 100× R or Python")
+    print(
+        "  call                                       qflow          R    ratio      Python    ratio   ≥ 100× R or Python"
+    )
     for (name, us) in ours {
         let padded = name.count < 34 ? name + String(repeating: " ", count: 34 - name.count) : name
         var line = "  " + padded + String(format: " %10.2f µs", us)
@@ -25,7 +29,9 @@ func runPlanningBenchmark() {
     if r.isEmpty {
         print("  R not installed (apt-get install r-base-core r-cran-pwr r-cran-sandwich): no R figures")
     }
-    if python.isEmpty { print("  Python peer skipped (../shared/bench/run-peers.sh setup installs SciPy and statsmodels)") }
+    if python.isEmpty {
+        print("  Python peer skipped (../shared/bench/run-peers.sh setup installs SciPy and statsmodels)")
+    }
 }
 
 /// The calls, their inputs and the R script that times the same calls.

@@ -66,18 +66,22 @@ enum ScaleBench {
         let byRoom = try store.compliance(by: [.room, .month])
         let cohorts = try ScaleHospital.cohorts.map { try store.cohort($0.name) }
         let comparison = try Comparison.run(.item("sat.overall"), cohorts: cohorts, store: store)
-        let chart = try Comparison.run(.item("sat.overall"), cohorts: [cohorts[0], cohorts[1]], overTime: true, store: store)
+        let chart = try Comparison.run(
+            .item("sat.overall"), cohorts: [cohorts[0], cohorts[1]], overTime: true, store: store)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let rss = peakRSS()
         print(
             String(
-                format: "  compliance by month (%d), by item×phase (%d), by room×month (%d), 2×2 comparison (n = %d), monthly p-charts (%d)",
+                format:
+                    "  compliance by month (%d), by item×phase (%d), by room×month (%d), 2×2 comparison (n = %d), monthly p-charts (%d)",
                 byMonth.count, byItem.count, byRoom.count,
                 comparison.groups.map(\.units.count).reduce(0, +), chart.charts.count))
-        print(String(format: "  %d answers in the projections; full result in %.2f s (target < 10 s)", answers, seconds))
+        print(
+            String(format: "  %d answers in the projections; full result in %.2f s (target < 10 s)", answers, seconds))
         print(
             String(
-                format: "  peak RSS %.0f MB (%.0f MB before the measures): SQLite aggregates the answers; only one small record per compared case is held (target: flat)",
+                format:
+                    "  peak RSS %.0f MB (%.0f MB before the measures): SQLite aggregates the answers; only one small record per compared case is held (target: flat)",
                 rss, rssBefore))
     }
 

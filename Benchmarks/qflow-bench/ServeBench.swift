@@ -10,7 +10,8 @@ import QFlowStore
 /// `qflow serve` on loopback with many concurrent workstations recording answers through the API.
 enum ServeBench {
     static func run(workstations: Int, answersEach: Int) async throws {
-        print("== serve: \(workstations) concurrent workstations recording answers through POST /api/v1/runs/ID/actions")
+        print(
+            "== serve: \(workstations) concurrent workstations recording answers through POST /api/v1/runs/ID/actions")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qflow-serve-bench-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -25,9 +26,12 @@ enum ServeBench {
             try store.addSubject(Subject(id: "C-\(w)", kind: "surgical-case", room: "OR\(w % 50 + 1)"), at: now)
             runs.append(
                 try store.perform(
-                    ActionRequest(.start(protocolId: StoreBench.spec.id, subjectId: "C-\(w)"), by: Actor(id: "s", role: "nurse"), at: now)
+                    ActionRequest(
+                        .start(protocolId: StoreBench.spec.id, subjectId: "C-\(w)"), by: Actor(id: "s", role: "nurse"),
+                        at: now)
                 ).runId)
-            try store.addUser(id: "n-\(w)", name: "Nurse \(w)", roles: ["nurse"], password: "password \(w)", policy: policy, at: now)
+            try store.addUser(
+                id: "n-\(w)", name: "Nurse \(w)", roles: ["nurse"], password: "password \(w)", policy: policy, at: now)
         }
         let server = WorkstationServer(store: store, policy: policy)
         let ready = AsyncStream<Int>.makeStream()
@@ -45,7 +49,8 @@ enum ServeBench {
         var tokens: [String] = []
         for w in 0..<workstations {
             let (_, json) = try await post(
-                "/api/v1/sessions", ["user": "n-\(w)", "password": "password \(w)", "role": "nurse", "workstation": "WS\(w)"],
+                "/api/v1/sessions",
+                ["user": "n-\(w)", "password": "password \(w)", "role": "nurse", "workstation": "WS\(w)"],
                 nil)
             tokens.append(json["token"] as? String ?? "")
         }
@@ -90,7 +95,8 @@ enum ServeBench {
         let p99 = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
         print(
             String(
-                format: "  %d answers in %.2f s: %.0f answers/s, p50 %.2f ms, p99 %.2f ms, %d error responses (target: p99 < 50 ms, no errors)",
+                format:
+                    "  %d answers in %.2f s: %.0f answers/s, p50 %.2f ms, p99 %.2f ms, %d error responses (target: p99 < 50 ms, no errors)",
                 sorted.count, seconds, Double(sorted.count) / seconds, p50, p99, results.1))
     }
 }
@@ -101,24 +107,27 @@ extension ServeBench {
         let script = directory.appendingPathComponent("post.lua")
         let runList = runs.map { "\"\($0)\"" }.joined(separator: ",")
         try """
-            local runs = {\(runList)}
-            local counter = 0
-            request = function()
-              counter = counter + 1
-              local run = runs[(counter % #runs) + 1]
-              local body = '{"verb":"record","item":"chk.' .. ((counter % 30) + 1) .. '","value":"yes"}'
-              return wrk.format("POST", "/api/v1/runs/" .. run .. "/actions",
-                {["Authorization"] = "Bearer \(token)", ["Content-Type"] = "application/json"}, body)
-            end
-            """.write(to: script, atomically: true, encoding: .utf8)
+        local runs = {\(runList)}
+        local counter = 0
+        request = function()
+          counter = counter + 1
+          local run = runs[(counter % #runs) + 1]
+          local body = '{"verb":"record","item":"chk.' .. ((counter % 30) + 1) .. '","value":"yes"}'
+          return wrk.format("POST", "/api/v1/runs/" .. run .. "/actions",
+            {["Authorization"] = "Bearer \(token)", ["Content-Type"] = "application/json"}, body)
+        end
+        """.write(to: script, atomically: true, encoding: .utf8)
         guard
             let output = Peers.shell([
-                "/usr/bin/wrk", "-t2", "-c\(connections)", "-d10s", "--latency", "-s", script.path, "http://127.0.0.1:\(port)/",
+                "/usr/bin/wrk", "-t2", "-c\(connections)", "-d10s", "--latency", "-s", script.path,
+                "http://127.0.0.1:\(port)/",
             ])
         else { throw CLIBenchError(message: "wrk failed") }
         func value(_ label: String) -> String {
             output.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }
-                .map { $0.trimmingCharacters(in: .whitespaces).dropFirst(label.count).trimmingCharacters(in: .whitespaces) } ?? "?"
+                .map {
+                    $0.trimmingCharacters(in: .whitespaces).dropFirst(label.count).trimmingCharacters(in: .whitespaces)
+                } ?? "?"
         }
         let errors = value("Non-2xx or 3xx responses:")
         print(

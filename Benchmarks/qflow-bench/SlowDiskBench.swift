@@ -16,7 +16,9 @@ enum SlowDiskBench {
 
     /// Runs the child with the shim preloaded and passes its report through.
     static func run(answers: Int, writers: Int, rounds: Int) {
-        print("== store on a slow disk: every fsync +\(delayMicroseconds / 1000) ms (preloaded shim), \(rounds) interleaved rounds, medians")
+        print(
+            "== store on a slow disk: every fsync +\(delayMicroseconds / 1000) ms (preloaded shim), \(rounds) interleaved rounds, medians"
+        )
         guard FileManager.default.fileExists(atPath: shimPath) else {
             print("  skipped: \(shimPath) is missing (make bench builds it from Benchmarks/slow-fsync/slow_fsync.c)")
             return
@@ -36,7 +38,9 @@ enum SlowDiskBench {
         } catch {
             print("  the slow-disk child did not start: \(error)")
         }
-        if process.terminationStatus != 0 { print("  the slow-disk child failed (status \(process.terminationStatus))") }
+        if process.terminationStatus != 0 {
+            print("  the slow-disk child failed (status \(process.terminationStatus))")
+        }
     }
 
     /// The number of delayed fsyncs so far, read from the shim; nil when the shim is not loaded.
@@ -67,7 +71,10 @@ enum SlowDiskBench {
         for round in 0..<rounds {
             if FileManager.default.isExecutableFile(atPath: rawProgram),
                 let output = Peers.shell(
-                    [rawProgram, "wal_full", directory.appendingPathComponent("raw-\(round).db").path, String(rawCommits)]),
+                    [
+                        rawProgram, "wal_full", directory.appendingPathComponent("raw-\(round).db").path,
+                        String(rawCommits),
+                    ]),
                 let json = try? JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
                 let rate = json["commits_per_s"] as? Double
             {
@@ -93,18 +100,23 @@ enum SlowDiskBench {
         let oneRate = StoreBench.median(one.map(\.answersPerSecond))
         let manyRate = StoreBench.median(many.map(\.answersPerSecond))
         let p99 = StoreBench.median(many.map(\.p99))
-        print(String(format: "  raw SQLite (C, 1 row per commit)  %7.0f commits/s   one commit %.2f ms", rawRate, commitMs))
         print(
             String(
-                format: "  qflow, 1 writer                   %7.0f answers/s  p50 %6.2f ms  p99 %6.2f ms   %.2f× raw (target ≥ 0.9×)",
+                format: "  raw SQLite (C, 1 row per commit)  %7.0f commits/s   one commit %.2f ms", rawRate, commitMs))
+        print(
+            String(
+                format:
+                    "  qflow, 1 writer                   %7.0f answers/s  p50 %6.2f ms  p99 %6.2f ms   %.2f× raw (target ≥ 0.9×)",
                 oneRate, StoreBench.median(one.map(\.p50)), StoreBench.median(one.map(\.p99)), oneRate / rawRate))
         print(
             String(
-                format: "  qflow, %d writers                 %7.0f answers/s  p50 %6.2f ms  p99 %6.2f ms   %.1f× raw (target ≥ 20×)",
+                format:
+                    "  qflow, %d writers                 %7.0f answers/s  p50 %6.2f ms  p99 %6.2f ms   %.1f× raw (target ≥ 20×)",
                 writers, manyRate, StoreBench.median(many.map(\.p50)), p99, manyRate / rawRate))
         print(
             String(
-                format: "  p99 = %.1f commit times (target < 3); %.1f answers per fsync (the shim's count, WAL and checkpoints included)",
+                format:
+                    "  p99 = %.1f commit times (target < 3); %.1f answers per fsync (the shim's count, WAL and checkpoints included)",
                 p99 / commitMs, StoreBench.median(perFsync)))
     }
 }

@@ -47,50 +47,66 @@ enum StoreBench {
         var logFloors: [Double] = []
         for round in 0..<rounds {
             if FileManager.default.isExecutableFile(atPath: rawProgram),
-                let output = Peers.shell([rawProgram, "wal_full", directory.appendingPathComponent("raw.db").path, String(answers)]),
+                let output = Peers.shell([
+                    rawProgram, "wal_full", directory.appendingPathComponent("raw.db").path, String(answers),
+                ]),
                 let json = try? JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
                 let rate = json["commits_per_s"] as? Double
             {
                 raw.append(rate)
             }
             one.append(try measure(directory, name: "one-\(round)", writers: 1, answersEach: answers))
-            many.append(try measure(directory, name: "many-\(round)", writers: writers, answersEach: max(1, answers * 4 / writers)))
+            many.append(
+                try measure(
+                    directory, name: "many-\(round)", writers: writers, answersEach: max(1, answers * 4 / writers)))
             floors.append(
-                try floor(directory, name: "floor-\(round)", writers: writers, answersEach: max(1, answers * 4 / writers),
+                try floor(
+                    directory, name: "floor-\(round)", writers: writers, answersEach: max(1, answers * 4 / writers),
                     projections: true))
             logFloors.append(
-                try floor(directory, name: "log-\(round)", writers: writers, answersEach: max(1, answers * 4 / writers),
+                try floor(
+                    directory, name: "log-\(round)", writers: writers, answersEach: max(1, answers * 4 / writers),
                     projections: false))
             print(
                 String(
-                    format: "  round %d: raw %7.0f commits/s   qflow 1 writer %7.0f/s   qflow %d writers %8.0f/s   SQLite floor %8.0f/s",
+                    format:
+                        "  round %d: raw %7.0f commits/s   qflow 1 writer %7.0f/s   qflow %d writers %8.0f/s   SQLite floor %8.0f/s",
                     round, raw.last ?? .nan, one.last!.answersPerSecond, writers, many.last!.answersPerSecond,
                     floors.last!))
         }
         let rawRate = median(raw)
         let oneRate = median(one.map(\.answersPerSecond))
         let manyRate = median(many.map(\.answersPerSecond))
-        if raw.isEmpty { print("  raw SQLite peer skipped: \(rawProgram) is missing (../shared/bench/run-peers.sh setup)") }
-        print(String(format: "  raw SQLite (C, 1 row per commit)  %8.0f commits/s   (the fsync limit of this disk now)", rawRate))
+        if raw.isEmpty {
+            print("  raw SQLite peer skipped: \(rawProgram) is missing (../shared/bench/run-peers.sh setup)")
+        }
         print(
             String(
-                format: "  qflow, 1 writer                   %8.0f answers/s  p50 %6.2f ms  p99 %6.2f ms   %.2f× raw (target ≥ 0.9×)",
+                format: "  raw SQLite (C, 1 row per commit)  %8.0f commits/s   (the fsync limit of this disk now)",
+                rawRate))
+        print(
+            String(
+                format:
+                    "  qflow, 1 writer                   %8.0f answers/s  p50 %6.2f ms  p99 %6.2f ms   %.2f× raw (target ≥ 0.9×)",
                 oneRate, median(one.map(\.p50)), median(one.map(\.p99)), oneRate / rawRate))
         print(
             String(
-                format: "  qflow, %d writers                 %8.0f answers/s  p50 %6.2f ms  p99 %6.2f ms   %.1f× raw (target ≥ 20×)",
+                format:
+                    "  qflow, %d writers                 %8.0f answers/s  p50 %6.2f ms  p99 %6.2f ms   %.1f× raw (target ≥ 20×)",
                 writers, manyRate, median(many.map(\.p50)), median(many.map(\.p99)), manyRate / rawRate))
         let perCommit = median(many.map(\.answersPerCommit))
         print(String(format: "  group commit: %.1f answers per fsync on average with %d writers", perCommit, writers))
         let floorRate = median(floors)
         print(
             String(
-                format: "  SQLite floor (same rows, %d per commit, one thread, no engine) %8.0f answers/s   %.1f× raw; qflow %d writers at %.0f%% of it",
+                format:
+                    "  SQLite floor (same rows, %d per commit, one thread, no engine) %8.0f answers/s   %.1f× raw; qflow %d writers at %.0f%% of it",
                 writers, floorRate, floorRate / rawRate, writers, 100 * manyRate / floorRate))
         let logRate = median(logFloors)
         print(
             String(
-                format: "  SQLite, event rows alone (no projections, %d per commit)            %8.0f answers/s   %.1f× raw",
+                format:
+                    "  SQLite, event rows alone (no projections, %d per commit)            %8.0f answers/s   %.1f× raw",
                 writers, logRate, logRate / rawRate))
         if manyRate / rawRate < 20 {
             let verdict =
@@ -99,13 +115,15 @@ enum StoreBench {
                 : "only a log without the projections that must be written with each event could reach 20× here"
             print(
                 String(
-                    format: "  note: a raw commit takes %.2f ms on this disk now, so 20× raw is %.0f answers/s. %d writers that each\n"
+                    format:
+                        "  note: a raw commit takes %.2f ms on this disk now, so 20× raw is %.0f answers/s. %d writers that each\n"
                         + "        wait for their commit put at most %d answers in one; at %d per commit SQLite alone needs %.1f µs per\n"
                         + "        answer for the rows qflow writes and %.1f µs for the event rows alone:\n        ",
                     1e3 / rawRate, 20 * rawRate, writers, writers, writers, 1e6 / floorRate, 1e6 / logRate)
                     + verdict
                     + String(
-                        format: ".\n        With a commit of ≥ %.1f ms (this disk on a slow minute) qflow's rate would be 20× raw",
+                        format:
+                            ".\n        With a commit of ≥ %.1f ms (this disk on a slow minute) qflow's rate would be 20× raw",
                         20 * 1e3 / manyRate))
         }
     }
@@ -189,7 +207,8 @@ enum StoreBench {
         }
         return Figures(
             answersPerSecond: Double(sorted.count) / seconds,
-            answersPerCommit: Double(after.writes - before.writes) / Double(max(1, after.transactions - before.transactions)),
+            answersPerCommit: Double(after.writes - before.writes)
+                / Double(max(1, after.transactions - before.transactions)),
             p50: sorted[sorted.count / 2],
             p99: sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))],
             answers: Double(sorted.count), fsyncs: fsyncs)

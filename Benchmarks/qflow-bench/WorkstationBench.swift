@@ -26,7 +26,9 @@ enum WorkstationBench {
     }
 
     static func run(sizes: [Int], requests: Int) async throws {
-        print("== workstation at scale: p50/p99 of pages and lists (target: p99 ≤ 50 ms at 180,000 cases, ≤ 2× the 3,600 figure)")
+        print(
+            "== workstation at scale: p50/p99 of pages and lists (target: p99 ≤ 50 ms at 180,000 cases, ≤ 2× the 3,600 figure)"
+        )
         var table: [Int: [Measured]] = [:]
         for cases in sizes {
             let path = try ScaleBench.ensure(cases: cases, perDay: ScaleHospital.yearPerDay)
@@ -38,7 +40,8 @@ enum WorkstationBench {
                 let ratio = m.p99 / max(base[index].p99, 0.001)
                 print(
                     String(
-                        format: "  %7d cases  %-34@ p50 %6.2f ms  p99 %6.2f ms  %7d bytes  p99 %.2f× the %d-case figure",
+                        format:
+                            "  %7d cases  %-34@ p50 %6.2f ms  p99 %6.2f ms  %7d bytes  p99 %.2f× the %d-case figure",
                         cases, m.name as NSString, m.p50, m.p99, m.bytes, ratio, smallest))
             }
         }
@@ -86,10 +89,13 @@ enum WorkstationBench {
         }
         let nurse = try await signIn("n-1", "circulating_nurse")
         let head = try await signIn("h-1", "head_nurse")
-        let run = try store.cases(
-            CaseQuery(kind: "surgical-case", from: clock.addingTimeInterval(-10 * 3600), to: clock.addingTimeInterval(14 * 3600), limit: 1),
-            at: clock
-        ).rows.first?.runs.first?.id ?? "H0000001"
+        let run =
+            try store.cases(
+                CaseQuery(
+                    kind: "surgical-case", from: clock.addingTimeInterval(-10 * 3600),
+                    to: clock.addingTimeInterval(14 * 3600), limit: 1),
+                at: clock
+            ).rows.first?.runs.first?.id ?? "H0000001"
         let routes: [(String, String, String)] = [
             ("home page (circulating nurse)", "/", nurse),
             ("board (head nurse, whole day)", "/board", head),

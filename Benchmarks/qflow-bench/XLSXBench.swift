@@ -57,12 +57,19 @@ enum XLSXBench {
         _ = runPeer(["true"])
         let bench = Peers.benchDirectory
         let variants: [(String, [String])] = [
-            ("qflow (Swift)", [CommandLine.arguments[0], "--xlsx-child", directory.path + "/qflow.xlsx", String(rows)]),
+            (
+                "qflow (Swift)",
+                [CommandLine.arguments[0], "--xlsx-child", directory.path + "/qflow.xlsx", String(rows)]
+            ),
             ("C libxlsxwriter", [bench + "/xlsx/xlsx_c", directory.path + "/c.xlsx", String(rows), "1"]),
-            ("Python XlsxWriter", [
-                bench + "/venv/bin/python", bench + "/xlsx/xlsx_xlsxwriter.py", directory.path + "/py.xlsx", String(rows),
-                "typed",
-            ]),
+            (
+                "Python XlsxWriter",
+                [
+                    bench + "/venv/bin/python", bench + "/xlsx/xlsx_xlsxwriter.py", directory.path + "/py.xlsx",
+                    String(rows),
+                    "typed",
+                ]
+            ),
         ]
         var results: [String: [(seconds: Double, rss: Double)]] = [:]
         for round in 0..<rounds {
@@ -82,7 +89,10 @@ enum XLSXBench {
             let seconds = median(samples.map(\.seconds))
             let rss = samples.map(\.rss).max()!
             let ratio = c.map { String(format: "%.2f× C", seconds / $0) } ?? ""
-            print(String(format: "  %-18@ %6.2f s  peak RSS %5.1f MB  %@", name as NSString, seconds, rss, ratio as NSString))
+            print(
+                String(
+                    format: "  %-18@ %6.2f s  peak RSS %5.1f MB  %@", name as NSString, seconds, rss, ratio as NSString)
+            )
         }
         print("  targets: qflow ≤ 1.3× the C program's time, peak RSS under 64 MB")
     }
@@ -94,7 +104,7 @@ enum XLSXBench {
     static func measure(_ argv: [String]) -> (seconds: Double, rss: Double)? {
         var pid: pid_t = 0
         let cArgs = argv.map { strdup($0) } + [nil]
-        defer { cArgs.forEach { free($0) } }
+        defer { for argument in cArgs { free(argument) } }
         var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)

@@ -173,7 +173,8 @@ extension Comparison {
         let onlyA = Set(before.keys).subtracting(shared).sorted()
         let onlyB = Set(after.keys).subtracting(shared).sorted()
         if !onlyA.isEmpty || !onlyB.isEmpty {
-            unpairedRespondents = onlyA.map { "\($0) (\(a.cohort.name) only)" } + onlyB.map { "\($0) (\(b.cohort.name) only)" }
+            unpairedRespondents =
+                onlyA.map { "\($0) (\(a.cohort.name) only)" } + onlyB.map { "\($0) (\(b.cohort.name) only)" }
             warnings.append(Self.unpairedWarning(unpairedRespondents, named: true))
         }
         let repeatedA = a.units.count - before.count

@@ -145,7 +145,8 @@ struct CaseCommand: ParsableCommand {
                 print("\(subject.kind) \(subject.id)")
                 for (key, value) in [
                     ("room", subject.room), ("ward", subject.ward), ("procedure", subject.procedure),
-                    ("scheduled start", subject.scheduledStart.map(Timestamp.format)), ("patient ref", subject.patientRef),
+                    ("scheduled start", subject.scheduledStart.map(Timestamp.format)),
+                    ("patient ref", subject.patientRef),
                 ] {
                     if let value { print("  \(key): \(value)") }
                 }

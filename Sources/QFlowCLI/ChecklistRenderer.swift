@@ -17,7 +17,8 @@ struct ChecklistRenderer {
         if let source = spec.source { out += t("依据：", "Source: ") + source + "\n" }
         if let d = spec.document {
             out += t("文件编号：", "Document: ") + d.number + t("　第\(spec.version)版", ", version \(spec.version)") + "\n"
-            out += t("归口部门：", "Owner: ") + d.owner.text(language) + t("　批准：", "; approved by: ")
+            out +=
+                t("归口部门：", "Owner: ") + d.owner.text(language) + t("　批准：", "; approved by: ")
                 + d.approver.text(language) + "\n"
             out += t("生效日期：", "Effective: ") + d.effective + t("　复审期限：", "; review by: ") + d.reviewBy + "\n"
             out += t("修订记录：", "Changes:") + "\n"
@@ -27,53 +28,56 @@ struct ChecklistRenderer {
         }
         let roleNames = Dictionary(spec.roles.map { ($0.id, $0.title.text(language)) }, uniquingKeysWith: { a, _ in a })
         if let queue = spec.queue {
-            out += t("工作队列：", "Queue: claimed by ") + (roleNames[queue.offeredTo] ?? queue.offeredTo)
+            out +=
+                t("工作队列：", "Queue: claimed by ") + (roleNames[queue.offeredTo] ?? queue.offeredTo)
                 + t("认领；重新分配：", "; reassigned by ")
                 + queue.reassignBy.map { roleNames[$0] ?? $0 }.joined(separator: language == .zh ? "、" : ", ")
-            if let limit = queue.unclaimed { out += t("；无人认领超过 \(limit) 上报", "; unclaimed after \(limit) → reassigners") }
+            if let limit = queue.unclaimed {
+                out += t("；无人认领超过 \(limit) 上报", "; unclaimed after \(limit) → reassigners")
+            }
             out += "\n"
         }
         var number = 0
         /// One numbered item with its flags, rules, signatures, deadline, guidance and source.
         func line(_ item: ItemSpec) -> String {
             var out = ""
-                number += 1
-                var flags: [String] = []
-                if item.critical { flags.append(t("关键", "CRITICAL")) }
-                if item.isGate { flags.append(t("未通过则停止后续步骤", "GATE: nothing after it until it passes")) }
-                if !item.required || item.requiredIf != nil { flags.append(t("视情况", "if applicable")) }
-                if item.allowsNotApplicable { flags.append(t("可不适用", "n.a. allowed")) }
-                let flagText = flags.isEmpty ? "" : "  [\(flags.joined(separator: ", "))]"
-                out += "\(number). \(box(item)) \(item.title.text(language))\(flagText)\n"
-                if let show = item.showIf { out += "     " + t("仅当：", "only when: ") + show.source + "\n" }
-                if let pass = item.passIf, pass.source.trimmingCharacters(in: .whitespaces) != "true" {
-                    out += "     " + t("合格条件：", "passes when: ") + pass.source + "\n"
+            number += 1
+            var flags: [String] = []
+            if item.critical { flags.append(t("关键", "CRITICAL")) }
+            if item.isGate { flags.append(t("未通过则停止后续步骤", "GATE: nothing after it until it passes")) }
+            if !item.required || item.requiredIf != nil { flags.append(t("视情况", "if applicable")) }
+            if item.allowsNotApplicable { flags.append(t("可不适用", "n.a. allowed")) }
+            let flagText = flags.isEmpty ? "" : "  [\(flags.joined(separator: ", "))]"
+            out += "\(number). \(box(item)) \(item.title.text(language))\(flagText)\n"
+            if let show = item.showIf { out += "     " + t("仅当：", "only when: ") + show.source + "\n" }
+            if let pass = item.passIf, pass.source.trimmingCharacters(in: .whitespaces) != "true" {
+                out += "     " + t("合格条件：", "passes when: ") + pass.source + "\n"
+            }
+            if case .signature(let signers) = item.type {
+                for signer in signers {
+                    out += "     " + t("签名", "Signed") + " (\(roleNames[signer] ?? signer)): ____________\n"
                 }
-                if case .signature(let signers) = item.type {
-                    for signer in signers {
-                        out += "     " + t("签名", "Signed") + " (\(roleNames[signer] ?? signer)): ____________\n"
-                    }
+            }
+            if let deadline = item.deadline {
+                let anchor: String
+                switch deadline.anchor {
+                case .subjectField(let f): anchor = "subject.\(f)"
+                case .item(let i): anchor = i
                 }
-                if let deadline = item.deadline {
-                    let anchor: String
-                    switch deadline.anchor {
-                    case .subjectField(let f): anchor = "subject.\(f)"
-                    case .item(let i): anchor = i
-                    }
-                    let side = deadline.before ? t("之前", "before") : t("之后", "after")
-                    out += "     " + t("时限：", "due: ") + "\(deadline.offset) \(side) \(anchor)"
-                    if let role = deadline.escalateTo { out += t("；逾期上报 ", "; overdue → ") + (roleNames[role] ?? role) }
-                    out += "\n"
-                    for (n, step) in (deadline.ladder ?? []).enumerated() {
-                        let when = step.before ? t("截止前", "before due") : t("截止后", "after due")
-                        let what = step.escalates ? t("上报", "escalate to") : t("提醒", "remind")
-                        out += "       \(n + 1). \(step.offset) \(when): \(what) \(roleNames[step.role] ?? step.role)\n"
-                    }
+                let side = deadline.before ? t("之前", "before") : t("之后", "after")
+                out += "     " + t("时限：", "due: ") + "\(deadline.offset) \(side) \(anchor)"
+                if let role = deadline.escalateTo { out += t("；逾期上报 ", "; overdue → ") + (roleNames[role] ?? role) }
+                out += "\n"
+                for (n, step) in (deadline.ladder ?? []).enumerated() {
+                    let when = step.before ? t("截止前", "before due") : t("截止后", "after due")
+                    let what = step.escalates ? t("上报", "escalate to") : t("提醒", "remind")
+                    out += "       \(n + 1). \(step.offset) \(when): \(what) \(roleNames[step.role] ?? step.role)\n"
                 }
-                if let guidance = item.guidance {
-                    out += "     " + t("指引：", "Guidance: ") + guidance.text(language) + "\n"
-                }
-                if let source = item.source { out += "     " + t("来源：", "Source: ") + source + "\n" }
+            }
+            if let guidance = item.guidance {
+                out += "     " + t("指引：", "Guidance: ") + guidance.text(language) + "\n"
+            }
+            if let source = item.source { out += "     " + t("来源：", "Source: ") + source + "\n" }
             return out
         }
         for phase in spec.phases {

@@ -8,7 +8,8 @@ public struct QFlowCommand: ParsableCommand {
         abstract: "QualityFlow: hospital process protocols, case checklists and quality statistics.",
         version: "0.1.0",
         subcommands: [
-            DemoCommand.self, InitCommand.self, ProtocolCommand.self, SiteCommand.self, CaseCommand.self, RunVerbsCommand.self, OverdueCommand.self,
+            DemoCommand.self, InitCommand.self, ProtocolCommand.self, SiteCommand.self, CaseCommand.self,
+            RunVerbsCommand.self, OverdueCommand.self,
             QueueCommand.self, EscalateCommand.self,
             CohortCommand.self, CompareCommand.self, MeasureCommand.self, ReportCommand.self,
             UserCommand.self, ServeCommand.self, VerifyCommand.self, RebuildCommand.self,

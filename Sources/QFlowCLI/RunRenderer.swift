@@ -26,7 +26,8 @@ struct RunRenderer {
         }
         if let last = detail.state.escalations.last {
             let x = last.escalation
-            out += "\(t("已到提醒/升级", "Ladder step reached")): \(x.item ?? "queue") \(x.step) → \(x.to.joined(separator: ", "))  (\(Timestamp.format(last.at)))\n"
+            out +=
+                "\(t("已到提醒/升级", "Ladder step reached")): \(x.item ?? "queue") \(x.step) → \(x.to.joined(separator: ", "))  (\(Timestamp.format(last.at)))\n"
         }
         let current = sheet.currentPhase
         for (index, phase) in spec.phases.enumerated() {
@@ -54,12 +55,15 @@ struct RunRenderer {
                 out += "  \(line)   (\(item.id))\n"
                 if case .fail(let why)? = sheet.outcome(of: item) { out += "      \(t("不合格", "FAILED")): \(why)\n" }
                 if let reason = detail.state.skipped[item.id] { out += "      \(t("跳过", "skipped")): \(reason)\n" }
-                if status == .open, let due = sheet.due(item) { out += "      \(t("截止", "due")): \(Timestamp.format(due))\n" }
+                if status == .open, let due = sheet.due(item) {
+                    out += "      \(t("截止", "due")): \(Timestamp.format(due))\n"
+                }
             }
         }
         if detail.state.status.isOpen {
             let blockers = sheet.completionBlockers
-            out += blockers.isEmpty
+            out +=
+                blockers.isEmpty
                 ? "\n\(t("可以完成", "Ready to complete"))\n"
                 : "\n\(t("尚不能完成", "Cannot complete yet")):\n"
                     + blockers.prefix(10).map { "  - \($0.message)\n" }.joined()
@@ -67,7 +71,8 @@ struct RunRenderer {
         if history {
             out += "\n\(t("记录", "History")):\n"
             for (seq, event) in detail.events {
-                out += "  #\(seq) \(Timestamp.format(event.at)) \(event.actor.id)/\(event.actor.role) \(describe(event.change))"
+                out +=
+                    "  #\(seq) \(Timestamp.format(event.at)) \(event.actor.id)/\(event.actor.role) \(describe(event.change))"
                 if let reason = event.reason { out += " — \(reason)" }
                 out += "\n"
             }

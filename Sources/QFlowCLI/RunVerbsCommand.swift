@@ -36,7 +36,9 @@ struct RunVerbsCommand: ParsableCommand {
                 print("\(result.runId) #\(result.seq) \(result.status): \(kinds)")
                 for run in result.triggeredRuns {
                     let summary = try store.run(run).summary
-                    print("  started \(run) \(summary.protocolId)@\(summary.version) (trigger \(summary.triggerId ?? ""))")
+                    print(
+                        "  started \(run) \(summary.protocolId)@\(summary.version) (trigger \(summary.triggerId ?? ""))"
+                    )
                 }
             }
         }
@@ -162,7 +164,8 @@ struct RunVerbsCommand: ParsableCommand {
                     itemMap[parts[0]] = parts[1]
                 }
                 guard dryRun else {
-                    return try options.perform(.migrate(runId: runId, toVersion: toVersion, itemMap: itemMap), reason: reason)
+                    return try options.perform(
+                        .migrate(runId: runId, toVersion: toVersion, itemMap: itemMap), reason: reason)
                 }
                 let (from, to, plan) = try options.database.open().planMigration(
                     runId: runId, toVersion: toVersion, itemMap: itemMap)
@@ -174,7 +177,8 @@ struct RunVerbsCommand: ParsableCommand {
                         var added: [String]
                     }
                     return try printJSON(
-                        Plan(from: from.spec.reference, to: to.spec.reference, carried: plan.carried,
+                        Plan(
+                            from: from.spec.reference, to: to.spec.reference, carried: plan.carried,
                             dropped: plan.dropped, added: plan.added))
                 }
                 print("dry run: \(runId) \(from.spec.reference) → \(to.spec.reference)")

@@ -113,6 +113,8 @@ struct SiteCommand: ParsableCommand {
 
     static func describe(_ spec: SiteSpec) -> String {
         "site \(spec.id) version \(spec.version), \(spec.rooms.count) room\(spec.rooms.count == 1 ? "" : "s"), \(spec.laundryLines.count) laundry line\(spec.laundryLines.count == 1 ? "" : "s"), \(spec.bundles.count) bundle\(spec.bundles.count == 1 ? "" : "s")"
-            + (spec.archive.map { ", archive \($0.fonds) with \($0.classes.count) class\($0.classes.count == 1 ? "" : "es")" } ?? "")
+            + (spec.archive.map {
+                ", archive \($0.fonds) with \($0.classes.count) class\($0.classes.count == 1 ? "" : "es")"
+            } ?? "")
     }
 }

@@ -9,7 +9,9 @@ struct InitCommand: ParsableCommand {
         commandName: "init", abstract: "Create the database (one SQLite file) or update its schema.")
 
     @OptionGroup var database: DatabaseOptions
-    @Flag(help: "Mark it as a test or training database: passwords may then be hashed cheaply (QFLOW_PASSWORD_ITERATIONS).")
+    @Flag(
+        help:
+            "Mark it as a test or training database: passwords may then be hashed cheaply (QFLOW_PASSWORD_ITERATIONS).")
     var testDatabase = false
 
     func run() throws {

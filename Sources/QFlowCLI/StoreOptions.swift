@@ -47,7 +47,8 @@ struct ActorOptions: ParsableArguments {
     func time() throws -> Date {
         guard let at else { return Date() }
         guard let date = Timestamp.parse(at) else {
-            throw CLIError("--at: '\(at.prefix(40))' is not a time; write ISO-8601 with a zone, e.g. 2026-03-01T08:30:00+08:00")
+            throw CLIError(
+                "--at: '\(at.prefix(40))' is not a time; write ISO-8601 with a zone, e.g. 2026-03-01T08:30:00+08:00")
         }
         return date
     }

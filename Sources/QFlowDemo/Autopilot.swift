@@ -86,7 +86,8 @@ struct Autopilot {
                 actor = person(role)
             } else {
                 given.insert(item.id)
-                let raw = overrides[item.id] ?? recorded[item.id].map { shifted($0, item, by: shift) }
+                let raw =
+                    overrides[item.id] ?? recorded[item.id].map { shifted($0, item, by: shift) }
                     ?? defaultAnswer(item, at: time)
                 guard let value = try? item.parseAnswer(raw) else { continue }
                 command = .record(item: item.id, value: value)

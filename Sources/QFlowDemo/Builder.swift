@@ -149,7 +149,8 @@ struct Builder {
                 var answers = ["staff.period": period]
                 answers["staff.overall"] = satisfied ? (rng.chance(0.5) ? "very_satisfied" : "satisfied") : "neutral"
                 try work(
-                    Subject(id: id, kind: "respondent"), starts: [("staff_satisfaction", at.addingTimeInterval(Double(i) * 600))],
+                    Subject(id: id, kind: "respondent"),
+                    starts: [("staff_satisfaction", at.addingTimeInterval(Double(i) * 600))],
                     overrides: ["staff_satisfaction": answers])
             }
         }
@@ -168,7 +169,8 @@ struct Builder {
             for (office, protocolId, overrides) in plans {
                 let id = "QC-2025-\(month)-\(office)"
                 try store.addSubject(Subject(id: id, kind: "audit", label: "monthly audit"), at: day)
-                try work(Subject(id: id, kind: "audit"), starts: [(protocolId, day)], overrides: [protocolId: overrides])
+                try work(
+                    Subject(id: id, kind: "audit"), starts: [(protocolId, day)], overrides: [protocolId: overrides])
             }
         }
     }
@@ -241,14 +243,16 @@ struct Builder {
                 if run.protocolId == "corrective_action" { summary.correctiveActions += 1 }
                 let start = startTimes[run.id] ?? Timestamp.parse(run.startedAt) ?? Date()
                 let declared = Set(spec.subjectFields.map(\.name))
-                let facts = try SubjectFacts.parse(full.allFacts.filter { declared.contains($0.key) }, fields: spec.subjectFields)
+                let facts = try SubjectFacts.parse(
+                    full.allFacts.filter { declared.contains($0.key) }, fields: spec.subjectFields)
                 let pilot = Autopilot(spec: spec, worked: worked[spec.id], overrides: overrides[spec.id] ?? [:])
                 for step in pilot.plan(
                     subject: facts, start: start, anchor: full.scheduledStart ?? start, workstation: station,
                     subjectId: full.id)
                 {
                     requests.append(
-                        ActionRequest(.command(runId: run.id, step.command), by: step.actor, at: step.at, reason: step.reason))
+                        ActionRequest(
+                            .command(runId: run.id, step.command), by: step.actor, at: step.at, reason: step.reason))
                 }
             }
             for case .failure(let error) in try store.performAll(requests) {

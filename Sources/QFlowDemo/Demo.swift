@@ -63,17 +63,20 @@ public enum Demo {
             throw AnalysisError(
                 "the protocol library has problems: \(library.diagnostics.first.map(\.description) ?? "")")
         }
-        let specs = Dictionary(library.specs.map { ($0.id, $0) }, uniquingKeysWith: { $0.version > $1.version ? $0 : $1 })
+        let specs = Dictionary(
+            library.specs.map { ($0.id, $0) }, uniquingKeysWith: { $0.version > $1.version ? $0 : $1 })
         let worked = try WorkedRun.loadAll(in: protocols + "/examples")
         let epoch = Date(timeIntervalSince1970: 1_735_689_600)  // publication time of the library in the demo
-        _ = try store.publish(library.files.compactMap { file in file.spec.map { ($0, Optional(file.file)) } }, at: epoch)
+        _ = try store.publish(
+            library.files.compactMap { file in file.spec.map { ($0, Optional(file.file)) } }, at: epoch)
         for cohort in cohorts { try store.saveCohort(cohort, at: epoch) }
 
         var builder = Builder(store: store, specs: specs, worked: worked, rng: SplitMix(seed: options.seed))
         let half = options.cases / 2
-        let satisfied = options.satisfied ?? (
-            flows: Int((Double(half) * 229 / 233).rounded()), noFlows: Int((Double(half) * 221 / 233).rounded())
-        )
+        let satisfied =
+            options.satisfied ?? (
+                flows: Int((Double(half) * 229 / 233).rounded()), noFlows: Int((Double(half) * 221 / 233).rounded())
+            )
         progress("cases without the flows (Jul–Dec 2024)…")
         try builder.cases(half, flows: false, from: "2024-07-01", months: 6, satisfied: satisfied.noFlows)
         progress("cases under the flows (Jan–Jun 2025)…")
@@ -99,36 +102,47 @@ public enum Demo {
         let named = Dictionary(uniqueKeysWithValues: cohorts.map { ($0.name, $0) })
         var out = t(
             "RECONSTRUCTION: the study publishes only totals (466 patients, 233 per group, satisfaction 98.3% vs 94.8%;\n32 staff before and after). Every case, answer, audit and linen batch below is generated from a seed to be\nconsistent with those totals; the figures are not patient data.\n",
-            "重建数据：原研究只公布了汇总数（466 例患者，每组 233 例，满意度 98.3% 对 94.8%；手术人员 32 名，流程实施前后各调查一次）。\n以下每一例手术、每一条记录、每一次督查和每一批布类均由固定种子生成，仅与上述汇总数一致，并非真实患者数据。\n")
+            "重建数据：原研究只公布了汇总数（466 例患者，每组 233 例，满意度 98.3% 对 94.8%；手术人员 32 名，流程实施前后各调查一次）。\n以下每一例手术、每一条记录、每一次督查和每一批布类均由固定种子生成，仅与上述汇总数一致，并非真实患者数据。\n"
+        )
         out += t(
             "\nRecorded: \(summary.cases) surgical cases, \(summary.runs) runs, \(summary.events) events (hash chain verified).\n",
             "\n已记录：手术 \(summary.cases) 例，流程运行 \(summary.runs) 次，事件 \(summary.events) 条（哈希链校验通过）。\n")
-        let triggered = summary.triggered.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        let triggered = summary.triggered.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+            separator: ", ")
         out += t("Auxiliary flows started by triggers: ", "由触发条件启动的辅助流程：") + triggered + "\n"
         out += t(
             "QC corrective actions opened and closed: \(summary.correctiveActions); linen washes below temperature: \(summary.failedWashes)\n",
             "质控整改单（已开立并关闭）：\(summary.correctiveActions) 份；布类洗涤温度不合格：\(summary.failedWashes) 次\n")
 
         out += "\n== " + t("1. Patient satisfaction, flows vs no flows", "1. 患者满意度：流程组与非流程组") + "\n"
-        let patients = try Comparison.run(.item("sat.overall"), cohorts: [named["flows"]!, named["no-flows"]!], store: store)
+        let patients = try Comparison.run(
+            .item("sat.overall"), cohorts: [named["flows"]!, named["no-flows"]!], store: store)
         out += patients.text(language: language)
         if let block = patients.proportions {
-            out += "\n" + t(
-                "In words: Pearson χ² = \(String(format: "%.3f", block.pearsonChi2 ?? .nan)), p = \(String(format: "%.3f", block.pearsonP ?? .nan)) (< 0.05), as the study reports; but the continuity-corrected p = \(String(format: "%.3f", block.yatesP ?? .nan)) and Fisher's exact p = \(String(format: "%.3f", block.fisher.twoSidedP)) do not reach 0.05: the difference is borderline.",
-                "结论：Pearson χ² = \(String(format: "%.3f", block.pearsonChi2 ?? .nan))，p = \(String(format: "%.3f", block.pearsonP ?? .nan))（< 0.05），与原文一致；但连续性校正 p = \(String(format: "%.3f", block.yatesP ?? .nan))、Fisher 精确概率 p = \(String(format: "%.3f", block.fisher.twoSidedP)) 均未达到 0.05，差异处于临界。") + "\n"
+            out +=
+                "\n"
+                + t(
+                    "In words: Pearson χ² = \(String(format: "%.3f", block.pearsonChi2 ?? .nan)), p = \(String(format: "%.3f", block.pearsonP ?? .nan)) (< 0.05), as the study reports; but the continuity-corrected p = \(String(format: "%.3f", block.yatesP ?? .nan)) and Fisher's exact p = \(String(format: "%.3f", block.fisher.twoSidedP)) do not reach 0.05: the difference is borderline.",
+                    "结论：Pearson χ² = \(String(format: "%.3f", block.pearsonChi2 ?? .nan))，p = \(String(format: "%.3f", block.pearsonP ?? .nan))（< 0.05），与原文一致；但连续性校正 p = \(String(format: "%.3f", block.yatesP ?? .nan))、Fisher 精确概率 p = \(String(format: "%.3f", block.fisher.twoSidedP)) 均未达到 0.05，差异处于临界。"
+                ) + "\n"
         }
 
-        out += "\n== " + t("2. Staff satisfaction, before vs after (paired by respondent)", "2. 手术人员满意度：实施前后（按人配对）") + "\n"
+        out +=
+            "\n== " + t("2. Staff satisfaction, before vs after (paired by respondent)", "2. 手术人员满意度：实施前后（按人配对）") + "\n"
         let staff = try Comparison.run(
             .item("staff.overall"), cohorts: [named["staff-before"]!, named["staff-after"]!], store: store)
         out += staff.text(language: language)
         if let m = staff.mcnemar {
-            out += "\n" + t(
-                "In words: the study reports 84.4% → 93.9% with P < 0.05; the same 32 people answered twice, so the right test is McNemar's. On this reconstruction (27/32 → 30/32) its exact p = \(String(format: "%.3f", m.exactP)): with 32 staff the change is not significant.",
-                "结论：原文报告满意度 84.4% → 93.9%，P < 0.05；但前后两次为同一批 32 人，应采用 McNemar 配对检验。在本重建数据（27/32 → 30/32）上精确概率 p = \(String(format: "%.3f", m.exactP))：32 人的样本下差异无统计学意义。") + "\n"
+            out +=
+                "\n"
+                + t(
+                    "In words: the study reports 84.4% → 93.9% with P < 0.05; the same 32 people answered twice, so the right test is McNemar's. On this reconstruction (27/32 → 30/32) its exact p = \(String(format: "%.3f", m.exactP)): with 32 staff the change is not significant.",
+                    "结论：原文报告满意度 84.4% → 93.9%，P < 0.05；但前后两次为同一批 32 人，应采用 McNemar 配对检验。在本重建数据（27/32 → 30/32）上精确概率 p = \(String(format: "%.3f", m.exactP))：32 人的样本下差异无统计学意义。"
+                ) + "\n"
         }
 
-        out += "\n== " + t("3. Item compliance under the flows, month by month (p-chart)", "3. 流程组各月条目合格率（p 控制图）") + "\n"
+        out +=
+            "\n== " + t("3. Item compliance under the flows, month by month (p-chart)", "3. 流程组各月条目合格率（p 控制图）") + "\n"
         let monthly = try store.compliance(by: [.month], in: named["flows"]!)
         let chart = try PChart(events: monthly.map(\.pass), totals: monthly.map { $0.pass + $0.fail })
         out += t("months: ", "月份：") + monthly.map { $0.group["month"] ?? "" }.joined(separator: " ") + "\n"

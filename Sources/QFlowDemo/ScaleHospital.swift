@@ -17,8 +17,12 @@ public enum ScaleHospital {
 
     /// The two half-year cohorts the scale database is compared on.
     public static let cohorts = [
-        Cohort(name: "h1", description: "cases Jan–Jun 2025", subjectKind: "surgical-case", from: "2025-01-01T00:00:00+08:00", to: "2025-07-01T00:00:00+08:00"),
-        Cohort(name: "h2", description: "cases Jul–Dec 2025", subjectKind: "surgical-case", from: "2025-07-01T00:00:00+08:00", to: "2026-01-01T00:00:00+08:00"),
+        Cohort(
+            name: "h1", description: "cases Jan–Jun 2025", subjectKind: "surgical-case",
+            from: "2025-01-01T00:00:00+08:00", to: "2025-07-01T00:00:00+08:00"),
+        Cohort(
+            name: "h2", description: "cases Jul–Dec 2025", subjectKind: "surgical-case",
+            from: "2025-07-01T00:00:00+08:00", to: "2026-01-01T00:00:00+08:00"),
     ]
 
     /// A year's cases of a 50-room hospital, per day: the workstation bench keeps this rate and grows the span, so
@@ -34,10 +38,12 @@ public enum ScaleHospital {
         let clock = Date()
         let library = ProtocolLibraryLoader.load(paths: [protocols])
         guard library.isValid else { throw AnalysisErrorForScale("the protocol library has problems") }
-        let specs = Dictionary(library.specs.map { ($0.id, $0) }, uniquingKeysWith: { $0.version > $1.version ? $0 : $1 })
+        let specs = Dictionary(
+            library.specs.map { ($0.id, $0) }, uniquingKeysWith: { $0.version > $1.version ? $0 : $1 })
         let worked = try WorkedRun.loadAll(in: protocols + "/examples")
         let epoch = Date(timeIntervalSince1970: 1_735_689_600)
-        _ = try store.publish(library.files.compactMap { file in file.spec.map { ($0, Optional(file.file)) } }, at: epoch)
+        _ = try store.publish(
+            library.files.compactMap { file in file.spec.map { ($0, Optional(file.file)) } }, at: epoch)
         for cohort in cohorts { try store.saveCohort(cohort, at: epoch) }
 
         let noFlags = [
@@ -45,11 +51,15 @@ public enum ScaleHospital {
             "specimen_expected": "false", "uses_esu": "false", "disposables_used": "false",
         ]
         let base = Timestamp.parse("2025-01-01T08:00:00+08:00")!
-        func template(_ id: String, _ overrides: [String: String] = [:]) throws -> (ProtocolSpec, [Autopilot.Step], Date) {
+        func template(_ id: String, _ overrides: [String: String] = [:]) throws -> (
+            ProtocolSpec, [Autopilot.Step], Date
+        ) {
             guard let spec = specs[id] else { throw AnalysisErrorForScale("the library has no protocol \(id)") }
             let declared = Set(spec.subjectFields.map(\.name))
             let facts = try SubjectFacts.parse(
-                (noFlags.merging(["scheduled_start": Timestamp.format(base)]) { $1 }).filter { declared.contains($0.key) },
+                (noFlags.merging(["scheduled_start": Timestamp.format(base)]) { $1 }).filter {
+                    declared.contains($0.key)
+                },
                 fields: spec.subjectFields)
             let start = base.addingTimeInterval(-20 * 3600)
             let steps = Autopilot(spec: spec, worked: worked[id], overrides: overrides)
@@ -73,8 +83,10 @@ public enum ScaleHospital {
         ) throws -> [RunEvent] {
             let (spec, steps, start) = t
             let declared = Set(spec.subjectFields.map(\.name))
-            let facts = try SubjectFacts.parse(subject.allFacts.filter { declared.contains($0.key) }, fields: spec.subjectFields)
-            let opener = Actor(id: Autopilot.staffId(spec.roles[0].id), role: spec.roles[0].id, workstation: subject.room)
+            let facts = try SubjectFacts.parse(
+                subject.allFacts.filter { declared.contains($0.key) }, fields: spec.subjectFields)
+            let opener = Actor(
+                id: Autopilot.staffId(spec.roles[0].id), role: spec.roles[0].id, workstation: subject.room)
             var log = try Engine.start(
                 spec, runId: runId, subjectId: subject.id,
                 context: CommandContext(actor: opener, at: start.addingTimeInterval(shift), subject: facts))
@@ -88,7 +100,9 @@ public enum ScaleHospital {
                 var actor = step.actor
                 actor.workstation = subject.room
                 let context = CommandContext(actor: actor, at: step.at.addingTimeInterval(shift), subject: facts)
-                guard let new = try? Engine.execute(command, spec: spec, state: state, context: context) else { continue }
+                guard let new = try? Engine.execute(command, spec: spec, state: state, context: context) else {
+                    continue
+                }
                 for event in new { try state.apply(event) }
                 log += new
             }

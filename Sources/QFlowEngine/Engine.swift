@@ -161,12 +161,14 @@ public enum Engine {
             guard let clause = spec.deviation else {
                 throw EngineError(
                     .invalidDeviation,
-                    "\(spec.reference) allows no deviation: a run with a failed critical item cannot be completed (stop it)")
+                    "\(spec.reference) allows no deviation: a run with a failed critical item cannot be completed (stop it)"
+                )
             }
             guard clause.signOff.contains(context.actor.role) else {
                 throw EngineError(
                     .roleNotAllowed,
-                    "role \(context.actor.role) may not sign off a deviation of \(spec.reference) (allowed: \(clause.signOff.joined(separator: ", ")))")
+                    "role \(context.actor.role) may not sign off a deviation of \(spec.reference) (allowed: \(clause.signOff.joined(separator: ", ")))"
+                )
             }
             let blockers = sheet.completionBlockers
             // A deviation documents failures; it never stands in for missing work or an undecidable rule.
@@ -179,7 +181,8 @@ public enum Engine {
             let listed = Set(named)
             if let extra = named.first(where: { !failed.contains($0) }) {
                 throw EngineError(
-                    .invalidDeviation, "'\(extra)' is not a failed critical item of this run: a deviation names only those",
+                    .invalidDeviation,
+                    "'\(extra)' is not a failed critical item of this run: a deviation names only those",
                     item: extra)
             }
             let missing = failed.filter { !listed.contains($0) }
@@ -246,7 +249,8 @@ public enum Engine {
         guard allowed.contains(actor.role) else {
             throw EngineError(
                 .roleNotAllowed,
-                "role \(actor.role) may not \(verb.rawValue) runs of \(spec.reference) (allowed: \(allowed.joined(separator: ", ")))")
+                "role \(actor.role) may not \(verb.rawValue) runs of \(spec.reference) (allowed: \(allowed.joined(separator: ", ")))"
+            )
         }
     }
 

@@ -89,7 +89,8 @@ public enum ProtocolFile {
         if let spec {
             // Items that could not be read are already reported; references to them are not news.
             var dropped = schema.unreadableItemIds.flatMap { id in
-                ["unknown item '\(id)'"] + Function.allCases.filter(\.isAggregate).map { "\($0.rawValue)(): '\(id)' is unknown" }
+                ["unknown item '\(id)'"]
+                    + Function.allCases.filter(\.isAggregate).map { "\($0.rawValue)(): '\(id)' is unknown" }
             }
             if !dropped.isEmpty { dropped.append("a phase needs at least one item") }
             dropped += schema.itemsWithUnreadableRules.map { "'\($0)' is a " }
@@ -116,8 +117,8 @@ public enum ProtocolFile {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
-            let where_ = context.map { " (\($0.text))" } ?? ""
-            return (mark.line, mark.column, "YAML syntax error: \(problem)\(where_)")
+            let within = context.map { " (\($0.text))" } ?? ""
+            return (mark.line, mark.column, "YAML syntax error: \(problem)\(within)")
         case .reader(let problem, let offset, _, let yaml):
             if let offset {
                 let (line, column) = SourceGuard.position(of: offset, in: Array(yaml.utf8))

@@ -167,8 +167,11 @@ struct ProtocolReader {
             reader.error(node.mark, "a phase needs 'items' (or repeating 'groups')")
             return nil
         }
-        let items = map["items"] == nil ? [] : list(map["items"], path.key("items"), what: "items") { node, p in item(node, p) }
-        let groups = map["groups"] == nil ? [] : list(map["groups"], path.key("groups"), what: "groups") { node, p in group(node, p) }
+        let items =
+            map["items"] == nil ? [] : list(map["items"], path.key("items"), what: "items") { node, p in item(node, p) }
+        let groups =
+            map["groups"] == nil
+            ? [] : list(map["groups"], path.key("groups"), what: "groups") { node, p in group(node, p) }
         guard let id, let title, let items, let groups else { return nil }
         return PhaseSpec(id: id, title: title, items: items, groups: groups)
     }
@@ -290,7 +293,8 @@ struct ProtocolReader {
         let unclaimed = limit(map["unclaimed"], path.key("unclaimed"), what: "unclaimed")
         let stalled = limit(map["stalled"], path.key("stalled"), what: "stalled")
         guard let offeredTo, let reassignBy, unclaimed.valid, stalled.valid else { return nil }
-        return QueueSpec(offeredTo: offeredTo, reassignBy: reassignBy, unclaimed: unclaimed.value, stalled: stalled.value)
+        return QueueSpec(
+            offeredTo: offeredTo, reassignBy: reassignBy, unclaimed: unclaimed.value, stalled: stalled.value)
     }
 
     /// An optional duration; `valid` is false when it is given but malformed (reported).
@@ -342,7 +346,8 @@ struct ProtocolReader {
                 LadderStep(offset: duration, before: before, role: $0, escalates: true)
             }
         default:
-            reader.error(node.mark, "a ladder step has either 'notify' (a reminder) or 'escalate_to' (a role), one of them")
+            reader.error(
+                node.mark, "a ladder step has either 'notify' (a reminder) or 'escalate_to' (a role), one of them")
             return nil
         }
     }

@@ -122,8 +122,11 @@ extension ReportWriter {
             written.append(wide.path)
         }
         let dictionary = try CSVWriter(path: directory + "/dictionary.csv")
-        try dictionary.row(["protocol", "version", "phase", "item", "type", "critical", "pass_if", "title_en", "title_zh"])
-        for published in try store.publishedVersions() where raw.protocols.isEmpty || raw.protocols.contains(published.spec.id) {
+        try dictionary.row([
+            "protocol", "version", "phase", "item", "type", "critical", "pass_if", "title_en", "title_zh",
+        ])
+        for published in try store.publishedVersions()
+        where raw.protocols.isEmpty || raw.protocols.contains(published.spec.id) {
             for phase in published.spec.phases {
                 for item in phase.items {
                     try dictionary.row([

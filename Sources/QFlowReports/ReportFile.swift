@@ -173,7 +173,8 @@ public enum ReportFile {
             var overTime = false
             var its = false
             var title: LocalizedText?
-            for (k, v) in try mapping(node, "a comparison", allowed: ["measure", "cohorts", "over", "design", "title"]) {
+            for (k, v) in try mapping(node, "a comparison", allowed: ["measure", "cohorts", "over", "design", "title"])
+            {
                 switch k {
                 case "measure": measure = try checkedMeasure(v)
                 case "cohorts": cohorts = try strings(v, "cohorts")

@@ -66,7 +66,9 @@ public struct ReportWriter {
     func forEachAnswer(
         in cohort: Cohort = .everyone, protocols: [String] = [], _ body: (AnswerRecord) throws -> Void
     ) throws {
-        guard options.pseudonymiseRespondents else { return try store.forEachAnswer(in: cohort, protocols: protocols, body) }
+        guard options.pseudonymiseRespondents else {
+            return try store.forEachAnswer(in: cohort, protocols: protocols, body)
+        }
         var subjectRoles: [String: Set<String>] = [:]
         try store.forEachAnswer(in: cohort, protocols: protocols) { answer in
             var a = answer

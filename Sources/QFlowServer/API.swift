@@ -186,7 +186,6 @@ enum APIBody {
     }
 }
 
-
 /// The JSON API under `/api/v1` (described at `/api/v1/openapi.json`).
 extension WorkstationServer {
     func addAPI(to router: Router<WorkstationContext>) {
@@ -306,7 +305,9 @@ extension WorkstationServer {
             let mine = query.get("mine").map { $0 == "1" || $0 == "true" } ?? false
             let role: String? = query.get("role").map { String($0) }
             guard mine != (role != nil) else {
-                throw APIError(.badRequest, "invalid_input", "give either mine=1 or role=ROLE", field: role == nil ? "mine" : "role")
+                throw APIError(
+                    .badRequest, "invalid_input", "give either mine=1 or role=ROLE",
+                    field: role == nil ? "mine" : "role")
             }
             let limit = try listQuery(request, kind: "surgical-case", protocols: nil).limit
             let entries = try await self.queue(for: session, mine: mine, role: role, limit: limit)
@@ -320,7 +321,10 @@ extension WorkstationServer {
         let store = store
         return try await blocking {
             let visible = Access.visibleProtocols(try store.publishedSpecs().map(\.spec), session: session)
-            let entries = mine ? try store.myWork(user: session.user.id, limit: limit) : try store.queue(role: role ?? "", limit: limit)
+            let entries =
+                mine
+                ? try store.myWork(user: session.user.id, limit: limit)
+                : try store.queue(role: role ?? "", limit: limit)
             return entries.filter { visible.contains($0.protocolId) }
         }
     }
@@ -369,7 +373,8 @@ extension WorkstationServer {
                     APIBody.RunLine(
                         id: run.id, protocol: run.protocolId,
                         title: try store.spec(run.protocolId, version: run.version).spec.title.text(Self.lang(request)),
-                        status: run.status.rawValue, version: run.version, lastSeq: run.lastSeq, openRequired: run.openRequired,
+                        status: run.status.rawValue, version: run.version, lastSeq: run.lastSeq,
+                        openRequired: run.openRequired,
                         criticalFailures: run.criticalFailures, currentPhase: run.currentPhase)
                 })
         }

@@ -55,7 +55,8 @@ public struct APIError: HTTPResponseError, Sendable {
             default: .internalServerError
             }
         let code = error.engineCode?.rawValue ?? error.code.rawValue
-        self.init(status, code, status == .internalServerError ? "the server could not complete this" : error.message,
+        self.init(
+            status, code, status == .internalServerError ? "the server could not complete this" : error.message,
             field: error.item)
         if !error.problems.isEmpty { problems = error.problems }
     }
@@ -70,7 +71,8 @@ public struct APIError: HTTPResponseError, Sendable {
 
     /// `{"code", "message", "field"?}` as JSON with the status.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = try WorkstationServer.encoded(Body(code: code, message: message, field: field, problems: problems), status: status)
+        var response = try WorkstationServer.encoded(
+            Body(code: code, message: message, field: field, problems: problems), status: status)
         if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
         return response
     }

@@ -148,7 +148,8 @@ public enum Access {
         Route(
             method: "POST", path: "/api/v1/runs", readers: .signedIn,
             purpose: "start a protocol the role takes part in on a subject"),
-        Route(method: "POST", path: "/api/v1/sessions/unlock", readers: .signedIn, purpose: "unlock an idle workstation"),
+        Route(
+            method: "POST", path: "/api/v1/sessions/unlock", readers: .signedIn, purpose: "unlock an idle workstation"),
         Route(
             method: "POST", path: "/api/v1/protocols", readers: .roles(administration),
             purpose: "publish a protocol"),
@@ -175,7 +176,8 @@ public enum Access {
         Route(method: "POST", path: "/cases/new", readers: .roles(intake), purpose: "add one subject"),
         Route(
             method: "POST", path: "/cases/import", readers: .roles(caseIntake), purpose: "upload the day's schedule"),
-        Route(method: "GET", path: "/cases/{id}", readers: .signedIn, purpose: "a subject and the runs the role may see"),
+        Route(
+            method: "GET", path: "/cases/{id}", readers: .signedIn, purpose: "a subject and the runs the role may see"),
         Route(
             method: "POST", path: "/cases/{id}/start", readers: .signedIn,
             purpose: "start a protocol the role takes part in"),

@@ -93,7 +93,9 @@ extension WorkstationServer {
             case text(String)
             init(from decoder: any Decoder) throws {
                 let container = try decoder.singleValueContainer()
-                if let list = try? container.decode([String].self) { self = .list(list) } else {
+                if let list = try? container.decode([String].self) {
+                    self = .list(list)
+                } else {
                     self = .text(try container.decode(String.self))
                 }
             }

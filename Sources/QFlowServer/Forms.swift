@@ -138,7 +138,8 @@ extension WorkstationServer {
         do {
             buffer = try await request.collectBody(upTo: limit + 16 * 1024)
         } catch {
-            throw APIError(.contentTooLarge, "file_too_large", "the file is at most \(limit / 1024 / 1024) MB", field: "file")
+            throw APIError(
+                .contentTooLarge, "file_too_large", "the file is at most \(limit / 1024 / 1024) MB", field: "file")
         }
         let body = Array(buffer: buffer)
         let delimiter = Array("--\(boundary)".utf8)
@@ -151,9 +152,11 @@ extension WorkstationServer {
             let headers = String(decoding: part[..<headerEnd], as: UTF8.self)
             var content = Array(part[(headerEnd + 4)...])
             if content.suffix(2) == [13, 10] { content.removeLast(2) }
-            guard let disposition = headers.split(separator: "\r\n").first(where: {
-                $0.lowercased().hasPrefix("content-disposition:")
-            }) else { continue }
+            guard
+                let disposition = headers.split(separator: "\r\n").first(where: {
+                    $0.lowercased().hasPrefix("content-disposition:")
+                })
+            else { continue }
             let name = Self.parameter("name", in: String(disposition))
             if Self.parameter("filename", in: String(disposition)) != nil {
                 if file == nil { file = content }
@@ -161,9 +164,12 @@ extension WorkstationServer {
                 fields[name] = String(decoding: content, as: UTF8.self)
             }
         }
-        guard let file else { throw APIError(.badRequest, "invalid_input", "choose a CSV file to upload", field: "file") }
+        guard let file else {
+            throw APIError(.badRequest, "invalid_input", "choose a CSV file to upload", field: "file")
+        }
         guard file.count <= limit else {
-            throw APIError(.contentTooLarge, "file_too_large", "the file is at most \(limit / 1024 / 1024) MB", field: "file")
+            throw APIError(
+                .contentTooLarge, "file_too_large", "the file is at most \(limit / 1024 / 1024) MB", field: "file")
         }
         return (file, fields)
     }

@@ -140,7 +140,8 @@ struct PageContext: Sendable {
 
     /// The whole document: head, navigation (with sign-out), the idle lock, and the body.
     func document(_ title: String, _ body: HTML, status: HTTPResponse.Status = .ok, refresh: Int? = nil) -> Response {
-        var head: HTML = "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        var head: HTML =
+            "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         head += "<title>\(title) · QualityFlow</title><link rel=\"stylesheet\" href=\"/assets/app.css\">"
         if let refresh { head += "<meta http-equiv=\"refresh\" content=\"\(refresh)\">" }
         var top = HTML.empty

@@ -67,7 +67,8 @@ extension WorkstationServer {
                 id: body.caseId, kind: kind, label: body.label, patientRef: body.patientRef, room: body.room,
                 ward: body.ward, procedure: body.procedure, scheduledStart: start,
                 facts: (body.facts ?? [:]).mapValues { $0.text(yes: "true", no: "false") })
-            let store = store, now = clock()
+            let store = store
+            let now = clock()
             do {
                 let result = try await blocking { try store.addCase(subject, by: session.actor, at: now) }
                 return try Self.encoded(IntakeReply(result), status: .created)
@@ -90,7 +91,8 @@ extension WorkstationServer {
             } catch {
                 throw APIError(
                     .contentTooLarge, "file_too_large",
-                    "a schedule is at most \(CaseSchedule.maximumBytes / 1_048_576) MB and \(CaseSchedule.maximumRows) rows")
+                    "a schedule is at most \(CaseSchedule.maximumBytes / 1_048_576) MB and \(CaseSchedule.maximumRows) rows"
+                )
             }
             let update = request.uri.queryParameters.get("update").map { $0 == "true" || $0 == "1" } ?? false
             let report = try await importSchedule(Array(buffer: buffer), update: update, session)
@@ -155,8 +157,12 @@ extension WorkstationServer {
     /// otherwise, before writing anything).
     func importSchedule(_ bytes: [UInt8], update: Bool, _ session: Session) async throws -> ImportReport {
         let kinds = session.user.subject == nil ? Set(Access.addableKinds(role: session.role)) : []
-        guard !kinds.isEmpty else { throw APIError(.forbidden, "forbidden", "role \(session.role) may not add subjects") }
-        let store = store, now = clock(), actor = session.actor
+        guard !kinds.isEmpty else {
+            throw APIError(.forbidden, "forbidden", "role \(session.role) may not add subjects")
+        }
+        let store = store
+        let now = clock()
+        let actor = session.actor
         return try await blocking {
             try store.importSchedule(bytes, mode: update ? .update : .create, kinds: kinds, by: actor, at: now)
         }
@@ -178,7 +184,9 @@ extension WorkstationServer {
         if let notice { body += "<p class=\"error\" role=\"alert\">\(notice)</p>" }
         if !problems.isEmpty {
             let rows = problems.map {
-                HTML("<tr><td>\($0.line.map(String.init) ?? "")</td><td>\($0.field ?? "")</td><td>\($0.message(page.language))</td></tr>")
+                HTML(
+                    "<tr><td>\($0.line.map(String.init) ?? "")</td><td>\($0.field ?? "")</td><td>\($0.message(page.language))</td></tr>"
+                )
             }
             body += """
                 <h2 class="error">\(page.t(Wording.rowsInError))</h2><table class="problems"><tr><th>\(page.t(Wording.fileLine))</th>\
@@ -194,8 +202,14 @@ extension WorkstationServer {
                 <button class="yes">\(page.t(Wording.upload))</button></form>
                 """
         }
-        let kindLinks = kinds.count > 1
-            ? HTML.join(kinds.map { HTML("<a href=\"/cases/new?kind=\($0)\"\($0 == kind ? " class=\"current\"" : "")>\(page.t(Wording.kind($0)))</a>") }, separator: " · ")
+        let kindLinks =
+            kinds.count > 1
+            ? HTML.join(
+                kinds.map {
+                    HTML(
+                        "<a href=\"/cases/new?kind=\($0)\"\($0 == kind ? " class=\"current\"" : "")>\(page.t(Wording.kind($0)))</a>"
+                    )
+                }, separator: " · ")
             : .empty
         func value(_ name: String) -> String { values[name] ?? "" }
         let roomControl: HTML =
@@ -222,15 +236,20 @@ extension WorkstationServer {
             let label = page.t(Wording.fact(field.name))
             switch field.type {
             case .bool:
-                controls += "<label><input type=\"checkbox\" name=\"fact.\(field.name)\"\(value("fact." + field.name) == "on" ? " checked" : "")> \(label)</label>"
+                controls +=
+                    "<label><input type=\"checkbox\" name=\"fact.\(field.name)\"\(value("fact." + field.name) == "on" ? " checked" : "")> \(label)</label>"
             case .number:
-                controls += "<label>\(label) <input name=\"fact.\(field.name)\" inputmode=\"decimal\" value=\"\(value("fact." + field.name))\"></label>"
+                controls +=
+                    "<label>\(label) <input name=\"fact.\(field.name)\" inputmode=\"decimal\" value=\"\(value("fact." + field.name))\"></label>"
             case .time:
-                controls += "<label>\(label) <input type=\"datetime-local\" name=\"fact.\(field.name)\" value=\"\(value("fact." + field.name))\"></label>"
+                controls +=
+                    "<label>\(label) <input type=\"datetime-local\" name=\"fact.\(field.name)\" value=\"\(value("fact." + field.name))\"></label>"
             case .date:
-                controls += "<label>\(label) <input type=\"date\" name=\"fact.\(field.name)\" value=\"\(value("fact." + field.name))\"></label>"
+                controls +=
+                    "<label>\(label) <input type=\"date\" name=\"fact.\(field.name)\" value=\"\(value("fact." + field.name))\"></label>"
             case .text:
-                controls += "<label>\(label) <input name=\"fact.\(field.name)\" maxlength=\"200\" value=\"\(value("fact." + field.name))\"></label>"
+                controls +=
+                    "<label>\(label) <input name=\"fact.\(field.name)\" maxlength=\"200\" value=\"\(value("fact." + field.name))\"></label>"
             }
         }
         body += """
@@ -250,7 +269,9 @@ extension WorkstationServer {
         let fields = try await blocking { try store.declaredSubjectFields(kind: kind) }
         func text(_ name: String) -> String? { form[name].flatMap { $0.isEmpty ? nil : $0 } }
         func local(_ name: String) -> String? {
-            text(name).map { value in PageContext.parseLocalInput(value, zone: page.timeZone.identifier).map(Timestamp.format) ?? value }
+            text(name).map { value in
+                PageContext.parseLocalInput(value, zone: page.timeZone.identifier).map(Timestamp.format) ?? value
+            }
         }
         do {
             var facts: [String: String] = [:]
@@ -263,7 +284,8 @@ extension WorkstationServer {
             }
             var start: Date?
             if let value = text("scheduled_start") {
-                let zoned = PageContext.parseLocalInput(value, zone: page.timeZone.identifier).map(Timestamp.format) ?? value
+                let zoned =
+                    PageContext.parseLocalInput(value, zone: page.timeZone.identifier).map(Timestamp.format) ?? value
                 switch CaseSchedule.time(zoned, in: page.timeZone) {
                 case .success(let date): start = date
                 case .failure(let problem):

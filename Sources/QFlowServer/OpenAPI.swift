@@ -10,7 +10,8 @@ enum OpenAPI {
         400: "malformed input (the field is named)", 401: "not signed in, or sign-in refused",
         403: "a role that may not do this, a missing CSRF token, or a request from another site",
         404: "no such run (or one outside the role's scope), user or report",
-        409: "someone else changed the run first, the thing exists already, or the change would lock you out", 413: "body too large",
+        409: "someone else changed the run first, the thing exists already, or the change would lock you out",
+        413: "body too large",
         415: "a body that is not of the content type the route takes", 422: "the engine refused the command",
         429: "too many sign-in attempts: wait Retry-After seconds",
     ]
@@ -99,7 +100,8 @@ enum OpenAPI {
                     "case_id": ["type": "string", "minLength": 1, "maxLength": 100],
                     "kind": ["type": "string", "default": "surgical-case"], "room": string, "procedure": string,
                     "scheduled_start": [
-                        "type": "string", "description": "ISO-8601 with a zone, or local YYYY-MM-DD HH:MM in the site's zone",
+                        "type": "string",
+                        "description": "ISO-8601 with a zone, or local YYYY-MM-DD HH:MM in the site's zone",
                     ],
                     "patient_ref": ["type": "string", "description": "pseudonymous; never a name or hospital number"],
                     "ward": string, "label": string,
@@ -111,7 +113,9 @@ enum OpenAPI {
             "Intake": object(
                 [
                     "case_id": string,
-                    "runs": array(object(["run_id": string, "protocol": string, "bundle": string], required: ["run_id", "protocol"])),
+                    "runs": array(
+                        object(
+                            ["run_id": string, "protocol": string, "bundle": string], required: ["run_id", "protocol"])),
                 ]),
             "Imported": object([
                 "added": array(string), "unchanged": array(string), "updated": array(string), "runs_started": integer,
@@ -154,7 +158,10 @@ enum OpenAPI {
     static var document: [String: Any] {
         let verbs = RunCommand.verbs
         let page: [[String: Any]] = [
-            ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 500, "default": 50]],
+            [
+                "name": "limit", "in": "query",
+                "schema": ["type": "integer", "minimum": 1, "maximum": 500, "default": 50],
+            ],
             ["name": "cursor", "in": "query", "schema": string, "description": "next_cursor of the previous page"],
         ]
         let paths: [String: Any] = [
@@ -176,10 +183,12 @@ enum OpenAPI {
             ],
             "/api/v1/sessions/unlock": [
                 "post": [
-                    "summary": "Unlock a workstation locked after the site's idle minutes, with the user's own password",
+                    "summary":
+                        "Unlock a workstation locked after the site's idle minutes, with the user's own password",
                     "security": security, "requestBody": body(object(["password": string])),
                     "responses": responses(
-                        ["200": json("unlocked", object(["unlocked": boolean]))], errors: [400, 401, 403, 413, 415, 429]),
+                        ["200": json("unlocked", object(["unlocked": boolean]))],
+                        errors: [400, 401, 403, 413, 415, 429]),
                 ]
             ],
             "/api/v1/runs": [
@@ -212,7 +221,9 @@ enum OpenAPI {
                         object(
                             [
                                 "verb": ["type": "string", "enum": verbs], "item": string,
-                                "value": ["description": "the answer: yes/no/na, a number, a time, an option id or text"],
+                                "value": [
+                                    "description": "the answer: yes/no/na, a number, a time, an option id or text"
+                                ],
                                 "reason": string,
                                 "to": ["type": "string", "description": "reassign: the staff id of the new owner"],
                                 "expected_seq": [
@@ -229,12 +240,18 @@ enum OpenAPI {
                     "summary": "One page of subjects of a kind the role may see, each with the runs it may see",
                     "security": security,
                     "parameters": [
-                        ["name": "date", "in": "query", "schema": ["type": "string", "format": "date"],
-                            "description": "a day in the site's time zone"],
-                        ["name": "from", "in": "query", "schema": ["type": "string", "format": "date"],
-                            "description": "without date: scheduled on or after this day (site's time zone)"],
-                        ["name": "to", "in": "query", "schema": ["type": "string", "format": "date"],
-                            "description": "without date: scheduled on or before this day (site's time zone)"],
+                        [
+                            "name": "date", "in": "query", "schema": ["type": "string", "format": "date"],
+                            "description": "a day in the site's time zone",
+                        ],
+                        [
+                            "name": "from", "in": "query", "schema": ["type": "string", "format": "date"],
+                            "description": "without date: scheduled on or after this day (site's time zone)",
+                        ],
+                        [
+                            "name": "to", "in": "query", "schema": ["type": "string", "format": "date"],
+                            "description": "without date: scheduled on or before this day (site's time zone)",
+                        ],
                         ["name": "kind", "in": "query", "schema": ["type": "string", "default": "surgical-case"]],
                         ["name": "room", "in": "query", "schema": string],
                         ["name": "q", "in": "query", "schema": string, "description": "a case-number prefix"],
@@ -252,11 +269,21 @@ enum OpenAPI {
                 "post": [
                     "summary": "Import the day's OR schedule: every row is checked, then all are written or none",
                     "security": security,
-                    "parameters": [["name": "update", "in": "query", "schema": boolean,
-                        "description": "update cases whose content changed (else they are refused)"]],
+                    "parameters": [
+                        [
+                            "name": "update", "in": "query", "schema": boolean,
+                            "description": "update cases whose content changed (else they are refused)",
+                        ]
+                    ],
                     "requestBody": [
                         "required": true,
-                        "content": ["text/csv": ["schema": ["type": "string", "description": "UTF-8 CSV, header row first, at most 2 MB"]]],
+                        "content": [
+                            "text/csv": [
+                                "schema": [
+                                    "type": "string", "description": "UTF-8 CSV, header row first, at most 2 MB",
+                                ]
+                            ]
+                        ],
                     ],
                     "responses": responses(
                         ["201": json("imported", ref("Imported")), "200": json("nothing new", ref("Imported"))],
@@ -302,12 +329,14 @@ enum OpenAPI {
                 "get": [
                     "summary": "Open items past their deadline, of the runs the role may see", "security": security,
                     "parameters": page,
-                    "responses": responses(["200": json("overdue items", ref("OverdueList"))], errors: [400, 401, 403]),
+                    "responses": responses(
+                        ["200": json("overdue items", ref("OverdueList"))], errors: [400, 401, 403]),
                 ]
             ],
             "/api/v1/queue": [
                 "get": [
-                    "summary": "Work queues: the open runs you own (mine=1), or those offered to a role (role=ROLE), unclaimed first",
+                    "summary":
+                        "Work queues: the open runs you own (mine=1), or those offered to a role (role=ROLE), unclaimed first",
                     "security": security,
                     "parameters": [
                         ["name": "mine", "in": "query", "schema": ["type": "string", "enum": ["1"]]],
@@ -326,7 +355,8 @@ enum OpenAPI {
             ],
             "/api/v1/users/{id}": [
                 "post": [
-                    "summary": "Change an account: activate, deactivate, roles, reset_password, revoke (administrators)",
+                    "summary":
+                        "Change an account: activate, deactivate, roles, reset_password, revoke (administrators)",
                     "security": security, "parameters": [pathParameter("id", example: "n-1")],
                     "requestBody": body(
                         object(

@@ -18,7 +18,8 @@ extension WorkstationServer {
         on(router, .post, "/login") { request, context in try await self.pageSignIn(request, context) }
         on(router, .post, "/logout") { request, context in
             _ = try await Self.form(CSRFForm.self, request, context: context)
-            let store = store, token = context.token ?? ""
+            let store = store
+            let token = context.token ?? ""
             try await blocking { try store.signOut(token: token) }
             var response = Self.redirect("/login")
             response.setCookie(
@@ -54,7 +55,8 @@ extension WorkstationServer {
         on(router, .get, "/actions") { request, context in
             try await self.withLanguage(request, context) { page in
                 try await self.listPage(
-                    request, page, kind: "audit", title: Wording.auditsTitle, readings: ["ca.owner", "ca.due", "ca.effective"])
+                    request, page, kind: "audit", title: Wording.auditsTitle,
+                    readings: ["ca.owner", "ca.due", "ca.effective"])
             }
         }
         on(router, .get, "/runs/{id}") { request, context in
@@ -80,7 +82,8 @@ extension WorkstationServer {
                 let result = try await self.start(protocolId: form.protocol ?? "", subject: subject, page.session!)
                 return Self.redirect("/runs/\(result.runId)")
             } catch let error as StoreError where error.code != .notFound {
-                return try await self.casePage(subject, page, notice: page.explain(error), status: APIError(error).status)
+                return try await self.casePage(
+                    subject, page, notice: page.explain(error), status: APIError(error).status)
             } catch let error as APIError {
                 return try await self.casePage(subject, page, notice: error.message, status: error.status)
             }
@@ -113,7 +116,9 @@ extension WorkstationServer {
         }
         if let lang = request.uri.queryParameters.get("lang"), ["zh", "en"].contains(lang) {
             response.setCookie(
-                Cookie(name: "qflow_lang", value: String(lang), path: "/", secure: isSecure(request), httpOnly: true, sameSite: .strict))
+                Cookie(
+                    name: "qflow_lang", value: String(lang), path: "/", secure: isSecure(request), httpOnly: true,
+                    sameSite: .strict))
         }
         return response
     }
@@ -147,7 +152,8 @@ extension WorkstationServer {
         if let wait = throttle.reserve(client: context.client, account: session.user.id, at: now) {
             throw APIError.tooManyAttempts(retryAfter: wait)
         }
-        let store = store, policy = policy
+        let store = store
+        let policy = policy
         let accepted: Bool
         do {
             accepted = try await hashing.run {
@@ -158,14 +164,17 @@ extension WorkstationServer {
             throw APIError.tooManyAttempts(retryAfter: 1)
         }
         throttle.release(client: context.client, account: session.user.id, failed: !accepted)
-        guard accepted else { throw APIError(.unauthorized, "sign_in_refused", "password not accepted", field: "password") }
+        guard accepted else {
+            throw APIError(.unauthorized, "sign_in_refused", "password not accepted", field: "password")
+        }
     }
 
     // MARK: Lists
 
     /// The day a list shows: `?date=YYYY-MM-DD` in the site's zone, else today there.
     func day(_ request: Request, _ page: PageContext) throws -> DateInterval {
-        let start = try request.uri.queryParameters.get("date").flatMap { $0.isEmpty ? nil : String($0) }
+        let start =
+            try request.uri.queryParameters.get("date").flatMap { $0.isEmpty ? nil : String($0) }
             .map { try startOfDay($0, field: "date", page) } ?? Self.calendar(page).startOfDay(for: clock())
         return DateInterval(start: start, end: Self.nextDay(start, page))
     }
@@ -206,7 +215,9 @@ extension WorkstationServer {
     }
 
     /// The paging and filter parameters every list takes: `limit` (1–500, default 50), `cursor`, `room`, `q`.
-    func listQuery(_ request: Request, kind: String, protocols: Set<String>?, defaultLimit: Int = 50) throws -> CaseQuery {
+    func listQuery(_ request: Request, kind: String, protocols: Set<String>?, defaultLimit: Int = 50) throws
+        -> CaseQuery
+    {
         let parameters = request.uri.queryParameters
         var query = CaseQuery(kind: kind, protocols: protocols, limit: defaultLimit)
         if let text = parameters.get("limit") {
@@ -239,7 +250,8 @@ extension WorkstationServer {
         let store = store
         let specs = try await blocking { try store.publishedSpecs().map(\.spec) }
         let kinds = visibleKinds(specs, session)
-        let kind = request.uri.queryParameters.get("kind").map { String($0) }.flatMap { kinds.contains($0) ? $0 : nil }
+        let kind =
+            request.uri.queryParameters.get("kind").map { String($0) }.flatMap { kinds.contains($0) ? $0 : nil }
             ?? kinds.first ?? "surgical-case"
         let visible = Access.visibleProtocols(specs, session: session)
         var query = try listQuery(request, kind: kind, protocols: visible)
@@ -260,10 +272,16 @@ extension WorkstationServer {
         var current: String?
         var items: [HTML] = []
         func close() {
-            if let current { sections.append("<section><h2>\(current)</h2><ul class=\"cases\">\(items)</ul></section>") }
+            if let current {
+                sections.append("<section><h2>\(current)</h2><ul class=\"cases\">\(items)</ul></section>")
+            }
             items = []
         }
-        for row in result.rows.sorted(by: { ($0.subject.room ?? "", $0.subject.scheduledStart ?? .distantPast, $0.subject.id) < ($1.subject.room ?? "", $1.subject.scheduledStart ?? .distantPast, $1.subject.id) }) {
+        for row in result.rows.sorted(by: {
+            ($0.subject.room ?? "", $0.subject.scheduledStart ?? .distantPast, $0.subject.id) < (
+                $1.subject.room ?? "", $1.subject.scheduledStart ?? .distantPast, $1.subject.id
+            )
+        }) {
             let room = row.subject.room ?? "—"
             if room != current {
                 close()
@@ -275,7 +293,8 @@ extension WorkstationServer {
                 row.overdue > 0 ? " <span class=\"late\">\(page.t(Wording.overdue)) \(row.overdue)</span>" : ""
             let what = row.subject.procedure ?? row.subject.label ?? ""
             items.append(
-                "<li><b>\(time) <a href=\"/cases/\(row.subject.id)\">\(row.subject.id)</a></b> \(what)\(late)<br>\(links)</li>")
+                "<li><b>\(time) <a href=\"/cases/\(row.subject.id)\">\(row.subject.id)</a></b> \(what)\(late)<br>\(links)</li>"
+            )
         }
         close()
         body += sections.isEmpty ? "<p>\(page.t(Wording.noCasesToday))</p>" : HTML.join(sections)
@@ -291,7 +310,8 @@ extension WorkstationServer {
             detail += " · \(run.openRequired) \(page.language == .zh ? "项待填" : "open")"
         }
         let warning: HTML = run.criticalFailures > 0 ? " <span class=\"fail\">⚠ \(run.criticalFailures)</span>" : ""
-        return "<a class=\"run \(run.status.rawValue)\" href=\"/runs/\(run.id)\">\(page.t(spec.title)) · \(detail)\(warning)</a>"
+        return
+            "<a class=\"run \(run.status.rawValue)\" href=\"/runs/\(run.id)\">\(page.t(spec.title)) · \(detail)\(warning)</a>"
     }
 
     /// The filter bar of a list: kind, day, room and case-number search.
@@ -306,7 +326,9 @@ extension WorkstationServer {
             : .empty
         let roomOptions = rooms.map { HTML("<option\($0 == query.room ? " selected" : "")>\($0)</option>") }
         let dateField: HTML =
-            day.map { "<label>\(page.t(Wording.date)) <input type=\"date\" name=\"date\" value=\"\(page.day($0.start))\"></label>" }
+            day.map {
+                "<label>\(page.t(Wording.date)) <input type=\"date\" name=\"date\" value=\"\(page.day($0.start))\"></label>"
+            }
             ?? .empty
         return """
             <form method="get" action="\(action)" class="filters">\(kindSelect)\(dateField)\
@@ -344,19 +366,28 @@ extension WorkstationServer {
         let fixed = query
         let result = try await blocking { try store.cases(fixed, at: now) }
         var rows: [HTML] = []
-        for row in result.rows.sorted(by: { ($0.subject.room ?? "", $0.subject.scheduledStart ?? now) < ($1.subject.room ?? "", $1.subject.scheduledStart ?? now) }) {
+        for row in result.rows.sorted(by: {
+            ($0.subject.room ?? "", $0.subject.scheduledStart ?? now) < (
+                $1.subject.room ?? "", $1.subject.scheduledStart ?? now
+            )
+        }) {
             let phases = try row.runs.map { run -> HTML in
                 let spec = try store.spec(run.protocolId, version: run.version).spec
-                let phase = run.status == .active
+                let phase =
+                    run.status == .active
                     ? run.currentPhase.flatMap { id in spec.phases.first { $0.id == id } }.map { page.t($0.title) }
                     : nil
                 let step: HTML =
-                    row.lastSteps[run.id].map { " <span class=\"step\">⏰ \(Self.stepText($0, spec, page))</span>" } ?? .empty
-                return "<a href=\"/runs/\(run.id)\">\(page.t(spec.title))</a>: \(phase ?? page.t(Wording.status(run.status)))\(step)"
+                    row.lastSteps[run.id].map { " <span class=\"step\">⏰ \(Self.stepText($0, spec, page))</span>" }
+                    ?? .empty
+                return
+                    "<a href=\"/runs/\(run.id)\">\(page.t(spec.title))</a>: \(phase ?? page.t(Wording.status(run.status)))\(step)"
             }
             let failed = row.runs.map(\.criticalFailures).reduce(0, +)
             // Done when every OR checklist is completed (the patient's survey comes later, on the ward).
-            let theatre = try row.runs.filter { try store.spec($0.protocolId, version: $0.version).spec.kind != .survey }
+            let theatre = try row.runs.filter {
+                try store.spec($0.protocolId, version: $0.version).spec.kind != .survey
+            }
             let done = !theatre.isEmpty && theatre.allSatisfy { $0.status == .completed }
             rows.append(
                 """
@@ -430,7 +461,9 @@ extension WorkstationServer {
                     let title = spec.items.first { $0.id == id }.map { page.t($0.title) } ?? id
                     return "\(title) = \(value)"
                 }
-                let phase = run.currentPhase.flatMap { id in spec.phases.first { $0.id == id } }.map { page.t($0.title) }
+                let phase = run.currentPhase.flatMap { id in spec.phases.first { $0.id == id } }.map {
+                    page.t($0.title)
+                }
                 rows.append(
                     """
                     <tr\(run.criticalFailures > 0 ? " class=\"fail\"" : "")><td><a href="/cases/\(row.subject.id)">\(row.subject.id)</a></td>\
@@ -497,7 +530,8 @@ extension WorkstationServer {
         var body: HTML = "<h1>\(page.t(Wording.kind(subject.kind))) \(subject.id)</h1>"
         if let notice { body += "<p class=\"error\" role=\"alert\">\(notice)</p>" }
         body += "<dl class=\"facts\">\(facts)</dl><h2>\(page.t(Wording.caseRuns))</h2>"
-        body += "<table><tr><th>\(page.t(Wording.protocolTitle))</th><th>\(page.t(Wording.phase))</th><th>\(page.t(Wording.criticalFailed))</th><th>\(page.t(Wording.document))</th></tr>\(runRows)</table>"
+        body +=
+            "<table><tr><th>\(page.t(Wording.protocolTitle))</th><th>\(page.t(Wording.phase))</th><th>\(page.t(Wording.criticalFailed))</th><th>\(page.t(Wording.document))</th></tr>\(runRows)</table>"
         if !startable.isEmpty {
             let options = startable.map { HTML("<option value=\"\($0.id)\">\(page.t($0.title))</option>") }
             body += """
@@ -524,11 +558,13 @@ extension WorkstationServer {
         let store = store
         let specs = try await blocking { try store.publishedSpecs().map(\.spec) }
         guard let spec = specs.filter({ $0.id == protocolId }).max(by: { $0.version < $1.version }) else {
-            throw APIError(.badRequest, "unknown_protocol", "no published protocol '\(protocolId.prefix(80))'", field: "protocol")
+            throw APIError(
+                .badRequest, "unknown_protocol", "no published protocol '\(protocolId.prefix(80))'", field: "protocol")
         }
         guard Access.canStart(spec, role: session.role), session.user.subject == nil else {
             throw APIError(
-                .forbidden, "role_not_allowed", "role \(session.role) does not take part in \(spec.id)", field: "protocol")
+                .forbidden, "role_not_allowed", "role \(session.role) does not take part in \(spec.id)",
+                field: "protocol")
         }
         let request = ActionRequest(
             .start(protocolId: spec.id, version: spec.version, subjectId: subject), by: session.actor, at: clock())
@@ -566,7 +602,8 @@ extension WorkstationServer {
         body += "<p class=\"next\">\(nextAction(sheet, detail, page))</p>"
         for (index, phase) in spec.phases.enumerated() {
             let current = index == sheet.currentPhase
-            var section: HTML = "<section class=\"\(current ? "current" : "")\"><h2>\(page.t(phase.title))\(current ? " ◀ \(page.t(Wording.workOn))" : "")</h2>"
+            var section: HTML =
+                "<section class=\"\(current ? "current" : "")\"><h2>\(page.t(phase.title))\(current ? " ◀ \(page.t(Wording.workOn))" : "")</h2>"
             for item in phase.items {
                 let itemStatus = sheet.status(of: item)
                 if itemStatus == .hidden { continue }
@@ -580,7 +617,9 @@ extension WorkstationServer {
                 } else if itemStatus != .open {
                     line += " <span class=\"state\">\(page.t(Wording.itemStatus(itemStatus)))</span>"
                 }
-                if case .fail(let why)? = outcome { line += "<p class=\"error\">✘ \(failureText(item, why, sheet, page))</p>" }
+                if case .fail(let why)? = outcome {
+                    line += "<p class=\"error\">✘ \(failureText(item, why, sheet, page))</p>"
+                }
                 if let guidance = item.guidance { line += "<p class=\"guidance\">\(page.t(guidance))</p>" }
                 let allowed = item.roles.isEmpty || item.roles.contains(session.role)
                 if itemStatus == .open, index <= sheet.currentPhase, isActive, allowed {
@@ -611,34 +650,40 @@ extension WorkstationServer {
             }
             return "<div class=\"buttons\">\(buttons)</div>"
         case .choice(let options):
-            return "<div class=\"buttons\">\(options.map { form(hidden + PageContext.hidden("value", $0.id), page.t($0.label), "") })</div>"
+            return
+                "<div class=\"buttons\">\(options.map { form(hidden + PageContext.hidden("value", $0.id), page.t($0.label), "") })</div>"
         case .signature(let signers):
             guard signers.contains(session.role), detail.state.signatures[item.id]?[session.role] == nil else {
                 let missing = signers.filter { detail.state.signatures[item.id]?[$0] == nil }
-                return "<p class=\"guidance\">\(page.language == .zh ? "待签名：" : "Waiting for: ")\(missing.map { page.t(Access.roleTitle($0)) }.joined(separator: ", "))</p>"
+                return
+                    "<p class=\"guidance\">\(page.language == .zh ? "待签名：" : "Waiting for: ")\(missing.map { page.t(Access.roleTitle($0)) }.joined(separator: ", "))</p>"
             }
             return form(
                 PageContext.hidden("verb", "sign") + PageContext.hidden("item", item.id),
                 "\(page.t(Wording.signAs)) \(page.t(Access.roleTitle(session.role)))", "yes")
         case .text:
             return form(
-                hidden + "<textarea name=\"value\" required maxlength=\"4000\" aria-label=\"\(page.t(item.title))\"></textarea>",
+                hidden
+                    + "<textarea name=\"value\" required maxlength=\"4000\" aria-label=\"\(page.t(item.title))\"></textarea>",
                 page.t(Wording.save), "")
         case .time:
             let now = PageContext.localInput(clock(), page.timeZone)
             return form(
-                hidden + "<input type=\"datetime-local\" name=\"value\" required value=\"\(now)\" aria-label=\"\(page.t(item.title))\">"
+                hidden
+                    + "<input type=\"datetime-local\" name=\"value\" required value=\"\(now)\" aria-label=\"\(page.t(item.title))\">"
                     + PageContext.hidden("zone", page.timeZone.identifier), page.t(Wording.save), "")
         case .number(let unit, let min, let max):
             var attributes: HTML = ""
             if let min { attributes += " min=\"\(String(min))\"" }
             if let max { attributes += " max=\"\(String(max))\"" }
             return form(
-                hidden + "<input name=\"value\" required inputmode=\"decimal\"\(attributes) aria-label=\"\(page.t(item.title))\"> \(unit)",
+                hidden
+                    + "<input name=\"value\" required inputmode=\"decimal\"\(attributes) aria-label=\"\(page.t(item.title))\"> \(unit)",
                 page.t(Wording.save), "")
         case .count:
             return form(
-                hidden + "<input name=\"value\" required inputmode=\"numeric\" pattern=\"[0-9]*\" aria-label=\"\(page.t(item.title))\">",
+                hidden
+                    + "<input name=\"value\" required inputmode=\"numeric\" pattern=\"[0-9]*\" aria-label=\"\(page.t(item.title))\">",
                 page.t(Wording.save), "")
         }
     }
@@ -653,7 +698,9 @@ extension WorkstationServer {
         let blockers = sheet.completionBlockers
         if detail.state.status == .active {
             if blockers.isEmpty {
-                if may(.complete) { out += form(PageContext.hidden("verb", "complete"), page.t(Wording.complete), "yes") }
+                if may(.complete) {
+                    out += form(PageContext.hidden("verb", "complete"), page.t(Wording.complete), "yes")
+                }
             } else {
                 out += """
                     <div class="blockers"><h2>\(page.t(Wording.blockersTitle))</h2><ul>\
@@ -667,9 +714,11 @@ extension WorkstationServer {
                     spec.deviation?.signOff.contains(session.role) == true
                 {
                     let titles = failedItems.map { page.t($0.title) }
-                    out += "<p class=\"guidance\">\(page.t(Wording.deviationHelp)) (\(titles.joined(separator: ", ")))</p>"
+                    out +=
+                        "<p class=\"guidance\">\(page.t(Wording.deviationHelp)) (\(titles.joined(separator: ", ")))</p>"
                     out += form(
-                        PageContext.hidden("verb", "deviate") + PageContext.hidden("value", failed.joined(separator: ","))
+                        PageContext.hidden("verb", "deviate")
+                            + PageContext.hidden("value", failed.joined(separator: ","))
                             + "<input name=\"reason\" required maxlength=\"500\" placeholder=\"\(page.t(Wording.reason))\" aria-label=\"\(page.t(Wording.reason))\">",
                         page.t(Wording.deviate), "")
                 }
@@ -678,13 +727,16 @@ extension WorkstationServer {
             if !open.isEmpty, may(.jump) {
                 let options = open.map { HTML("<option value=\"\($0.id)\">\(page.t($0.title))</option>") }
                 out += form(
-                    PageContext.hidden("verb", "jump") + "<select name=\"item\" aria-label=\"\(page.t(Wording.jumpTo))\">\(options)</select>"
+                    PageContext.hidden("verb", "jump")
+                        + "<select name=\"item\" aria-label=\"\(page.t(Wording.jumpTo))\">\(options)</select>"
                         + "<input name=\"reason\" required maxlength=\"500\" placeholder=\"\(page.t(Wording.reason))\">",
                     page.t(Wording.jumpTo), "")
             }
         }
         var verbs: [(String, LocalizedText, ControlVerb)] = []
-        if detail.state.status == .active { verbs += [("return", Wording.returnVerb, .return), ("suspend", Wording.suspend, .suspend)] }
+        if detail.state.status == .active {
+            verbs += [("return", Wording.returnVerb, .return), ("suspend", Wording.suspend, .suspend)]
+        }
         if detail.state.status == .suspended { verbs.append(("resume", Wording.resume, .resume)) }
         verbs.append(("stop", Wording.stop, .stop))
         for (verb, label, control) in verbs where may(control) {
@@ -704,7 +756,9 @@ extension WorkstationServer {
         case .suspended: return "\(page.t(Wording.nextAction)): \(page.t(Wording.resume))"
         case .active: break
         }
-        if sheet.completionBlockers.isEmpty { return "\(page.t(Wording.nextAction)): \(page.t(Wording.readyToComplete))" }
+        if sheet.completionBlockers.isEmpty {
+            return "\(page.t(Wording.nextAction)): \(page.t(Wording.readyToComplete))"
+        }
         guard sheet.currentPhase < detail.spec.phases.count else {
             return "\(page.t(Wording.nextAction)): \(zh ? "处理下方列出的问题" : "resolve what is listed below")"
         }
@@ -712,7 +766,8 @@ extension WorkstationServer {
         let item = phase.items.first { sheet.status(of: $0) == .open && sheet.isRequired($0) }
         let phaseTitle = page.t(phase.title)
         guard let item else { return "\(page.t(Wording.workOn)): \(phaseTitle)" }
-        return "\(page.t(Wording.workOn)): \(phaseTitle) — \(page.t(Wording.nextAction)): <a href=\"#item-\(item.id)\">\(page.t(item.title))</a>"
+        return
+            "\(page.t(Wording.workOn)): \(phaseTitle) — \(page.t(Wording.nextAction)): <a href=\"#item-\(item.id)\">\(page.t(item.title))</a>"
     }
 
     /// An answer as the person reads it: option labels, yes/no in the page language, times in the site's zone.
@@ -735,7 +790,9 @@ extension WorkstationServer {
         if let rule = item.passIf {
             var text = rule.source
             for id in rule.referencedItems.sorted(by: { $0.count > $1.count }) {
-                if let other = sheet.item(id) { text = text.replacingOccurrences(of: id, with: "「\(page.t(other.title))」") }
+                if let other = sheet.item(id) {
+                    text = text.replacingOccurrences(of: id, with: "「\(page.t(other.title))」")
+                }
             }
             return (page.language == .zh ? "未达到规则：" : "rule not met: ") + text
         }
@@ -750,18 +807,27 @@ extension WorkstationServer {
         switch blocker.code {
         case .incomplete:
             if case .signature(let signers) = item.type {
-                let missing = signers.filter { sheet.state.signatures[id]?[$0] == nil }.map { page.t(Access.roleTitle($0)) }
-                return zh ? "「\(title)」还需\(missing.joined(separator: "、"))签名" : "\(title): still needs the signature of \(missing.joined(separator: ", "))"
+                let missing = signers.filter { sheet.state.signatures[id]?[$0] == nil }.map {
+                    page.t(Access.roleTitle($0))
+                }
+                return zh
+                    ? "「\(title)」还需\(missing.joined(separator: "、"))签名"
+                    : "\(title): still needs the signature of \(missing.joined(separator: ", "))"
             }
             return zh ? "「\(title)」尚未填写" : "\(title): not answered yet"
         case .criticalFailure:
             if case .fail(let why)? = sheet.outcome(of: item) {
                 let reason = failureText(item, why, sheet, page)
-                return zh ? "关键项「\(title)」不合格（\(reason)），须合格后才能完成" : "Critical item \(title) failed (\(reason)): it must pass before the checklist can be completed"
+                return zh
+                    ? "关键项「\(title)」不合格（\(reason)），须合格后才能完成"
+                    : "Critical item \(title) failed (\(reason)): it must pass before the checklist can be completed"
             }
-            let inputs = item.passIf?.referencedItems.filter { !sheet.isAnswered($0) }.compactMap { sheet.item($0) }
+            let inputs =
+                item.passIf?.referencedItems.filter { !sheet.isAnswered($0) }.compactMap { sheet.item($0) }
                 .map { page.t($0.title) } ?? []
-            return zh ? "关键项「\(title)」暂无法判断：\(inputs.joined(separator: "、"))尚未填写" : "Critical item \(title) cannot be checked yet: \(inputs.joined(separator: ", ")) not answered"
+            return zh
+                ? "关键项「\(title)」暂无法判断：\(inputs.joined(separator: "、"))尚未填写"
+                : "Critical item \(title) cannot be checked yet: \(inputs.joined(separator: ", ")) not answered"
         default:
             return blocker.message
         }
@@ -871,14 +937,21 @@ extension PageContext {
         switch (error.code, error.engineCode) {
         case (.conflict, _): return t(Wording.conflict)
         case (.signInRefused, _):
-            return zh ? "登录被拒绝：工号、密码或角色不正确，或账号已停用/锁定。" : "sign-in refused: check the staff id, password and role (or the account is inactive or locked)."
+            return zh
+                ? "登录被拒绝：工号、密码或角色不正确，或账号已停用/锁定。"
+                : "sign-in refused: check the staff id, password and role (or the account is inactive or locked)."
         case (_, .itemNotReached?):
-            return zh ? "「\(title ?? "")」属于后续阶段：请先完成当前阶段。" : "\(title ?? "This item") belongs to a later phase: finish the current phase first."
+            return zh
+                ? "「\(title ?? "")」属于后续阶段：请先完成当前阶段。"
+                : "\(title ?? "This item") belongs to a later phase: finish the current phase first."
         case (_, .roleNotAllowed?):
-            return zh ? "当前角色（\(t(Access.roleTitle(session?.role ?? "")))）不能执行此操作\(title.map { "：「\($0)」" } ?? "")。"
+            return zh
+                ? "当前角色（\(t(Access.roleTitle(session?.role ?? "")))）不能执行此操作\(title.map { "：「\($0)」" } ?? "")。"
                 : "Your role (\(t(Access.roleTitle(session?.role ?? "")))) may not do this\(title.map { ": \($0)" } ?? "")."
         case (_, .duplicateSigner?):
-            return zh ? "您已以其他角色签署「\(title ?? "")」：需由另一人签名。" : "You already signed \(title ?? "this") in another role: another person must sign."
+            return zh
+                ? "您已以其他角色签署「\(title ?? "")」：需由另一人签名。"
+                : "You already signed \(title ?? "this") in another role: another person must sign."
         case (_, .gated?):
             return zh
                 ? "「\(title ?? "")」是必须先通过的关键项：它通过之前，后续步骤不能记录。"
@@ -886,11 +959,14 @@ extension PageContext {
         case (_, .reasonRequired?):
             return zh ? "请填写原因。" : "Give a reason."
         case (_, .invalidAnswer?):
-            return zh ? "「\(title ?? "")」的答案格式不符（\(error.message)）。" : "\(title.map { "\($0): " } ?? "")\(error.message)"
+            return zh
+                ? "「\(title ?? "")」的答案格式不符（\(error.message)）。" : "\(title.map { "\($0): " } ?? "")\(error.message)"
         case (_, .invalidState?):
             return zh ? "此流程当前状态不允许该操作。" : "The checklist's state does not allow this: \(error.message)"
         case (_, .invalidDeviation?):
-            return zh ? "不能以偏差方式完成（\(title.map { "「\($0)」" } ?? "")）：偏差须列出全部且仅列出未通过的关键条目。" : "The deviation was not accepted: \(error.message)"
+            return zh
+                ? "不能以偏差方式完成（\(title.map { "「\($0)」" } ?? "")）：偏差须列出全部且仅列出未通过的关键条目。"
+                : "The deviation was not accepted: \(error.message)"
         case (_, .incomplete?), (_, .criticalFailure?):
             return zh ? "尚不能完成：请处理下方列出的事项。" : "Not yet complete: see what is listed below."
         case (.forbidden, _) where zh: return "当前角色（\(t(Access.roleTitle(session?.role ?? "")))）不能执行此操作。"

@@ -40,7 +40,8 @@ extension WorkstationServer {
             cohorts.map { HTML("<option\($0 == selected ? " selected" : "")>\($0)</option>") }
         }
         let measure = query.get("measure").map { String($0) } ?? "item:sat.overall"
-        let a = query.get("a").map { String($0) }, b = query.get("b").map { String($0) }
+        let a = query.get("a").map { String($0) }
+        let b = query.get("b").map { String($0) }
         let zh = page.language == .zh
         var body: HTML = "<h1>\(page.t(Wording.quality))</h1>"
         body += """
@@ -56,7 +57,8 @@ extension WorkstationServer {
                     let parsed = try Measure(parsing: measure)
                     let comparison = try Comparison.run(
                         parsed, cohorts: [try store.cohort(a), try store.cohort(b)], store: store)
-                    return (named ? comparison : comparison.withoutRespondentIds()).text(language: language == .zh ? .zh : .en)
+                    return (named ? comparison : comparison.withoutRespondentIds()).text(
+                        language: language == .zh ? .zh : .en)
                 }
                 body += "<pre>\(text)</pre>"
             } catch let error as StoreError {
@@ -70,7 +72,9 @@ extension WorkstationServer {
         let files = reportFiles()
         if !files.isEmpty {
             let links = files.map {
-                HTML("<li><a href=\"/quality/report?file=\($0)&amp;lang=\(page.language.rawValue)\">\($0) (.xlsx)</a></li>")
+                HTML(
+                    "<li><a href=\"/quality/report?file=\($0)&amp;lang=\(page.language.rawValue)\">\($0) (.xlsx)</a></li>"
+                )
             }
             body += "<h2>\(zh ? "报告" : "Reports")</h2><ul>\(links)</ul>"
         }
@@ -85,7 +89,8 @@ extension WorkstationServer {
         guard let reports, reportFiles().contains(file) else {
             throw APIError(.notFound, "not_found", "no report \(file)", field: "file")
         }
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("qflow-report-\(UUID().uuidString).xlsx")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "qflow-report-\(UUID().uuidString).xlsx")
         defer { try? FileManager.default.removeItem(at: out) }
         let path = reports + "/" + file
         let options = ReportOptions(pseudonymiseRespondents: !Access.identifiesRespondents(session))

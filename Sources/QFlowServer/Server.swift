@@ -161,7 +161,8 @@ public struct WorkstationServer: Sendable {
             if isPage, request.method == .get { return lockedPage(session, request: request) }
             throw APIError(
                 .unauthorized, "locked",
-                "this workstation is locked after a while without use: unlock it with the password (POST /api/v1/sessions/unlock)")
+                "this workstation is locked after a while without use: unlock it with the password (POST /api/v1/sessions/unlock)"
+            )
         }
         guard rule.readers.admit(session.role) else {
             if isPage { return forbiddenPage(session, request: request) }

@@ -137,7 +137,8 @@ enum Wording {
     static let schedule = w("The day's schedule (CSV)", "当日手术排程（CSV）")
     static let scheduleHelp = w(
         "UTF-8 CSV with a header row; columns as in the README (case_id, room, procedure, scheduled_start, patient_ref, ward, and the case facts). The whole file is checked first: nothing is imported while any row is wrong.",
-        "UTF-8 编码、带表头的 CSV；列名见 README（case_id、room、procedure、scheduled_start、patient_ref、ward 及病例信息）。系统先检查整个文件：有任何一行错误则全部不导入。")
+        "UTF-8 编码、带表头的 CSV；列名见 README（case_id、room、procedure、scheduled_start、patient_ref、ward 及病例信息）。系统先检查整个文件：有任何一行错误则全部不导入。"
+    )
     static let upload = w("Import", "导入")
     static let updateChanged = w("Update cases whose details changed", "更新信息有变动的病例")
     static let kind = w("Kind", "类型")

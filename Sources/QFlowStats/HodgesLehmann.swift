@@ -75,7 +75,8 @@ public struct HodgesLehmann: Sendable, Equatable {
             interval = nil
         } else {
             interval = ConfidenceInterval(
-                low: selection.value(at: leastCount(below: z) - 1), high: selection.value(at: leastCount(below: -z) - 1))
+                low: selection.value(at: leastCount(below: z) - 1), high: selection.value(at: leastCount(below: -z) - 1)
+            )
         }
     }
 

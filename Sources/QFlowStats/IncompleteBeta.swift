@@ -14,7 +14,8 @@ public enum IncompleteBeta {
     }
 
     /// The same, with log B(a, b) supplied by a caller that evaluates many points of one distribution.
-    static func both(x: Double, y: Double, a: Double, b: Double, logBeta: Double) -> (value: Double, complement: Double) {
+    static func both(x: Double, y: Double, a: Double, b: Double, logBeta: Double) -> (value: Double, complement: Double)
+    {
         guard a > 0, b > 0, x >= 0, y >= 0, !x.isNaN, !y.isNaN else { return (.nan, .nan) }
         if x == 0 { return (0, 1) }
         if y == 0 { return (1, 0) }

@@ -43,7 +43,8 @@ public enum NoncentralT {
             let y = df / (t * t + df)
             let rxb = pow(y, b)
             let albeta = central?.logBeta ?? GammaFunction.logBeta(0.5, b)
-            var xodd = central?.lowerIncompleteBeta ?? IncompleteBeta.both(x: x, y: y, a: a, b: b, logBeta: albeta).value
+            var xodd =
+                central?.lowerIncompleteBeta ?? IncompleteBeta.both(x: x, y: y, a: a, b: b, logBeta: albeta).value
             var godd = 2 * rxb * exp(a * log(x) - albeta)
             var tncTerm = b * x
             var xeven = tncTerm < Double.ulpOfOne ? tncTerm : 1 - rxb

@@ -215,7 +215,8 @@ extension StatsReport {
                 "Anhøj 规则（围绕 p̄，有效点 \(a.usefulPoints) 个）：最长连串 \(a.longestRun)（> \(a.longestRunLimit) 为信号），"
                     + "穿越次数 \(a.crossings)（< \(a.crossingsLimit) 为信号）" + (a.signal ? "：存在非随机变异。" : "：无信号。")))
         let chart = c.events.count >= 2 ? try? LaneyPChart(events: c.events, totals: c.totals) : nil
-        guard let o = chart.map(Overdispersion.init(chart:)) ?? (try? Overdispersion(events: c.events, totals: c.totals))
+        guard
+            let o = chart.map(Overdispersion.init(chart:)) ?? (try? Overdispersion(events: c.events, totals: c.totals))
         else { return (lines, nil) }
         let rule = language == .en ? Overdispersion.rule.en : Overdispersion.rule.zh
         lines.append(

@@ -52,9 +52,11 @@ public struct WelchPower: Sendable, Equatable {
         degreesOfFreedom = df
         noncentrality = abs(delta) / se2.squareRoot()
         let critical = StudentT.upperQuantileSolution(alpha / 2, degreesOfFreedom: df)
-        power = 1 - NoncentralT.cdf(
-            critical.t, degreesOfFreedom: df, noncentrality: noncentrality,
-            central: (lowerIncompleteBeta: 1 - alpha, logBeta: critical.logBeta))
+        power =
+            1
+            - NoncentralT.cdf(
+                critical.t, degreesOfFreedom: df, noncentrality: noncentrality,
+                central: (lowerIncompleteBeta: 1 - alpha, logBeta: critical.logBeta))
     }
 
     /// The equal size per group at which the power reaches the target (as `power.t.test(power =, delta =, sd =)`

@@ -175,11 +175,13 @@ struct Actions {
             guard published.spec.subject == subject.kind else {
                 throw StoreError(
                     .invalidInput,
-                    "\(published.spec.reference) runs on \(published.spec.subject) subjects; \(subjectId) is a \(subject.kind)")
+                    "\(published.spec.reference) runs on \(published.spec.subject) subjects; \(subjectId) is a \(subject.kind)"
+                )
             }
             let runId = try nextRunId()
             let events = try Engine.start(
-                published.spec, runId: runId, subjectId: subjectId, context: context(try subject.facts(for: published.spec, db)),
+                published.spec, runId: runId, subjectId: subjectId,
+                context: context(try subject.facts(for: published.spec, db)),
                 specHash: published.contentHash)
             let entry = try commit(
                 events, to: nil, new: (published, subject), &head, &appended, &triggered, request: request)
@@ -199,7 +201,8 @@ struct Actions {
             if case .reassign(let user) = command, let queue = entry.spec.queue {
                 try checkAssignee(user, role: queue.offeredTo)
             }
-            let events = try Engine.execute(command, spec: entry.spec, state: entry.state, context: context(entry.facts))
+            let events = try Engine.execute(
+                command, spec: entry.spec, state: entry.state, context: context(entry.facts))
             let after = try commit(events, to: entry, new: nil, &head, &appended, &triggered, request: request)
             return result(runId, after)
 
@@ -209,7 +212,8 @@ struct Actions {
             let latest = try Registry.spec(entry.spec.id, version: nil, db, cache: cache)
             let newRunId = try nextRunId()
             let (old, new) = try Engine.restart(
-                latest.spec, state: entry.state, newRunId: newRunId, context: context(try entry.subject.facts(for: latest.spec, db)))
+                latest.spec, state: entry.state, newRunId: newRunId,
+                context: context(try entry.subject.facts(for: latest.spec, db)))
             try commit(old, to: entry, new: nil, &head, &appended, &triggered, request: request)
             let after = try commit(
                 new, to: nil, new: (latest, entry.subject), &head, &appended, &triggered, request: request)
@@ -220,12 +224,14 @@ struct Actions {
             try checkSequence(entry, request)
             let target = try Registry.spec(entry.spec.id, version: toVersion, db, cache: cache)
             guard target.contentHash == target.spec.contentHash else {
-                throw StoreError(.corrupt, "\(target.spec.reference): stored content hash does not match its definition")
+                throw StoreError(
+                    .corrupt, "\(target.spec.reference): stored content hash does not match its definition")
             }
             let events = try Engine.migrate(
                 entry.state, from: entry.spec, to: target.spec, itemMap: itemMap,
                 context: context(entry.facts))
-            let after = try commit(events, to: entry, switchingTo: target, new: nil, &head, &appended, &triggered,
+            let after = try commit(
+                events, to: entry, switchingTo: target, new: nil, &head, &appended, &triggered,
                 request: request)
             return result(runId, after)
         }
@@ -295,7 +301,8 @@ struct Actions {
         // Escalations the application recorded since the caller loaded the run are not someone else's change.
         if expected < entry.state.eventCount,
             try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT count(*) FROM event WHERE run_id = ? AND seq > ? AND kind != 'escalated'"),
+                db.cachedStatement(
+                    sql: "SELECT count(*) FROM event WHERE run_id = ? AND seq > ? AND kind != 'escalated'"),
                 arguments: [entry.state.runId, expected]) == 0
         {
             return

@@ -97,7 +97,9 @@ public enum CaseSchedule {
                 Problem(
                     LocalizedText(
                         zh: "文件有 \(dataRecords.count) 行；一份排程最多 \(maximumRows) 行（请拆分）",
-                        en: "the file has \(dataRecords.count) rows; a schedule may have at most \(maximumRows) (split it)"))
+                        en:
+                            "the file has \(dataRecords.count) rows; a schedule may have at most \(maximumRows) (split it)"
+                    ))
             )
             return []
         }
@@ -115,7 +117,8 @@ public enum CaseSchedule {
                 Problem(line: row.line, field: "case_id", Intake.sameId(others)))
         }
         if rows.isEmpty, problems.isEmpty {
-            problems.append(Problem(line: header.line, LocalizedText(zh: "文件只有表头，没有手术", en: "the file has a header but no cases")))
+            problems.append(
+                Problem(line: header.line, LocalizedText(zh: "文件只有表头，没有手术", en: "the file has a header but no cases")))
         }
         problems.sort { ($0.line ?? 0, $0.field ?? "") < ($1.line ?? 0, $1.field ?? "") }
         return rows.filter { byId[$0.subject.id]?.count == 1 }
@@ -130,7 +133,9 @@ public enum CaseSchedule {
                 Problem(
                     LocalizedText(
                         zh: "文件超过 \(maximumBytes / 1_048_576) MB，即排程的上限（请拆分）",
-                        en: "the file is larger than \(maximumBytes / 1_048_576) MB, the most a schedule may be (split it)"))
+                        en:
+                            "the file is larger than \(maximumBytes / 1_048_576) MB, the most a schedule may be (split it)"
+                    ))
             )
             return nil
         }
@@ -153,7 +158,9 @@ public enum CaseSchedule {
                     line: line,
                     LocalizedText(
                         zh: "文件不是 UTF-8 编码（可能是 GB 18030 等）；请另存为 UTF-8（Excel 中选“CSV UTF-8”）",
-                        en: "the file is not UTF-8 (GB 18030 or another encoding?); save it as UTF-8 (in Excel: CSV UTF-8)"))
+                        en:
+                            "the file is not UTF-8 (GB 18030 or another encoding?); save it as UTF-8 (in Excel: CSV UTF-8)"
+                    ))
             )
             return nil
         }
@@ -240,7 +247,8 @@ public enum CaseSchedule {
                             line: line,
                             LocalizedText(
                                 zh: "未加引号的字段中有引号（第 \(fields.count + 1) 列）：请给整个字段加引号，字段内的引号写两次",
-                                en: "a quote inside an unquoted field (column \(fields.count + 1)); quote the whole field and write the quote twice"
+                                en:
+                                    "a quote inside an unquoted field (column \(fields.count + 1)); quote the whole field and write the quote twice"
                             )))
                 }
                 field = ""
@@ -264,7 +272,8 @@ public enum CaseSchedule {
             throw fail(
                 Problem(
                     line: quoteLine,
-                    LocalizedText(zh: "带引号的字段没有结束：缺少一个引号（\"）", en: "a quoted field is not closed: a quote (\") is missing")))
+                    LocalizedText(
+                        zh: "带引号的字段没有结束：缺少一个引号（\"）", en: "a quoted field is not closed: a quote (\") is missing")))
         }
         if !field.isEmpty || !fields.isEmpty || wasQuoted { endRecord() }
         return records
@@ -290,7 +299,9 @@ public enum CaseSchedule {
                 // Trailing empty header cells (a spreadsheet's extra commas) are ignored, others are not.
                 if header.fields[i...].allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { break }
                 problems.append(
-                    Problem(line: header.line, field: "column \(i + 1)", LocalizedText(zh: "此列没有列名", en: "the column has no name")))
+                    Problem(
+                        line: header.line, field: "column \(i + 1)",
+                        LocalizedText(zh: "此列没有列名", en: "the column has no name")))
                 bad = true
                 continue
             }
@@ -300,14 +311,19 @@ public enum CaseSchedule {
                     Problem(
                         line: header.line, field: String(name.prefix(40)),
                         LocalizedText(
-                            zh: "未知的列" + (closest.map { "（是否应为 '\($0)'？）" } ?? "（可用的列：\(known.joined(separator: "、"))）"),
-                            en: "unknown column" + (closest.map { " (did you mean '\($0)'?)" } ?? " (columns: \(known.joined(separator: ", ")))"))
+                            zh: "未知的列"
+                                + (closest.map { "（是否应为 '\($0)'？）" } ?? "（可用的列：\(known.joined(separator: "、"))）"),
+                            en: "unknown column"
+                                + (closest.map { " (did you mean '\($0)'?)" }
+                                    ?? " (columns: \(known.joined(separator: ", ")))"))
                     ))
                 bad = true
                 continue
             }
             guard seen.insert(name).inserted else {
-                problems.append(Problem(line: header.line, field: name, LocalizedText(zh: "此列出现了两次", en: "the column appears twice")))
+                problems.append(
+                    Problem(
+                        line: header.line, field: name, LocalizedText(zh: "此列出现了两次", en: "the column appears twice")))
                 bad = true
                 continue
             }
@@ -373,7 +389,8 @@ public enum CaseSchedule {
             }
             if values["scheduled_start"] == nil {
                 problem(
-                    "scheduled_start", LocalizedText(zh: "手术需要填写计划开始时间", en: "a surgical case needs its scheduled start"))
+                    "scheduled_start",
+                    LocalizedText(zh: "手术需要填写计划开始时间", en: "a surgical case needs its scheduled start"))
             }
         }
         var facts: [String: String] = [:]
@@ -384,7 +401,8 @@ public enum CaseSchedule {
                 problem(
                     column.name,
                     LocalizedText(
-                        zh: "不是 \(kind) 对象的信息项：此行请留空", en: "not a fact of \(kind) subjects: leave it empty on this row"))
+                        zh: "不是 \(kind) 对象的信息项：此行请留空", en: "not a fact of \(kind) subjects: leave it empty on this row")
+                )
                 continue
             }
             switch Intake.canonicalFact(text, field, timeZone: context.timeZone) {
@@ -438,7 +456,8 @@ public enum CaseSchedule {
                 TimeProblem(
                     LocalizedText(
                         zh: "不带时区的时间需要院区时区，但尚未发布院区文件：请加上时区（如 +08:00）或发布院区文件",
-                        en: "a time without a zone needs the site's time zone, and no site is published: add the zone (e.g. +08:00) or publish the site file"
+                        en:
+                            "a time without a zone needs the site's time zone, and no site is published: add the zone (e.g. +08:00) or publish the site file"
                     )))
         }
         let digits = trimmed.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }

@@ -58,14 +58,16 @@ public struct Cohort: Codable, Sendable, Hashable {
     /// Checks the name and the period; returns the period as instants (a bare day is its midnight in `zone`).
     func validated(in zone: TimeZone) throws(StoreError) -> (from: Date?, to: Date?) {
         guard name.range(of: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", options: .regularExpression) != nil else {
-            throw StoreError(.invalidInput, "cohort name '\(name.prefix(40))': use letters, digits, '-', '_', '.' (1–64)")
+            throw StoreError(
+                .invalidInput, "cohort name '\(name.prefix(40))': use letters, digits, '-', '_', '.' (1–64)")
         }
         func instant(_ text: String?, _ field: String) throws(StoreError) -> Date? {
             guard let text else { return nil }
             if let date = Timestamp.parse(text) { return date }
             if let date = LocalTime.midnight(text, in: zone) { return date }
             throw StoreError(
-                .invalidInput, "cohort \(name): \(field) '\(text.prefix(40))' is not a date (2025-01-01) or an ISO-8601 time",
+                .invalidInput,
+                "cohort \(name): \(field) '\(text.prefix(40))' is not a date (2025-01-01) or an ISO-8601 time",
                 item: field)
         }
         let period = (try instant(from, "from"), try instant(to, "to"))
@@ -134,11 +136,14 @@ extension Store {
     /// A saved cohort by name.
     public func cohort(_ name: String) throws(StoreError) -> Cohort {
         try read("read cohort") { db in
-            guard let text = try String.fetchOne(db, sql: "SELECT definition FROM cohort WHERE name = ?", arguments: [name])
+            guard
+                let text = try String.fetchOne(
+                    db, sql: "SELECT definition FROM cohort WHERE name = ?", arguments: [name])
             else {
                 let known = try String.fetchAll(db, sql: "SELECT name FROM cohort ORDER BY name")
                 throw StoreError(
-                    .notFound, "no cohort '\(name)'\(RuleExpression.suggestion(name, known)) (define it with qflow cohort add)")
+                    .notFound,
+                    "no cohort '\(name)'\(RuleExpression.suggestion(name, known)) (define it with qflow cohort add)")
             }
             return try CanonicalJSON.decode(Cohort.self, from: Array(text.utf8))
         }

@@ -97,7 +97,8 @@ enum EventLog {
             let id: Int64 = row[0]
             let seq: Int = row[1]
             guard seq == events.count + 1 else {
-                throw StoreError(.corrupt, "run \(runId): event \(id) has sequence number \(seq), expected \(events.count + 1)")
+                throw StoreError(
+                    .corrupt, "run \(runId): event \(id) has sequence number \(seq), expected \(events.count + 1)")
             }
             events.append(try decode(row[2], eventId: id))
         }

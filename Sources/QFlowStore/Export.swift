@@ -44,7 +44,8 @@ extension Store {
     /// How many answers `forEachAnswer` would stream (for a progress bar).
     public func countAnswers(in cohort: Cohort = .everyone, protocols: [String] = []) throws(StoreError) -> Int {
         let (condition, cohortArguments) = try cohort.condition(in: localTimeZone())
-        let filter = protocols.isEmpty
+        let filter =
+            protocols.isEmpty
             ? "" : "AND r.protocol_id IN (\(Array(repeating: "?", count: protocols.count).joined(separator: ", ")))"
         return try read("count answers") { db in
             try Int.fetchOne(
@@ -78,7 +79,8 @@ extension Store {
         do {
             try pool.read { db in
                 let rows = try Row.fetchCursor(
-                    db, sql: sql, arguments: StatementArguments(cohortArguments + protocols as [DatabaseValueConvertible?]))
+                    db, sql: sql,
+                    arguments: StatementArguments(cohortArguments + protocols as [DatabaseValueConvertible?]))
                 while let row = try rows.next() {
                     guard let runStatus = RunStatus(rawValue: row[6]), let status = ItemStatus(rawValue: row[9]) else {
                         throw StoreError(

@@ -153,7 +153,8 @@ extension Store {
         }
         if let kinds, let row = rows.first(where: { !kinds.contains($0.subject.kind) }) {
             var error = StoreError(
-                .forbidden, "role \(actor.role) may not add subjects of kind \(row.subject.kind.prefix(40))", item: "kind")
+                .forbidden, "role \(actor.role) may not add subjects of kind \(row.subject.kind.prefix(40))",
+                item: "kind")
             error.problems = [
                 StoreError.Problem(
                     line: row.line > 0 ? row.line : nil, field: "kind",
@@ -203,7 +204,9 @@ extension Store {
                             line: line, field: "case_id",
                             LocalizedText(
                                 zh: "此手术已存在且内容不同：如需修改，请以更新模式导入（--update）",
-                                en: "the case exists with different content: import in update mode (--update) to change it"))
+                                en:
+                                    "the case exists with different content: import in update mode (--update) to change it"
+                            ))
                     )
                 } else {
                     plan.append((CaseRow(line: row.line, subject: subject), existing))
@@ -276,7 +279,9 @@ enum Intake {
         let kinds = kinds.sorted()
         return LocalizedText(
             zh: "不是已发布流程所针对的对象类别（\(kinds.isEmpty ? "尚未发布" : kinds.joined(separator: "、"))）",
-            en: "not a kind of subject the published protocols run on (\(kinds.isEmpty ? "none published" : kinds.joined(separator: ", ")))")
+            en:
+                "not a kind of subject the published protocols run on (\(kinds.isEmpty ? "none published" : kinds.joined(separator: ", ")))"
+        )
     }
 
     static func actorProblems(_ actor: Actor) -> [StoreError.Problem] {
@@ -287,7 +292,8 @@ enum Intake {
                 StoreError.Problem(
                     field: name,
                     LocalizedText(
-                        zh: "操作者的 \(name) 须为一行、1–100 个字符", en: "the acting \(name) must be 1–100 characters on one line")))
+                        zh: "操作者的 \(name) 须为一行、1–100 个字符", en: "the acting \(name) must be 1–100 characters on one line"
+                    )))
         }
         if let station = actor.workstation, textProblem(station, maximum: 100) != nil {
             out.append(
@@ -312,7 +318,9 @@ enum Intake {
             case "false", "no", "n", "0", "否": return .success("false")
             default:
                 return .failure(
-                    .init(LocalizedText(zh: "应为是或否（是/否、yes/no、true/false、1/0）", en: "is yes or no (yes/no, true/false, 1/0)")))
+                    .init(
+                        LocalizedText(
+                            zh: "应为是或否（是/否、yes/no、true/false、1/0）", en: "is yes or no (yes/no, true/false, 1/0)")))
             }
         case .number:
             guard let x = Double(text), x.isFinite, text.allSatisfy(\.isASCII) else {
@@ -326,7 +334,8 @@ enum Intake {
             }
         case .date:
             guard let day = CivilDate(parsing: text) else {
-                return .failure(.init(LocalizedText(zh: "应为日期（年-月-日，如 2027-03-31）", en: "is a day (YYYY-MM-DD, e.g. 2027-03-31)")))
+                return .failure(
+                    .init(LocalizedText(zh: "应为日期（年-月-日，如 2027-03-31）", en: "is a day (YYYY-MM-DD, e.g. 2027-03-31)")))
             }
             return .success(day.description)
         case .text:
@@ -407,8 +416,10 @@ enum Intake {
                     problem(
                         safe,
                         LocalizedText(
-                            zh: "不是 \(subject.kind) 对象的信息项\(closest.map { "（是否应为 '\($0)'？）" } ?? "")（信息项：\(facts.joined(separator: "、"))）",
-                            en: "not a fact of \(subject.kind) subjects\(closest.map { " (did you mean '\($0)'?)" } ?? "") (facts: \(facts.joined(separator: ", ")))"
+                            zh:
+                                "不是 \(subject.kind) 对象的信息项\(closest.map { "（是否应为 '\($0)'？）" } ?? "")（信息项：\(facts.joined(separator: "、"))）",
+                            en:
+                                "not a fact of \(subject.kind) subjects\(closest.map { " (did you mean '\($0)'?)" } ?? "") (facts: \(facts.joined(separator: ", ")))"
                         ))
                     continue
                 }

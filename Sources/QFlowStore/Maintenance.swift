@@ -358,7 +358,8 @@ extension Store {
                 }
                 let published = try Registry.spec(state.protocolId, version: state.version, db, cache: cache)
                 guard published.contentHash == state.specHash else {
-                    throw StoreError(.invalidInput, "imported run \(state.runId) names a different \(published.spec.reference)")
+                    throw StoreError(
+                        .invalidInput, "imported run \(state.runId) names a different \(published.spec.reference)")
                 }
                 _ = try EventLog.append(run.events, runId: state.runId, after: 0, head: &head, db)
                 let facts = try subjects[state.subjectId]!.facts(for: published.spec, db)

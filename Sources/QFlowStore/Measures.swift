@@ -45,7 +45,8 @@ public enum Measure: Hashable, Sendable, CustomStringConvertible {
         default:
             throw StoreError(
                 .invalidInput,
-                "measure kind '\(parts[0].prefix(30))' is not one of item, completion, critical-free, compliance, duration, number, skipped, returned, on-time")
+                "measure kind '\(parts[0].prefix(30))' is not one of item, completion, critical-free, compliance, duration, number, skipped, returned, on-time"
+            )
         }
     }
 
@@ -79,8 +80,10 @@ public enum Measure: Hashable, Sendable, CustomStringConvertible {
         let run = "AND r.protocol_id = ?"
         return switch self {
         case .item:
-            ("CASE a.outcome WHEN 'pass' THEN 1.0 ELSE 0.0 END",
-             "JOIN answer a ON a.run_id = r.id AND a.item = ? AND a.outcome IN ('pass', 'fail')")
+            (
+                "CASE a.outcome WHEN 'pass' THEN 1.0 ELSE 0.0 END",
+                "JOIN answer a ON a.run_id = r.id AND a.item = ? AND a.outcome IN ('pass', 'fail')"
+            )
         case .number: ("a.number", "JOIN answer a ON a.run_id = r.id AND a.item = ? AND a.number IS NOT NULL")
         case .completion: ("CASE r.status WHEN 'completed' THEN 1.0 ELSE 0.0 END", run)
         case .criticalFree: ("CASE WHEN r.critical_failures = 0 THEN 1.0 ELSE 0.0 END", run)
@@ -171,11 +174,13 @@ extension Store {
         let expressions: [ComplianceDimension: String] = [
             .item: "a.item", .phase: "a.phase", .protocol: "r.protocol_id", .role: "COALESCE(a.role, '')",
             .room: "COALESCE(s.room, '')",
-            .month: "strftime('%Y-%m', COALESCE(s.scheduled_start, r.started_at), '\(offset >= 0 ? "+" : "")\(offset) seconds')",
+            .month:
+                "strftime('%Y-%m', COALESCE(s.scheduled_start, r.started_at), '\(offset >= 0 ? "+" : "")\(offset) seconds')",
         ]
         let keys = dimensions.map { expressions[$0]! }
         let select = keys.isEmpty ? "" : keys.joined(separator: ", ") + ", "
-        let group = keys.isEmpty ? "" : "GROUP BY " + keys.joined(separator: ", ") + " ORDER BY " + keys.joined(separator: ", ")
+        let group =
+            keys.isEmpty ? "" : "GROUP BY " + keys.joined(separator: ", ") + " ORDER BY " + keys.joined(separator: ", ")
         var arguments: [DatabaseValueConvertible?] = []
         var protocolFilter = "p.kind != 'survey'"
         if let protocolId {
@@ -185,7 +190,8 @@ extension Store {
         // Run-level dimensions read the per-run counts; answer-level ones walk each selected run's answers, or —
         // for everyone, when item ids tell the protocols apart — the item index in order, with no join and no sort.
         let runLevel = dimensions.allSatisfy { [.protocol, .room, .month].contains($0) }
-        let sums = runLevel
+        let sums =
+            runLevel
             ? "sum(r.passed), sum(r.failed), sum(r.not_applicable)"
             : "sum(a.outcome = 'pass'), sum(a.outcome = 'fail'), sum(a.status = 'not_applicable')"
         var sql = """

@@ -108,7 +108,8 @@ struct RunRows: Equatable {
                 if status == .open {
                     if sheet.isRequired(item) { openRequired += 1 }
                     if runIsOpen, item.deadline != nil, let due = sheet.due(item) {
-                        deadlines[item.id] = DeadlineRow(item: item.id, dueAt: due, escalateTo: item.deadline?.escalateTo)
+                        deadlines[item.id] = DeadlineRow(
+                            item: item.id, dueAt: due, escalateTo: item.deadline?.escalateTo)
                     }
                 }
                 guard sheet.isTouched(item.id) else { continue }
@@ -172,7 +173,8 @@ struct RunRows: Equatable {
         var onTime = 0
         var late = 0
         for item in sheet.spec.items where item.deadline != nil {
-            guard let row = answers[item.id], row.status == .answered, let at = row.answeredAt, let due = sheet.due(item)
+            guard let row = answers[item.id], row.status == .answered, let at = row.answeredAt,
+                let due = sheet.due(item)
             else { continue }
             if at <= due { onTime += 1 } else { late += 1 }
         }
@@ -198,7 +200,8 @@ struct RunRows: Equatable {
                 changes.run = .update([
                     SQLValue(s.version), .text(s.specHash), .text(s.status.rawValue), SQLValue(s.nextRun),
                     SQLValue(run.currentPhase), SQLValue(run.openRequired), SQLValue(run.criticalFailures),
-                    SQLValue(s.endedAt.map(Timestamp.format)), SQLValue(s.eventCount), .text(Timestamp.format(run.lastAt)),
+                    SQLValue(s.endedAt.map(Timestamp.format)), SQLValue(s.eventCount),
+                    .text(Timestamp.format(run.lastAt)),
                     SQLValue(run.passed), SQLValue(run.failed), SQLValue(run.notApplicable), SQLValue(run.skipped),
                     SQLValue(run.returned), SQLValue(run.onTime), SQLValue(run.late), .text(runId),
                 ])
@@ -235,7 +238,8 @@ struct RunRows: Equatable {
             if queue != old?.queue {
                 changes.queue = [
                     .text(runId), .text(queue.role), SQLValue(queue.owner),
-                    SQLValue(queue.ownerSince.map(Timestamp.format)), SQLValue(queue.waitingSince.map(Timestamp.format)),
+                    SQLValue(queue.ownerSince.map(Timestamp.format)),
+                    SQLValue(queue.waitingSince.map(Timestamp.format)),
                 ]
             }
         } else if old?.queue != nil {

@@ -109,7 +109,9 @@ extension Store {
     /// A run with everything needed to show it.
     public func run(_ id: String) throws(StoreError) -> RunDetail {
         try read("read run \(id)") { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT \(RunSummary.columns) FROM run WHERE id = ?", arguments: [id])
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT \(RunSummary.columns) FROM run WHERE id = ?", arguments: [id])
             else {
                 throw StoreError(.notFound, "no run \(id) (list runs with qflow run list)")
             }

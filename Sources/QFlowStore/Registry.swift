@@ -73,7 +73,8 @@ public struct Subject: Sendable, Hashable, Codable {
     ///
     /// `date` facts are read in the site's time zone (UTC before a site is published).
     func facts(for spec: ProtocolSpec, _ db: Database) throws -> SubjectFacts {
-        let zone = spec.subjectFields.contains { $0.type == .date } ? try Store.siteZone(db) : TimeZone(identifier: "UTC")!
+        let zone =
+            spec.subjectFields.contains { $0.type == .date } ? try Store.siteZone(db) : TimeZone(identifier: "UTC")!
         return try facts(for: spec, zone: zone)
     }
 
@@ -133,7 +134,8 @@ enum Registry {
             }
             throw StoreError(
                 .notFound,
-                "no published protocol '\(id)'\(RuleExpression.suggestion(id, known)) (publish it with qflow protocol publish)")
+                "no published protocol '\(id)'\(RuleExpression.suggestion(id, known)) (publish it with qflow protocol publish)"
+            )
         }
         let published = try published(row)
         cache?.remember(published)
@@ -159,7 +161,8 @@ enum Registry {
             newest > spec.version
         {
             throw StoreError(
-                .invalidInput, "\(spec.reference) is older than the published \(spec.id)@\(newest): versions only go up")
+                .invalidInput, "\(spec.reference) is older than the published \(spec.id)@\(newest): versions only go up"
+            )
         }
         try db.execute(
             sql: """
@@ -188,7 +191,9 @@ enum Registry {
     static func subject(_ row: Row) throws -> Subject {
         let id: String = row[0]
         let factsText: String = row[8]
-        guard let facts = flatStrings(factsText) ?? (try? CanonicalJSON.decode([String: String].self, from: Array(factsText.utf8)))
+        guard
+            let facts = flatStrings(factsText)
+                ?? (try? CanonicalJSON.decode([String: String].self, from: Array(factsText.utf8)))
         else {
             throw StoreError(.corrupt, "subject \(id): its facts are not valid JSON")
         }
@@ -202,7 +207,9 @@ enum Registry {
     /// decodes in full. A list page reads hundreds of subjects, and the decoder cost more than the query.
     static func flatStrings(_ text: String) -> [String: String]? {
         var utf8 = text.utf8[...]
-        func skipSpace() { while let b = utf8.first, b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { utf8.removeFirst() } }
+        func skipSpace() {
+            while let b = utf8.first, b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { utf8.removeFirst() }
+        }
         func string() -> String? {
             guard utf8.first == 0x22 else { return nil }
             utf8.removeFirst()
@@ -212,7 +219,9 @@ enum Registry {
                 switch b {
                 case 0x22: return String(validating: bytes, as: UTF8.self)
                 case 0x5C:
-                    guard let escaped = utf8.first, escaped == 0x22 || escaped == 0x5C || escaped == 0x2F else { return nil }
+                    guard let escaped = utf8.first, escaped == 0x22 || escaped == 0x5C || escaped == 0x2F else {
+                        return nil
+                    }
                     utf8.removeFirst()
                     bytes.append(escaped)
                 case 0x00..<0x20: return nil
@@ -261,7 +270,8 @@ enum Registry {
             ("ward", subject.ward), ("procedure", subject.procedure),
         ] {
             if let value, value.count > 200 || value.contains(where: { $0.isNewline || $0 == "\0" }) {
-                throw StoreError(.invalidInput, "subject \(id): \(field) must be one line of at most 200 characters", item: field)
+                throw StoreError(
+                    .invalidInput, "subject \(id): \(field) must be one line of at most 200 characters", item: field)
             }
         }
         guard subject.facts.count <= 64,
@@ -271,7 +281,8 @@ enum Registry {
                 .invalidInput, "subject \(id): at most 64 facts, names up to 64 and values up to 200 characters")
         }
         guard subject.kind.range(of: "^[a-z][a-z0-9-]*$", options: .regularExpression) != nil else {
-            throw StoreError(.invalidInput, "subject kind '\(subject.kind.prefix(40))' is not a kind name like surgical-case")
+            throw StoreError(
+                .invalidInput, "subject kind '\(subject.kind.prefix(40))' is not a kind name like surgical-case")
         }
         if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM subject WHERE id = ?"), arguments: [id]) == true {
             throw StoreError(.alreadyExists, "subject \(id) already exists")

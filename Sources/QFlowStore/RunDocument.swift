@@ -77,7 +77,8 @@ public struct RunDocument: Encodable, Sendable {
                     signedBy: detail.state.signatures[item.id].map { $0.keys.sorted() })
             }
         }
-        blockers = detail.state.status.isOpen
+        blockers =
+            detail.state.status.isOpen
             ? sheet.completionBlockers.map { Blocker(code: $0.code.rawValue, item: $0.item, message: $0.message) } : []
         events = detail.events.map {
             Event(
@@ -86,4 +87,3 @@ public struct RunDocument: Encodable, Sendable {
         }
     }
 }
-

@@ -108,13 +108,15 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case let error as DatabaseError:
             if error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
                 return StoreError(
-                    .database, "\(operation): the database stayed busy past the timeout; nothing was recorded, try again")
+                    .database,
+                    "\(operation): the database stayed busy past the timeout; nothing was recorded, try again")
             }
             if error.resultCode == .SQLITE_CONSTRAINT, error.message?.contains("event.run_id, event.seq") == true {
                 return StoreError(.conflict, "\(operation): another workstation recorded on this run first; reload")
             }
             if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
-                return StoreError(.corrupt, "\(operation): the file is not a valid QualityFlow database (\(error.resultCode))")
+                return StoreError(
+                    .corrupt, "\(operation): the file is not a valid QualityFlow database (\(error.resultCode))")
             }
             return StoreError(.database, "\(operation): SQLite error \(error.resultCode): \(error.message ?? "")")
         default:

@@ -444,7 +444,8 @@ extension Store {
         try writer.submit("unlock a session") { db, _ in
             try db.execute(
                 sql: "UPDATE user SET failed_logins = 0, locked_until = NULL WHERE id = ?", arguments: [userId])
-            try db.execute(sql: "UPDATE session SET last_seen_at = ? WHERE token_hash = ?", arguments: [time, tokenHash])
+            try db.execute(
+                sql: "UPDATE session SET last_seen_at = ? WHERE token_hash = ?", arguments: [time, tokenHash])
         }
         return true
     }

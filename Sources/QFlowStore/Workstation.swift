@@ -193,7 +193,9 @@ extension Store {
             let order = query.newestFirst ? "s.scheduled_start DESC, s.id DESC" : "s.scheduled_start, s.id"
             _ = arguments.append(contentsOf: [limit + 1])
             var subjects = try Row.fetchAll(
-                db, sql: "SELECT \(Registry.subjectColumns) FROM subject s WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order) LIMIT ?",
+                db,
+                sql:
+                    "SELECT \(Registry.subjectColumns) FROM subject s WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order) LIMIT ?",
                 arguments: arguments
             ).map(Registry.subject)
             var next: CaseCursor?
@@ -210,12 +212,16 @@ extension Store {
                 // `+protocol_id`: never the protocol index. With fifty subjects in the IN list SQLite (without
                 // statistics) would rather walk every run of the protocol — 180,000 of them a year — than seek fifty
                 // times in the subject index: 130 ms a page instead of 1 ms.
-                runFilter = " AND +protocol_id IN (" + Array(repeating: "?", count: protocols.count).joined(separator: ",") + ")"
+                runFilter =
+                    " AND +protocol_id IN (" + Array(repeating: "?", count: protocols.count).joined(separator: ",")
+                    + ")"
                 _ = runArguments.append(contentsOf: StatementArguments(protocols))
             }
             let runs = Dictionary(
                 grouping: try Row.fetchAll(
-                    db, sql: "SELECT \(RunSummary.columns) FROM run WHERE subject_id IN (\(marks))\(runFilter) ORDER BY rowid",
+                    db,
+                    sql:
+                        "SELECT \(RunSummary.columns) FROM run WHERE subject_id IN (\(marks))\(runFilter) ORDER BY rowid",
                     arguments: runArguments
                 ).map(RunSummary.init), by: \.subjectId)
             var overdueArguments = StatementArguments(ids)
@@ -249,7 +255,9 @@ extension Store {
                     CaseListRow(
                         subject: $0, runs: runs[$0.id] ?? [], overdue: overdue[$0.id] ?? 0,
                         lastSteps: Dictionary(
-                            uniqueKeysWithValues: (runs[$0.id] ?? []).compactMap { run in lastSteps[run.id].map { (run.id, $0) } }))
+                            uniqueKeysWithValues: (runs[$0.id] ?? []).compactMap { run in
+                                lastSteps[run.id].map { (run.id, $0) }
+                            }))
                 }, next: next)
         }
     }
@@ -266,7 +274,9 @@ extension Store {
             var arguments: StatementArguments = [Timestamp.format(now)]
             var filter = ""
             if let protocols {
-                filter = " AND r.protocol_id IN (" + Array(repeating: "?", count: protocols.count).joined(separator: ",") + ")"
+                filter =
+                    " AND r.protocol_id IN (" + Array(repeating: "?", count: protocols.count).joined(separator: ",")
+                    + ")"
                 _ = arguments.append(contentsOf: StatementArguments(protocols))
             }
             if let after {
@@ -305,7 +315,9 @@ extension Store {
                 db.cachedStatement(
                     // Without INDEXED BY, SQLite picks the kind index and sorts every subject of the kind per
                     // seek: 6 s for the home page at 180,000 cases.
-                    sql: "SELECT room FROM subject INDEXED BY subject_by_room WHERE room > ? AND kind = ? ORDER BY room LIMIT 1"),
+                    sql:
+                        "SELECT room FROM subject INDEXED BY subject_by_room WHERE room > ? AND kind = ? ORDER BY room LIMIT 1"
+                ),
                 arguments: [last, kind])
             {
                 rooms.append(room)

@@ -18,7 +18,8 @@ extension Store {
         throws(StoreError) -> Double
     {
         precondition(!runIds.isEmpty && answersEach > 0, "measureWriteFloor needs writers and answers")
-        let payload = #"{"actor":{"id":"n-1","role":"nurse","workstation":"bench"},"at":"2025-01-01T08:00:00.000Z","change":{"recorded":{"item":"chk.1","value":{"check":{"_0":true}}}}}"#
+        let payload =
+            #"{"actor":{"id":"n-1","role":"nurse","workstation":"bench"},"at":"2025-01-01T08:00:00.000Z","change":{"recorded":{"item":"chk.1","value":{"check":{"_0":true}}}}}"#
         let hash = String(repeating: "ab", count: 32)
         let at = "2025-01-01T08:00:00.000Z"
         do {
@@ -41,12 +42,14 @@ extension Store {
                         var changes = RowChanges(runId: runId)
                         let item = Int64(k % 30)
                         let runValues: [SQLValue] = [
-                            .integer(1), .text(hash), .text("open"), .null, .text("all"), .integer(29 - item), .integer(0),
+                            .integer(1), .text(hash), .text("open"), .null, .text("all"), .integer(29 - item),
+                            .integer(0),
                             .null, .integer(seq), .text(at), .integer(item + 1), .integer(0), .integer(0), .integer(0),
                             .integer(0), .integer(0), .integer(0), .text(runId),
                         ]
                         let answerValues: [SQLValue] = [
-                            .text(runId), .text("chk.\(item + 1)"), .text("all"), .text("answered"), .text("yes"), .null,
+                            .text(runId), .text("chk.\(item + 1)"), .text("all"), .text("answered"), .text("yes"),
+                            .null,
                             .text("pass"), .null, .integer(0), .integer(0), .text(at), .text("n-1"), .text("nurse"),
                         ]
                         changes.run = .update(runValues)

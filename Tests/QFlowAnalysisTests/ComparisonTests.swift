@@ -66,22 +66,28 @@ final class Fixture {
     deinit { try? FileManager.default.removeItem(at: directory) }
 
     /// Records answers (raw, in item order) on a new run of `protocolId` for `subject` at `time`.
-    func answer(_ protocolId: String, subject: String, kind: String, room: String? = nil, at time: String,
-        _ answers: [(String, String)]) throws
-    {
+    func answer(
+        _ protocolId: String, subject: String, kind: String, room: String? = nil, at time: String,
+        _ answers: [(String, String)]
+    ) throws {
         if try store.subject(subject) == nil {
             try store.addSubject(
-                Subject(id: subject, kind: kind, room: room, scheduledStart: kind == "respondent" ? nil : Timestamp.parse(time)),
+                Subject(
+                    id: subject, kind: kind, room: room,
+                    scheduledStart: kind == "respondent" ? nil : Timestamp.parse(time)),
                 at: Date(timeIntervalSince1970: 0))
         }
         let role = protocolId == "survey" ? "respondent" : "nurse"
         let actor = Actor(id: "u", role: role)
         let at = Timestamp.parse(time)!
-        let runId = try store.perform(ActionRequest(.start(protocolId: protocolId, subjectId: subject), by: actor, at: at)).runId
+        let runId = try store.perform(
+            ActionRequest(.start(protocolId: protocolId, subjectId: subject), by: actor, at: at)
+        ).runId
         let spec = try store.spec(protocolId).spec
         for (item, raw) in answers {
             let value = try spec.items.first { $0.id == item }!.parseAnswer(raw)
-            try store.perform(ActionRequest(.command(runId: runId, .record(item: item, value: value)), by: actor, at: at))
+            try store.perform(
+                ActionRequest(.command(runId: runId, .record(item: item, value: value)), by: actor, at: at))
         }
     }
 }
@@ -90,11 +96,14 @@ final class Fixture {
 struct ComparisonTests {
     @Test func complianceIsPassOverPassPlusFailWithoutNA() throws {
         let f = try Fixture()
-        try f.answer("checklist", subject: "C1", kind: "surgical-case", room: "OR1", at: "2025-01-10T08:00:00Z",
+        try f.answer(
+            "checklist", subject: "C1", kind: "surgical-case", room: "OR1", at: "2025-01-10T08:00:00Z",
             [("ident", "yes"), ("temp", "36.5"), ("swab", "yes")])
-        try f.answer("checklist", subject: "C2", kind: "surgical-case", room: "OR1", at: "2025-01-11T08:00:00Z",
+        try f.answer(
+            "checklist", subject: "C2", kind: "surgical-case", room: "OR1", at: "2025-01-11T08:00:00Z",
             [("ident", "no"), ("temp", "37.0"), ("swab", "yes")])
-        try f.answer("checklist", subject: "C3", kind: "surgical-case", room: "OR2", at: "2025-02-10T08:00:00Z",
+        try f.answer(
+            "checklist", subject: "C3", kind: "surgical-case", room: "OR2", at: "2025-02-10T08:00:00Z",
             [("ident", "na"), ("temp", "38.0"), ("swab", "no")])
         let byItem = try f.store.compliance(by: [.item])
         let ident = try #require(byItem.first { $0.group["item"] == "ident" })
@@ -113,9 +122,11 @@ struct ComparisonTests {
     @Test func differentSubjectsAndYesNoGiveThe2x2Block() throws {
         let f = try Fixture()
         for i in 0..<10 {
-            try f.answer("survey", subject: "A\(i)", kind: "respondent", room: "OR1", at: "2025-01-10T08:00:00Z",
+            try f.answer(
+                "survey", subject: "A\(i)", kind: "respondent", room: "OR1", at: "2025-01-10T08:00:00Z",
                 [("overall", i < 8 ? "yes" : "no")])
-            try f.answer("survey", subject: "B\(i)", kind: "respondent", room: "OR2", at: "2025-01-10T08:00:00Z",
+            try f.answer(
+                "survey", subject: "B\(i)", kind: "respondent", room: "OR2", at: "2025-01-10T08:00:00Z",
                 [("overall", i < 3 ? "yes" : "no")])
         }
         let a = Cohort(name: "or1", rooms: ["OR1"])
@@ -171,7 +182,8 @@ struct ComparisonTests {
         let temps = [("OR1", ["36.1", "36.4", "36.8", "37.0"]), ("OR2", ["36.9", "37.3", "37.6", "38.1", "37.2"])]
         for (room, values) in temps {
             for (i, value) in values.enumerated() {
-                try f.answer("checklist", subject: "\(room)-\(i)", kind: "surgical-case", room: room,
+                try f.answer(
+                    "checklist", subject: "\(room)-\(i)", kind: "surgical-case", room: room,
                     at: "2025-01-10T08:00:00Z", [("ident", "yes"), ("temp", value)])
             }
         }
@@ -188,7 +200,8 @@ struct ComparisonTests {
         let f = try Fixture()
         for (month, yes, no) in [("01", 18, 2), ("02", 17, 3), ("03", 3, 17)] {
             for i in 0..<(yes + no) {
-                try f.answer("survey", subject: "M\(month)-\(i)", kind: "respondent", at: "2025-\(month)-10T08:00:00Z",
+                try f.answer(
+                    "survey", subject: "M\(month)-\(i)", kind: "respondent", at: "2025-\(month)-10T08:00:00Z",
                     [("overall", i < yes ? "yes" : "no")])
             }
         }
@@ -238,18 +251,29 @@ struct ProcessMeasureTests {
                   - { id: c, title: { zh: 丙, en: C }, type: check }
 
             """
-        try f.store.publish(try #require(ProtocolFile.load(bytes: Array(deadlineYAML.utf8), file: "t.yaml").spec), at: Date())
+        try f.store.publish(
+            try #require(ProtocolFile.load(bytes: Array(deadlineYAML.utf8), file: "t.yaml").spec), at: Date())
         let nurse = Actor(id: "u", role: "nurse")
         func at(_ s: String) -> Date { Timestamp.parse("2025-01-10T\(s):00Z")! }
         for (subject, answerAt) in [("T1", "07:00"), ("T2", "09:00")] {
             try f.store.addSubject(
                 Subject(id: subject, kind: "surgical-case", scheduledStart: at("08:00")), at: Date())
-            let run = try f.store.perform(ActionRequest(.start(protocolId: "timed", subjectId: subject), by: nurse, at: at("06:00"))).runId
-            try f.store.perform(ActionRequest(.command(runId: run, .record(item: "a", value: .check(true))), by: nurse, at: at(answerAt)))
+            let run = try f.store.perform(
+                ActionRequest(.start(protocolId: "timed", subjectId: subject), by: nurse, at: at("06:00"))
+            ).runId
+            try f.store.perform(
+                ActionRequest(
+                    .command(runId: run, .record(item: "a", value: .check(true))), by: nurse, at: at(answerAt)))
             if subject == "T2" {
-                try f.store.perform(ActionRequest(.command(runId: run, .returnTo(item: "a")), by: nurse, at: at("09:10"), reason: "recheck"))
-                try f.store.perform(ActionRequest(.command(runId: run, .record(item: "a", value: .check(true))), by: nurse, at: at("09:20")))
-                try f.store.perform(ActionRequest(.command(runId: run, .jump(to: "c")), by: nurse, at: at("09:30"), reason: "not needed"))
+                try f.store.perform(
+                    ActionRequest(
+                        .command(runId: run, .returnTo(item: "a")), by: nurse, at: at("09:10"), reason: "recheck"))
+                try f.store.perform(
+                    ActionRequest(
+                        .command(runId: run, .record(item: "a", value: .check(true))), by: nurse, at: at("09:20")))
+                try f.store.perform(
+                    ActionRequest(
+                        .command(runId: run, .jump(to: "c")), by: nurse, at: at("09:30"), reason: "not needed"))
             }
         }
         let onTime = try f.store.units(.onTime("timed"), in: .everyone)

@@ -11,17 +11,21 @@ struct AnalysisCommandTests {
         let demo = try QFlow.run(["demo", "--db", db, "--cases", "40"])
         #expect(demo.status == 0, "\(demo.stderr)")
         #expect(demo.stdout.hasPrefix("RECONSTRUCTION"))
-        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("demo.xlsx").path), "the study workbook")
+        #expect(
+            FileManager.default.fileExists(atPath: dir.appendingPathComponent("demo.xlsx").path), "the study workbook")
         for name in ["study", "or_monthly_compliance", "linen_isolation", "qc_actions"] {
             let out = dir.appendingPathComponent("\(name).xlsx").path
             let report = try QFlow.run([
-                "report", "run", "Reports/\(name).yaml", "--out", out, "--db", db, "--csv", dir.appendingPathComponent(name).path,
+                "report", "run", "Reports/\(name).yaml", "--out", out, "--db", db, "--csv",
+                dir.appendingPathComponent(name).path,
             ])
             #expect(report.status == 0, "\(name): \(report.stderr)")
             #expect(FileManager.default.fileExists(atPath: out))
             #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(name)/long.csv").path))
         }
-        let badOut = try QFlow.run(["report", "run", "Reports/study.yaml", "--out", dir.appendingPathComponent("x.csv").path, "--db", db])
+        let badOut = try QFlow.run([
+            "report", "run", "Reports/study.yaml", "--out", dir.appendingPathComponent("x.csv").path, "--db", db,
+        ])
         #expect(badOut.status == 1)
         #expect(badOut.stderr.contains(".xlsx"))
         // A PDF for the committee, with the hospital in the page header (LibreOffice, installed by make test).
@@ -40,7 +44,8 @@ struct AnalysisCommandTests {
         try pdftotext.run()
         let printedText = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         pdftotext.waitUntilExit()
-        #expect(printedText.contains("City Hospital") && printedText.contains("Page 1 of"), "the page header and footer")
+        #expect(
+            printedText.contains("City Hospital") && printedText.contains("Page 1 of"), "the page header and footer")
         for (arguments, message) in [
             (["--pdf", dir.appendingPathComponent("study.txt").path], "must end in .pdf"),
             (["--pdf-data"], "--pdf-data needs --pdf"),
@@ -55,7 +60,9 @@ struct AnalysisCommandTests {
 
         let cohorts = try QFlow.run(["cohort", "list", "--db", db])
         #expect(cohorts.stdout.contains("flows") && cohorts.stdout.contains("staff-before"))
-        let text = try QFlow.run(["compare", "item:sat.overall", "--cohort", "flows", "--cohort", "no-flows", "--db", db])
+        let text = try QFlow.run([
+            "compare", "item:sat.overall", "--cohort", "flows", "--cohort", "no-flows", "--db", db,
+        ])
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.contains("Design: independent-binary"))
         let paired = try QFlow.run([
@@ -64,15 +71,18 @@ struct AnalysisCommandTests {
         ])
         let object = try JSONSerialization.jsonObject(with: Data(paired.stdout.utf8)) as? [String: Any]
         #expect(object?["design"] as? String == "paired-binary")
-        let zh = try QFlow.run(["compare", "item:sat.overall", "--cohort", "flows", "--over", "month", "--db", db, "--lang", "zh"])
+        let zh = try QFlow.run([
+            "compare", "item:sat.overall", "--cohort", "flows", "--over", "month", "--db", db, "--lang", "zh",
+        ])
         #expect(zh.status == 0)
         #expect(zh.stdout.contains("p 控制图"))
         let months = try QFlow.run(["measure", "compliance", "--by", "month", "--cohort", "flows", "--db", db])
         #expect(months.stdout.contains("2025-01"))
 
-        try #require(try QFlow.run([
-            "cohort", "add", "or1", "--kind", "surgical-case", "--room", "OR1", "--db", db,
-        ]).status == 0)
+        try #require(
+            try QFlow.run([
+                "cohort", "add", "or1", "--kind", "surgical-case", "--room", "OR1", "--db", db,
+            ]).status == 0)
         let bad = try QFlow.run(["compare", "item:sat.overall", "--cohort", "or1", "--cohort", "nope", "--db", db])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("no cohort 'nope'"))

@@ -6,7 +6,8 @@ import Testing
 @Suite("Real browser")
 struct BrowserTests {
     @Test func aNurseCompletesAChecklistInChromium() throws {
-        try Self.runScript("checklist.py", QFlow.packageRoot.appendingPathComponent("Protocols").path, expect: "browser test passed")
+        try Self.runScript(
+            "checklist.py", QFlow.packageRoot.appendingPathComponent("Protocols").path, expect: "browser test passed")
     }
 
     /// A whole case day: the schedule uploaded by the head nurse, four people in their own browser profiles working
@@ -16,7 +17,8 @@ struct BrowserTests {
     }
 
     static func runScript(_ script: String, _ argument: String, expect: String) throws {
-        let python = ProcessInfo.processInfo.environment["QFLOW_PYTHON"]
+        let python =
+            ProcessInfo.processInfo.environment["QFLOW_PYTHON"]
             ?? QFlow.packageRoot.appendingPathComponent(".build/pyenv/bin/python").path
         try #require(
             FileManager.default.isExecutableFile(atPath: python),

@@ -20,7 +20,8 @@ struct QFlow {
     }
 
     static func run(
-        _ arguments: [String], in directory: URL = packageRoot, input: String? = nil, environment: [String: String] = [:]
+        _ arguments: [String], in directory: URL = packageRoot, input: String? = nil,
+        environment: [String: String] = [:]
     ) throws -> Result {
         let process = Process()
         process.executableURL = binary
@@ -81,7 +82,10 @@ struct ProtocolCommandTests {
         let en = try QFlow.run(["protocol", "show", "surgical_counts", "--lang", "en"])
         #expect(en.status == 0)
         #expect(en.stdout.contains("After skin closure: sponges and gauze"))
-        #expect(en.stdout.contains("### Count at each further cavity or layer closed (one per closure)  (repeats: as needed, at most 6 times)"))
+        #expect(
+            en.stdout.contains(
+                "### Count at each further cavity or layer closed (one per closure)  (repeats: as needed, at most 6 times)"
+            ))
         #expect(en.stdout.contains("CRITICAL"))
         let zh = try QFlow.run(["protocol", "show", "surgical_counts", "--lang", "zh"])
         #expect(zh.stdout.contains("缝合皮肤后清点数：纱布"))
@@ -97,8 +101,11 @@ struct ProtocolCommandTests {
     @Test func anOverdueReviewIsRefusedUnlessASandboxAllowsIt() throws {
         let late = try QFlow.run(["protocol", "validate", "Protocols", "--today", "2029-12-01"])
         #expect(late.status == 1)
-        #expect(late.stdout.contains("surgical_counts.yaml:") && late.stdout.contains("review date 2029-11-30 has passed"))
-        let sandbox = try QFlow.run(["protocol", "validate", "Protocols", "--today", "2029-12-01", "--allow-overdue-review"])
+        #expect(
+            late.stdout.contains("surgical_counts.yaml:") && late.stdout.contains("review date 2029-11-30 has passed"))
+        let sandbox = try QFlow.run([
+            "protocol", "validate", "Protocols", "--today", "2029-12-01", "--allow-overdue-review",
+        ])
         #expect(sandbox.status == 0, "\(sandbox.stdout)")
         let badDay = try QFlow.run(["protocol", "validate", "Protocols", "--today", "tomorrow"])
         #expect(badDay.status != 0 && badDay.stderr.contains("YYYY-MM-DD"))
@@ -120,7 +127,8 @@ struct StatsCommandTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qflow-stats-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let input = dir.appendingPathComponent("in.json")
-        try #"[{"id":"a","test":"proportions","a":[229,233],"b":[221,233]},{"id":"b","test":"proportions","a":[5,3],"b":[1,2]}]"#
+        try
+            #"[{"id":"a","test":"proportions","a":[229,233],"b":[221,233]},{"id":"b","test":"proportions","a":[5,3],"b":[1,2]}]"#
             .write(to: input, atomically: true, encoding: .utf8)
         let result = try QFlow.run(["stats", "run", "--input", input.path])
         #expect(result.status == 0)

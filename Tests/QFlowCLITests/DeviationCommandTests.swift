@@ -10,7 +10,9 @@ struct DeviationCommandTests {
         try Workspace.counts.replacingOccurrences(of: "version: 1", with: "version: 2")
             .replacingOccurrences(of: "triggers:", with: "deviation: { sign_off: [head_nurse] }\ntriggers:")
             .write(to: v2, atomically: true, encoding: .utf8)
-        try ws.expectOK(["protocol", "publish", v2.path, ws.directory.appendingPathComponent("Protocols/search.yaml").path])
+        try ws.expectOK([
+            "protocol", "publish", v2.path, ws.directory.appendingPathComponent("Protocols/search.yaml").path,
+        ])
         try ws.addCase("C-1")
         #expect(try ws.expectOK(["run", "start", "counts", "--case", "C-1"]).contains("R000001"))
         try ws.expectOK(["run", "record", "R000001", "base", "12"])
@@ -27,6 +29,7 @@ struct DeviationCommandTests {
         try ws.expectOK(
             ["run", "complete", "R000001", "--deviation", "final", "--reason", "X-ray read clear"], as: "head_nurse")
         let shown = try ws.expectOK(["run", "show", "R000001", "--history"])
-        #expect(shown.contains("deviation signed off (failed: final)") && shown.contains("X-ray read clear"), "\(shown)")
+        #expect(
+            shown.contains("deviation signed off (failed: final)") && shown.contains("X-ray read clear"), "\(shown)")
     }
 }

@@ -72,7 +72,8 @@ final class Workspace: Sendable {
     /// Runs qflow against this workspace's database as the circulating nurse (unless `as` says otherwise).
     @discardableResult
     func qflow(_ arguments: [String], as role: String = "circulating_nurse") throws -> QFlow.Result {
-        let writes = ["run", "case", "site"].contains(arguments.first ?? "") && arguments.count > 1
+        let writes =
+            ["run", "case", "site"].contains(arguments.first ?? "") && arguments.count > 1
             && !["show", "list", "validate"].contains(arguments[1])
         let actor = writes ? ["--user", "n-\(role.prefix(4))", "--role", role] : []
         return try QFlow.run(arguments + ["--db", db] + actor, in: directory)
@@ -133,7 +134,9 @@ struct StoreCommandTests {
             .replacingOccurrences(of: "id: note", with: "id: remarks")
         let file = ws.directory.appendingPathComponent("counts-v2.yaml")
         try v2.write(to: file, atomically: true, encoding: .utf8)
-        try ws.expectOK(["protocol", "publish", file.path, ws.directory.appendingPathComponent("Protocols/search.yaml").path])
+        try ws.expectOK([
+            "protocol", "publish", file.path, ws.directory.appendingPathComponent("Protocols/search.yaml").path,
+        ])
         let plan = try ws.expectOK(["run", "migrate", "R000001", "--dry-run"])
         #expect(plan.contains("counts@1 → counts@2"))
         #expect(plan.contains("carried  base"))
@@ -142,7 +145,9 @@ struct StoreCommandTests {
         #expect(try ws.expectOK(["run", "show", "R000001"]).contains("counts@2"))
         let changed = v2.replacingOccurrences(of: "en: Final", with: "en: Final count")
         try changed.write(to: file, atomically: true, encoding: .utf8)
-        let refused = try ws.qflow(["protocol", "publish", file.path, ws.directory.appendingPathComponent("Protocols/search.yaml").path])
+        let refused = try ws.qflow([
+            "protocol", "publish", file.path, ws.directory.appendingPathComponent("Protocols/search.yaml").path,
+        ])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("never changes"))
     }
@@ -191,8 +196,10 @@ struct StoreCommandTests {
         // Both workstations loaded the run at #1 and answer at the same moment.
         let results = try [("12", "n-a"), ("13", "n-b")].concurrentMap { value, user in
             try QFlow.run(
-                ["run", "record", "R000001", "base", value, "--expect-seq", "1", "--db", ws.db, "--user", user,
-                 "--role", "circulating_nurse"])
+                [
+                    "run", "record", "R000001", "base", value, "--expect-seq", "1", "--db", ws.db, "--user", user,
+                    "--role", "circulating_nurse",
+                ])
         }
         #expect(results.map(\.status).sorted() == [0, 3], "\(results.map(\.stderr))")
         let loser = try #require(results.first { $0.status == 3 })
@@ -246,8 +253,10 @@ struct StoreCommandTests {
 
         let queue = try DatabaseQueue(path: ws.db)
         let (integrity, present) = try queue.read { db in
-            (try String.fetchOne(db, sql: "PRAGMA integrity_check"),
-                Set(try Int64.fetchAll(db, sql: "SELECT id FROM event")))
+            (
+                try String.fetchOne(db, sql: "PRAGMA integrity_check"),
+                Set(try Int64.fetchAll(db, sql: "SELECT id FROM event"))
+            )
         }
         try queue.close()
         #expect(integrity == "ok")
@@ -270,7 +279,8 @@ struct StoreCommandTests {
             var bytes = Array(payload.utf8)
             let index = try #require(bytes.firstIndex(of: UInt8(ascii: "2")))
             bytes[index] = UInt8(ascii: "3")
-            try db.execute(sql: "UPDATE event SET payload = ? WHERE id = 2", arguments: [String(decoding: bytes, as: UTF8.self)])
+            try db.execute(
+                sql: "UPDATE event SET payload = ? WHERE id = 2", arguments: [String(decoding: bytes, as: UTF8.self)])
         }
         try queue.close()
         let result = try ws.qflow(["verify"])

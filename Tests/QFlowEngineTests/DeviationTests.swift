@@ -91,7 +91,9 @@ struct DeviationTests {
     @Test func validationChecksTheSignOffRolesAndTheHashStays() {
         var spec = Fixtures.deviating()
         spec.deviation = DeviationSpec(signOff: ["head_nurse", "matron"])
-        #expect(spec.validate().map(\.description).contains { $0.hasPrefix("deviation.sign_off[1]: unknown role 'matron'") })
+        #expect(
+            spec.validate().map(\.description).contains { $0.hasPrefix("deviation.sign_off[1]: unknown role 'matron'") }
+        )
         spec.deviation = DeviationSpec(signOff: [])
         #expect(spec.validate().map(\.description).contains { $0.hasPrefix("deviation.sign_off:") })
         #expect(Fixtures.deviating().validate().isEmpty)

@@ -78,7 +78,8 @@ struct GateTests {
         #expect(messages.contains { $0.hasPrefix("phases[0].items[0].gates[0]: unknown item 'nope'") }, "\(messages)")
         #expect(messages.contains("phases[0].items[0].gates[1]: gate 'identity' cannot hold itself"))
         #expect(messages.contains("phases[1].items[0].gates: 'gates' needs 'gate: true'"))
-        #expect(messages.contains { $0.hasPrefix("phases[2].items[0].gates[0]: gate 'final' can hold only items after") })
+        #expect(
+            messages.contains { $0.hasPrefix("phases[2].items[0].gates[0]: gate 'final' can hold only items after") })
         #expect(messages.contains { $0.hasPrefix("phases[2].items[1].gate: gate 'note' is optional") })
         #expect(Fixtures.gated().validate().isEmpty)
     }

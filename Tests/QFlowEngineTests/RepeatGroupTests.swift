@@ -68,10 +68,11 @@ extension Session {
 struct RepeatGroupTests {
     @Test func anInstanceComesIntoBeingOnItsFirstAnswerAndTheNextIsOffered() throws {
         var s = try Session(Fixtures.repeating())
-        #expect(s.sheet.spec.items.map(\.id) == [
-            "baseline", "add.sponges#1", "cav.site#1", "cav.sponges#1", "cav.site#2", "cav.sponges#2", "final",
-            "cavities",
-        ])
+        #expect(
+            s.sheet.spec.items.map(\.id) == [
+                "baseline", "add.sponges#1", "cav.site#1", "cav.sponges#1", "cav.site#2", "cav.sponges#2", "final",
+                "cavities",
+            ])
         // The offered addition requires nothing; the first cavity (min 1) is required.
         #expect(s.sheet.item("add.sponges#1")?.required == false)
         #expect(s.sheet.item("cav.site#1")?.required == true && s.sheet.item("cav.site#2")?.required == false)
@@ -176,7 +177,10 @@ struct RepeatGroupTests {
         var spec = Fixtures.repeating()
         spec.phases[2].items[0].passIf = Fixtures.rule("final == add.sponges")
         var issues = spec.validate()
-        #expect(issues.contains { $0.path.description == "phases[2].items[0].pass_if" && $0.message.contains("repeating group") })
+        #expect(
+            issues.contains {
+                $0.path.description == "phases[2].items[0].pass_if" && $0.message.contains("repeating group")
+            })
         spec = Fixtures.repeating()
         spec.phases[2].items[0].passIf = Fixtures.rule("final == sum(baseline)")
         issues = spec.validate()
@@ -243,7 +247,8 @@ struct RepeatGroupTests {
             let id = ids[Int.random(in: 0..<ids.count, using: &rng)]
             let template = InstanceId(id)?.template ?? id
             let value: AnswerValue =
-                template == "cav.site" ? .choice("uterus")
+                template == "cav.site"
+                ? .choice("uterus")
                 : template == "cavities" ? .check(true) : .count(Int.random(in: 18...26, using: &rng))
             _ = try? s.run(.record(item: id, value: value), minutes: Double(step))
         }
@@ -277,7 +282,8 @@ struct RepeatGroupTests {
             let value: AnswerValue =
                 template == "cav.site"
                 ? .choice(["uterus", "diaphragm"].randomElement(using: &rng)!)
-                : template == "cavities" ? .check(Bool.random(using: &rng)) : .count(Int.random(in: 18...26, using: &rng))
+                : template == "cavities"
+                    ? .check(Bool.random(using: &rng)) : .count(Int.random(in: 18...26, using: &rng))
             let command: RunCommand
             switch Int.random(in: 0..<100, using: &rng) {
             case 0..<75: command = .record(item: id, value: value)

@@ -98,7 +98,9 @@ struct ReplayTests {
     }
 
     @Test func directJSONMatchesTheEncoderForAwkwardText() {
-        let texts = ["plain", "引号\"内\"", "back\\slash", "tab\there", "line\nbreak", "\u{2028}", "emoji 🩺", "/slash/", ""]
+        let texts = [
+            "plain", "引号\"内\"", "back\\slash", "tab\there", "line\nbreak", "\u{2028}", "emoji 🩺", "/slash/", "",
+        ]
         for text in texts {
             for change in [
                 RunEvent.Change.recorded(item: "x", value: .text(text)), .recorded(item: "x", value: .choice(text)),

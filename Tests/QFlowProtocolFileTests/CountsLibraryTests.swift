@@ -48,7 +48,8 @@ struct CountsLibraryTests {
             return
         }
         #expect(LibraryFixture.fired(played.events) == ["discrepancy"])
-        #expect(played.sheet.completionBlockers.contains { $0.item == "cnt.more.needles#1" && $0.code == .criticalFailure })
+        #expect(
+            played.sheet.completionBlockers.contains { $0.item == "cnt.more.needles#1" && $0.code == .criticalFailure })
         // The other categories of the same count point are unaffected.
         #expect(outcome(played, "cnt.more.sponges#1") == .pass)
     }

@@ -5,7 +5,9 @@ import Testing
 @testable import QFlowProtocolFile
 
 /// The valid protocol with a document-control header (and `extra` lines inside it).
-func documented(approver: String? = "  approver: { zh: 护理部主任, en: Director of Nursing }\n", reviewBy: String = "2029-11-30")
+func documented(
+    approver: String? = "  approver: { zh: 护理部主任, en: Director of Nursing }\n", reviewBy: String = "2029-11-30"
+)
     -> String
 {
     validYAML.replacingOccurrences(
@@ -34,9 +36,10 @@ struct DocumentControlTests {
         #expect(document.reviewBy == "2029-11-30" && document.changes.map(\.version) == [1])
         #expect(ProtocolFile.load(bytes: Array(text.utf8), file: "p.yaml", today: "2029-11-30").diagnostics.isEmpty)
         let overdue = ProtocolFile.load(bytes: Array(text.utf8), file: "p.yaml", today: "2029-12-01")
-        #expect(overdue.diagnostics.map(\.description) == [
-            "p.yaml:11:14: review date 2029-11-30 has passed (today is 2029-12-01): review the protocol and publish a new version, or pass --allow-overdue-review in a sandbox"
-        ])
+        #expect(
+            overdue.diagnostics.map(\.description) == [
+                "p.yaml:11:14: review date 2029-11-30 has passed (today is 2029-12-01): review the protocol and publish a new version, or pass --allow-overdue-review in a sandbox"
+            ])
     }
 
     @Test func aMissingApproverIsRefusedWhereTheHeaderIs() throws {
@@ -45,8 +48,10 @@ struct DocumentControlTests {
     }
 
     @Test func badDatesAndAChangeLogWithoutThisVersionAreRefused() {
-        let messages = load(documented(reviewBy: "2026-11-30").replacingOccurrences(of: "version: 1, date", with: "version: 3, date"))
-            .diagnostics.map(\.message)
+        let messages = load(
+            documented(reviewBy: "2026-11-30").replacingOccurrences(of: "version: 1, date", with: "version: 3, date")
+        )
+        .diagnostics.map(\.message)
         #expect(messages.contains("review_by must come after effective (2026-12-01)"), "\(messages)")
         #expect(messages.contains("version 3 is later than this protocol's (1)"), "\(messages)")
         #expect(messages.contains("the change log needs an entry for version 1"), "\(messages)")

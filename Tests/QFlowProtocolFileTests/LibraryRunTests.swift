@@ -171,14 +171,16 @@ struct LibraryRunTests {
             let variant = try #require(run.triggers?[trigger.id])
             let (steps, subject) = run.applying(variant)
             let played = try LibraryFixture.play(spec, steps: steps, subject: subject, start: run.start)
-            #expect(LibraryFixture.fired(played.events).contains(trigger.id), "\(id): trigger \(trigger.id) did not fire")
+            #expect(
+                LibraryFixture.fired(played.events).contains(trigger.id), "\(id): trigger \(trigger.id) did not fire")
             let target = try #require(specs[trigger.protocolId], "\(id): trigger target \(trigger.protocolId)")
             let facts = try SubjectFacts.parse(
                 subject.filter { key, _ in target.subjectFields.contains { $0.name == key } },
                 fields: target.subjectFields)
             let started = try Engine.start(
                 target, runId: "triggered", subjectId: "subject-1",
-                context: CommandContext(actor: Actor(id: "t", role: target.roles[0].id), at: played.lastTime,
+                context: CommandContext(
+                    actor: Actor(id: "t", role: target.roles[0].id), at: played.lastTime,
                     subject: facts))
             #expect(try RunState.fold(started).protocolId == trigger.protocolId)
         }
@@ -206,14 +208,17 @@ struct LibraryGateTests {
 
     @Test func gateDiagnosticsAreLocated() {
         let required = "        required: true\n"
-        let unknown = load(validYAML.replacingOccurrences(
-            of: required, with: required + "        gate: true\n        gates: [nope]\n"))
+        let unknown = load(
+            validYAML.replacingOccurrences(
+                of: required, with: required + "        gate: true\n        gates: [nope]\n"))
         #expect(
             unknown.diagnostics.map(\.description).contains { $0.hasPrefix("p.yaml:20:17: unknown item 'nope'") },
             "\(unknown.diagnostics)")
         let notBool = load(validYAML.replacingOccurrences(of: required, with: required + "        gate: maybe\n"))
         #expect(
-            notBool.diagnostics.map(\.description).contains { $0.hasPrefix("p.yaml:19:15: gate must be true or false") },
+            notBool.diagnostics.map(\.description).contains {
+                $0.hasPrefix("p.yaml:19:15: gate must be true or false")
+            },
             "\(notBool.diagnostics)")
     }
 }
@@ -241,7 +246,8 @@ struct LibraryDeviationTests {
             let owner = try #require(spec.ownerRole)
             if !(spec.deviation?.signOff.contains(owner) ?? false) {
                 let refused = #expect(throws: EngineError.self) {
-                    try Engine.execute(command, spec: spec, state: played.state, context: context(owner, deviation.reason))
+                    try Engine.execute(
+                        command, spec: spec, state: played.state, context: context(owner, deviation.reason))
                 }
                 #expect(refused?.code == .roleNotAllowed, "\(id)/\(name): the owner role may not sign off")
             }
@@ -260,7 +266,9 @@ struct CountDiscrepancyClosureTests {
         .init(record: item, sign: nil, value: value, role: role, at: nil)
     }
 
-    static func sign(_ role: String) -> LibraryRun.Step { .init(record: nil, sign: "disc.sign", value: nil, role: role, at: nil) }
+    static func sign(_ role: String) -> LibraryRun.Step {
+        .init(record: nil, sign: "disc.sign", value: nil, role: role, at: nil)
+    }
 
     /// Notify, head nurse, search; then `outcome`; then (optionally) the patient informed, the note and the three
     /// signatures; whether the run may then complete.
@@ -268,10 +276,16 @@ struct CountDiscrepancyClosureTests {
         let spec = try #require(LibraryFixture.specs["count_discrepancy"])
         let run = try LibraryFixture.run(for: "count_discrepancy")
         let steps =
-            [record("disc.notify", "yes"), record("disc.head_nurse", "yes"), record("disc.search", "yes", "scrub_nurse")]
+            [
+                record("disc.notify", "yes"), record("disc.head_nurse", "yes"),
+                record("disc.search", "yes", "scrub_nurse"),
+            ]
             + outcome + (informed.map { [record("disc.informed", $0, "surgeon")] } ?? [])
-            + [record("disc.document", "Search, X-ray and people involved."), sign("circulating_nurse"), sign("surgeon"),
-                sign("head_nurse")]
+            + [
+                record("disc.document", "Search, X-ray and people involved."), sign("circulating_nurse"),
+                sign("surgeon"),
+                sign("head_nurse"),
+            ]
         let played = try LibraryFixture.play(spec, steps: steps, subject: [:], start: run.start)
         let context = CommandContext(
             actor: Actor(id: "staff-circulating_nurse", role: "circulating_nurse"), at: played.lastTime,
@@ -282,7 +296,9 @@ struct CountDiscrepancyClosureTests {
     @Test func closesOnlyWhenFoundAndReconciledOrXrayClearOrReported() throws {
         let notFound = Self.record("disc.found", "no")
         // (a) Found and the recount matches: no X-ray, nothing further to tell.
-        #expect(try Self.closes([Self.record("disc.found", "yes"), Self.record("disc.recount_match", "yes")], informed: nil))
+        #expect(
+            try Self.closes(
+                [Self.record("disc.found", "yes"), Self.record("disc.recount_match", "yes")], informed: nil))
         // Found, but the recount still does not match: an X-ray (or a report) is still needed.
         let mismatch = [Self.record("disc.found", "yes"), Self.record("disc.recount_match", "no")]
         #expect(try !Self.closes(mismatch))
@@ -290,8 +306,10 @@ struct CountDiscrepancyClosureTests {
         // (b) Not found, X-ray read as clear.
         #expect(try Self.closes([notFound, Self.record("disc.xray", "clear")]))
         // Seen on the X-ray: closes once retrieved and recounted.
-        #expect(try Self.closes([notFound, Self.record("disc.xray", "item_seen"), Self.record("disc.retrieved", "yes")]))
-        #expect(try !Self.closes([notFound, Self.record("disc.xray", "item_seen"), Self.record("disc.retrieved", "no")]))
+        #expect(
+            try Self.closes([notFound, Self.record("disc.xray", "item_seen"), Self.record("disc.retrieved", "yes")]))
+        #expect(
+            try !Self.closes([notFound, Self.record("disc.xray", "item_seen"), Self.record("disc.retrieved", "no")]))
         // (c) No X-ray because of the patient's condition: closes only with the incident report.
         let notDone = [
             notFound, Self.record("disc.xray", "not_done"), Self.record("disc.xray_not_done_reason", "condition"),
@@ -312,13 +330,16 @@ struct CirculatingRiskTests {
         let spec = try #require(LibraryFixture.specs["or_circulating_nurse"])
         let run = try LibraryFixture.run(for: "or_circulating_nurse")
         let (steps, subject) = run.applying(
-            .init(steps: [.init(record: item, sign: nil, value: "not_ready", role: "anesthetist", at: nil)], omit: nil,
+            .init(
+                steps: [.init(record: item, sign: nil, value: "not_ready", role: "anesthetist", at: nil)], omit: nil,
                 subject: nil))
         let played = try LibraryFixture.play(spec, steps: steps, subject: subject, start: run.start)
         #expect(played.refused.isEmpty, "\(played.refused.map { "\($0.0): \($0.1)" })")
-        let spec_item = try #require(spec.items.first { $0.id == item })
-        guard case .fail? = played.sheet.outcome(of: spec_item) else {
-            Issue.record("\(item) answered not_ready should fail, got \(String(describing: played.sheet.outcome(of: spec_item)))")
+        let itemSpec = try #require(spec.items.first { $0.id == item })
+        guard case .fail? = played.sheet.outcome(of: itemSpec) else {
+            Issue.record(
+                "\(item) answered not_ready should fail, got \(String(describing: played.sheet.outcome(of: itemSpec)))"
+            )
             return
         }
     }

@@ -119,7 +119,8 @@ struct ProtocolFileTests {
     /// A text note cannot fail, so `critical` on it would promise a hard stop the engine never makes.
     @Test func criticalItemThatCannotFailIsRefused() throws {
         let problem = try onlyProblem(
-            validYAML.replacingOccurrences(of: "type: text\n        required: false", with: "type: text\n        critical: true"))
+            validYAML.replacingOccurrences(
+                of: "type: text\n        required: false", with: "type: text\n        critical: true"))
         #expect(
             problem.description
                 == "p.yaml:28:19: 'note' is a text item without pass_if: it can never fail, so it cannot be critical"
@@ -127,11 +128,13 @@ struct ProtocolFileTests {
         // With a rule that can fail, a text item may be critical; so may a check.
         let ruled = load(
             validYAML.replacingOccurrences(
-                of: "type: text\n        required: false", with: "type: text\n        critical: true\n        pass_if: answered(note)"))
+                of: "type: text\n        required: false",
+                with: "type: text\n        critical: true\n        pass_if: answered(note)"))
         #expect(ruled.diagnostics.isEmpty, "\(ruled.diagnostics)")
         // A count without a rule never fails either: it is a gate if jump must not pass it, not critical.
         let count = try onlyProblem(
-            validYAML.replacingOccurrences(of: "type: count\n        required: true", with: "type: count\n        critical: true"))
+            validYAML.replacingOccurrences(
+                of: "type: count\n        required: true", with: "type: count\n        critical: true"))
         #expect(count.message.hasPrefix("'base' is a count item without pass_if: it can never fail"), "\(count)")
     }
 

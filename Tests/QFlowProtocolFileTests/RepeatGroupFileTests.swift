@@ -53,7 +53,8 @@ struct RepeatGroupFileTests {
         #expect(tooMany.message.contains("max must be from 1 to 50"), "\(tooMany)")
         #expect((tooMany.line, tooMany.column) == (19, 14), "\(tooMany)")
         let direct = try onlyProblem(
-            repeatingYAML.replacingOccurrences(of: "pass_if: handed == count(hand)", with: "pass_if: handed == hand.count"))
+            repeatingYAML.replacingOccurrences(
+                of: "pass_if: handed == count(hand)", with: "pass_if: handed == hand.count"))
         #expect(direct.message.contains("repeating group"), "\(direct)")
         #expect(direct.line == 25, "\(direct)")
         let unknownKey = try onlyProblem(repeatingYAML.replacingOccurrences(of: "min: 0", with: "minimum: 0"))

@@ -53,7 +53,10 @@ struct SiteFileTests {
             core.protocols.map(\.protocolId) == [
                 "or_circulating_nurse", "or_scrub_nurse", "surgical_counts", "patient_satisfaction",
             ])
-        #expect(spec.bundles(for: "linen-batch").flatMap(\.protocols).map(\.protocolId) == ["linen_isolation", "linen_thermal_wash"])
+        #expect(
+            spec.bundles(for: "linen-batch").flatMap(\.protocols).map(\.protocolId) == [
+                "linen_isolation", "linen_thermal_wash",
+            ])
         // The on-duty nurse's once-a-shift duties run per shift, not per case.
         #expect(spec.bundles(for: "shift").flatMap(\.protocols).map(\.protocolId) == ["or_shift_handover"])
     }

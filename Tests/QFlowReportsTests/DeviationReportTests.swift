@@ -30,14 +30,18 @@ struct DeviationReportTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try Store.open(path: directory.appendingPathComponent("d.sqlite").path, create: true)
-        try store.publish(try #require(ProtocolFile.load(bytes: Array(deviatingYAML.utf8), file: "d.yaml").spec), at: .now)
+        try store.publish(
+            try #require(ProtocolFile.load(bytes: Array(deviatingYAML.utf8), file: "d.yaml").spec), at: .now)
         let at = try #require(Timestamp.parse("2026-03-02T08:00:00+08:00"))
         let nurse = Actor(id: "n-1", role: "circulating_nurse")
         for (n, final) in [(1, 10), (2, 9)] {
             try store.addSubject(Subject(id: "C\(n)", kind: "surgical-case", scheduledStart: at), at: at)
-            let run = try store.perform(ActionRequest(.start(protocolId: "closing_count", subjectId: "C\(n)"), by: nurse, at: at)).runId
+            let run = try store.perform(
+                ActionRequest(.start(protocolId: "closing_count", subjectId: "C\(n)"), by: nurse, at: at)
+            ).runId
             for (item, value) in [("base", 10), ("final", final)] {
-                try store.perform(ActionRequest(.command(runId: run, .record(item: item, value: .count(value))), by: nurse, at: at))
+                try store.perform(
+                    ActionRequest(.command(runId: run, .record(item: item, value: .count(value))), by: nurse, at: at))
             }
             if n == 2 {
                 try store.perform(

@@ -53,7 +53,8 @@ struct ReportPrintTests {
     static let languages = [
         Expected(
             language: .en, summary: "Summary", comparisons: ["Comparison 1", "Comparison 2"], compliance: "Compliance",
-            spc: "SPC", actions: "Corrective actions", documents: "Documents", complianceHeaders: ("phase", "compliance"),
+            spc: "SPC", actions: "Corrective actions", documents: "Documents",
+            complianceHeaders: ("phase", "compliance"),
             spcHeaders: ("Month", "Signal"), page: "Page "),
         Expected(
             language: .zh, summary: "摘要", comparisons: ["比较 1", "比较 2"], compliance: "条目合格率", spc: "SPC 控制图",

@@ -30,7 +30,9 @@ import Testing
         let book = try XLSXReader.read(out)
         let its = try XLSXReader.sheet(book, "Comparison 1")
         let text = (its["cells"] as? [String: [String: Any]])?.values.compactMap { $0["value"] as? String } ?? []
-        for label in ["Interrupted time series (segmented regression)", "Level change", "Slope change", "SE (Newey–West)"] {
+        for label in [
+            "Interrupted time series (segmented regression)", "Level change", "Slope change", "SE (Newey–West)",
+        ] {
             #expect(text.contains(label), "\(label)")
         }
         #expect(text.contains { $0.hasPrefix("Autocorrelation: Durbin–Watson") })
@@ -49,7 +51,8 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qflow-its-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let path = try Self.report("title: { zh: 标题, en: T }\ncomparisons:\n  - measure: item:sat.overall\n    \(body)\n", in: directory)
+        let path = try Self.report(
+            "title: { zh: 标题, en: T }\ncomparisons:\n  - measure: item:sat.overall\n    \(body)\n", in: directory)
         let error = #expect(throws: ReportError.self) { try ReportFile.load(path: path) }
         #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
         #expect(error?.message.contains(path + ":") == true, "the file and line are named")

@@ -58,12 +58,15 @@ final class LiveServer: @unchecked Sendable {
         try store.publish(try #require(ProtocolFile.load(bytes: Array(countsYAML.utf8), file: "c.yaml").spec), at: t0)
         try store.addSubject(Subject(id: "C-1", kind: "surgical-case", room: "OR3"), at: t0)
         try store.perform(
-            ActionRequest(.start(protocolId: "counts", subjectId: "C-1"), by: Actor(id: "sys", role: "circulating_nurse"), at: t0))
+            ActionRequest(
+                .start(protocolId: "counts", subjectId: "C-1"), by: Actor(id: "sys", role: "circulating_nurse"), at: t0)
+        )
         var policy = SignInPolicy()
         policy.iterations = iterations
         policy.idleTimeout = idleTimeout
         for (id, roles) in [
-            ("n-1", ["circulating_nurse"]), ("n-2", ["scrub_nurse"]), ("l-1", ["linen_staff"]), ("q-1", ["quality_manager"]),
+            ("n-1", ["circulating_nurse"]), ("n-2", ["scrub_nurse"]), ("l-1", ["linen_staff"]),
+            ("q-1", ["quality_manager"]),
             ("h-1", ["head_nurse"]), ("a-1", ["administrator"]), ("d-1", ["surgeon", "anesthetist"]),
         ] {
             try store.addUser(id: id, name: id, roles: roles, password: "password \(id)", policy: policy, at: t0)
@@ -99,9 +102,10 @@ final class LiveServer: @unchecked Sendable {
         var headers: [String: String]
     }
 
-    func call(_ method: String, _ path: String, json body: [String: Any]? = nil, token: String? = nil,
-        cookie: String? = nil, csrf: String? = nil, headers: [String: String] = [:]) async throws -> Reply
-    {
+    func call(
+        _ method: String, _ path: String, json body: [String: Any]? = nil, token: String? = nil,
+        cookie: String? = nil, csrf: String? = nil, headers: [String: String] = [:]
+    ) async throws -> Reply {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         request.httpShouldHandleCookies = false  // each test sends exactly the cookie it means to
@@ -117,15 +121,20 @@ final class LiveServer: @unchecked Sendable {
         let http = try #require(response as? HTTPURLResponse)
         let json = (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
         var headers: [String: String] = [:]
-        for (key, value) in http.allHeaderFields { headers[String(describing: key).lowercased()] = String(describing: value) }
+        for (key, value) in http.allHeaderFields {
+            headers[String(describing: key).lowercased()] = String(describing: value)
+        }
         return Reply(status: http.statusCode, json: json, headers: headers)
     }
 
     /// Signs in over the API; each user at a workstation of their own (a sign-in ends the earlier one there).
-    func signIn(_ user: String, role: String, workstation: String? = nil) async throws -> (token: String, csrf: String) {
+    func signIn(_ user: String, role: String, workstation: String? = nil) async throws -> (token: String, csrf: String)
+    {
         let reply = try await call(
             "POST", "/api/v1/sessions",
-            json: ["user": user, "password": "password \(user)", "role": role, "workstation": workstation ?? "\(user)-PC"])
+            json: [
+                "user": user, "password": "password \(user)", "role": role, "workstation": workstation ?? "\(user)-PC",
+            ])
         #expect(reply.status == 201, "\(reply.json)")
         return (try #require(reply.json["token"] as? String), try #require(reply.json["csrf"] as? String))
     }
@@ -135,10 +144,12 @@ final class LiveServer: @unchecked Sendable {
 struct APITests {
     @Test func signInAndOut() async throws {
         let server = try await LiveServer()
-        let wrong = try await server.call("POST", "/api/v1/sessions", json: ["user": "n-1", "password": "nope", "role": "circulating_nurse"])
+        let wrong = try await server.call(
+            "POST", "/api/v1/sessions", json: ["user": "n-1", "password": "nope", "role": "circulating_nurse"])
         #expect(wrong.status == 401)
         #expect(wrong.json["code"] as? String == "sign_in_refused")
-        let missing = try await server.call("POST", "/api/v1/sessions", json: ["user": "n-1", "role": "circulating_nurse"])
+        let missing = try await server.call(
+            "POST", "/api/v1/sessions", json: ["user": "n-1", "role": "circulating_nurse"])
         #expect(missing.status == 400)
         #expect(missing.json["field"] as? String == "password")
         let notJSON = try await server.call("POST", "/api/v1/sessions")
@@ -160,13 +171,15 @@ struct APITests {
         #expect(run.status == 200)
         let seq = try #require((run.json["run"] as? [String: Any])?["lastSeq"] as? Int)
         let ok = try await server.call(
-            "POST", "/api/v1/runs/R000001/actions", json: ["verb": "record", "item": "base", "value": 12, "expected_seq": seq],
+            "POST", "/api/v1/runs/R000001/actions",
+            json: ["verb": "record", "item": "base", "value": 12, "expected_seq": seq],
             token: token)
         #expect(ok.status == 200, "\(ok.json)")
         #expect(ok.json["seq"] as? Int == seq + 1)
         // The same stale view again: someone else changed the run first.
         let stale = try await server.call(
-            "POST", "/api/v1/runs/R000001/actions", json: ["verb": "record", "item": "base", "value": 13, "expected_seq": seq],
+            "POST", "/api/v1/runs/R000001/actions",
+            json: ["verb": "record", "item": "base", "value": 13, "expected_seq": seq],
             token: token)
         #expect(stale.status == 409)
         #expect(stale.json["code"] as? String == "conflict")
@@ -182,17 +195,23 @@ struct APITests {
         let server = try await LiveServer()
         let (scrub, _) = try await server.signIn("n-2", role: "scrub_nurse")
         let item = try await server.call(
-            "POST", "/api/v1/runs/R000001/actions", json: ["verb": "record", "item": "base", "value": "3"], token: scrub)
+            "POST", "/api/v1/runs/R000001/actions", json: ["verb": "record", "item": "base", "value": "3"], token: scrub
+        )
         #expect(item.status == 403)
         #expect(item.json["code"] as? String == "role_not_allowed")
         let (linen, _) = try await server.signIn("l-1", role: "linen_staff")
         let outsider = try await server.call(
-            "POST", "/api/v1/runs/R000001/actions", json: ["verb": "record", "item": "note", "value": "x"], token: linen)
+            "POST", "/api/v1/runs/R000001/actions", json: ["verb": "record", "item": "note", "value": "x"], token: linen
+        )
         // A run outside the role's scope is not found, exactly like a run that does not exist.
         #expect(outsider.status == 404)
         let missing = try await server.call(
-            "POST", "/api/v1/runs/R999999/actions", json: ["verb": "record", "item": "note", "value": "x"], token: linen)
-        #expect(outsider.json as NSDictionary == ["code": "not_found", "message": "no run R000001 (list runs with qflow run list)"])
+            "POST", "/api/v1/runs/R999999/actions", json: ["verb": "record", "item": "note", "value": "x"], token: linen
+        )
+        #expect(
+            outsider.json as NSDictionary == [
+                "code": "not_found", "message": "no run R000001 (list runs with qflow run list)",
+            ])
         #expect(missing.json["message"] as? String == "no run R999999 (list runs with qflow run list)")
     }
 
@@ -252,7 +271,10 @@ struct AdministrationTests {
             request.httpBody = Data(body.utf8)
             request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
             let (data, response) = try await server.http.data(for: request)
-            return ((response as! HTTPURLResponse).statusCode, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
+            return (
+                (response as! HTTPURLResponse).statusCode,
+                (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+            )
         }
         let (nurse, _) = try await server.signIn("n-1", role: "circulating_nurse")
         #expect(try await publish(nurse, v2).0 == 403)
@@ -289,7 +311,8 @@ struct RouteMatrixTests {
         let server = try await LiveServer()
         let routes: [(String, String, [String: Any]?)] = [
             ("GET", "/api/v1/me", nil), ("DELETE", "/api/v1/sessions", nil), ("GET", "/api/v1/cases", nil),
-            ("GET", "/api/v1/runs/R000001", nil), ("POST", "/api/v1/runs/R000001/actions", ["verb": "suspend", "reason": "x"]),
+            ("GET", "/api/v1/runs/R000001", nil),
+            ("POST", "/api/v1/runs/R000001/actions", ["verb": "suspend", "reason": "x"]),
             ("GET", "/api/v1/overdue", nil), ("POST", "/api/v1/protocols", ["x": 1]),
         ]
         for (method, path, body) in routes {
@@ -309,14 +332,18 @@ struct RouteMatrixTests {
         let overdue = try await server.call("GET", "/api/v1/overdue", cookie: token)
         #expect(overdue.status == 200)
         let suspend = try await server.call(
-            "POST", "/api/v1/runs/R000001/actions", json: ["verb": "suspend", "reason": "to CT"], cookie: token, csrf: csrf)
+            "POST", "/api/v1/runs/R000001/actions", json: ["verb": "suspend", "reason": "to CT"], cookie: token,
+            csrf: csrf)
         #expect(suspend.status == 200)
     }
 
     /// Every page: not signed in → redirect to the sign-in page; a form without the CSRF token → 403.
     @Test func everyPageSendsStrangersToSignIn() async throws {
         let server = try await LiveServer()
-        for path in ["/", "/runs/R000001", "/board", "/overdue", "/linen", "/actions", "/quality", "/quality/report?file=counts.yaml"] {
+        for path in [
+            "/", "/runs/R000001", "/board", "/overdue", "/linen", "/actions", "/quality",
+            "/quality/report?file=counts.yaml",
+        ] {
             let reply = try await server.page("GET", path)
             #expect(reply.status == 303, "\(path)")
             #expect(reply.location == "/login", "\(path)")
@@ -334,9 +361,12 @@ struct QualityAPITests {
     @Test func qualityRolesCompareAndDownloadThroughTheAPI() async throws {
         let server = try await LiveServer()
         let (nurse, _) = try await server.signIn("n-1", role: "circulating_nurse")
-        #expect(try await server.call("GET", "/api/v1/compare?measure=completion:counts&a=or3&b=cases", token: nurse).status == 403)
+        #expect(
+            try await server.call("GET", "/api/v1/compare?measure=completion:counts&a=or3&b=cases", token: nurse).status
+                == 403)
         let (manager, _) = try await server.signIn("q-1", role: "quality_manager")
-        let compared = try await server.call("GET", "/api/v1/compare?measure=completion:counts&a=or3&b=cases", token: manager)
+        let compared = try await server.call(
+            "GET", "/api/v1/compare?measure=completion:counts&a=or3&b=cases", token: manager)
         #expect(compared.status == 200)
         #expect(compared.json["design"] as? String == "paired-binary")
         let missing = try await server.call("GET", "/api/v1/compare?measure=completion:counts&a=or3", token: manager)
@@ -357,7 +387,9 @@ struct QualityAPITests {
         try server.store.publish(spec, at: Date())
         try server.store.addSubject(Subject(id: "QC-1", kind: "audit"), at: Date())
         let run = try server.store.perform(
-            ActionRequest(.start(protocolId: "corrective_action", subjectId: "QC-1"), by: Actor(id: "h", role: "head_nurse"), at: Date())
+            ActionRequest(
+                .start(protocolId: "corrective_action", subjectId: "QC-1"), by: Actor(id: "h", role: "head_nurse"),
+                at: Date())
         ).runId
         let (scrub, _) = try await server.signIn("n-2", role: "scrub_nurse")
         let refused = try await server.call(

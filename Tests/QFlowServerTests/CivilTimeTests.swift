@@ -7,8 +7,10 @@ import Testing
 struct CivilTimeTests {
     /// The arithmetic civil time agrees with Foundation's formatter across zones, centuries and DST changes.
     @Test func agreesWithDateFormatter() {
-        let zones = ["Asia/Shanghai", "UTC", "America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Kathmandu",
-                     "Pacific/Chatham", "America/St_Johns"].compactMap(TimeZone.init(identifier:))
+        let zones = [
+            "Asia/Shanghai", "UTC", "America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Kathmandu",
+            "Pacific/Chatham", "America/St_Johns",
+        ].compactMap(TimeZone.init(identifier:))
         var generator = SystemRandomNumberGenerator()
         var instants: [Date] = [
             Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: -1), Date(timeIntervalSince1970: -86_400.5),
@@ -16,7 +18,10 @@ struct CivilTimeTests {
             Date(timeIntervalSince1970: 4_107_542_399),  // 2100-02-28T23:59:59Z
         ]
         for _ in 0..<2_000 {
-            instants.append(Date(timeIntervalSince1970: Double(Int64.random(in: -2_208_988_800...4_102_444_800, using: &generator)) + 0.25))
+            instants.append(
+                Date(
+                    timeIntervalSince1970: Double(Int64.random(in: -2_208_988_800...4_102_444_800, using: &generator))
+                        + 0.25))
         }
         for zone in zones {
             let formatter = DateFormatter()

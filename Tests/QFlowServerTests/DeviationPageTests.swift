@@ -40,9 +40,11 @@ struct DeviationPageTests {
         try server.store.addSubject(Subject(id: "C-9", kind: "surgical-case", room: "OR3"), at: now)
         let nurse = Actor(id: "n-1", role: "circulating_nurse")
         let run = try server.store.perform(
-            ActionRequest(.start(protocolId: "closing_count", subjectId: "C-9"), by: nurse, at: now)).runId
+            ActionRequest(.start(protocolId: "closing_count", subjectId: "C-9"), by: nurse, at: now)
+        ).runId
         for (item, value) in [("base", 10), ("final", 9)] {
-            try server.store.perform(ActionRequest(.command(runId: run, .record(item: item, value: .count(value))), by: nurse, at: now))
+            try server.store.perform(
+                ActionRequest(.command(runId: run, .record(item: item, value: .count(value))), by: nurse, at: now))
         }
         return run
     }
@@ -59,7 +61,9 @@ struct DeviationPageTests {
         #expect(!nursePage.html.contains("closing_count@1"))
         let head = try await server.pageSignIn("h-1", role: "head_nurse")
         let page = try await server.page("GET", "/runs/\(run)", cookie: head)
-        #expect(page.html.contains("name=\"verb\" value=\"deviate\"") && page.html.contains("name=\"value\" value=\"final\""))
+        #expect(
+            page.html.contains("name=\"verb\" value=\"deviate\"")
+                && page.html.contains("name=\"value\" value=\"final\""))
         #expect(page.html.contains("Complete with a documented deviation") && page.html.contains("(Final)"))
         let csrf = try #require(LiveServer.hidden("csrf", in: page.html))
         let seq = try #require(LiveServer.hidden("seq", in: page.html))

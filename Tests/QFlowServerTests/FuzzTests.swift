@@ -20,7 +20,8 @@ struct FuzzTests {
         // The description is read here (Schemathesis gives its own download ten seconds, which a loaded test
         // machine can exceed) and handed over as a file.
         let schema = server.directory.appendingPathComponent("openapi.json")
-        let (data, _) = try await server.http.data(from: URL(string: "http://127.0.0.1:\(server.port)/api/v1/openapi.json")!)
+        let (data, _) = try await server.http.data(
+            from: URL(string: "http://127.0.0.1:\(server.port)/api/v1/openapi.json")!)
         try data.write(to: schema)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: schemathesis)

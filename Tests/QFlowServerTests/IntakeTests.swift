@@ -93,12 +93,13 @@ struct IntakeTests {
         let server = try await LiveServer()
         try server.publishSite()
         let (token, _) = try await server.signIn("h-1", role: "head_nurse")
-        let csv = Self.header + """
-            C-10,OR1,Lap chole,2026-03-02 08:00,P-1,Surgery,no
-            C-11,OR3,Hip replacement,2026-03-02T09:30:00+08:00,P-2,Orthopaedics,yes
-            "C-12",OR1,"Hernia, inguinal",2026-03-02 11:00,P-3,Surgery,false
+        let csv =
+            Self.header + """
+                C-10,OR1,Lap chole,2026-03-02 08:00,P-1,Surgery,no
+                C-11,OR3,Hip replacement,2026-03-02T09:30:00+08:00,P-2,Orthopaedics,yes
+                "C-12",OR1,"Hernia, inguinal",2026-03-02 11:00,P-3,Surgery,false
 
-            """
+                """
         let (status, text, json) = try await server.raw(
             "POST", "/api/v1/cases/import", body: Data(csv.utf8), type: "text/csv; charset=utf-8", token: token)
         #expect(status == 201, "\(text)")
@@ -123,14 +124,15 @@ struct IntakeTests {
         try server.publishSite()
         let (token, _) = try await server.signIn("h-1", role: "head_nurse")
         let before = try server.written()
-        let csv = Self.header + """
-            C-20,OR1,Lap chole,2026-03-02 08:00,P-1,Surgery,no
-            C-21,OR9,Lap chole,2026-03-02 08:00,P-1,Surgery,no
-            C-22,OR1,Lap chole,tomorrow,P-1,Surgery,no
-            C-20,OR3,Lap chole,2026-03-02 09:00,P-1,Surgery,no
-            C-23,OR3,Lap chole,2026-03-02 09:00,P-1,Surgery,maybe
+        let csv =
+            Self.header + """
+                C-20,OR1,Lap chole,2026-03-02 08:00,P-1,Surgery,no
+                C-21,OR9,Lap chole,2026-03-02 08:00,P-1,Surgery,no
+                C-22,OR1,Lap chole,tomorrow,P-1,Surgery,no
+                C-20,OR3,Lap chole,2026-03-02 09:00,P-1,Surgery,no
+                C-23,OR3,Lap chole,2026-03-02 09:00,P-1,Surgery,maybe
 
-            """
+                """
         let (status, _, json) = try await server.raw(
             "POST", "/api/v1/cases/import", body: Data(csv.utf8), type: "text/csv", token: token)
         #expect(status == 400)
@@ -143,7 +145,8 @@ struct IntakeTests {
         #expect(try server.written() == before, "nothing was written")
         // An unknown column is named, with a suggestion.
         let unknown = try await server.raw(
-            "POST", "/api/v1/cases/import", body: Data("case_id,rooom\nC-30,OR1\n".utf8), type: "text/csv", token: token)
+            "POST", "/api/v1/cases/import", body: Data("case_id,rooom\nC-30,OR1\n".utf8), type: "text/csv", token: token
+        )
         #expect(unknown.0 == 400)
         #expect(unknown.1.contains("rooom") && unknown.1.contains("room"), "\(unknown.1)")
         // Not UTF-8.
@@ -169,20 +172,26 @@ struct IntakeTests {
                 "facts": ["implant": true],
             ], token: token)
         #expect(good.status == 201, "\(good.json)")
-        #expect((good.json["runs"] as? [[String: Any]])?.compactMap { $0["protocol"] as? String }.sorted() == ["counts", "implant_log"])
+        #expect(
+            (good.json["runs"] as? [[String: Any]])?.compactMap { $0["protocol"] as? String }.sorted() == [
+                "counts", "implant_log",
+            ])
         let wrong = try await server.call(
-            "POST", "/api/v1/cases", json: ["case_id": "C-41", "room": "OR3", "facts": ["implant": "perhaps"]], token: token)
+            "POST", "/api/v1/cases", json: ["case_id": "C-41", "room": "OR3", "facts": ["implant": "perhaps"]],
+            token: token)
         #expect(wrong.status == 400)
         #expect(wrong.json["field"] as? String == "facts.implant", "\(wrong.json)")
         #expect(!(wrong.json["message"] as? String ?? "").contains("perhaps"), "the entered value is not echoed")
-        let room = try await server.call("POST", "/api/v1/cases", json: ["case_id": "C-42", "room": "OR9"], token: token)
+        let room = try await server.call(
+            "POST", "/api/v1/cases", json: ["case_id": "C-42", "room": "OR9"], token: token)
         #expect(room.status == 400 && room.json["field"] as? String == "room", "\(room.json)")
         let noId = try await server.call("POST", "/api/v1/cases", json: ["room": "OR3"], token: token)
         #expect(noId.status == 400 && noId.json["field"] as? String == "case_id", "\(noId.json)")
         #expect(try server.store.subject("C-41") == nil)
         // A scrub nurse does not book cases.
         let (scrub, _) = try await server.signIn("n-2", role: "scrub_nurse")
-        let refused = try await server.call("POST", "/api/v1/cases", json: ["case_id": "C-43", "room": "OR3"], token: scrub)
+        let refused = try await server.call(
+            "POST", "/api/v1/cases", json: ["case_id": "C-43", "room": "OR3"], token: scrub)
         #expect(refused.status == 403)
         // A role that takes part in a protocol starts it on a case; one that does not is refused.
         let (nurse, _) = try await server.signIn("n-1", role: "circulating_nurse")
@@ -218,8 +227,10 @@ struct IntakeTests {
         // A refused form comes back with what was typed.
         let refused = try await server.page(
             "POST", "/cases/new",
-            form: ["csrf": csrf, "kind": "surgical-case", "case_id": "C-51", "room": "OR1", "procedure": "Typed text",
-                "scheduled_start": "next week"], cookie: cookie)
+            form: [
+                "csrf": csrf, "kind": "surgical-case", "case_id": "C-51", "room": "OR1", "procedure": "Typed text",
+                "scheduled_start": "next week",
+            ], cookie: cookie)
         #expect(refused.status == 400)
         #expect(refused.html.contains("value=\"Typed text\""))
         // The schedule upload: a bad file is a table of its rows, and nothing is imported.
@@ -270,11 +281,20 @@ struct IntakeTests {
         let csrf = try #require(LiveServer.hidden("csrf", in: form.html))
         var generator = SystemRandomNumberGenerator()
         let boundary = "b0undary"
-        let bodies: [Data] = [
-            Data(), Data("--\(boundary)".utf8), Data("--\(boundary)--".utf8), Data("--\(boundary)\r\n\r\n".utf8),
-            Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x\"\r\n\r\n".utf8),
-            Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(csrf)\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x\"\r\n\r\n--\(boundary)--".utf8),
-        ] + (0..<20).map { _ in Data((0..<Int.random(in: 0..<300, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }) }
+        let bodies: [Data] =
+            [
+                Data(), Data("--\(boundary)".utf8), Data("--\(boundary)--".utf8), Data("--\(boundary)\r\n\r\n".utf8),
+                Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x\"\r\n\r\n".utf8),
+                Data(
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(csrf)\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x\"\r\n\r\n--\(boundary)--"
+                        .utf8),
+            ]
+            + (0..<20).map { _ in
+                Data(
+                    (0..<Int.random(in: 0..<300, using: &generator)).map { _ in
+                        UInt8.random(in: 0...255, using: &generator)
+                    })
+            }
         for body in bodies {
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)/cases/import")!)
             request.httpMethod = "POST"

@@ -59,7 +59,8 @@ extension LiveServer {
 
     func pageSignIn(_ user: String, role: String) async throws -> String {
         let reply = try await page(
-            "POST", "/login", form: ["user": user, "password": "password \(user)", "role": role, "workstation": "\(user)-PC"])
+            "POST", "/login",
+            form: ["user": user, "password": "password \(user)", "role": role, "workstation": "\(user)-PC"])
         #expect(reply.status == 303)
         return try #require(reply.cookie)
     }
@@ -76,7 +77,8 @@ struct PageTests {
         let server = try await LiveServer()
         #expect(try await server.page("GET", "/login").html.contains("Sign in"))
         #expect(try await server.page("GET", "/").location == "/login")
-        let wrong = try await server.page("POST", "/login", form: ["user": "n-1", "password": "x", "role": "circulating_nurse"])
+        let wrong = try await server.page(
+            "POST", "/login", form: ["user": "n-1", "password": "x", "role": "circulating_nurse"])
         #expect(wrong.status == 401)
         #expect(wrong.html.contains("sign-in refused"))
         let cookie = try await server.pageSignIn("n-1", role: "circulating_nurse")
@@ -124,7 +126,8 @@ struct PageTests {
         #expect(run.status == 404, "a surgical run is outside the laundry's scope")
         let today = try await server.page("GET", "/linen", cookie: cookie)
         let form = [
-            "verb": "record", "item": "note", "value": "x", "csrf": try #require(LiveServer.hidden("csrf", in: today.html)),
+            "verb": "record", "item": "note", "value": "x",
+            "csrf": try #require(LiveServer.hidden("csrf", in: today.html)),
             "seq": "1",
         ]
         let refused = try await server.page("POST", "/runs/R000001/act", form: form, cookie: cookie)
@@ -164,7 +167,8 @@ struct QualityPageTests {
         #expect(try await server.page("GET", "/", cookie: nurse).location == "/login")
         // A weak password is refused with a message, and nothing changes.
         let weak = try await server.page(
-            "POST", "/admin/users", form: ["csrf": csrf, "user": "n-1", "action": "reset_password", "password": "short"],
+            "POST", "/admin/users",
+            form: ["csrf": csrf, "user": "n-1", "action": "reset_password", "password": "short"],
             cookie: admin)
         #expect(weak.status == 400 && weak.html.contains("10 to 1,024 characters"))
         // A new user, and a form without the CSRF token.
@@ -176,7 +180,8 @@ struct QualityPageTests {
             ], cookie: admin)
         #expect(added.status == 303)
         #expect(try server.store.user("n-9")?.roles == ["scrub_nurse"])
-        let forged = try await server.page("POST", "/admin/users", form: ["user": "n-9", "action": "deactivate"], cookie: admin)
+        let forged = try await server.page(
+            "POST", "/admin/users", form: ["user": "n-9", "action": "deactivate"], cookie: admin)
         #expect(forged.status == 403)
         #expect(try server.store.user("n-9")?.active == true)
     }

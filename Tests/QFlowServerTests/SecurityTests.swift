@@ -80,21 +80,21 @@ struct SecurityTests {
                         route.method, path, json: route.method == "GET" ? nil : [:], token: bearer
                     ).status
                 }
-                let where_ = "\(route.method) \(route.path) as \(role ?? "nobody") → \(status)"
+                let attempt = "\(route.method) \(route.path) as \(role ?? "nobody") → \(status)"
                 if case .anyone = route.readers {
-                    #expect(status != 403, "\(where_)")
+                    #expect(status != 403, "\(attempt)")
                 } else if route.readers.admit(role), route.path == "/api/v1/cases", route.method == "GET" {
                     // Any signed-in role calls it; the kind asked for (surgical cases by default) is in scope or 403.
-                    #expect(status == 200 || status == 403, "\(where_)")
+                    #expect(status == 200 || status == 403, "\(attempt)")
                 } else if route.readers.admit(role), route.path.hasSuffix("/unlock") {
                     // Unlocking without the password is refused like a wrong password.
-                    #expect(status == 400 || status == 401, "\(where_)")
+                    #expect(status == 400 || status == 401, "\(attempt)")
                 } else if route.readers.admit(role) {
-                    #expect(status != 401 && status != 403 && !(route.method == "GET" && status == 303), "\(where_)")
+                    #expect(status != 401 && status != 403 && !(route.method == "GET" && status == 303), "\(attempt)")
                 } else if role == nil {
-                    #expect(status == (isPage ? 303 : 401), "\(where_)")
+                    #expect(status == (isPage ? 303 : 401), "\(attempt)")
                 } else {
-                    #expect(status == 403, "\(where_)")
+                    #expect(status == 403, "\(attempt)")
                 }
             }
         }
@@ -126,7 +126,8 @@ struct SecurityTests {
     @Test func theTodayPageShowsOnlyCasesWithRunsTheRoleMaySee() async throws {
         let server = try await LiveServer()
         try server.store.addSubject(
-            Subject(id: "C-TODAY", kind: "surgical-case", room: "OR5", procedure: "Appendectomy", scheduledStart: Date()),
+            Subject(
+                id: "C-TODAY", kind: "surgical-case", room: "OR5", procedure: "Appendectomy", scheduledStart: Date()),
             at: Date())
         try server.store.perform(
             ActionRequest(

@@ -69,7 +69,8 @@ struct WorkstationListTests {
         #expect((until.1["cases"] as? [[String: Any]])?.isEmpty == true)
         // Bad paging input names its field; nothing unbounded is ever returned.
         for (path, field) in [
-            ("/api/v1/cases?limit=0", "limit"), ("/api/v1/cases?limit=501", "limit"), ("/api/v1/cases?limit=x", "limit"),
+            ("/api/v1/cases?limit=0", "limit"), ("/api/v1/cases?limit=501", "limit"),
+            ("/api/v1/cases?limit=x", "limit"),
             ("/api/v1/cases?cursor=%%%", "cursor"), ("/api/v1/cases?date=2026-13-40", "date"),
             ("/api/v1/overdue?limit=9999", "limit"), ("/api/v1/cases?from=2026-02-30", "from"),
             ("/api/v1/cases?from=2026-03-03&to=2026-03-02", "to"),
@@ -106,7 +107,9 @@ struct WorkstationListTests {
             #expect(!page.html.contains(english), "\(english) on a zh page")
         }
         let board = try await server.page("GET", "/board", cookie: cookie)
-        #expect(board.html.contains("D-000") && board.html.contains("Counts</a>: Counts"), "the board names the current phase")
+        #expect(
+            board.html.contains("D-000") && board.html.contains("Counts</a>: Counts"),
+            "the board names the current phase")
     }
 
     @Test func anIdleWorkstationLocksAndTheOwnPasswordUnlocksIt() async throws {
@@ -146,7 +149,9 @@ struct WorkstationListTests {
 
     @Test func theOneParserReadsCommandsForEveryFrontEnd() throws {
         let spec = try #require(ProtocolFile.load(bytes: Array(countsYAML.utf8), file: "c.yaml").spec)
-        #expect(try RunCommand(verb: "record", item: "base", value: "12", in: spec) == .record(item: "base", value: .count(12)))
+        #expect(
+            try RunCommand(verb: "record", item: "base", value: "12", in: spec)
+                == .record(item: "base", value: .count(12)))
         #expect(try RunCommand(verb: "return", item: "", value: nil, in: spec) == .returnTo(item: nil))
         #expect(throws: RunCommandTextError.self) { try RunCommand(verb: "record", item: "bas", value: "1", in: spec) }
         do {
@@ -165,4 +170,3 @@ struct WorkstationListTests {
         }
     }
 }
-

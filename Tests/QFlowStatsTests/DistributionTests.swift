@@ -194,7 +194,7 @@ struct DistributionTests {
             (0.005, 100000, 2.5758784699083753),
             (1e-4, 100000, 3.7191543826413444),
             (1e-8, 100000, 5.6124571748817133),
-            (1e-12, 100000, 7.0353717423935763)
+            (1e-12, 100000, 7.0353717423935763),
         ] as [(Double, Double, Double)])
     func studentTQuantileHoldsAcrossTheGrid(q: Double, df: Double, expected: Double) {
         // At df = 1e5 the tail itself is good to about 1e-11 (the continued fraction at x = df/(df + t²) ≈ 1 loses

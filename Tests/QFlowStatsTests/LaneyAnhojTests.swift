@@ -94,4 +94,3 @@ struct LaneyAnhojTests {
         #expect(AnhojRules.binomialHalfQuantile(0.05, trials: 23) == 8)
     }
 }
-

@@ -49,7 +49,8 @@ struct DeviationStoreTests {
             #expect(listed.first?.reason.contains("incident report") == true)
             let cohort = Cohort.everyone
             let critical = try store.units(.criticalFree("counts"), in: cohort)
-            #expect(Dictionary(uniqueKeysWithValues: critical.map { ($0.runId, $0.value) }) == [runs[0]: 1, deviated: 0])
+            #expect(
+                Dictionary(uniqueKeysWithValues: critical.map { ($0.runId, $0.value) }) == [runs[0]: 1, deviated: 0])
             let completion = try store.units(.completion("counts"), in: cohort)
             #expect(completion.map(\.value) == [1, 1])
             let final = try store.units(.item("final"), in: cohort)

@@ -11,7 +11,8 @@ struct FlatFactsTests {
         let alphabet = Array("ab\"\\/é中\n\t\u{1}{}:,[] 0") + ["\u{1F600}"]
         var generator = SystemRandomNumberGenerator()
         func text() -> String {
-            String((0..<Int.random(in: 0...8, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            String(
+                (0..<Int.random(in: 0...8, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
         }
         var quick = 0
         for _ in 0..<3_000 {
@@ -30,7 +31,8 @@ struct FlatFactsTests {
 
     @Test func refusesWhatIsNotAnObjectOfStrings() {
         for text in [
-            "", "{", "}", "[]", "{\"a\":1}", "{\"a\":\"b\",}", "{\"a\":\"b\"} x", "{\"a\" \"b\"}", "{\"a\":\"b\",\"a\":\"c\"}",
+            "", "{", "}", "[]", "{\"a\":1}", "{\"a\":\"b\",}", "{\"a\":\"b\"} x", "{\"a\" \"b\"}",
+            "{\"a\":\"b\",\"a\":\"c\"}",
             "{\"a\":\"\\u0041\"}", "{\"a\":\"b", "{\"a\":null}", "{\"a\":\"b\"\"c\":\"d\"}",
         ] {
             #expect(Registry.flatStrings(text) == nil, "\(text)")

@@ -46,9 +46,15 @@ struct MigrationTests {
         let applied = try DatabaseQueue(path: path).read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
         }
-        #expect(applied == ["v1", "v10-site-intake", "v11-queues-escalations", "v12-archive-numbers", "v2-reporting-indexes", "v3-cohorts", "v4-run-outcome-counts", "v5-item-indexes", "v6-run-skips-returns-deadlines", "v7-one-item-index", "v8-users-sessions", "v9-accounts"])
+        #expect(
+            applied == [
+                "v1", "v10-site-intake", "v11-queues-escalations", "v12-archive-numbers", "v2-reporting-indexes",
+                "v3-cohorts", "v4-run-outcome-counts", "v5-item-indexes", "v6-run-skips-returns-deadlines",
+                "v7-one-item-index", "v8-users-sessions", "v9-accounts",
+            ])
         let indexes = try DatabaseQueue(path: path).read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'answer_by_item'")
+            try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'answer_by_item'")
         }
         #expect(indexes == ["answer_by_item"])
         let report = try store.verify()

@@ -187,8 +187,9 @@ struct DeadlineEscalationStoreTests {
         let page = try store.cases(CaseQuery(kind: "surgical-case", protocols: nil, limit: 10), at: minutes(61))
         #expect(page.rows.first?.lastSteps == [run: "base/overdue"])
         // A deadline that tells no one is listed as falling due (step `due`).
-        let quiet = try spec(countsYAML.replacingOccurrences(of: ", escalate_to: circulating_nurse", with: "")
-            .replacingOccurrences(of: "id: counts", with: "id: quiet"))
+        let quiet = try spec(
+            countsYAML.replacingOccurrences(of: ", escalate_to: circulating_nurse", with: "")
+                .replacingOccurrences(of: "id: counts", with: "id: quiet"))
         try store.publish(quiet, at: t0)
         try store.addSubject(surgicalCase("C-002"), at: t0)
         let other = try store.perform(

@@ -53,7 +53,8 @@ struct RepeatStoreTests {
         ).runId
         func record(_ item: String, _ n: Int, _ minute: Double) throws {
             try store.perform(
-                ActionRequest(.command(runId: run, .record(item: item, value: .count(n))), by: circulator, at: minutes(minute)))
+                ActionRequest(
+                    .command(runId: run, .record(item: item, value: .count(n))), by: circulator, at: minutes(minute)))
         }
         try record("base", 20, 2)
         #expect(try store.run(run).summary.openRequired == 1, "the first count point (min 1) is required")
@@ -66,13 +67,15 @@ struct RepeatStoreTests {
         #expect(detail.sheet.instances(of: "pt") == ["pt.count#1", "pt.count#2"])
         var rows: [String: String] = [:]
         try store.forEachAnswer(protocols: ["points"]) { rows[$0.item] = $0.outcome ?? "" }
-        #expect(rows == ["base": "pass", "add.n#1": "pass", "add.n#2": "pass", "pt.count#1": "pass", "pt.count#2": "fail"])
+        #expect(
+            rows == ["base": "pass", "add.n#1": "pass", "add.n#2": "pass", "pt.count#1": "pass", "pt.count#2": "fail"])
         let before = try store.projectionDump()
         _ = try store.rebuild()
         #expect(try store.projectionDump() == before, "the projection is the fold of the stored events")
         #expect(try store.verify().isIntact)
         #expect(
-            detail.spec.answerableItemIds == ["base"] + (1...5).map { "add.n#\($0)" } + (1...4).map { "pt.count#\($0)" })
+            detail.spec.answerableItemIds == ["base"] + (1...5).map { "add.n#\($0)" } + (1...4).map { "pt.count#\($0)" }
+        )
         // A recount supersedes the answer like any item's; the run then completes.
         try record("pt.count#2", 25, 7)
         try store.perform(ActionRequest(.command(runId: run, .complete), by: circulator, at: minutes(8)))

@@ -108,7 +108,8 @@ struct StoreTests {
         let store = db.store
         let run = try store.startCounts()
         func act(_ command: RunCommand, _ reason: String? = nil, _ at: Double) throws {
-            try store.perform(ActionRequest(.command(runId: run, command), by: circulator, at: minutes(at), reason: reason))
+            try store.perform(
+                ActionRequest(.command(runId: run, command), by: circulator, at: minutes(at), reason: reason))
         }
         try store.record(run, "base", "12", at: minutes(2))
         try act(.returnTo(item: "base"), "wrong tray counted", 3)
@@ -134,10 +135,11 @@ struct StoreTests {
         let store = db.store
         let run = try store.startCounts()
         try store.record(run, "base", "12", at: minutes(2))
-        let v2 = try spec(countsYAML.replacingOccurrences(of: "version: 1", with: "version: 2")
-            .replacingOccurrences(of: "id: base", with: "id: baseline")
-            .replacingOccurrences(of: "final == base", with: "final == baseline")
-            .replacingOccurrences(of: "final != base", with: "final != baseline"))
+        let v2 = try spec(
+            countsYAML.replacingOccurrences(of: "version: 1", with: "version: 2")
+                .replacingOccurrences(of: "id: base", with: "id: baseline")
+                .replacingOccurrences(of: "final == base", with: "final == baseline")
+                .replacingOccurrences(of: "final != base", with: "final != baseline"))
         try store.publish(v2, at: minutes(3))
         let plan = try store.planMigration(runId: run, toVersion: nil, itemMap: ["base": "baseline"])
         #expect(plan.plan.carried == ["base": "baseline"])
@@ -175,7 +177,8 @@ struct StoreTests {
             if n % 2 == 0 { try store.record(run, "final", "\(9 + n)", at: minutes(80)) }
             if n == 3 {
                 try store.perform(
-                    ActionRequest(.command(runId: run, .returnTo(item: nil)), by: circulator, at: minutes(81),
+                    ActionRequest(
+                        .command(runId: run, .returnTo(item: nil)), by: circulator, at: minutes(81),
                         reason: "recount"))
             }
         }
@@ -190,7 +193,8 @@ struct StoreTests {
         let db = try TemporaryDatabase()
         let store = db.store
         try store.addSubject(surgicalCase(), at: t0)
-        try store.perform(ActionRequest(.start(protocolId: "counts", subjectId: "C-001"), by: circulator, at: minutes(1)))
+        try store.perform(
+            ActionRequest(.start(protocolId: "counts", subjectId: "C-001"), by: circulator, at: minutes(1)))
         #expect(try store.overdue(at: minutes(59)).isEmpty)
         let late = try store.overdue(at: minutes(61))
         #expect(late.map(\.item) == ["base"])
@@ -307,9 +311,12 @@ struct StoreTests {
         let store = db.store
         let run = try store.startCounts()
         let results = try store.performAll([
-            ActionRequest(.command(runId: run, .record(item: "base", value: .count(12))), by: circulator, at: minutes(2)),
-            ActionRequest(.command(runId: run, .record(item: "nope", value: .count(1))), by: circulator, at: minutes(3)),
-            ActionRequest(.command(runId: run, .record(item: "final", value: .count(12))), by: circulator, at: minutes(4)),
+            ActionRequest(
+                .command(runId: run, .record(item: "base", value: .count(12))), by: circulator, at: minutes(2)),
+            ActionRequest(
+                .command(runId: run, .record(item: "nope", value: .count(1))), by: circulator, at: minutes(3)),
+            ActionRequest(
+                .command(runId: run, .record(item: "final", value: .count(12))), by: circulator, at: minutes(4)),
         ])
         #expect(results.map { (try? $0.get())?.seq } == [2, nil, 3])
         try store.record(run, "note", "ok", at: minutes(5))

@@ -111,12 +111,14 @@ extension Store {
 
     /// Records a raw answer as the circulating nurse.
     @discardableResult
-    func record(_ run: String, _ item: String, _ raw: String, at: Date, by actor: Actor = circulator,
-        expectedSeq: Int? = nil) throws -> ActionResult
-    {
+    func record(
+        _ run: String, _ item: String, _ raw: String, at: Date, by actor: Actor = circulator,
+        expectedSeq: Int? = nil
+    ) throws -> ActionResult {
         let itemSpec = try #require(try self.run(run).spec.items.first { $0.id == item })
         return try perform(
-            ActionRequest(.command(runId: run, .record(item: item, value: try itemSpec.parseAnswer(raw))), by: actor,
+            ActionRequest(
+                .command(runId: run, .record(item: item, value: try itemSpec.parseAnswer(raw))), by: actor,
                 at: at, expectedSeq: expectedSeq))
     }
 

@@ -142,7 +142,8 @@ extension RuleExpression {
             case .failed:
                 guard scope.allowsOutcomes else {
                     throw ExpressionError(
-                        "failed() reads other items' outcomes: it is allowed only in a trigger's 'when'", at: node.offset)
+                        "failed() reads other items' outcomes: it is allowed only in a trigger's 'when'",
+                        at: node.offset)
                 }
                 guard args.count == 1, case .item(let id) = args[0].kind,
                     scope.items[id] != nil || scope.templates[id] != nil
@@ -168,7 +169,8 @@ extension RuleExpression {
         }
         if function == .count, scope.groups.contains(id) { return .number }
         guard let type = scope.templates[id] else {
-            let what = scope.items[id] != nil ? "is not an item of a repeating group (of another instance)" : "is unknown"
+            let what =
+                scope.items[id] != nil ? "is not an item of a repeating group (of another instance)" : "is unknown"
             throw ExpressionError(
                 "\(name)(): '\(id)' \(what)\(suggestion(id, scope.templates.keys))", at: args[0].offset)
         }
@@ -186,7 +188,8 @@ extension RuleExpression {
             return .number
         case .all, .any:
             guard type.valueType == .bool else {
-                throw ExpressionError("\(name)() reads yes/no items, but '\(id)' is \(type.valueType)", at: args[0].offset)
+                throw ExpressionError(
+                    "\(name)() reads yes/no items, but '\(id)' is \(type.valueType)", at: args[0].offset)
             }
             return .bool
         case .latest: return type.valueType

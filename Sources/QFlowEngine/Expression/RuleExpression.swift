@@ -114,8 +114,9 @@ public struct ExpressionNode: Sendable, Hashable {
             r.visit(body)
         case .member(let x, let list):
             x.visit(body)
-            list.forEach { $0.visit(body) }
-        case .call(_, let args): args.forEach { $0.visit(body) }
+            for element in list { element.visit(body) }
+        case .call(_, let args):
+            for argument in args { argument.visit(body) }
         }
     }
 }

@@ -40,7 +40,9 @@ extension Engine {
         }
         func target(_ id: String) -> String {
             if let mapped = itemMap[id] { return mapped }
-            if let instance = InstanceId(id), let mapped = itemMap[instance.template] { return "\(mapped)#\(instance.index)" }
+            if let instance = InstanceId(id), let mapped = itemMap[instance.template] {
+                return "\(mapped)#\(instance.index)"
+            }
             return id
         }
         var plan = MigrationPlan(carried: [:], dropped: [:], added: [])
@@ -52,7 +54,8 @@ extension Engine {
         let touched = Set(state.answers.keys).union(state.skipped.keys).union(state.signatures.keys).union(escalated)
         for id in touched.sorted() {
             let target = target(id)
-            guard let oldItem = oldItems[id] ?? old.resolvedItem(id), let newItem = newItems[target] ?? new.resolvedItem(target)
+            guard let oldItem = oldItems[id] ?? old.resolvedItem(id),
+                let newItem = newItems[target] ?? new.resolvedItem(target)
             else {
                 plan.dropped[id] = "no item '\(target)' in \(new.reference)"
                 continue

@@ -63,7 +63,8 @@ extension RunCommand {
         case "reassign":
             guard let to = value?.trimmingCharacters(in: .whitespacesAndNewlines), !to.isEmpty else {
                 throw RunCommandTextError(
-                    field: "to", error: EngineError(.invalidAnswer, "reassign needs the staff id of the new owner in 'to'"))
+                    field: "to",
+                    error: EngineError(.invalidAnswer, "reassign needs the staff id of the new owner in 'to'"))
             }
             self = .reassign(to: to)
         case "deviate":
@@ -72,7 +73,8 @@ extension RunCommand {
             guard !named.isEmpty, named.count <= spec.items.count else {
                 throw RunCommandTextError(
                     field: "value",
-                    error: EngineError(.invalidDeviation, "a deviation names the failed critical items, comma-separated"))
+                    error: EngineError(
+                        .invalidDeviation, "a deviation names the failed critical items, comma-separated"))
             }
             var items: [String] = []
             for name in named { items.append(try needItem(name, field: "value")) }
@@ -81,7 +83,8 @@ extension RunCommand {
             throw RunCommandTextError(
                 field: "verb",
                 error: EngineError(
-                    .invalidState, "the verb must be one of " + Self.verbs.joined(separator: ", ")
+                    .invalidState,
+                    "the verb must be one of " + Self.verbs.joined(separator: ", ")
                         + RuleExpression.suggestion(String(verb.prefix(40)), Self.verbs)))
         }
     }

@@ -387,7 +387,8 @@ extension SubjectFieldSpec {
             switch text.lowercased() {
             case "true", "yes", "y", "1", "是": return .bool(true)
             case "false", "no", "n", "0", "否": return .bool(false)
-            default: throw EngineError(.invalidAnswer, "subject field '\(name)' is true/false, not '\(text.prefix(40))'")
+            default:
+                throw EngineError(.invalidAnswer, "subject field '\(name)' is true/false, not '\(text.prefix(40))'")
             }
         case .number:
             guard let x = Double(text), x.isFinite, text.allSatisfy(\.isASCII) else {

@@ -205,7 +205,9 @@ public struct RunState: Sendable, Hashable {
             // A ladder step reached stays reached under the item's new id.
             firedSteps = Set(
                 firedSteps.map { key in
-                    guard let slash = key.firstIndex(of: "/"), let new = m.carried[String(key[..<slash])] else { return key }
+                    guard let slash = key.firstIndex(of: "/"), let new = m.carried[String(key[..<slash])] else {
+                        return key
+                    }
                     return new + key[slash...]
                 })
         case .triggered(let trigger, _):

@@ -104,7 +104,8 @@ extension ProtocolSpec {
                 issues.append(.init(cpath.key("date"), "date must be a day written YYYY-MM-DD"))
             }
             if change.version > version {
-                issues.append(.init(cpath.key("version"), "version \(change.version) is later than this protocol's (\(version))"))
+                issues.append(
+                    .init(cpath.key("version"), "version \(change.version) is later than this protocol's (\(version))"))
             }
             if n > 0, change.version <= document.changes[n - 1].version {
                 issues.append(.init(cpath.key("version"), "the change log lists versions oldest first, each once"))

@@ -201,7 +201,8 @@ extension ProtocolSpec {
                             if deadline.offset.seconds % 86_400 != 0 {
                                 issues.append(.init(dpath.key(deadline.before ? "before" : "after"), message))
                             }
-                            for (s, step) in (deadline.ladder ?? []).enumerated() where step.offset.seconds % 86_400 != 0 {
+                            for (s, step) in (deadline.ladder ?? []).enumerated()
+                            where step.offset.seconds % 86_400 != 0 {
                                 issues.append(
                                     .init(dpath.key("ladder").index(s).key(step.before ? "before" : "after"), message))
                             }
@@ -221,7 +222,8 @@ extension ProtocolSpec {
                     // Seconds from the due time: the steps come in the order they fall due.
                     let at = step.before ? -step.offset.seconds : step.offset.seconds
                     if let previous, at <= previous {
-                        issues.append(.init(spath, "ladder steps come in the order they fall due, each after the one before"))
+                        issues.append(
+                            .init(spath, "ladder steps come in the order they fall due, each after the one before"))
                     }
                     if deadline.escalateTo != nil, at == 0 {
                         issues.append(
@@ -256,7 +258,9 @@ extension ProtocolSpec {
         issues += documentIssues(root)
         if let deviation {
             let path = root.key("deviation").key("sign_off")
-            if deviation.signOff.isEmpty { issues.append(.init(path, "name at least one role that signs off a deviation")) }
+            if deviation.signOff.isEmpty {
+                issues.append(.init(path, "name at least one role that signs off a deviation"))
+            }
             for (r, role) in deviation.signOff.enumerated() where role != Self.defaultSupervisorRole {
                 checkRole(role, path.index(r))
             }
