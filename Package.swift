@@ -75,6 +75,7 @@ let package = Package(
         .executableTarget(
             name: "qflow-bench", dependencies: [
                 "QFlowEngine", "QFlowStats", "QFlowStore", "QFlowAnalysis", "QFlowDemo", "QFlowReports", "QFlowServer",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/qflow-bench"),
         .testTarget(name: "QFlowEngineTests", dependencies: ["QFlowEngine"]),

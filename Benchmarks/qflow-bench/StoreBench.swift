@@ -1,6 +1,6 @@
 import Foundation
 import QFlowEngine
-@_spi(Benchmarks) import QFlowStore
+import QFlowStore
 
 /// Durable answers per second: raw SQLite commits (WAL, synchronous=FULL, C program) against qflow with one
 /// writer and with 50 concurrent writers, rounds interleaved so that the disk's changing fsync time hits all alike.

@@ -15,7 +15,7 @@ public struct StoredEvent: Sendable, Hashable, Codable {
 }
 
 /// Appending to and reading the event log, and the hash chain that makes tampering evident.
-enum EventLog {
+package enum EventLog {
     /// The previous hash of the first event.
     static let genesis = String(repeating: "0", count: 64)
 
@@ -69,7 +69,7 @@ enum EventLog {
     }
 
     /// Inserts one event row: id, run, seq, kind, at, actor, role, workstation, payload, hash.
-    static func insert(_ values: [SQLValue], _ db: Database) throws {
+    package static func insert(_ values: [SQLValue], _ db: Database) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO event (id, run_id, seq, kind, at, actor, role, workstation, payload, hash)

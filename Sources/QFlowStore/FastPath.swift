@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// A value bound to a statement on the write path.
-enum SQLValue {
+/// A value bound to a statement on the write path (`package`: the benchmark's SQLite floor binds the same values).
+package enum SQLValue {
     case text(String)
     case integer(Int64)
     case real(Double)
@@ -21,7 +21,7 @@ enum SQLValue {
 /// Statements stay owned by GRDB's cache; this only binds, steps and resets them. Everything else uses GRDB.
 extension Statement {
     /// Binds `values` and runs the statement to completion.
-    func run(_ values: [SQLValue]) throws {
+    package func run(_ values: [SQLValue]) throws {
         let handle = sqliteStatement
         defer {
             sqlite3_reset(handle)

@@ -265,16 +265,17 @@ struct RunRows: Equatable {
     }
 }
 
-/// The writes that bring one run's projection rows up to date (`RunRows.changes(replacing:)`).
-struct RowChanges {
-    enum RunWrite {
+/// The writes that bring one run's projection rows up to date (`RunRows.changes(replacing:)`; `package` for the
+/// benchmark's SQLite floor, which writes the same rows without the engine).
+package struct RowChanges {
+    package enum RunWrite {
         case insert([SQLValue])
         case update([SQLValue])
     }
 
-    var runId: String
-    var run: RunWrite?
-    var answers: [[SQLValue]] = []
+    package var runId: String
+    package var run: RunWrite?
+    package var answers: [[SQLValue]] = []
     var removedAnswers: [String] = []
     var deadlines: [[SQLValue]] = []
     var removedDeadlines: [String] = []
@@ -284,7 +285,12 @@ struct RowChanges {
     var pending: [[SQLValue]] = []
     var removedPending: [[String]] = []
 
-    func write(_ db: Database) throws {
+    /// Changes for `runId`, none yet.
+    package init(runId: String) {
+        self.runId = runId
+    }
+
+    package func write(_ db: Database) throws {
         switch run {
         case .update(let values)?:
             try db.cachedStatement(

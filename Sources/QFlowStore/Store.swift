@@ -17,7 +17,7 @@ import QFlowEngine
 public final class Store: Sendable {
     /// The database file.
     public let path: String
-    let pool: DatabasePool
+    package let pool: DatabasePool
     let writer: GroupCommit
     /// Published versions already decoded for readers (they never change once published).
     let readSpecs = SpecCache()

@@ -101,7 +101,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(engineCode?.rawValue ?? code.rawValue): \(message)" }
 
     /// Converts any error thrown inside a database closure.
-    static func wrap(_ error: any Error, _ operation: String) -> StoreError {
+    package static func wrap(_ error: any Error, _ operation: String) -> StoreError {
         switch error {
         case let error as StoreError: return error
         case let error as EngineError: return StoreError(error)

@@ -1,7 +1,9 @@
 import Foundation
 import GRDB
+import QFlowStore
 
-/// What SQLite alone can do with the rows one answer writes, for the store benchmark's ceiling.
+/// What SQLite alone can do with the rows one answer writes, for the store benchmark's ceiling (here, not in the
+/// product: it reaches the store's write path through its `package` declarations).
 extension Store {
     /// Writes the rows of `answersEach` answers per writer with the write path's own statements and nothing else,
     /// one answer of every writer per transaction, from one thread; returns answers per second.
@@ -13,8 +15,7 @@ extension Store {
     /// the projections the store keeps). No engine, no canonical JSON, no hash chain, no savepoints, no callers to
     /// wake: with as many writers as callers, the most any writer of this schema could do on this disk, measured in
     /// the same run as qflow. The events do not form a chain, so the database is useless afterwards.
-    @_spi(Benchmarks)
-    public func measureWriteFloor(runIds: [[String]], answersEach: Int, projections: Bool = true)
+    func measureWriteFloor(runIds: [[String]], answersEach: Int, projections: Bool = true)
         throws(StoreError) -> Double
     {
         precondition(!runIds.isEmpty && answersEach > 0, "measureWriteFloor needs writers and answers")
