@@ -24,7 +24,9 @@ let package = Package(
     ],
     targets: [
         // Pure layers: no I/O, no clock, no database.
-        .target(name: "QFlowEngine"),
+        // SHA-256 and PBKDF2-HMAC-SHA256, dependency-free: content hashes, the event hash chain, passwords.
+        .target(name: "QFlowCrypto"),
+        .target(name: "QFlowEngine", dependencies: ["QFlowCrypto"]),
         .target(name: "QFlowStats"),
         // Adapter: protocol files (YAML) to engine specs, with source locations.
         .target(name: "QFlowProtocolFile", dependencies: ["QFlowEngine", "Yams"]),
@@ -33,7 +35,7 @@ let package = Package(
         // Storage: the event log, projections and registries in one SQLite file. The only module with SQL.
         .target(
             name: "QFlowStore",
-            dependencies: ["QFlowEngine", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["QFlowEngine", "QFlowCrypto", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Measures compared between cohorts: picks the test from the data's design.
         .target(name: "QFlowAnalysis", dependencies: ["QFlowStore", "QFlowStats", "QFlowEngine"]),
@@ -47,6 +49,7 @@ let package = Package(
             name: "QFlowReports",
             dependencies: [
                 "CXLSXWriter", "QFlowStore", "QFlowAnalysis", "QFlowStats", "QFlowEngine", "QFlowProtocolFile", "Yams",
+                "QFlowCrypto",
             ]),
         // The workstation: `qflow serve` (Hummingbird), pages and the JSON API over the store.
         .target(
@@ -78,7 +81,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/qflow-bench"),
-        .testTarget(name: "QFlowEngineTests", dependencies: ["QFlowEngine"]),
+        .testTarget(name: "QFlowCryptoTests", dependencies: ["QFlowCrypto"]),
+        .testTarget(name: "QFlowEngineTests", dependencies: ["QFlowEngine", "QFlowCrypto"]),
         .testTarget(name: "QFlowStatsTests", dependencies: ["QFlowStats"], exclude: ["reference"]),
         .testTarget(
             name: "QFlowProtocolFileTests", dependencies: ["QFlowProtocolFile", "QFlowEngine", "Yams"]),

@@ -1,5 +1,6 @@
 import Foundation
 import QFlowAnalysis
+import QFlowCrypto
 import QFlowEngine
 import QFlowStats
 import QFlowStore

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import QFlowCrypto
 import QFlowEngine
 
 /// An event as stored: its global id, run, per-run sequence number and kind.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import QFlowCrypto
 import QFlowEngine
 
 /// How an import treats a case that already exists with different content.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import QFlowCrypto
 import QFlowEngine
 
 /// A workstation user: staff id, name, the roles they may act in.

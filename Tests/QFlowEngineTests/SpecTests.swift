@@ -1,4 +1,5 @@
 import Foundation
+import QFlowCrypto
 import Testing
 
 @testable import QFlowEngine

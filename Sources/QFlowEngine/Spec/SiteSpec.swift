@@ -1,4 +1,5 @@
 import Foundation
+import QFlowCrypto
 
 /// What is local to one hospital: its time zone, rooms and laundry lines, the linen parameter set in force,
 /// workstation timeouts, and the bundles of protocols that start when a subject is added.

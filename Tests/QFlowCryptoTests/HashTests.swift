@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import QFlowEngine
+@testable import QFlowCrypto
 
 @Suite("SHA-256 and PBKDF2")
 struct HashTests {
