@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import QFlowEngine
 import QFlowStore
+import Synchronization
 
 /// `qflow debug …`: tools for reliability tests and benchmarks (not shown in help).
 struct DebugCommand: ParsableCommand {
@@ -60,19 +61,10 @@ struct DebugCommand: ParsableCommand {
 }
 
 /// Thread-safe first-failure holder.
-final class Failures: @unchecked Sendable {
-    private let lock = NSLock()
-    private var messages: [String] = []
+final class Failures: Sendable {
+    private let messages = Mutex<[String]>([])
 
-    func add(_ message: String) {
-        lock.lock()
-        messages.append(message)
-        lock.unlock()
-    }
+    func add(_ message: String) { messages.withLock { $0.append(message) } }
 
-    var first: String? {
-        lock.lock()
-        defer { lock.unlock() }
-        return messages.first
-    }
+    var first: String? { messages.withLock { $0.first } }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Workbooks to PDF through LibreOffice (`soffice --headless --convert-to pdf`), for hospitals that circulate PDFs.
 ///
@@ -82,11 +83,10 @@ public enum PDFExport {
 }
 
 /// Bytes handed from the reader thread to the caller.
-private final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func set(_ value: Data) { lock.withLock { data = value } }
-    func get() -> Data { lock.withLock { data } }
+private final class LockedData: Sendable {
+    private let data = Mutex(Data())
+    func set(_ value: Data) { data.withLock { $0 = value } }
+    func get() -> Data { data.withLock { $0 } }
 }
 
 extension ReportWriter {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import QFlowEngine
+import Synchronization
 
 /// Serialises writes and commits many of them in one transaction (group commit).
 ///
@@ -218,42 +219,37 @@ final class WriterCache: @unchecked Sendable {
 
 /// The committed state of recently written runs, shared by the writer (which updates it after each commit) and
 /// the callers (which prepare commands against it outside the writer).
-final class CommittedRuns: @unchecked Sendable {
-    private let lock = NSLock()
-    private var runs: [String: Actions.Entry] = [:]
+final class CommittedRuns: Sendable {
+    private struct State {
+        var runs: [String: Actions.Entry] = [:]
+        var generation = 0
+    }
+
+    private let state = Mutex(State())
 
     /// The run's state after the last commit that wrote it, if remembered.
     subscript(id: String) -> Actions.Entry? {
-        lock.lock()
-        defer { lock.unlock() }
-        return runs[id]
+        state.withLock { $0.runs[id] }
     }
 
     func update(_ entries: [(String, Actions.Entry?)], capacity: Int) {
-        lock.lock()
-        defer { lock.unlock() }
-        if runs.count + entries.count > capacity { runs = [:] }
-        for (id, entry) in entries { runs[id] = entry }
+        state.withLock { state in
+            if state.runs.count + entries.count > capacity { state.runs = [:] }
+            for (id, entry) in entries { state.runs[id] = entry }
+        }
     }
 
     /// Bumped whenever entries are invalidated (a subject changed): a command prepared before is worked out again.
-    var generation: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return _generation
-    }
-    private var _generation = 0
+    var generation: Int { state.withLock { $0.generation } }
 
     func invalidate(_ ids: [String]) {
-        lock.lock()
-        defer { lock.unlock() }
-        for id in ids { runs[id] = nil }
-        _generation += 1
+        state.withLock { state in
+            for id in ids { state.runs[id] = nil }
+            state.generation += 1
+        }
     }
 
     func removeAll() {
-        lock.lock()
-        defer { lock.unlock() }
-        runs = [:]
+        state.withLock { $0.runs = [:] }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import QFlowEngine
+import Synchronization
 
 /// The QualityFlow database: one SQLite file holding published protocols, subjects, the append-only event log and
 /// the projections derived from it.
@@ -239,20 +240,11 @@ public final class Store: Sendable {
 }
 
 /// A lock-protected cache of decoded protocol versions, by `id@version`.
-final class SpecCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var specs: [String: PublishedSpec] = [:]
+final class SpecCache: Sendable {
+    private let specs = Mutex<[String: PublishedSpec]>([:])
 
     subscript(reference: String) -> PublishedSpec? {
-        get {
-            lock.lock()
-            defer { lock.unlock() }
-            return specs[reference]
-        }
-        set {
-            lock.lock()
-            specs[reference] = newValue
-            lock.unlock()
-        }
+        get { specs.withLock { $0[reference] } }
+        set { specs.withLock { $0[reference] = newValue } }
     }
 }
