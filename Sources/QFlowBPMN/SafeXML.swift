@@ -1,4 +1,5 @@
 import Foundation
+import QFlowEngine
 import QFlowProtocolFile
 
 #if canImport(FoundationXML)
@@ -73,7 +74,7 @@ public enum SafeXML {
         guard bytes.count <= maximumBytes else {
             throw fail(1, 1, "file is larger than \(maximumBytes / 1_048_576) MB, the most a BPMN file may be")
         }
-        if let bad = SourceGuard.firstInvalidUTF8(bytes) {
+        if let bad = UTF8Validation.firstInvalidByte(bytes) {
             let (line, column) = position(of: bad, in: bytes)
             throw fail(
                 line, column,

@@ -1,3 +1,5 @@
+import QFlowEngine
+
 /// Cheap checks on raw bytes before a YAML parser sees them: size, UTF-8 validity and nesting depth.
 ///
 /// They keep hostile files (50 MB, invalid UTF-8, ten thousand nested brackets) from reaching the recursive
@@ -23,7 +25,7 @@ package enum SourceGuard {
                 message:
                     "file is \(String(format1(mb))) MB; a protocol file may be at most \(maximumBytes / 1_048_576) MB")
         }
-        if let bad = firstInvalidUTF8(bytes) {
+        if let bad = UTF8Validation.firstInvalidByte(bytes) {
             let (line, column) = position(of: bad, in: bytes)
             throw Problem(
                 line: line, column: column,
@@ -43,48 +45,6 @@ package enum SourceGuard {
     private static func format1(_ x: Double) -> String {
         let tenths = Int((x * 10).rounded())
         return "\(tenths / 10).\(tenths % 10)"
-    }
-
-    /// Offset of the first byte that is not part of a valid UTF-8 sequence.
-    /// Offset of the first byte that is not part of a valid UTF-8 sequence (overlong forms and surrogates too);
-    /// BPMN files are checked with the same rule.
-    package static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b < 0x80 {
-                i += 1
-                continue
-            }
-            let length: Int
-            var minimum: UInt32
-            var scalar: UInt32
-            switch b {
-            case 0xC2...0xDF:
-                length = 2
-                minimum = 0x80
-                scalar = UInt32(b & 0x1F)
-            case 0xE0...0xEF:
-                length = 3
-                minimum = 0x800
-                scalar = UInt32(b & 0x0F)
-            case 0xF0...0xF4:
-                length = 4
-                minimum = 0x10000
-                scalar = UInt32(b & 0x07)
-            default: return i
-            }
-            guard i + length <= n else { return i }
-            for k in 1..<length {
-                let c = bytes[i + k]
-                guard c & 0xC0 == 0x80 else { return i }
-                scalar = scalar << 6 | UInt32(c & 0x3F)
-            }
-            if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return i }
-            i += length
-        }
-        return nil
     }
 
     static func position(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {

@@ -151,7 +151,7 @@ public enum CaseSchedule {
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
         let content = Array(body)
-        if let bad = SourceBytes.firstInvalidUTF8(content) {
+        if let bad = UTF8Validation.firstInvalidByte(content) {
             let line = content[..<bad].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
             problems.append(
                 Problem(
@@ -481,38 +481,5 @@ public enum CaseSchedule {
                     LocalizedText(zh: "在院区时区中不是真实存在的日期时间", en: "not a real date and time in the site's time zone")))
         }
         return .success(date)
-    }
-}
-
-/// UTF-8 validation on raw bytes (the same rule as protocol files: overlong forms and surrogates are refused).
-enum SourceBytes {
-    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b < 0x80 {
-                i += 1
-                continue
-            }
-            let length: Int
-            var scalar: UInt32
-            let minimum: UInt32
-            switch b {
-            case 0xC2...0xDF: (length, scalar, minimum) = (2, UInt32(b & 0x1F), 0x80)
-            case 0xE0...0xEF: (length, scalar, minimum) = (3, UInt32(b & 0x0F), 0x800)
-            case 0xF0...0xF4: (length, scalar, minimum) = (4, UInt32(b & 0x07), 0x10000)
-            default: return i
-            }
-            guard i + length <= n else { return i }
-            for k in 1..<length {
-                let c = bytes[i + k]
-                guard c & 0xC0 == 0x80 else { return i }
-                scalar = scalar << 6 | UInt32(c & 0x3F)
-            }
-            guard scalar >= minimum, scalar <= 0x10FFFF, !(0xD800...0xDFFF).contains(scalar) else { return i }
-            i += length
-        }
-        return nil
     }
 }
