@@ -69,18 +69,8 @@ struct ExampleTests {
 
     @Test(arguments: ExampleFixture.specs.keys.sorted())
     func everyCriticalItemBlocksCompletionWhenItFails(_ id: String) throws {
-        let spec = try #require(ExampleFixture.specs[id])
-        let run = try ExampleFixture.run(for: id)
-        let critical = spec.items.filter(\.critical).map(\.id)
-        #expect(Set(run.failures?.keys ?? [:].keys) == Set(critical), "\(id): failures must list every critical item")
-        for item in critical {
-            let variant = try #require(run.failures?[item])
-            let (steps, subject) = run.applying(variant)
-            let played = try LibraryFixture.play(spec, steps: steps, subject: subject, start: run.start)
-            #expect(
-                played.sheet.completionBlockers.contains { $0.item == item && $0.code == .criticalFailure },
-                "\(id): failing '\(item)' should block completion; blockers: \(played.sheet.completionBlockers)")
-        }
+        try LibraryRunTests.criticalItemsBlockCompletion(
+            id, spec: try #require(ExampleFixture.specs[id]), run: try ExampleFixture.run(for: id))
     }
 
     @Test func aClosedRecordCannotBePublished() throws {

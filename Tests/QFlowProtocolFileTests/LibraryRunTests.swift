@@ -137,8 +137,14 @@ struct LibraryRunTests {
 
     @Test(arguments: LibraryFixture.specs.keys.sorted())
     func everyCriticalItemBlocksCompletionWhenItFails(_ id: String) throws {
-        let spec = try #require(LibraryFixture.specs[id])
-        let run = try LibraryFixture.run(for: id)
+        try Self.criticalItemsBlockCompletion(
+            id, spec: try #require(LibraryFixture.specs[id]), run: try LibraryFixture.run(for: id))
+    }
+
+    /// Each critical item's failing variant of a worked run blocks completion with that item (as a critical
+    /// failure, or as incomplete when the variant omits it) and `complete` is refused; the variants list every
+    /// critical item. The library's and the examples' worked runs are held to this one rule.
+    static func criticalItemsBlockCompletion(_ id: String, spec: ProtocolSpec, run: WorkedRun) throws {
         let critical = spec.items.filter(\.critical).map(\.id)
         #expect(Set(run.failures?.keys ?? [:].keys) == Set(critical), "\(id): failures must list every critical item")
         for item in critical {
@@ -153,7 +159,7 @@ struct LibraryRunTests {
                 blockers.contains { $0.item == item && $0.code == expected },
                 "\(id): failing '\(item)' should block completion with \(expected.rawValue); blockers: \(blockers)")
             let context = CommandContext(
-                actor: Self.owner(spec), at: played.lastTime,
+                actor: owner(spec), at: played.lastTime,
                 subject: played.sheet.subject)
             #expect(throws: EngineError.self, "\(id): complete must be refused when '\(item)' fails") {
                 try Engine.execute(.complete, spec: spec, state: played.state, context: context)
