@@ -26,8 +26,10 @@ let package = Package(
         // Pure layers: no I/O, no clock, no database.
         // SHA-256 and PBKDF2-HMAC-SHA256, dependency-free: content hashes, the event hash chain, passwords.
         .target(name: "QFlowCrypto"),
-        .target(name: "QFlowEngine", dependencies: ["QFlowCrypto"]),
-        .target(name: "QFlowStats"),
+        // What every layer shares: the one Language and localized text, and the error protocol with its kinds.
+        .target(name: "QFlowCore"),
+        .target(name: "QFlowEngine", dependencies: ["QFlowCore", "QFlowCrypto"]),
+        .target(name: "QFlowStats", dependencies: ["QFlowCore"]),
         // Adapter: protocol files (YAML) to engine specs, with source locations.
         .target(name: "QFlowProtocolFile", dependencies: ["QFlowEngine", "Yams"]),
         // Adapter: BPMN 2.0 XML (a documented subset) to and from engine specs and protocol files.
@@ -81,6 +83,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/qflow-bench"),
+        .testTarget(name: "QFlowCoreTests", dependencies: ["QFlowCore"]),
         .testTarget(name: "QFlowCryptoTests", dependencies: ["QFlowCrypto"]),
         .testTarget(name: "QFlowEngineTests", dependencies: ["QFlowEngine", "QFlowCrypto"]),
         .testTarget(name: "QFlowStatsTests", dependencies: ["QFlowStats"], exclude: ["reference"]),

@@ -21,7 +21,7 @@ enum ReportBench {
             try body()
             return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         }
-        for language in [ReportLanguage.en, .zh] {
+        for language in [Language.en, .zh] {
             let writer = ReportWriter(spec: spec, store: store, language: language)
             let full = directory.appendingPathComponent("study-\(language.rawValue).xlsx").path
             let whole = try time { try writer.write(to: full) }

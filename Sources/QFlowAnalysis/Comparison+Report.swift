@@ -4,7 +4,7 @@ import QFlowStore
 
 extension Comparison {
     /// The comparison for people: the cohorts, the rule that chose the test, warnings, then the SPSS-style tables.
-    public func text(language: ReportLanguage) -> String {
+    public func text(language: Language) -> String {
         let zh = language == .zh
         func t(_ en: String, _ zhText: String) -> String { zh ? zhText : en }
         var out = t("Measure", "指标") + ": \(measure)\n"
@@ -52,7 +52,7 @@ extension Comparison {
     }
 
     /// The comparison for scripts: cohorts, design, rule, warnings, and the statistics module's JSON result.
-    public func json(language: ReportLanguage = .en) throws -> Data {
+    public func json(language: Language = .en) throws -> Data {
         let zh = language == .zh
         var object: [String: Any] = [
             "measure": measure.description,

@@ -6,11 +6,13 @@ extension Comparison {
     mutating func fitInterruptedTimeSeries() throws {
         guard charts.count == 2 else {
             throw AnalysisError(
+                .invalidDesign,
                 "an interrupted time series needs exactly two cohorts: the months before and the months after")
         }
         let (before, after) = (charts[0], charts[1])
         guard let lastBefore = before.months.last, let firstAfter = after.months.first, lastBefore < firstAfter else {
             throw AnalysisError(
+                .invalidDesign,
                 "cohort \(after.group) must start after cohort \(before.group) ends (months \(before.months.last ?? "–") "
                     + "and \(after.months.first ?? "–"))")
         }
@@ -42,7 +44,7 @@ extension Comparison {
     }
 
     /// The power sentence of the comparison ("this comparison had N % power …"), if its design has one.
-    public func powerSentence(language: ReportLanguage) -> String? {
+    public func powerSentence(language: Language) -> String? {
         if let p = proportions?.observedPower { return StatsReport.powerSentence(p, language: language) }
         if let m = mcnemar, let pairs {
             let n = pairs.both + pairs.aOnly + pairs.bOnly + pairs.neither

@@ -67,10 +67,11 @@ extension Comparison {
         _ measure: Measure, cohorts: [Cohort], overTime: Bool = false, interruptedTimeSeries: Bool = false,
         store: Store
     ) throws -> Comparison {
-        guard !cohorts.isEmpty else { throw AnalysisError("give at least one cohort") }
+        guard !cohorts.isEmpty else { throw AnalysisError(.invalidDesign, "give at least one cohort") }
         let groups = try cohorts.map { Group(cohort: $0, units: try store.units(measure, in: $0)) }
         for group in groups where group.units.isEmpty {
             throw AnalysisError(
+                .noData,
                 "cohort \(group.cohort.name) has no units for \(measure): no run in it has that measure recorded")
         }
         var result = Comparison(
@@ -78,17 +79,19 @@ extension Comparison {
             charts: [])
         if overTime {
             guard measure.isBinary else {
-                throw AnalysisError("a chart over time needs a yes/no measure (item, completion, critical-free)")
+                throw AnalysisError(
+                    .invalidDesign, "a chart over time needs a yes/no measure (item, completion, critical-free)")
             }
             try result.chartMonthly(in: store.localTimeZone())
             if interruptedTimeSeries { try result.fitInterruptedTimeSeries() }
             return result
         }
         guard !interruptedTimeSeries else {
-            throw AnalysisError("an interrupted time series needs --over month (monthly proportions)")
+            throw AnalysisError(.invalidDesign, "an interrupted time series needs --over month (monthly proportions)")
         }
         guard groups.count == 2 else {
-            throw AnalysisError("a comparison needs exactly two cohorts (or --over month for a chart of one or more)")
+            throw AnalysisError(
+                .invalidDesign, "a comparison needs exactly two cohorts (or --over month for a chart of one or more)")
         }
         let (a, b) = (groups[0], groups[1])
         let shared = Set(a.units.map(\.subjectId)).intersection(b.units.map(\.subjectId))
@@ -238,14 +241,4 @@ extension Comparison {
         guard let date = Timestamp.parse(time) else { return String(time.prefix(7)) }
         return LocalTime.month(date, in: zone)
     }
-}
-
-/// A comparison that cannot be made, in one line.
-public struct AnalysisError: Error, CustomStringConvertible, Sendable {
-    /// What and why.
-    public var message: String
-    /// Creates an error.
-    public init(_ message: String) { self.message = message }
-    /// The message.
-    public var description: String { message }
 }

@@ -1,3 +1,4 @@
+import QFlowEngine
 import QFlowProtocolFile
 
 /// A BPMN file that cannot be read, imported or exported: what failed and every problem, located where it can be.
@@ -39,4 +40,13 @@ public struct BPMNError: Error, Sendable, CustomStringConvertible {
 
     /// One line per problem.
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}
+
+extension BPMNError: CodedError {
+    /// Every BPMN failure is about the file given: invalid input.
+    public var kind: ErrorKind { .invalidInput }
+    /// The code's name.
+    public var codeText: String { code.name }
+    /// Every problem, one per line.
+    public var message: String { description }
 }

@@ -8,7 +8,7 @@ import QFlowStats
 import QFlowStore
 
 extension Language {
-    var report: ReportLanguage { self == .zh ? .zh : .en }
+    var report: Language { self == .zh ? .zh : .en }
 }
 
 /// `qflow demo`: the main job.

@@ -55,12 +55,13 @@ public enum Demo {
 
     /// Builds the demo into `store` from the protocol library in `protocols` (with its `examples/` worked runs).
     public static func run(
-        store: Store, protocols: String, options: Options = Options(), language: ReportLanguage = .en,
+        store: Store, protocols: String, options: Options = Options(), language: Language = .en,
         progress: (String) -> Void = { _ in }
     ) throws -> Summary {
         let library = ProtocolLibraryLoader.load(paths: [protocols])
         guard library.isValid else {
-            throw AnalysisError(
+            throw StoreError(
+                .invalidInput,
                 "the protocol library has problems: \(library.diagnostics.first.map(\.description) ?? "")")
         }
         let specs = Dictionary(
@@ -88,7 +89,9 @@ public enum Demo {
         var summary = builder.summary
         summary.cases = options.cases
         let verify = try store.verify()
-        guard verify.isIntact else { throw AnalysisError("the demo database does not verify: \(verify.problems)") }
+        guard verify.isIntact else {
+            throw StoreError(.corrupt, "the demo database does not verify: \(verify.problems)")
+        }
         summary.events = verify.events
         summary.runs = verify.runs
         summary.report = try report(store: store, summary: summary, language: language)
@@ -96,7 +99,7 @@ public enum Demo {
     }
 
     /// The printed findings: patient satisfaction, the paired staff survey, monthly compliance with SPC signals.
-    static func report(store: Store, summary: Summary, language: ReportLanguage) throws -> String {
+    static func report(store: Store, summary: Summary, language: Language) throws -> String {
         let zh = language == .zh
         func t(_ en: String, _ z: String) -> String { zh ? z : en }
         let named = Dictionary(uniqueKeysWithValues: cohorts.map { ($0.name, $0) })

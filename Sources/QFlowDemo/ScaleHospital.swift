@@ -37,7 +37,7 @@ public enum ScaleHospital {
     ) throws -> Result {
         let clock = Date()
         let library = ProtocolLibraryLoader.load(paths: [protocols])
-        guard library.isValid else { throw AnalysisErrorForScale("the protocol library has problems") }
+        guard library.isValid else { throw StoreError(.invalidInput, "the protocol library has problems") }
         let specs = Dictionary(
             library.specs.map { ($0.id, $0) }, uniquingKeysWith: { $0.version > $1.version ? $0 : $1 })
         let worked = try WorkedRun.loadAll(in: protocols + "/examples")
@@ -54,7 +54,7 @@ public enum ScaleHospital {
         func template(_ id: String, _ overrides: [String: String] = [:]) throws -> (
             ProtocolSpec, [Autopilot.Step], Date
         ) {
-            guard let spec = specs[id] else { throw AnalysisErrorForScale("the library has no protocol \(id)") }
+            guard let spec = specs[id] else { throw StoreError(.notFound, "the library has no protocol \(id)") }
             let declared = Set(spec.subjectFields.map(\.name))
             let facts = try SubjectFacts.parse(
                 (noFlags.merging(["scheduled_start": Timestamp.format(base)]) { $1 }).filter {
@@ -141,10 +141,4 @@ public enum ScaleHospital {
         result.seconds = Date().timeIntervalSince(clock)
         return result
     }
-}
-
-/// A scale build that cannot run.
-struct AnalysisErrorForScale: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

@@ -69,3 +69,25 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The message.
     public var description: String { message }
 }
+
+extension EngineError.Code {
+    /// Role and ownership refusals are `forbidden`, a run claimed first is a `conflict`, a broken history is
+    /// `corrupt`; every other refusal is `refused`.
+    public var kind: ErrorKind {
+        switch self {
+        case .roleNotAllowed, .duplicateSigner, .notOwner: .forbidden
+        case .alreadyClaimed: .conflict
+        case .corruptHistory: .corrupt
+        default: .refused
+        }
+    }
+}
+
+extension EngineError: CodedError {
+    /// The kind of the code.
+    public var kind: ErrorKind { code.kind }
+    /// The code's text.
+    public var codeText: String { code.rawValue }
+    /// The item concerned.
+    public var field: String? { item }
+}

@@ -15,9 +15,11 @@ final class CSVWriter {
 
     init(path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: Data([0xEF, 0xBB, 0xBF])) else {
-            throw ReportError("create \(path): cannot write there")
+            throw ReportError(.io, "create \(path): cannot write there")
         }
-        guard let handle = FileHandle(forWritingAtPath: path) else { throw ReportError("open \(path) for writing") }
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw ReportError(.io, "open \(path) for writing")
+        }
         handle.seekToEndOfFile()
         self.handle = handle
         self.path = path

@@ -33,7 +33,7 @@ public enum PDFExport {
     public static func convert(
         _ xlsx: String, to pdf: String, office: String? = PDFExport.office(), timeout: TimeInterval = 300
     ) throws(ReportError) {
-        guard let office else { throw ReportError(missingMessage) }
+        guard let office else { throw ReportError(.pdfUnavailable, missingMessage) }
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("qflow-pdf-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: work) }
         let input = work.appendingPathComponent("report.xlsx")
@@ -41,7 +41,7 @@ public enum PDFExport {
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: xlsx, toPath: input.path)
         } catch {
-            throw ReportError("convert \(xlsx) to PDF: cannot prepare a working folder: \(error)")
+            throw ReportError(.io, "convert \(xlsx) to PDF: cannot prepare a working folder: \(error)", cause: error)
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: office)
@@ -57,19 +57,20 @@ public enum PDFExport {
         do {
             try process.run()
         } catch {
-            throw ReportError("convert \(xlsx) to PDF: cannot start \(office): \(error)")
+            throw ReportError(.pdfFailed, "convert \(xlsx) to PDF: cannot start \(office): \(error)", cause: error)
         }
         let output = LockedData()
         let reader = Thread { output.set(log.fileHandleForReading.readDataToEndOfFile()) }
         reader.start()
         if done.wait(timeout: .now() + timeout) == .timedOut {
             process.terminate()
-            throw ReportError("convert \(xlsx) to PDF: LibreOffice did not finish within \(Int(timeout)) s")
+            throw ReportError(.pdfFailed, "convert \(xlsx) to PDF: LibreOffice did not finish within \(Int(timeout)) s")
         }
         let produced = work.appendingPathComponent("report.pdf")
         guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: produced.path) else {
             let said = String(decoding: output.get(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             throw ReportError(
+                .pdfFailed,
                 "convert \(xlsx) to PDF: LibreOffice exited with status \(process.terminationStatus)"
                     + (said.isEmpty ? "" : ": \(said.split(separator: "\n").suffix(3).joined(separator: " / "))"))
         }
@@ -77,7 +78,7 @@ public enum PDFExport {
             if FileManager.default.fileExists(atPath: pdf) { try FileManager.default.removeItem(atPath: pdf) }
             try FileManager.default.moveItem(at: produced, to: URL(fileURLWithPath: pdf))
         } catch {
-            throw ReportError("write \(pdf): \(error)")
+            throw ReportError(.io, "write \(pdf): \(error)", cause: error)
         }
     }
 }
@@ -95,7 +96,7 @@ extension ReportWriter {
     public func writePDF(
         to path: String, now: Date = Date(), includeData: Bool = false, office: String? = PDFExport.office()
     ) throws {
-        guard let office else { throw ReportError(PDFExport.missingMessage) }
+        guard let office else { throw ReportError(.pdfUnavailable, PDFExport.missingMessage) }
         let work = FileManager.default.temporaryDirectory.appendingPathComponent(
             "qflow-print-\(UUID().uuidString).xlsx")
         defer { try? FileManager.default.removeItem(at: work) }

@@ -9,14 +9,16 @@ public enum ReportFile {
     /// Reads and checks a report file.
     public static func load(path: String) throws(ReportError) -> ReportSpec {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ReportError("\(path): cannot read the file")
+            throw ReportError(.io, "\(path): cannot read the file")
         }
-        guard data.count <= 256 * 1024 else { throw ReportError("\(path): a report file is at most 256 KB") }
+        guard data.count <= 256 * 1024 else {
+            throw ReportError(.invalidReportFile, "\(path): a report file is at most 256 KB")
+        }
         let document: SafeYAML.Document
         do {
             document = try SafeYAML.compose(bytes: Array(data), file: path)
         } catch {
-            throw ReportError(error.description)
+            throw ReportError(.invalidReportFile, error.description)
         }
         let reader = Reader(file: path)
         return try withExtendedLifetime(document.parser) { () throws(ReportError) -> ReportSpec in
@@ -29,7 +31,7 @@ public enum ReportFile {
 
         func fail(_ node: Node, _ message: String) -> ReportError {
             let mark = node.mark.map { "\($0.line):\($0.column)" } ?? "1:1"
-            return ReportError("\(file):\(mark): \(message)")
+            return ReportError(.invalidReportFile, "\(file):\(mark): \(message)")
         }
 
         func mapping(_ node: Node, _ what: String, allowed: [String]) throws(ReportError) -> [(String, Node)] {

@@ -37,7 +37,7 @@ public struct ReportWriter {
     /// The database read.
     public var store: Store
     /// Language of every label.
-    public var language: ReportLanguage
+    public var language: Language
     /// Hospital name, committee-only output.
     public var options: ReportOptions
     /// Called with (rows written, total or nil) while the raw sheets stream; set it to show progress.
@@ -54,7 +54,7 @@ public struct ReportWriter {
     let pseudonymKey: [UInt8]
 
     /// Creates a writer.
-    public init(spec: ReportSpec, store: Store, language: ReportLanguage, options: ReportOptions = ReportOptions()) {
+    public init(spec: ReportSpec, store: Store, language: Language, options: ReportOptions = ReportOptions()) {
         self.spec = spec
         self.store = store
         self.language = language

@@ -39,7 +39,7 @@ public struct HeadlineTest: Sendable, Equatable {
     public var isSignificant: Bool { p < 0.05 }
 
     /// The rule, as one sentence, with the numbers that applied it.
-    public func rule(in language: ReportLanguage) -> String {
+    public func rule(in language: Language) -> String {
         let m = Format.fixed(minExpected, 2)
         switch (language, choice) {
         case (.en, .pearson):

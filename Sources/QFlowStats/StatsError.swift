@@ -37,3 +37,11 @@ public struct StatsError: Error, Sendable, Equatable, CustomStringConvertible {
 
     static func invalid(_ message: String) -> StatsError { StatsError(.invalidInput, message) }
 }
+
+extension StatsError: CodedError {
+    /// Bad input, malformed JSON and unknown tests are `invalid_input`; an algorithm that did not converge is
+    /// `internal`.
+    public var kind: ErrorKind { code == .noConvergence ? .internal : .invalidInput }
+    /// The code's text.
+    public var codeText: String { code.rawValue }
+}

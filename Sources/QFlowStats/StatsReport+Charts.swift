@@ -1,7 +1,7 @@
 extension StatsReport {
     /// The report for a p-chart: one line per subgroup with its limits and signal, then the run-chart signals
     /// (shift ≥ 6, trend ≥ 5) on the plotted proportions, and one plain sentence.
-    public static func pChart(_ c: PChart, language: ReportLanguage) -> String {
+    public static func pChart(_ c: PChart, language: Language) -> String {
         let t = { (en: String, zh: String) in text(language, en, zh) }
         var lines: [String] = []
         lines.append(
@@ -59,7 +59,7 @@ extension StatsReport {
     }
 
     /// The report for a run chart of any monthly series.
-    public static func runChart(_ r: RunChart, language: ReportLanguage) -> String {
+    public static func runChart(_ r: RunChart, language: Language) -> String {
         let t = { (en: String, zh: String) in text(language, en, zh) }
         var lines = [
             t(
@@ -78,7 +78,7 @@ extension StatsReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func describe(_ signals: [RunChart.Signal], _ language: ReportLanguage) -> [String] {
+    static func describe(_ signals: [RunChart.Signal], _ language: Language) -> [String] {
         let t = { (en: String, zh: String) in text(language, en, zh) }
         if signals.isEmpty {
             return [

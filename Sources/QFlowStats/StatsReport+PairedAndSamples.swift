@@ -1,7 +1,7 @@
 extension StatsReport {
     /// The report for McNemar's test: the discordant pairs, corrected and uncorrected χ², exact and mid-p, the
     /// conditional odds ratio with its exact interval and, given the number of pairs, the observed power.
-    public static func mcnemar(_ m: McNemarTest, pairs: Int? = nil, language: ReportLanguage) -> String {
+    public static func mcnemar(_ m: McNemarTest, pairs: Int? = nil, language: Language) -> String {
         let t = { (en: String, zh: String) in text(language, en, zh) }
         var lines: [String] = []
         lines.append(t("McNemar test (paired binary data)", "McNemar 检验（配对二分类资料）"))
@@ -43,7 +43,7 @@ extension StatsReport {
     }
 
     /// The report for Welch's t-test: group statistics, t, df, p, the mean difference and its 95% interval.
-    public static func welch(_ w: WelchTTest, groupLabels: (String, String)? = nil, language: ReportLanguage)
+    public static func welch(_ w: WelchTTest, groupLabels: (String, String)? = nil, language: Language)
         -> String
     {
         let t = { (en: String, zh: String) in text(language, en, zh) }
@@ -99,7 +99,7 @@ extension StatsReport {
     /// Given the Hodges–Lehmann shift of the same samples, it is printed with its interval.
     public static func mannWhitney(
         _ m: MannWhitneyTest, groupLabels: (String, String)? = nil, shift: HodgesLehmann? = nil,
-        language: ReportLanguage
+        language: Language
     ) -> String {
         let t = { (en: String, zh: String) in text(language, en, zh) }
         let groups = groupLabels ?? (t("A", "A组"), t("B", "B组"))

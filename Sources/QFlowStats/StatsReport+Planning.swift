@@ -2,7 +2,7 @@ import Foundation
 
 extension StatsReport {
     /// The McNemar odds-ratio line and, given the pairs, the power sentence.
-    static func mcnemarExtras(_ m: McNemarTest, pairs: Int?, language: ReportLanguage) -> [String] {
+    static func mcnemarExtras(_ m: McNemarTest, pairs: Int?, language: Language) -> [String] {
         let t = { (en: String, zh: String) in text(language, en, zh) }
         var lines: [String] = []
         if let or = m.conditionalOddsRatio {
@@ -30,7 +30,7 @@ extension StatsReport {
     }
 
     /// "This comparison had N % power …" for Welch's test.
-    public static func welchPowerSentence(_ p: WelchPower, language: ReportLanguage) -> String {
+    public static func welchPowerSentence(_ p: WelchPower, language: Language) -> String {
         let power = Format.fixed(100 * p.power, 0)
         return text(
             language,
@@ -41,7 +41,7 @@ extension StatsReport {
     }
 
     /// The Hodges–Lehmann line.
-    static func hodgesLehmannSentence(_ s: HodgesLehmann, language: ReportLanguage) -> String {
+    static func hodgesLehmannSentence(_ s: HodgesLehmann, language: Language) -> String {
         let interval = s.interval.map { range(Format.plain($0.low), Format.plain($0.high), language) }
         return text(
             language,
@@ -55,7 +55,7 @@ extension StatsReport {
 
     /// A power or sample-size report for two proportions.
     public static func proportionsPower(
-        _ p: ProportionsPower, required: Double? = nil, language: ReportLanguage
+        _ p: ProportionsPower, required: Double? = nil, language: Language
     ) -> String {
         let t = { (en: String, zh: String) in text(language, en, zh) }
         var lines = [
@@ -89,7 +89,7 @@ extension StatsReport {
     }
 
     /// A power or pairs report for McNemar's test.
-    public static func mcnemarPower(_ p: McNemarPower, required: Double? = nil, language: ReportLanguage) -> String {
+    public static func mcnemarPower(_ p: McNemarPower, required: Double? = nil, language: Language) -> String {
         let t = { (en: String, zh: String) in text(language, en, zh) }
         var lines = [
             t(
@@ -112,7 +112,7 @@ extension StatsReport {
     }
 
     /// A power or sample-size report for Welch's test.
-    public static func welchPower(_ p: WelchPower, required: Double? = nil, language: ReportLanguage) -> String {
+    public static func welchPower(_ p: WelchPower, required: Double? = nil, language: Language) -> String {
         let t = { (en: String, zh: String) in text(language, en, zh) }
         var lines = [
             t(
@@ -140,7 +140,7 @@ extension StatsReport {
     /// The report for an interrupted time series: the segmented regression table, autocorrelation tests and one
     /// plain sentence about the level and slope change.
     public static func interruptedTimeSeries(
-        _ its: InterruptedTimeSeries, labels: [String]? = nil, language: ReportLanguage
+        _ its: InterruptedTimeSeries, labels: [String]? = nil, language: Language
     ) -> String {
         let t = { (en: String, zh: String) in text(language, en, zh) }
         func pp(_ x: Double) -> String { Format.fixed(100 * x, 2) }
@@ -203,7 +203,7 @@ extension StatsReport {
     }
 
     /// The Anhøj and overdispersion lines of a p-chart report, and the Laney table when the rule chooses it.
-    static func chartRules(_ c: PChart, language: ReportLanguage) -> (lines: [String], laney: LaneyPChart?) {
+    static func chartRules(_ c: PChart, language: Language) -> (lines: [String], laney: LaneyPChart?) {
         let t = { (en: String, zh: String) in text(language, en, zh) }
         var lines: [String] = []
         let a = AnhojRules(values: c.proportions, centre: c.center)

@@ -4,7 +4,7 @@ extension StatsReport {
     /// the headline test with its rule, and one plain sentence.
     public static func proportions(
         _ r: ProportionsComparison, groupLabels: (String, String)? = nil, outcomeLabels: (String, String)? = nil,
-        language: ReportLanguage
+        language: Language
     ) -> String {
         let t = { (en: String, zh: String) in text(language, en, zh) }
         let groups = groupLabels ?? (t("A", "A组"), t("B", "B组"))
@@ -141,7 +141,7 @@ extension StatsReport {
     }
 
     /// Rows for the relative risk, the conditional (exact) odds ratio and Cohen's h.
-    static func extraEffects(_ r: ProportionsComparison, groups: (String, String), language: ReportLanguage)
+    static func extraEffects(_ r: ProportionsComparison, groups: (String, String), language: Language)
         -> [[String]]
     {
         let t = { (en: String, zh: String) in text(language, en, zh) }
@@ -168,7 +168,7 @@ extension StatsReport {
     }
 
     /// "This comparison had N % power to detect the observed difference …" with the conventions named.
-    public static func powerSentence(_ p: ProportionsPower, language: ReportLanguage) -> String {
+    public static func powerSentence(_ p: ProportionsPower, language: Language) -> String {
         let normal = Format.fixed(100 * p.power, 0)
         let exact = Format.fixed(100 * p.exactPower, 0)
         let size = try? ProportionsPower.sampleSize(p1: p.p1, p2: p.p2, power: 0.8, alpha: p.alpha)
@@ -183,7 +183,7 @@ extension StatsReport {
     }
 
     /// "a to b" / "a～b".
-    static func range(_ low: String, _ high: String, _ language: ReportLanguage) -> String {
+    static func range(_ low: String, _ high: String, _ language: Language) -> String {
         language == .en ? "\(low) to \(high)" : "\(low)～\(high)"
     }
 }

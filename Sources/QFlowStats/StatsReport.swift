@@ -11,7 +11,7 @@ public enum StatsReport {
     public static let alpha = 0.05
 
     /// Picks the English or the Chinese text.
-    static func text(_ language: ReportLanguage, _ en: String, _ zh: String) -> String {
+    static func text(_ language: Language, _ en: String, _ zh: String) -> String {
         language == .en ? en : zh
     }
 
@@ -36,7 +36,7 @@ public enum StatsReport {
     }
 
     /// "is / is not statistically significant" as a phrase in either language.
-    static func significance(_ p: Double?, _ language: ReportLanguage) -> String {
+    static func significance(_ p: Double?, _ language: Language) -> String {
         guard let p else { return text(language, "cannot be tested (the statistic is undefined)", "无法检验（统计量无定义）") }
         return p < alpha
             ? text(language, "is statistically significant", "差异有统计学意义")

@@ -42,6 +42,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var item: String?
     /// Every problem of a refused batch or form (rows of a schedule, fields of a case), in order; empty otherwise.
     public var problems: [Problem] = []
+    /// The file the problems' lines refer to (a case schedule), when the caller knows it.
+    public var file: String?
+    /// The SQLite or engine error this one wraps, if any.
+    public var cause: (any Error)?
 
     /// One problem of a refused input: where (line of a file, field or column) and what is wrong.
     ///
@@ -95,6 +99,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     /// Wraps an engine refusal.
     public init(_ error: EngineError) {
         self.init(.refused, error.message, engineCode: error.code, item: error.item)
+        cause = error
     }
 
     /// The message, prefixed by the code.
@@ -106,21 +111,51 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case let error as StoreError: return error
         case let error as EngineError: return StoreError(error)
         case let error as DatabaseError:
-            if error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
-                return StoreError(
-                    .database,
-                    "\(operation): the database stayed busy past the timeout; nothing was recorded, try again")
-            }
-            if error.resultCode == .SQLITE_CONSTRAINT, error.message?.contains("event.run_id, event.seq") == true {
-                return StoreError(.conflict, "\(operation): another workstation recorded on this run first; reload")
-            }
-            if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
-                return StoreError(
-                    .corrupt, "\(operation): the file is not a valid QualityFlow database (\(error.resultCode))")
-            }
-            return StoreError(.database, "\(operation): SQLite error \(error.resultCode): \(error.message ?? "")")
+            var wrapped = database(error, operation)
+            wrapped.cause = error
+            return wrapped
         default:
-            return StoreError(.database, "\(operation): \(error)")
+            var wrapped = StoreError(.database, "\(operation): \(error)")
+            wrapped.cause = error
+            return wrapped
         }
     }
+
+    private static func database(_ error: DatabaseError, _ operation: String) -> StoreError {
+        if error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            return StoreError(
+                .database,
+                "\(operation): the database stayed busy past the timeout; nothing was recorded, try again")
+        }
+        if error.resultCode == .SQLITE_CONSTRAINT, error.message?.contains("event.run_id, event.seq") == true {
+            return StoreError(.conflict, "\(operation): another workstation recorded on this run first; reload")
+        }
+        if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+            return StoreError(
+                .corrupt, "\(operation): the file is not a valid QualityFlow database (\(error.resultCode))")
+        }
+        return StoreError(.database, "\(operation): SQLite error \(error.resultCode): \(error.message ?? "")")
+    }
+}
+
+extension StoreError: CodedError {
+    /// The kind of the store's code; a refusal takes the engine's kind (a role not held is `forbidden`).
+    public var kind: ErrorKind {
+        switch code {
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .alreadyExists: .alreadyExists
+        case .invalidInput: .invalidInput
+        case .signInRefused: .unauthenticated
+        case .forbidden: .forbidden
+        case .refused: engineCode?.kind ?? .refused
+        case .corrupt: .corrupt
+        case .database: .database
+        default: .internal
+        }
+    }
+    /// The engine's code for a refusal, else the store's.
+    public var codeText: String { engineCode?.rawValue ?? code.rawValue }
+    /// The item or field concerned.
+    public var field: String? { item }
 }

@@ -41,7 +41,7 @@ struct ReportPrintTests {
     /// What each language's PDF must show: sheet names, each sheet's first and last column header (both on every
     /// page of a table means it printed one page wide, with its header row repeated), and the footer's page words.
     struct Expected: Sendable, CustomTestStringConvertible {
-        let language: ReportLanguage
+        let language: Language
         let summary: String, comparisons: [String], compliance: String, spc: String, actions: String
         let documents: String
         let complianceHeaders: (String, String)

@@ -268,7 +268,7 @@ struct ReportTests {
         var spec = Self.spec
         spec.title = LocalizedText(zh: String(repeating: "标", count: 300), en: String(repeating: "&T", count: 200))
         let options = ReportOptions(hospital: String(repeating: "H&", count: 200))
-        for language in [ReportLanguage.en, .zh] {
+        for language in [Language.en, .zh] {
             let out = f.path("long-\(language.rawValue).xlsx")
             try ReportWriter(spec: spec, store: f.store, language: language, options: options).write(to: out)
             let page = try #require(try XLSXReader.sheet(XLSXReader.read(out), 1)["page"] as? [String: Any])

@@ -33,7 +33,7 @@ extension StatsCommand {
     /// The language of a report.
     enum Lang: String, ExpressibleByArgument, CaseIterable {
         case en, zh
-        var report: ReportLanguage { self == .en ? .en : .zh }
+        var report: Language { self == .en ? .en : .zh }
     }
 
     /// The output format of a report command.

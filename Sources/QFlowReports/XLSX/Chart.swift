@@ -146,7 +146,9 @@ extension Worksheet {
         font.size = 9
         var hidden: [Int] = []
         for (index, s) in spec.series.enumerated() {
-            guard let added = chart_add_series(chart, nil, nil) else { throw ReportError("\(name): add chart series") }
+            guard let added = chart_add_series(chart, nil, nil) else {
+                throw ReportError(.xlsx, "\(name): add chart series")
+            }
             chart_series_set_categories(
                 added, s.categories.sheet, lxw_row_t(s.categories.first), lxw_col_t(s.categories.column),
                 lxw_row_t(s.categories.last), lxw_col_t(s.categories.column))
@@ -192,7 +194,7 @@ extension Worksheet {
                     case .minus(let v): (LXW_CHART_ERROR_BAR_DIR_MINUS, v)
                     }
                 guard let bars = chart_series_get_error_bars(added, LXW_CHART_ERROR_BAR_AXIS_Y) else {
-                    throw ReportError("\(name): chart error bars")
+                    throw ReportError(.xlsx, "\(name): chart error bars")
                 }
                 chart_series_set_error_bars(bars, UInt8(LXW_CHART_ERROR_BAR_TYPE_FIXED.rawValue), max(0, value))
                 chart_series_set_error_bars_direction(bars, UInt8(direction.rawValue))

@@ -1,14 +1,56 @@
 import CXLSXWriter
 import Foundation
+import QFlowEngine
 
-/// A failure inside libxlsxwriter, naming the operation that failed.
-public struct ReportError: Error, CustomStringConvertible, Sendable {
+/// A report that could not be read or written: a code, the operation that failed, and the cause where there is one.
+public struct ReportError: CodedError, Sendable {
+    /// What kind of report failure this is.
+    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        /// The code's text, e.g. `invalid_report_file`.
+        public let rawValue: String
+        /// Creates a code from its text.
+        public init(rawValue: String) { self.rawValue = rawValue }
+        /// The code's text.
+        public var description: String { rawValue }
+
+        /// A report file (`Reports/NAME.yaml`) does not read or does not check.
+        public static let invalidReportFile = Code(rawValue: "invalid_report_file")
+        /// A file could not be read or written (the output folder, a CSV, a report file).
+        public static let io = Code(rawValue: "io")
+        /// libxlsxwriter refused an operation (a bad path, out of memory, a full disk).
+        public static let xlsx = Code(rawValue: "xlsx")
+        /// A PDF was asked for and LibreOffice is not installed.
+        public static let pdfUnavailable = Code(rawValue: "pdf_unavailable")
+        /// LibreOffice did not convert the workbook.
+        public static let pdfFailed = Code(rawValue: "pdf_failed")
+    }
+
+    /// What kind of failure.
+    public var code: Code
     /// What failed and why, in one line.
     public var message: String
+    /// The lower-level error, if any.
+    public var cause: (any Error)?
+
     /// Creates an error.
-    public init(_ message: String) { self.message = message }
+    public init(_ code: Code, _ message: String, cause: (any Error)? = nil) {
+        self.code = code
+        self.message = message
+        self.cause = cause
+    }
+
     /// The message.
     public var description: String { message }
+    /// A bad report file is `invalid_input`; a missing LibreOffice is `unavailable`; the rest are `io`.
+    public var kind: ErrorKind {
+        switch code {
+        case .invalidReportFile: .invalidInput
+        case .pdfUnavailable: .unavailable
+        default: .io
+        }
+    }
+    /// The code's text.
+    public var codeText: String { code.rawValue }
 }
 
 /// The one place an `lxw_error` is checked: anything but success becomes a `ReportError` naming the operation.
@@ -16,7 +58,7 @@ public struct ReportError: Error, CustomStringConvertible, Sendable {
 func check(_ error: lxw_error, _ operation: @autoclosure () -> String) throws(ReportError) {
     guard error != LXW_NO_ERROR else { return }
     let reason = lxw_strerror(error).map { String(cString: $0) } ?? "error \(error.rawValue)"
-    throw ReportError("\(operation()): \(reason)")
+    throw ReportError(.xlsx, "\(operation()): \(reason)")
 }
 
 /// An .xlsx file being written. Owns the C workbook: `close()` writes the file and checks the result; a workbook
@@ -36,7 +78,8 @@ public final class Workbook {
         var options = lxw_workbook_options()
         options.constant_memory = constantMemory ? UInt8(LXW_TRUE.rawValue) : 0
         guard let workbook = workbook_new_opt(path, &options) else {
-            throw ReportError("create workbook \(path): libxlsxwriter could not start it (out of memory or bad path)")
+            throw ReportError(
+                .xlsx, "create workbook \(path): libxlsxwriter could not start it (out of memory or bad path)")
         }
         handle = workbook
     }
@@ -46,7 +89,7 @@ public final class Workbook {
     }
 
     private func workbook() throws(ReportError) -> UnsafeMutablePointer<lxw_workbook> {
-        guard let handle else { throw ReportError("workbook \(path) is already closed") }
+        guard let handle else { throw ReportError(.xlsx, "workbook \(path) is already closed") }
         return handle
     }
 
@@ -55,7 +98,7 @@ public final class Workbook {
         let workbook = try workbook()
         try check(workbook_validate_sheet_name(workbook, name), "worksheet name '\(name)'")
         guard let sheet = workbook_add_worksheet(workbook, name) else {
-            throw ReportError("add worksheet '\(name)': libxlsxwriter refused it")
+            throw ReportError(.xlsx, "add worksheet '\(name)': libxlsxwriter refused it")
         }
         let worksheet = Worksheet(sheet, name: name, workbook: self)
         sheets.append(worksheet)
@@ -68,7 +111,9 @@ public final class Workbook {
         if spec.fontName == nil { spec.fontName = font }
         if spec == FormatSpec() { return nil }
         if let existing = formats[spec] { return existing }
-        guard let format = workbook_add_format(try workbook()) else { throw ReportError("add format: out of memory") }
+        guard let format = workbook_add_format(try workbook()) else {
+            throw ReportError(.xlsx, "add format: out of memory")
+        }
         if let name = spec.fontName { format_set_font_name(format, name) }
         switch spec.align {
         case .general: break
@@ -95,7 +140,7 @@ public final class Workbook {
     /// Adds a native Excel chart (line, column, …).
     func addChart(_ type: lxw_chart_type) throws(ReportError) -> UnsafeMutablePointer<lxw_chart> {
         guard let chart = workbook_add_chart(try workbook(), UInt8(type.rawValue)) else {
-            throw ReportError("add chart: libxlsxwriter refused it")
+            throw ReportError(.xlsx, "add chart: libxlsxwriter refused it")
         }
         return chart
     }
