@@ -265,13 +265,9 @@ extension WorkstationServer {
             let store = store
             let data = try await blocking { () throws -> Data in
                 let parsed = try Measure(parsing: String(measure))
-                do {
-                    let comparison = try Comparison.run(
-                        parsed, cohorts: try names.map { try store.cohort(String($0)) }, store: store)
-                    return try (named ? comparison : comparison.withoutRespondentIds()).json()
-                } catch let error as AnalysisError {
-                    throw APIError(.unprocessableContent, "no_comparison", error.message)
-                }
+                let comparison = try Comparison.run(
+                    parsed, cohorts: try names.map { try store.cohort(String($0)) }, store: store)
+                return try (named ? comparison : comparison.withoutRespondentIds()).json()
             }
             return Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"],

@@ -35,30 +35,61 @@ public struct APIError: HTTPResponseError, Sendable {
         return error
     }
 
-    /// The error for a store or engine refusal, by its code (never by its text).
-    public init(_ error: StoreError) {
-        let status: HTTPResponse.Status =
-            switch error.code {
-            case .notFound: .notFound
-            case .conflict: .conflict
-            case .alreadyExists: .conflict
-            case .invalidInput: .badRequest
-            case .signInRefused: .unauthorized
-            case .forbidden: .forbidden
-            case .refused
-            where error.engineCode == .roleNotAllowed || error.engineCode == .duplicateSigner
-                || error.engineCode == .notOwner:
-                .forbidden
-            // One owner at a time: someone else claimed the run first.
-            case .refused where error.engineCode == .alreadyClaimed: .conflict
-            case .refused: .unprocessableContent
-            default: .internalServerError
-            }
-        let code = error.engineCode?.rawValue ?? error.code.rawValue
-        self.init(
-            status, code, status == .internalServerError ? "the server could not complete this" : error.message,
-            field: error.item)
-        if !error.problems.isEmpty { problems = error.problems }
+    /// The server's one map from an error to its answer.
+    ///
+    /// A QualityFlow error is answered by its kind (never by its text) with its code and field; a body that does not
+    /// decode names the field at fault; another HTTP error keeps its status; anything else is a 500 with no
+    /// internals. A 5xx never shows the error's message.
+    public init(_ error: any Error) {
+        switch error {
+        case let error as APIError:
+            self = error
+        case let error as DecodingError:
+            self = .decoding(error)
+        case let error as any CodedError:
+            let status = Self.status(of: error.kind)
+            self.init(
+                status, error.codeText, status.code >= 500 ? Self.internalMessage : error.message, field: error.field)
+            if let problems = (error as? StoreError)?.problems, !problems.isEmpty { self.problems = problems }
+        case let error as any HTTPResponseError:
+            self.init(error.status, Self.code(of: error.status), error.status.reasonPhrase)
+        default:
+            self.init(.internalServerError, "internal", Self.internalMessage)
+        }
+    }
+
+    /// What a 5xx says: nothing of the server's internals.
+    static let internalMessage = "the server could not complete this"
+
+    /// The HTTP status of each kind of error.
+    static func status(of kind: ErrorKind) -> HTTPResponse.Status {
+        switch kind {
+        case .invalidInput: .badRequest
+        case .notFound: .notFound
+        case .alreadyExists, .conflict: .conflict
+        case .refused: .unprocessableContent
+        case .unauthenticated: .unauthorized
+        case .forbidden: .forbidden
+        case .unavailable: .serviceUnavailable
+        case .database, .corrupt, .io, .internal: .internalServerError
+        }
+    }
+
+    /// A code for an HTTP error raised outside QualityFlow's code (the router's 404 and 405).
+    static func code(of status: HTTPResponse.Status) -> String {
+        switch status {
+        case .notFound: "not_found"
+        case .methodNotAllowed: "method_not_allowed"
+        case .contentTooLarge: "invalid_input"
+        default: status.code >= 500 ? "internal" : "invalid_input"
+        }
+    }
+
+    /// A refusal to show on the page the person is on; a server fault (5xx) is thrown on, to the error middleware.
+    static func refusal(_ error: any Error) throws -> APIError {
+        let answer = APIError(error)
+        guard answer.status.code < 500 else { throw error }
+        return answer
     }
 
     /// The JSON body of an error.
@@ -78,25 +109,21 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 }
 
-/// Turns store and engine errors thrown by handlers into API errors, and anything unknown into a 500 without internals.
+/// Turns every error a handler throws into an API error through the one map (`APIError.init(_:)`); anything unknown
+/// is logged by its type only and answered as a 500 without internals.
 struct StoreErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         do {
             return try await next(request, context)
-        } catch let error as StoreError {
-            throw APIError(error)
-        } catch let error as EngineError {
-            throw APIError(StoreError(error))
-        } catch let error as DecodingError {
-            throw APIError.decoding(error)
-        } catch let error as HTTPResponseError {
-            throw error
         } catch {
-            // Anything else is a 500 with no internals, still answered through the security headers.
-            context.logger.error("request failed: \(String(reflecting: type(of: error)))")
-            throw APIError(.internalServerError, "internal", "the server could not complete this")
+            let answer = APIError(error)
+            if answer.status.code >= 500 {
+                // A 500 carries no internals; the log names the code and the error's type, never its message.
+                context.logger.error("request failed: \(answer.code) (\(String(reflecting: type(of: error))))")
+            }
+            throw answer
         }
     }
 }

@@ -184,10 +184,9 @@ extension WorkstationServer {
                     try await self.change(user, change, by: session)
                 }
                 return Self.redirect("/admin/users")
-            } catch let error as StoreError {
-                return try await accountsPage(page, notice: error.message, status: APIError(error).status)
-            } catch let error as APIError {
-                return try await accountsPage(page, notice: error.message, status: error.status)
+            } catch {
+                let refusal = try APIError.refusal(error)
+                return try await accountsPage(page, notice: refusal.message, status: refusal.status)
             }
         }
     }

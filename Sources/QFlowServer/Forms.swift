@@ -87,10 +87,11 @@ extension WorkstationServer {
     static func decodeForm<Form: Decodable>(_ type: Form.Type, _ text: String) throws -> Form {
         do {
             return try URLEncodedFormDecoder().decode(Form.self, from: text)
-        } catch let error as DecodingError {
-            throw APIError.decoding(error)
         } catch {
-            throw APIError(.badRequest, "invalid_input", "the form could not be read")
+            // A value that does not fit names its field; anything else the form decoder throws is one refusal.
+            let answer = APIError(error)
+            throw answer.status.code >= 500
+                ? APIError(.badRequest, "invalid_input", "the form could not be read") : answer
         }
     }
 
@@ -115,8 +116,8 @@ extension WorkstationServer {
             let decoder = JSONDecoder()
             decoder.keyDecodingStrategy = .convertFromSnakeCase  // the API's fields are snake_case
             return try decoder.decode(Body.self, from: Data(buffer: buffer))
-        } catch let error as DecodingError {
-            throw APIError.decoding(error)
+        } catch {
+            throw APIError(error)
         }
     }
 

@@ -72,7 +72,7 @@ extension WorkstationServer {
             do {
                 let result = try await blocking { try store.addCase(subject, by: session.actor, at: now) }
                 return try Self.encoded(IntakeReply(result), status: .created)
-            } catch let error as StoreError {
+            } catch {
                 throw Self.intakeError(error, factsPrefix: "facts.")
             }
         }
@@ -123,13 +123,11 @@ extension WorkstationServer {
             do {
                 let report = try await self.importSchedule(file, update: fields["update"] == "on", session)
                 return try await self.importedPage(page, report)
-            } catch let error as StoreError {
+            } catch {
+                let refusal = try APIError.refusal(error)
                 return try await self.intakePage(
-                    page, kind: "surgical-case", values: [:], notice: page.explain(error), problems: error.problems,
-                    status: APIError(error).status)
-            } catch let error as APIError {
-                return try await self.intakePage(
-                    page, kind: "surgical-case", values: [:], notice: error.message, status: error.status)
+                    page, kind: "surgical-case", values: [:], notice: page.explain(error),
+                    problems: refusal.problems ?? [], status: refusal.status)
             }
         }
     }
@@ -144,10 +142,10 @@ extension WorkstationServer {
     }
 
     /// The store's refusal of a case, with the field at fault as the API names it.
-    static func intakeError(_ error: StoreError, factsPrefix: String) -> APIError {
+    static func intakeError(_ error: any Error, factsPrefix: String) -> APIError {
         var api = APIError(error)
         let standard = Set(CaseSchedule.standardColumns)
-        if let field = error.problems.first?.field ?? error.item {
+        if let field = api.problems?.first?.field ?? api.field {
             api.field = standard.contains(field) ? field : factsPrefix + field
         }
         return api
@@ -299,10 +297,11 @@ extension WorkstationServer {
             let now = clock()
             let result = try await blocking { try store.addCase(subject, by: session.actor, at: now) }
             return Self.redirect("/cases/\(result.subjectId)")
-        } catch let error as StoreError {
+        } catch {
+            let refusal = try APIError.refusal(error)
             return try await intakePage(
-                page, kind: kind, values: form, notice: page.explain(error), problems: error.problems,
-                status: APIError(error).status)
+                page, kind: kind, values: form, notice: page.explain(error), problems: refusal.problems ?? [],
+                status: refusal.status)
         }
     }
 

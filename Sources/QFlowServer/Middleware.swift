@@ -108,8 +108,8 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         var response: Response
         do {
             response = try await next(request, context)
-        } catch let error as HTTPResponseError {
-            response = try error.response(from: request, context: context)
+        } catch {
+            response = try APIError(error).response(from: request, context: context)
         }
         response.headers[.contentSecurityPolicy] = Self.policy
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"

@@ -81,11 +81,10 @@ extension WorkstationServer {
             do {
                 let result = try await self.start(protocolId: form.protocol ?? "", subject: subject, page.session!)
                 return Self.redirect("/runs/\(result.runId)")
-            } catch let error as StoreError where error.code != .notFound {
-                return try await self.casePage(
-                    subject, page, notice: page.explain(error), status: APIError(error).status)
-            } catch let error as APIError {
-                return try await self.casePage(subject, page, notice: error.message, status: error.status)
+            } catch {
+                let refusal = try APIError.refusal(error)
+                guard refusal.status != .notFound else { throw error }
+                return try await self.casePage(subject, page, notice: page.explain(error), status: refusal.status)
             }
         }
     }
@@ -108,11 +107,13 @@ extension WorkstationServer {
         var response: Response
         do {
             response = try await body(try await pageContext(request, session: session))
-        } catch let error as StoreError where error.code == .notFound {
+        } catch {
+            let refusal = APIError(error)
+            guard refusal.status == .notFound else { throw error }
             let page = try await pageContext(request, session: session)
             response = page.document(
-                page.t(Wording.notFound), "<h1>\(page.t(Wording.notFound))</h1><p class=\"error\">\(error.message)</p>",
-                status: .notFound)
+                page.t(Wording.notFound),
+                "<h1>\(page.t(Wording.notFound))</h1><p class=\"error\">\(refusal.message)</p>", status: .notFound)
         }
         if let lang = request.uri.queryParameters.get("lang"), ["zh", "en"].contains(lang) {
             response.setCookie(
@@ -135,11 +136,10 @@ extension WorkstationServer {
             var response = Self.redirect("/")
             response.setCookie(sessionCookie(token, request: request))
             return response
-        } catch let error as StoreError {
-            return page.loginPage(error: page.explain(error), status: APIError(error).status)
-        } catch let error as APIError {
-            var response = page.loginPage(error: error.message, status: error.status)
-            if let wait = error.retryAfter { response.headers[.retryAfter] = String(wait) }
+        } catch {
+            let refusal = try APIError.refusal(error)
+            var response = page.loginPage(error: page.explain(error), status: refusal.status)
+            if let wait = refusal.retryAfter { response.headers[.retryAfter] = String(wait) }
             return response
         }
     }
@@ -846,15 +846,15 @@ extension WorkstationServer {
                 runId: runId, verb: form.verb ?? "", item: form.item, value: value, reason: form.reason,
                 expectedSeq: form.seq, session: session)
             return Self.redirect("/runs/\(runId)")
-        } catch let error as APIError {
-            return try await runPage(runId, page, notice: error.message, status: error.status)
-        } catch let error as StoreError where error.code == .notFound {
-            return page.document(
-                page.t(Wording.notFound), "<p class=\"error\">\(page.explain(error))</p>", status: .notFound)
-        } catch let error as StoreError {
+        } catch {
+            let refusal = try APIError.refusal(error)
+            if refusal.status == .notFound {
+                return page.document(
+                    page.t(Wording.notFound), "<p class=\"error\">\(page.explain(error))</p>", status: .notFound)
+            }
             let detail = try? await visibleRun(runId, to: session)
             return try await runPage(
-                runId, page, notice: page.explain(error, sheet: detail?.sheet), status: APIError(error).status)
+                runId, page, notice: page.explain(error, sheet: detail?.sheet), status: refusal.status)
         }
     }
 
@@ -931,7 +931,10 @@ extension PageContext {
     }
 
     /// A store or engine refusal in the page language, naming items by their titles.
-    func explain(_ error: StoreError, sheet: RunSheet? = nil) -> String {
+    func explain(_ error: any Error, sheet: RunSheet? = nil) -> String {
+        guard let error = (error as? StoreError) ?? (error as? EngineError).map(StoreError.init) else {
+            return APIError(error).message
+        }
         let zh = language == .zh
         let title = error.item.flatMap { sheet?.item($0) }.map { t($0.title) }
         switch (error.code, error.engineCode) {

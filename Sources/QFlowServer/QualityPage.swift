@@ -19,9 +19,10 @@ extension WorkstationServer {
                 do {
                     return try await self.reportDownload(
                         request.uri.queryParameters.get("file") ?? "", lang: page.language, session: page.session!)
-                } catch let error as APIError {
+                } catch {
+                    let refusal = try APIError.refusal(error)
                     return page.document(
-                        page.t(Wording.quality), "<p class=\"error\">\(error.message)</p>", status: error.status)
+                        page.t(Wording.quality), "<p class=\"error\">\(refusal.message)</p>", status: refusal.status)
                 }
             }
         }
@@ -57,16 +58,12 @@ extension WorkstationServer {
                     let parsed = try Measure(parsing: measure)
                     let comparison = try Comparison.run(
                         parsed, cohorts: [try store.cohort(a), try store.cohort(b)], store: store)
-                    return (named ? comparison : comparison.withoutRespondentIds()).text(
-                        language: language == .zh ? .zh : .en)
+                    return (named ? comparison : comparison.withoutRespondentIds()).text(language: language)
                 }
                 body += "<pre>\(text)</pre>"
-            } catch let error as StoreError {
-                body += "<p class=\"error\">\(error.message)</p>"
-            } catch let error as AnalysisError {
-                body += "<p class=\"error\">\(error.message)</p>"
-            } catch let error as StatsError {
-                body += "<p class=\"error\">\(error.message)</p>"
+            } catch {
+                let refusal = try APIError.refusal(error)
+                body += "<p class=\"error\">\(refusal.message)</p>"
             }
         }
         let files = reportFiles()
@@ -81,7 +78,7 @@ extension WorkstationServer {
         return page.document(page.t(Wording.quality), body)
     }
 
-    /// A report workbook from `Reports/`; a missing file is 404 and a report that cannot be written 422.
+    /// A report workbook from `Reports/`; a missing file is 404, a report file that does not check 400.
     ///
     /// Outside the quality office, survey respondents are pseudonymised in the raw data and counted, not named, in
     /// the comparisons.
@@ -94,15 +91,10 @@ extension WorkstationServer {
         defer { try? FileManager.default.removeItem(at: out) }
         let path = reports + "/" + file
         let options = ReportOptions(pseudonymiseRespondents: !Access.identifiesRespondents(session))
-        do {
-            try await blocking {
-                try ReportWriter(
-                    spec: try ReportFile.load(path: path), store: store, language: lang == .zh ? .zh : .en,
-                    options: options
-                ).write(to: out.path)
-            }
-        } catch let error as ReportError {
-            throw APIError(.unprocessableContent, "report_failed", error.message)
+        try await blocking {
+            try ReportWriter(
+                spec: try ReportFile.load(path: path), store: store, language: lang, options: options
+            ).write(to: out.path)
         }
         let data = try Data(contentsOf: out)
         let name = String(file.dropLast(5)) + ".xlsx"
