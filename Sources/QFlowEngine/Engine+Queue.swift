@@ -2,7 +2,8 @@ import Foundation
 
 extension Engine {
     /// The change a queue verb makes, after its rules: only the offered role claims, one owner at a time, only the
-    /// owner releases, only a `reassign_by` role reassigns (the reason is checked by ``execute(_:spec:state:context:)``).
+    /// owner releases, only a `reassign_by` role reassigns (the reason is checked by
+    /// ``execute(_:spec:state:context:)``).
     static func queueChange(_ command: RunCommand, spec: ProtocolSpec, state: RunState, actor: Actor)
         throws(EngineError) -> RunEvent.Change
     {
@@ -22,7 +23,8 @@ extension Engine {
                     .alreadyClaimed,
                     owner.user == actor.id
                         ? "run \(state.runId) is already yours"
-                        : "run \(state.runId) already has an owner: one owner at a time (a \(queue.reassignBy.joined(separator: " or ")) may reassign it)"
+                        : "run \(state.runId) already has an owner: one owner at a time "
+                            + "(a \(queue.reassignBy.joined(separator: " or ")) may reassign it)"
                 )
             }
             return .claimed
@@ -38,7 +40,8 @@ extension Engine {
             guard queue.reassignBy.contains(actor.role) else {
                 throw EngineError(
                     .roleNotAllowed,
-                    "role \(actor.role) may not reassign runs of \(spec.reference) (allowed: \(queue.reassignBy.joined(separator: ", ")))"
+                    "role \(actor.role) may not reassign runs of \(spec.reference) "
+                        + "(allowed: \(queue.reassignBy.joined(separator: ", ")))"
                 )
             }
             let user = target.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -5,7 +5,8 @@ import Foundation
 /// ```swift
 /// var events = try Engine.start(spec, runId: "r1", subjectId: "case-1", context: ctx)
 /// var state = try RunState.fold(events)
-/// let more = try Engine.execute(.record(item: "si.identity", value: .check(true)), spec: spec, state: state, context: ctx)
+/// let more = try Engine.execute(
+///     .record(item: "si.identity", value: .check(true)), spec: spec, state: state, context: ctx)
 /// for event in more { try state.apply(event) }
 /// ```
 public enum Engine {
@@ -161,13 +162,15 @@ public enum Engine {
             guard let clause = spec.deviation else {
                 throw EngineError(
                     .invalidDeviation,
-                    "\(spec.reference) allows no deviation: a run with a failed critical item cannot be completed (stop it)"
+                    "\(spec.reference) allows no deviation: a run with a failed critical item cannot be completed "
+                        + "(stop it)"
                 )
             }
             guard clause.signOff.contains(context.actor.role) else {
                 throw EngineError(
                     .roleNotAllowed,
-                    "role \(context.actor.role) may not sign off a deviation of \(spec.reference) (allowed: \(clause.signOff.joined(separator: ", ")))"
+                    "role \(context.actor.role) may not sign off a deviation of \(spec.reference) "
+                        + "(allowed: \(clause.signOff.joined(separator: ", ")))"
                 )
             }
             let blockers = sheet.completionBlockers
@@ -249,7 +252,8 @@ public enum Engine {
         guard allowed.contains(actor.role) else {
             throw EngineError(
                 .roleNotAllowed,
-                "role \(actor.role) may not \(verb.rawValue) runs of \(spec.reference) (allowed: \(allowed.joined(separator: ", ")))"
+                "role \(actor.role) may not \(verb.rawValue) runs of \(spec.reference) "
+                    + "(allowed: \(allowed.joined(separator: ", ")))"
             )
         }
     }
@@ -302,7 +306,8 @@ public enum Engine {
             let phase = sheet.spec.phases[current]
             throw EngineError(
                 .itemNotReached,
-                "'\(id)' belongs to phase '\(sheet.spec.phases[location.phase].id)'; finish phase '\(phase.id)' first (or jump)",
+                "'\(id)' belongs to phase '\(sheet.spec.phases[location.phase].id)'; finish phase '\(phase.id)' first "
+                    + "(or jump)",
                 item: id)
         }
         return item
@@ -318,7 +323,8 @@ public enum Engine {
         }
         return EngineError(
             .gated,
-            "'\(id)' is held by gate '\(gate.id)', which \(why): the gate must pass first (or return to it and correct it)",
+            "'\(id)' is held by gate '\(gate.id)', which \(why): the gate must pass first (or return to it and "
+                + "correct it)",
             item: gate.id)
     }
 

@@ -128,7 +128,8 @@ public enum ProtocolFile {
         case .duplicatedKeysInMapping(let duplicates, let context):
             return (
                 context.mark.line, context.mark.column,
-                "duplicate key\(duplicates.count > 1 ? "s" : "") \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in one mapping"
+                "duplicate key\(duplicates.count > 1 ? "s" : "") "
+                    + "\(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in one mapping"
             )
         default:
             return (1, 1, "cannot parse YAML: \(error)")

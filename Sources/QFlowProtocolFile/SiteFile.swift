@@ -98,7 +98,8 @@ struct SiteReader {
                 let names = LinenParameterSet.allCases.map(\.rawValue)
                 reader.error(
                     map["linen_parameter_set"]?.mark,
-                    "unknown linen parameter set '\(text.prefix(40))'\(RuleExpression.suggestion(text, names)) (one of: \(names.joined(separator: ", ")))"
+                    "unknown linen parameter set '\(text.prefix(40))'\(RuleExpression.suggestion(text, names)) (one "
+                        + "of: \(names.joined(separator: ", ")))"
                 )
             }
         }
@@ -141,7 +142,8 @@ struct SiteReader {
                     let names = RetentionPeriod.allCases.map(\.rawValue)
                     reader.error(
                         entry["retention"]?.mark,
-                        "unknown retention period '\(text.prefix(20))' (one of: \(names.joined(separator: ", ")): Y permanent, D30 30 years, D10 10 years)"
+                        "unknown retention period '\(text.prefix(20))' (one of: \(names.joined(separator: ", ")): Y "
+                            + "permanent, D30 30 years, D10 10 years)"
                     )
                 }
             }

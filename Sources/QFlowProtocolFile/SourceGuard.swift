@@ -30,7 +30,8 @@ package enum SourceGuard {
             throw Problem(
                 line: line, column: column,
                 message:
-                    "invalid UTF-8 (byte 0x\(String(bytes[bad], radix: 16, uppercase: true)) at offset \(bad)); save the file as UTF-8"
+                    "invalid UTF-8 (byte 0x\(String(bytes[bad], radix: 16, uppercase: true)) at offset \(bad)); save "
+                    + "the file as UTF-8"
             )
         }
         if bytes.contains(0) {

@@ -204,7 +204,6 @@ extension WorkstationServer {
             return (found.users, found.next, try store.sessions(users: found.users.map(\.id), at: now))
         }
         let byUser = Dictionary(grouping: sessions, by: \.userId)
-        let zh = page.language == .zh
         func form(_ user: String, _ action: String, _ fields: HTML, _ label: String) -> HTML {
             """
             <form method="post" action="/admin/users">\(page.csrfField)\(PageContext.hidden("user", user))\
@@ -218,43 +217,53 @@ extension WorkstationServer {
             }
             var actions =
                 user.active
-                ? form(user.id, "deactivate", "", zh ? "停用" : "Deactivate")
-                : form(user.id, "activate", "", zh ? "启用" : "Activate")
+                ? form(user.id, "deactivate", "", page.language.text(zh: "停用", en: "Deactivate"))
+                : form(user.id, "activate", "", page.language.text(zh: "启用", en: "Activate"))
             actions += form(
                 user.id, "roles",
                 "<input name=\"roles\" value=\"\(user.roles.joined(separator: ","))\" aria-label=\"roles\">",
-                zh ? "修改角色" : "Set roles")
+                page.language.text(zh: "修改角色", en: "Set roles"))
             actions += form(
                 user.id, "reset_password",
-                "<input name=\"password\" type=\"password\" autocomplete=\"new-password\" aria-label=\"new password\" required>",
-                zh ? "重置密码" : "Reset password")
-            if !(byUser[user.id] ?? []).isEmpty { actions += form(user.id, "revoke", "", zh ? "结束会话" : "End sessions") }
+                "<input name=\"password\" type=\"password\" autocomplete=\"new-password\" aria-label=\"new password\" "
+                    + "required>",
+                page.language.text(zh: "重置密码", en: "Reset password"))
+            if !(byUser[user.id] ?? []).isEmpty {
+                actions += form(user.id, "revoke", "", page.language.text(zh: "结束会话", en: "End sessions"))
+            }
             rows.append(
                 """
                 <tr><td>\(user.id)</td><td>\(user.name)</td>\
                 <td>\(user.roles.map { page.t(Access.roleTitle($0)) }.joined(separator: ", "))</td>\
-                <td>\(user.active ? (zh ? "启用" : "active") : (zh ? "停用" : "inactive"))</td>\
+                <td>\(page.language.text(zh: user.active ? "启用" : "停用", en: user.active ? "active" : "inactive"))</td>\
                 <td>\(HTML.join(live, separator: "<br>"))</td><td>\(actions)</td></tr>
                 """)
         }
         let add: HTML = """
-            <h2>\(zh ? "新增用户" : "Add a user")</h2><form method="post" action="/admin/users">\
+            <h2>\(page.language.text(zh: "新增用户", en: "Add a user"))</h2><form method="post" action="/admin/users">\
             \(page.csrfField)\(PageContext.hidden("action", "add"))\
-            <label>\(zh ? "工号" : "Staff id") <input name="user" required></label>\
-            <label>\(zh ? "姓名" : "Name") <input name="name" required></label>\
-            <label>\(zh ? "角色" : "Roles") <input name="roles" required placeholder="circulating_nurse,scrub_nurse"></label>\
-            <label>\(zh ? "被调查对象（仅调查对象）" : "Subject (respondents only)") <input name="subject"></label>\
-            <label>\(zh ? "密码" : "Password") <input name="password" type="password" autocomplete="new-password" required></label>\
-            <button class="yes">\(zh ? "新增" : "Add")</button></form>
+            <label>\(page.language.text(zh: "工号", en: "Staff id")) <input name="user" required></label>\
+            <label>\(page.language.text(zh: "姓名", en: "Name")) <input name="name" required></label>\
+            <label>\(page.language.text(zh: "角色", en: "Roles")) <input name="roles" required\
+             placeholder="circulating_nurse,scrub_nurse"></label>\
+            <label>\(page.language.text(zh: "被调查对象（仅调查对象）", en: "Subject (respondents only)")) <input name="subject">\
+            </label>\
+            <label>\(page.language.text(zh: "密码", en: "Password")) <input name="password" type="password"\
+             autocomplete="new-password" required></label>\
+            <button class="yes">\(page.language.text(zh: "新增", en: "Add"))</button></form>
             """
-        let title = zh ? "用户与会话" : "Users and sessions"
+        let title = page.language.text(zh: "用户与会话", en: "Users and sessions")
         var body: HTML = "<h1>\(title)</h1>"
         if let notice { body += "<p class=\"error\" role=\"alert\">\(notice)</p>" }
         body += """
-            <form method="get" action="/admin/users" class="filters"><label>\(zh ? "工号开头" : "Staff id starts with") \
-            <input name="q" value="\(query?.search)" maxlength="100"></label><button>\(page.t(Wording.filter))</button></form>\
-            <table><tr><th>id</th><th>\(zh ? "姓名" : "name")</th><th>\(zh ? "角色" : "roles")</th>\
-            <th>\(zh ? "状态" : "status")</th><th>\(zh ? "会话" : "sessions")</th><th></th></tr>\(rows)</table>\
+            <form method="get" action="/admin/users" class="filters">\
+            <label>\(page.language.text(zh: "工号开头", en: "Staff id starts with")) \
+            <input name="q" value="\(query?.search)" maxlength="100"></label><button>\(page.t(Wording.filter))\
+            </button></form>\
+            <table><tr><th>id</th><th>\(page.language.text(zh: "姓名", en: "name"))</th>\
+            <th>\(page.language.text(zh: "角色", en: "roles"))</th>\
+            <th>\(page.language.text(zh: "状态", en: "status"))</th><th>\(page.language.text(zh: "会话", en: "sessions"))\
+            </th><th></th></tr>\(rows)</table>\
             \(request.map { nextLink($0, next.map { CaseCursor(start: nil, id: $0) }, page) } ?? .empty)\(add)
             """
         return page.document(title, body, status: status)

@@ -4,16 +4,21 @@ extension WorkstationServer {
     /// Big touch targets, the current phase marked, failures in red.
     static let styleSheet = """
         body{font:18px/1.4 system-ui,"Noto Sans CJK SC",sans-serif;margin:1em;max-width:64em}
-        button{font-size:1.1em;min-height:48px;min-width:6em;margin:.2em;padding:.3em 1em;border-radius:6px;border:1px solid #888}
+        button{font-size:1.1em;min-height:48px;min-width:6em;margin:.2em;padding:.3em\
+         1em;border-radius:6px;border:1px solid #888}
         button.yes{background:#dfe}button.no{background:#fdd}
         input,textarea,select{font-size:1.1em;min-height:44px;margin:.2em}
         .item{border-bottom:1px solid #ddd;padding:.5em 0}.item.fail{background:#fee}.item.answered{color:#234}
-        .critical{color:#a00;font-size:.8em}.error,.fail,.late{color:#a00;font-weight:bold}.guidance{color:#555;font-size:.9em}
+        .critical{color:#a00;font-size:.8em}.error,.fail,.late{color:#a00;font-weight:bold}
+        .guidance{color:#555;font-size:.9em}
         section.current{border-left:6px solid #36c;padding-left:.5em}form{display:inline-block}
-        .buttons{display:flex;flex-wrap:wrap}a.run{display:inline-block;margin:.2em;padding:.3em .6em;border:1px solid #ccc;border-radius:4px}
+        .buttons{display:flex;flex-wrap:wrap}a.run{display:inline-block;margin:.2em;padding:.3em .6em;border:1px\
+         solid #ccc;border-radius:4px}
         a.run.completed{background:#efe}a.run.stopped{background:#eee}a.run.suspended{background:#ffd}
-        nav{margin:.5em 0;padding:.3em 0;border-bottom:1px solid #ccc}nav form.signout button{min-height:36px;font-size:.9em}
-        nav .who{font-weight:bold}table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.3em .5em;text-align:left}
+        nav{margin:.5em 0;padding:.3em 0;border-bottom:1px solid #ccc}nav form.signout\
+         button{min-height:36px;font-size:.9em}
+        nav .who{font-weight:bold}table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.3em\
+         .5em;text-align:left}
         tr.fail td{background:#fee}tr.done td{background:#efe}.blockers{border:2px solid #c60;padding:.5em;margin:1em 0}
         dl.facts{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dl.facts dt{font-weight:bold}
         form.filters label,form.intake label{display:inline-block;margin-right:1em}form.intake{display:block}
@@ -26,7 +31,8 @@ extension WorkstationServer {
     /// session's idle clock going with a ping at most once a minute.
     static let script = """
         (function () {
-          var meta = function (name) { var m = document.querySelector('meta[name="' + name + '"]'); return m ? m.content : null; };
+          var meta = function (name) { var m = document.querySelector('meta[name="' + name + '"]'); return m ?\
+           m.content : null; };
           var limit = parseInt(meta('qflow-idle-lock') || '0', 10) * 1000;
           var csrf = meta('qflow-csrf');
           var dialog = document.getElementById('idle-lock');

@@ -33,6 +33,11 @@ struct HTML: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible
         HTML(markup: parts.map(\.markup).joined(separator: separator.markup))
     }
 
+    /// One `<option>` of a select: its value, the text shown (the value when none is given), and whether it is chosen.
+    static func option(_ value: String, _ label: String? = nil, selected: Bool) -> HTML {
+        "<option value=\"\(value)\"\(selected ? " selected" : "")>\(label ?? value)</option>"
+    }
+
     /// Appends a fragment.
     static func += (lhs: inout HTML, rhs: HTML) { lhs.markup += rhs.markup }
 
@@ -173,7 +178,7 @@ struct PageContext: Sendable {
         return """
             <nav><span class="who">\(session.user.name) · \(t(Access.roleTitle(session.role)))\
             \(session.workstation.map { " · \($0)" } ?? "")</span> \(HTML.join(open, separator: " · ")) \
-            <a href="?lang=\(other.rawValue)" class="lang">\(other == .zh ? "中文" : "English")</a> \
+            <a href="?lang=\(other.rawValue)" class="lang">\(other.text(zh: "中文", en: "English"))</a> \
             <form method="post" action="/logout" class="signout">\(csrfField)\
             <button>\(t(Wording.signOut))</button></form></nav>
             """
@@ -185,7 +190,8 @@ struct PageContext: Sendable {
         """
         <dialog id="idle-lock"><form id="unlock-form"><p>\(t(Wording.lockedTitle))</p>\
         <p>\(session?.user.name)</p>\
-        <label>\(t(Wording.password)) <input type="password" name="password" autocomplete="current-password" required></label>\
+        <label>\(t(Wording.password)) <input type="password" name="password" autocomplete="current-password" required>\
+        </label>\
         <p class="error" id="unlock-error" hidden>\(t(Wording.unlockRefused))</p>\
         <button class="yes">\(t(Wording.unlock))</button> \
         <button type="button" id="lock-signout">\(t(Wording.signOut))</button></form></dialog>

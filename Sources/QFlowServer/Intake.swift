@@ -91,7 +91,8 @@ extension WorkstationServer {
             } catch {
                 throw APIError(
                     .contentTooLarge, "file_too_large",
-                    "a schedule is at most \(CaseSchedule.maximumBytes / 1_048_576) MB and \(CaseSchedule.maximumRows) rows"
+                    "a schedule is at most \(CaseSchedule.maximumBytes / 1_048_576) MB "
+                        + "and \(CaseSchedule.maximumRows) rows"
                 )
             }
             let update = request.uri.queryParameters.get("update").map { $0 == "true" || $0 == "1" } ?? false
@@ -183,19 +184,23 @@ extension WorkstationServer {
         if !problems.isEmpty {
             let rows = problems.map {
                 HTML(
-                    "<tr><td>\($0.line.map(String.init) ?? "")</td><td>\($0.field ?? "")</td><td>\($0.message(page.language))</td></tr>"
+                    "<tr><td>\($0.line.map(String.init) ?? "")</td><td>\($0.field ?? "")</td>"
+                        + "<td>\($0.message(page.language))</td></tr>"
                 )
             }
             body += """
-                <h2 class="error">\(page.t(Wording.rowsInError))</h2><table class="problems"><tr><th>\(page.t(Wording.fileLine))</th>\
+                <h2 class="error">\(page.t(Wording.rowsInError))</h2><table class="problems"><tr>\
+                <th>\(page.t(Wording.fileLine))</th>\
                 <th>\(page.t(Wording.column))</th><th>\(page.t(Wording.problem))</th></tr>\(rows)</table>
                 """
         }
         if Access.canAdd(kind: "surgical-case", role: session.role) {
             body += """
                 <h2>\(page.t(Wording.schedule))</h2><p class="guidance">\(page.t(Wording.scheduleHelp))</p>\
-                <form method="post" action="/cases/import" enctype="multipart/form-data" class="intake">\(page.csrfField)\
-                <input type="file" name="file" accept=".csv,text/csv" required aria-label="\(page.t(Wording.schedule))">\
+                <form method="post" action="/cases/import" enctype="multipart/form-data"\
+                 class="intake">\(page.csrfField)\
+                <input type="file" name="file" accept=".csv,text/csv" required\
+                 aria-label="\(page.t(Wording.schedule))">\
                 <label><input type="checkbox" name="update"> \(page.t(Wording.updateChanged))</label>\
                 <button class="yes">\(page.t(Wording.upload))</button></form>
                 """
@@ -204,25 +209,29 @@ extension WorkstationServer {
             kinds.count > 1
             ? HTML.join(
                 kinds.map {
+                    // The attribute is markup: typed HTML, so that it is not escaped as text.
                     HTML(
-                        "<a href=\"/cases/new?kind=\($0)\"\($0 == kind ? " class=\"current\"" : "")>\(page.t(Wording.kind($0)))</a>"
-                    )
+                        "<a href=\"/cases/new?kind=\($0)\"\($0 == kind ? HTML(" class=\"current\"") : .empty)>"
+                            + "\(page.t(Wording.kind($0)))</a>")
                 }, separator: " · ")
             : .empty
         func value(_ name: String) -> String { values[name] ?? "" }
         let roomControl: HTML =
             places.isEmpty
             ? "<input name=\"room\" value=\"\(value("room"))\" maxlength=\"100\">"
-            : "<select name=\"room\">\(places.map { HTML("<option\($0 == value("room") ? " selected" : "")>\($0)</option>") })</select>"
+            : "<select name=\"room\">\(places.map { HTML.option($0, selected: $0 == value("room")) })</select>"
         var controls: HTML = """
             \(PageContext.hidden("kind", kind))\
-            <label>\(page.t(Wording.caseNumber)) <input name="case_id" required maxlength="100" value="\(value("case_id"))"></label>\
+            <label>\(page.t(Wording.caseNumber)) <input name="case_id" required maxlength="100"\
+             value="\(value("case_id"))"></label>\
             <label>\(page.t(kind == "linen-batch" ? Wording.line : Wording.room)) \(roomControl)</label>
             """
         if kind == "surgical-case" {
             controls += """
-                <label>\(page.t(Wording.procedure)) <input name="procedure" maxlength="200" value="\(value("procedure"))"></label>\
-                <label>\(page.t(Wording.patientRef)) <input name="patient_ref" maxlength="200" value="\(value("patient_ref"))"></label>\
+                <label>\(page.t(Wording.procedure)) <input name="procedure" maxlength="200"\
+                 value="\(value("procedure"))"></label>\
+                <label>\(page.t(Wording.patientRef)) <input name="patient_ref" maxlength="200"\
+                 value="\(value("patient_ref"))"></label>\
                 <label>\(page.t(Wording.ward)) <input name="ward" maxlength="200" value="\(value("ward"))"></label>
                 """
         }
@@ -235,19 +244,25 @@ extension WorkstationServer {
             switch field.type {
             case .bool:
                 controls +=
-                    "<label><input type=\"checkbox\" name=\"fact.\(field.name)\"\(value("fact." + field.name) == "on" ? " checked" : "")> \(label)</label>"
+                    "<label><input type=\"checkbox\" "
+                    + "name=\"fact.\(field.name)\"\(value("fact." + field.name) == "on" ? " checked" : "")>"
+                    + " \(label)</label>"
             case .number:
                 controls +=
-                    "<label>\(label) <input name=\"fact.\(field.name)\" inputmode=\"decimal\" value=\"\(value("fact." + field.name))\"></label>"
+                    "<label>\(label) <input name=\"fact.\(field.name)\" inputmode=\"decimal\" "
+                    + "value=\"\(value("fact." + field.name))\"></label>"
             case .time:
                 controls +=
-                    "<label>\(label) <input type=\"datetime-local\" name=\"fact.\(field.name)\" value=\"\(value("fact." + field.name))\"></label>"
+                    "<label>\(label) <input type=\"datetime-local\" name=\"fact.\(field.name)\" "
+                    + "value=\"\(value("fact." + field.name))\"></label>"
             case .date:
                 controls +=
-                    "<label>\(label) <input type=\"date\" name=\"fact.\(field.name)\" value=\"\(value("fact." + field.name))\"></label>"
+                    "<label>\(label) <input type=\"date\" name=\"fact.\(field.name)\" "
+                    + "value=\"\(value("fact." + field.name))\"></label>"
             case .text:
                 controls +=
-                    "<label>\(label) <input name=\"fact.\(field.name)\" maxlength=\"200\" value=\"\(value("fact." + field.name))\"></label>"
+                    "<label>\(label) <input name=\"fact.\(field.name)\" maxlength=\"200\" "
+                    + "value=\"\(value("fact." + field.name))\"></label>"
             }
         }
         body += """
@@ -310,14 +325,16 @@ extension WorkstationServer {
         let zh = page.language == .zh
         let summary =
             zh
-            ? "新增 \(report.added.count)，未变 \(report.unchanged.count)，更新 \(report.updated.count)；\(report.runsStarted) \(page.t(Wording.runsStarted))"
+            ? "新增 \(report.added.count)，未变 \(report.unchanged.count)，更新"
+                + " \(report.updated.count)；\(report.runsStarted) \(page.t(Wording.runsStarted))"
             : report.summary
         let links = (report.added + report.updated + report.unchanged).prefix(CaseQuery.maximumLimit).map {
             HTML("<li><a href=\"/cases/\($0)\">\($0)</a></li>")
         }
         let body: HTML = """
             <h1>\(page.t(Wording.imported))</h1><p class="summary" role="status">\(summary)</p><ul>\(links)</ul>\
-            <p><a href="/">\(page.t(Wording.todayTitle))</a> · <a href="/cases/new">\(page.t(Wording.intakeTitle))</a></p>
+            <p><a href="/">\(page.t(Wording.todayTitle))</a> · <a href="/cases/new">\(page.t(Wording.intakeTitle))</a>\
+            </p>
             """
         return page.document(page.t(Wording.imported), body, status: report.added.isEmpty ? .ok : .created)
     }

@@ -115,7 +115,8 @@ enum OpenAPI {
                     "case_id": string,
                     "runs": array(
                         object(
-                            ["run_id": string, "protocol": string, "bundle": string], required: ["run_id", "protocol"])),
+                            ["run_id": string, "protocol": string, "bundle": string],
+                            required: ["run_id", "protocol"])),
                 ]),
             "Imported": object([
                 "added": array(string), "unchanged": array(string), "updated": array(string), "runs_started": integer,
@@ -215,7 +216,8 @@ enum OpenAPI {
             "/api/v1/runs/{id}/actions": [
                 "post": [
                     "summary":
-                        "Apply a verb to a run: record, sign, return, jump, suspend, resume, stop, complete, deviate; claim, release, reassign (work queues)",
+                        "Apply a verb to a run: record, sign, return, jump, suspend, resume, stop, complete, deviate; "
+                        + "claim, release, reassign (work queues)",
                     "security": security, "parameters": [pathParameter("id", example: "R000001")],
                     "requestBody": body(
                         object(
@@ -336,7 +338,8 @@ enum OpenAPI {
             "/api/v1/queue": [
                 "get": [
                     "summary":
-                        "Work queues: the open runs you own (mine=1), or those offered to a role (role=ROLE), unclaimed first",
+                        "Work queues: the open runs you own (mine=1), or those offered to a role (role=ROLE), "
+                        + "unclaimed first",
                     "security": security,
                     "parameters": [
                         ["name": "mine", "in": "query", "schema": ["type": "string", "enum": ["1"]]],
@@ -380,7 +383,8 @@ enum OpenAPI {
             "info": [
                 "title": "QualityFlow workstation API", "version": "1",
                 "description":
-                    "Every write is an engine event carrying the signed-in user, role and workstation. Cookie sessions must send X-CSRF-Token on writes; every write must come from this origin.",
+                    "Every write is an engine event carrying the signed-in user, role and workstation. Cookie "
+                    + "sessions must send X-CSRF-Token on writes; every write must come from this origin.",
             ],
             "components": [
                 "schemas": schemas,

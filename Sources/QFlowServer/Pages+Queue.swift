@@ -39,7 +39,8 @@ extension WorkstationServer {
                 let title = spec.map { page.t($0.title) } ?? entry.protocolId
                 let who: HTML =
                     entry.owner.map { "\(page.t(Wording.owner)): \($0)" }
-                    ?? "\(page.t(Wording.unclaimed)) · \(page.t(Wording.waitingSince)) \(Self.moment(entry.waitingSince, page))"
+                    ?? "\(page.t(Wording.unclaimed)) "
+                    + "· \(page.t(Wording.waitingSince)) \(Self.moment(entry.waitingSince, page))"
                 let claim: HTML =
                     claimable && entry.owner == nil
                     ? """
@@ -50,12 +51,14 @@ extension WorkstationServer {
                     <tr><td><a href="/runs/\(entry.runId)">\(title)</a></td><td>\(entry.subjectId)</td>\
                     <td>\(page.t(Wording.status(entry.status)))</td><td>\(who)</td>\
                     <td>\(Self.stepText(entry.lastStep, spec, page))</td>\
-                    <td>\(Self.stepText(entry.nextStep, spec, page)) \(Self.moment(entry.nextStepDue, page))</td><td>\(claim)</td></tr>
+                    <td>\(Self.stepText(entry.nextStep, spec, page)) \(Self.moment(entry.nextStepDue, page))</td>\
+                    <td>\(claim)</td></tr>
                     """
             }
             return """
                 <table><tr><th>\(page.t(Wording.protocolTitle))</th><th>\(page.t(Wording.caseNumber))</th>\
-                <th>\(page.t(Wording.statusWord))</th><th>\(page.t(Wording.owner))</th><th>\(page.t(Wording.stepReached))</th>\
+                <th>\(page.t(Wording.statusWord))</th><th>\(page.t(Wording.owner))</th>\
+                <th>\(page.t(Wording.stepReached))</th>\
                 <th>\(page.t(Wording.nextStep))</th><th></th></tr>\(HTML.join(rows))</table>
                 """
         }
@@ -66,7 +69,8 @@ extension WorkstationServer {
             """
         for (role, entries) in supervised {
             body +=
-                "<h2>\(page.t(Wording.supervisedQueue)) · \(page.t(Access.roleTitle(role)))</h2>\(table(entries, claimable: false))"
+                "<h2>\(page.t(Wording.supervisedQueue)) "
+                + "· \(page.t(Access.roleTitle(role)))</h2>\(table(entries, claimable: false))"
         }
         return page.document(page.t(Wording.work), body)
     }
@@ -81,9 +85,11 @@ extension WorkstationServer {
         if let queue = spec.queue {
             let who: HTML =
                 state.owner.map {
-                    "\(page.t(Wording.owner)): <b>\($0.user)</b> · \(page.t(Wording.ownedSince)) \(page.dateTime($0.since))"
+                    "\(page.t(Wording.owner)): <b>\($0.user)</b> "
+                        + "· \(page.t(Wording.ownedSince)) \(page.dateTime($0.since))"
                 }
-                ?? "\(page.t(Wording.unclaimed)) · \(page.t(Wording.waitingSince)) \(state.unclaimedSince.map(page.dateTime))"
+                ?? "\(page.t(Wording.unclaimed)) "
+                + "· \(page.t(Wording.waitingSince)) \(state.unclaimedSince.map(page.dateTime))"
             out +=
                 "<p class=\"queue\">\(page.t(Wording.queue)): \(page.t(Access.roleTitle(queue.offeredTo))) · \(who)</p>"
             if state.status.isOpen {
@@ -100,8 +106,11 @@ extension WorkstationServer {
                 if queue.reassignBy.contains(session.role) {
                     buttons += form(
                         PageContext.hidden("verb", "reassign")
-                            + "<input name=\"to\" required maxlength=\"100\" placeholder=\"\(page.t(Wording.reassignTo))\" aria-label=\"\(page.t(Wording.reassignTo))\">"
-                            + "<input name=\"reason\" required maxlength=\"500\" placeholder=\"\(page.t(Wording.reason))\" aria-label=\"\(page.t(Wording.reason))\">",
+                            + "<input name=\"to\" required maxlength=\"100\" "
+                            + "placeholder=\"\(page.t(Wording.reassignTo))\" "
+                            + "aria-label=\"\(page.t(Wording.reassignTo))\">"
+                            + "<input name=\"reason\" required maxlength=\"500\" "
+                            + "placeholder=\"\(page.t(Wording.reason))\" aria-label=\"\(page.t(Wording.reason))\">",
                         page.t(Wording.reassign), "")
                     any = true
                 }
@@ -122,9 +131,12 @@ extension WorkstationServer {
                     """
             }
             out += """
-                <details class="escalations"><summary>\(page.t(Wording.escalations)) (\(state.escalations.count))</summary>\
-                <table><tr><th>\(page.t(Wording.recordedAt))</th><th>\(page.t(Wording.item))</th><th>\(page.t(Wording.stepReached))</th>\
-                <th></th><th>\(page.t(Wording.told))</th><th>\(page.t(Wording.due))</th><th>\(page.t(Wording.owner))</th></tr>\
+                <details class="escalations"><summary>\(page.t(Wording.escalations)) (\(state.escalations.count))\
+                </summary>\
+                <table><tr><th>\(page.t(Wording.recordedAt))</th><th>\(page.t(Wording.item))</th>\
+                <th>\(page.t(Wording.stepReached))</th>\
+                <th></th><th>\(page.t(Wording.told))</th><th>\(page.t(Wording.due))</th><th>\(page.t(Wording.owner))\
+                </th></tr>\
                 \(HTML.join(rows))</table></details>
                 """
         }

@@ -293,7 +293,8 @@ extension WorkstationServer {
                 row.overdue > 0 ? " <span class=\"late\">\(page.t(Wording.overdue)) \(row.overdue)</span>" : ""
             let what = row.subject.procedure ?? row.subject.label ?? ""
             items.append(
-                "<li><b>\(time) <a href=\"/cases/\(row.subject.id)\">\(row.subject.id)</a></b> \(what)\(late)<br>\(links)</li>"
+                "<li><b>\(time) <a href=\"/cases/\(row.subject.id)\">\(row.subject.id)</a>"
+                    + "</b> \(what)\(late)<br>\(links)</li>"
             )
         }
         close()
@@ -307,11 +308,12 @@ extension WorkstationServer {
         let spec = try store.spec(run.protocolId, version: run.version).spec
         var detail = page.t(Wording.status(run.status))
         if run.status == .active, run.openRequired > 0 {
-            detail += " · \(run.openRequired) \(page.language == .zh ? "项待填" : "open")"
+            detail += " · \(run.openRequired) \(page.language.text(zh: "项待填", en: "open"))"
         }
         let warning: HTML = run.criticalFailures > 0 ? " <span class=\"fail\">⚠ \(run.criticalFailures)</span>" : ""
         return
-            "<a class=\"run \(run.status.rawValue)\" href=\"/runs/\(run.id)\">\(page.t(spec.title)) · \(detail)\(warning)</a>"
+            "<a class=\"run \(run.status.rawValue)\" href=\"/runs/\(run.id)\">\(page.t(spec.title)) "
+            + "· \(detail)\(warning)</a>"
     }
 
     /// The filter bar of a list: kind, day, room and case-number search.
@@ -322,17 +324,20 @@ extension WorkstationServer {
         if page.session?.user.subject != nil { return .empty }
         let kindSelect: HTML =
             kinds.count > 1
-            ? "<label>\(page.t(Wording.kind)) <select name=\"kind\">\(kinds.map { HTML("<option value=\"\($0)\"\($0 == kind ? " selected" : "")>\(page.t(Wording.kind($0)))</option>") })</select></label>"
+            ? "<label>\(page.t(Wording.kind)) <select name=\"kind\">"
+                + "\(kinds.map { HTML.option($0, page.t(Wording.kind($0)), selected: $0 == kind) })</select></label>"
             : .empty
         let roomOptions = rooms.map { HTML("<option\($0 == query.room ? " selected" : "")>\($0)</option>") }
         let dateField: HTML =
             day.map {
-                "<label>\(page.t(Wording.date)) <input type=\"date\" name=\"date\" value=\"\(page.day($0.start))\"></label>"
+                "<label>\(page.t(Wording.date)) <input type=\"date\" name=\"date\" value=\"\(page.day($0.start))\">"
+                    + "</label>"
             }
             ?? .empty
         return """
             <form method="get" action="\(action)" class="filters">\(kindSelect)\(dateField)\
-            <label>\(page.t(Wording.room)) <select name="room"><option value="">\(page.t(Wording.allRooms))</option>\(roomOptions)</select></label>\
+            <label>\(page.t(Wording.room)) <select name="room"><option value="">\(page.t(Wording.allRooms))\
+            </option>\(roomOptions)</select></label>\
             <label>\(page.t(Wording.searchCase)) <input name="q" value="\(query.search)" maxlength="100"></label>\
             <button>\(page.t(Wording.filter))</button></form>
             """
@@ -381,7 +386,8 @@ extension WorkstationServer {
                     row.lastSteps[run.id].map { " <span class=\"step\">⏰ \(Self.stepText($0, spec, page))</span>" }
                     ?? .empty
                 return
-                    "<a href=\"/runs/\(run.id)\">\(page.t(spec.title))</a>: \(phase ?? page.t(Wording.status(run.status)))\(step)"
+                    "<a href=\"/runs/\(run.id)\">\(page.t(spec.title))</a>:"
+                    + " \(phase ?? page.t(Wording.status(run.status)))\(step)"
             }
             let failed = row.runs.map(\.criticalFailures).reduce(0, +)
             // Done when every OR checklist is completed (the patient's survey comes later, on the ward).
@@ -392,14 +398,17 @@ extension WorkstationServer {
             rows.append(
                 """
                 <tr class="\(failed > 0 || row.overdue > 0 ? "fail" : done ? "done" : "")"><td>\(row.subject.room)</td>\
-                <td>\(row.subject.scheduledStart.map(page.time))</td><td><a href="/cases/\(row.subject.id)">\(row.subject.id)</a></td>\
+                <td>\(row.subject.scheduledStart.map(page.time))</td><td>\
+                <a href="/cases/\(row.subject.id)">\(row.subject.id)</a></td>\
                 <td>\(HTML.join(phases, separator: "<br>"))</td><td>\(row.overdue)</td><td>\(failed)</td></tr>
                 """)
         }
         let body: HTML = """
             <h1>\(page.t(Wording.boardTitle)) · \(page.day(day.start))</h1>\
-            <table><tr><th>\(page.t(Wording.room))</th><th>\(page.t(Wording.time))</th><th>\(page.t(Wording.caseNumber))</th>\
-            <th>\(page.t(Wording.runs))</th><th>\(page.t(Wording.overdue))</th><th>\(page.t(Wording.criticalFailed))</th></tr>\
+            <table><tr><th>\(page.t(Wording.room))</th><th>\(page.t(Wording.time))</th>\
+            <th>\(page.t(Wording.caseNumber))</th>\
+            <th>\(page.t(Wording.runs))</th><th>\(page.t(Wording.overdue))</th><th>\(page.t(Wording.criticalFailed))\
+            </th></tr>\
             \(rows)</table>\(nextLink(request, result.next, page))
             """
         // The board reloads itself every 30 seconds.
@@ -422,13 +431,15 @@ extension WorkstationServer {
             let due = Timestamp.parse(entry.dueAt).map(page.dateTime) ?? entry.dueAt
             return """
                 <tr><td>\(due)</td><td><a href="/runs/\(entry.runId)">\(page.t(spec.title))</a></td>\
-                <td><a href="/cases/\(entry.subjectId)">\(entry.subjectId)</a></td><td>\(entry.room)</td><td>\(item)</td>\
+                <td><a href="/cases/\(entry.subjectId)">\(entry.subjectId)</a></td><td>\(entry.room)</td><td>\(item)\
+                </td>\
                 <td>\(entry.escalateTo.map { page.t(Access.roleTitle($0)) })</td></tr>
                 """
         }
         let body: HTML = """
             <h1>\(page.t(Wording.overdueTitle))</h1><table><tr><th>\(page.t(Wording.due))</th>\
-            <th>\(page.t(Wording.protocolTitle))</th><th>\(page.t(Wording.caseNumber))</th><th>\(page.t(Wording.room))</th>\
+            <th>\(page.t(Wording.protocolTitle))</th><th>\(page.t(Wording.caseNumber))</th><th>\(page.t(Wording.room))\
+            </th>\
             <th>\(page.t(Wording.item))</th><th>\(page.t(Wording.escalateTo))</th></tr>\(rows)</table>\
             \(rows.isEmpty ? "<p>\(page.t(Wording.nothingHere))</p>" : .empty)
             """
@@ -466,7 +477,8 @@ extension WorkstationServer {
                 }
                 rows.append(
                     """
-                    <tr\(run.criticalFailures > 0 ? " class=\"fail\"" : "")><td><a href="/cases/\(row.subject.id)">\(row.subject.id)</a></td>\
+                    <tr\(run.criticalFailures > 0 ? HTML(" class=\"fail\"") : .empty)><td>\
+                    <a href="/cases/\(row.subject.id)">\(row.subject.id)</a></td>\
                     <td>\(row.subject.room)</td><td><a href="/runs/\(run.id)">\(page.t(spec.title))</a></td>\
                     <td>\(page.t(Wording.status(run.status)))</td><td>\(run.status == .active ? phase : nil)</td>\
                     <td>\(HTML.join(shown, separator: "<br>"))</td></tr>
@@ -476,9 +488,12 @@ extension WorkstationServer {
         let rooms = try await siteRooms(kind: kind)
         let body: HTML = """
             <h1>\(page.t(title))</h1>\
-            \(filterForm(page, action: request.uri.path, kinds: [kind], kind: kind, rooms: rooms, query: query, day: nil))\
-            <table><tr><th>\(page.t(Wording.subject))</th><th>\(page.t(kind == "linen-batch" ? Wording.line : Wording.room))</th>\
-            <th>\(page.t(Wording.protocolTitle))</th><th>\(page.t(Wording.status))</th><th>\(page.t(Wording.phase))</th>\
+            \(filterForm(
+                page, action: request.uri.path, kinds: [kind], kind: kind, rooms: rooms, query: query, day: nil))\
+            <table><tr><th>\(page.t(Wording.subject))</th>\
+            <th>\(page.t(kind == "linen-batch" ? Wording.line : Wording.room))</th>\
+            <th>\(page.t(Wording.protocolTitle))</th><th>\(page.t(Wording.status))</th><th>\(page.t(Wording.phase))\
+            </th>\
             <th>\(page.t(Wording.readings))</th></tr>\(rows)</table>\(nextLink(request, result.next, page))
             """
         return page.document(page.t(title), body)
@@ -531,12 +546,15 @@ extension WorkstationServer {
         if let notice { body += "<p class=\"error\" role=\"alert\">\(notice)</p>" }
         body += "<dl class=\"facts\">\(facts)</dl><h2>\(page.t(Wording.caseRuns))</h2>"
         body +=
-            "<table><tr><th>\(page.t(Wording.protocolTitle))</th><th>\(page.t(Wording.phase))</th><th>\(page.t(Wording.criticalFailed))</th><th>\(page.t(Wording.document))</th></tr>\(runRows)</table>"
+            "<table><tr><th>\(page.t(Wording.protocolTitle))</th><th>\(page.t(Wording.phase))</th>"
+            + "<th>\(page.t(Wording.criticalFailed))</th><th>\(page.t(Wording.document))</th>"
+            + "</tr>\(runRows)</table>"
         if !startable.isEmpty {
             let options = startable.map { HTML("<option value=\"\($0.id)\">\(page.t($0.title))</option>") }
             body += """
                 <h2>\(page.t(Wording.startProtocol))</h2><form method="post" action="/cases/\(subject.id)/start">\
-                \(page.csrfField)<select name="protocol" aria-label="\(page.t(Wording.protocolTitle))">\(options)</select>\
+                \(page.csrfField)<select name="protocol" aria-label="\(page.t(Wording.protocolTitle))">\(options)\
+                </select>\
                 <button class="yes">\(page.t(Wording.start))</button></form>
                 """
         }
@@ -590,11 +608,15 @@ extension WorkstationServer {
         }
         let progress = RunProgress(sheet)
         var body: HTML = "<h1>\(page.t(spec.title))</h1>"
+        let criticalNote: HTML =
+            " · <span class=\"fail\">⚠ \(progress.criticalFailed) \(page.t(Wording.criticalFailed))</span>"
         body += """
-            <p class="run-head"><a href="/cases/\(detail.subject.id)">\(detail.subject.id)</a> · \(detail.subject.room) \
-            · <span class="status \(detail.state.status.rawValue)">\(page.t(Wording.status(detail.state.status)))</span> \
+            <p class="run-head"><a href="/cases/\(detail.subject.id)">\(detail.subject.id)\
+            </a> · \(detail.subject.room) \
+            · <span class="status \(detail.state.status.rawValue)">\(page.t(Wording.status(detail.state.status)))\
+            </span> \
             · \(page.t(Wording.progress)): \(progress.answered)/\(progress.required) \(page.t(Wording.requiredWord))\
-            \(progress.criticalFailed > 0 ? " · <span class=\"fail\">⚠ \(progress.criticalFailed) \(page.t(Wording.criticalFailed))</span>" : "")\
+            \(progress.criticalFailed > 0 ? criticalNote : .empty)\
              · \(page.documentLine(spec)) · #\(String(seq))</p>
             """
         if let notice { body += "<p class=\"error\" role=\"alert\">\(notice)</p>" }
@@ -603,7 +625,8 @@ extension WorkstationServer {
         for (index, phase) in spec.phases.enumerated() {
             let current = index == sheet.currentPhase
             var section: HTML =
-                "<section class=\"\(current ? "current" : "")\"><h2>\(page.t(phase.title))\(current ? " ◀ \(page.t(Wording.workOn))" : "")</h2>"
+                "<section class=\"\(current ? "current" : "")\">"
+                + "<h2>\(page.t(phase.title))\(current ? " ◀ \(page.t(Wording.workOn))" : "")</h2>"
             for item in phase.items {
                 let itemStatus = sheet.status(of: item)
                 if itemStatus == .hidden { continue }
@@ -651,12 +674,15 @@ extension WorkstationServer {
             return "<div class=\"buttons\">\(buttons)</div>"
         case .choice(let options):
             return
-                "<div class=\"buttons\">\(options.map { form(hidden + PageContext.hidden("value", $0.id), page.t($0.label), "") })</div>"
+                "<div class=\"buttons\">"
+                + "\(options.map { form(hidden + PageContext.hidden("value", $0.id), page.t($0.label), "") })</div>"
         case .signature(let signers):
             guard signers.contains(session.role), detail.state.signatures[item.id]?[session.role] == nil else {
                 let missing = signers.filter { detail.state.signatures[item.id]?[$0] == nil }
+                    .map { page.t(Access.roleTitle($0)) }
                 return
-                    "<p class=\"guidance\">\(page.language == .zh ? "待签名：" : "Waiting for: ")\(missing.map { page.t(Access.roleTitle($0)) }.joined(separator: ", "))</p>"
+                    "<p class=\"guidance\">\(page.language.text(zh: "待签名：", en: "Waiting for: "))"
+                    + "\(missing.joined(separator: page.language.listSeparator))</p>"
             }
             return form(
                 PageContext.hidden("verb", "sign") + PageContext.hidden("item", item.id),
@@ -664,13 +690,15 @@ extension WorkstationServer {
         case .text:
             return form(
                 hidden
-                    + "<textarea name=\"value\" required maxlength=\"4000\" aria-label=\"\(page.t(item.title))\"></textarea>",
+                    + "<textarea name=\"value\" required maxlength=\"4000\" aria-label=\"\(page.t(item.title))\">"
+                    + "</textarea>",
                 page.t(Wording.save), "")
         case .time:
             let now = PageContext.localInput(clock(), page.timeZone)
             return form(
                 hidden
-                    + "<input type=\"datetime-local\" name=\"value\" required value=\"\(now)\" aria-label=\"\(page.t(item.title))\">"
+                    + "<input type=\"datetime-local\" name=\"value\" required value=\"\(now)\" "
+                    + "aria-label=\"\(page.t(item.title))\">"
                     + PageContext.hidden("zone", page.timeZone.identifier), page.t(Wording.save), "")
         case .number(let unit, let min, let max):
             var attributes: HTML = ""
@@ -678,12 +706,14 @@ extension WorkstationServer {
             if let max { attributes += " max=\"\(String(max))\"" }
             return form(
                 hidden
-                    + "<input name=\"value\" required inputmode=\"decimal\"\(attributes) aria-label=\"\(page.t(item.title))\"> \(unit)",
+                    + "<input name=\"value\" required inputmode=\"decimal\"\(attributes) "
+                    + "aria-label=\"\(page.t(item.title))\"> \(unit)",
                 page.t(Wording.save), "")
         case .count:
             return form(
                 hidden
-                    + "<input name=\"value\" required inputmode=\"numeric\" pattern=\"[0-9]*\" aria-label=\"\(page.t(item.title))\">",
+                    + "<input name=\"value\" required inputmode=\"numeric\" pattern=\"[0-9]*\" "
+                    + "aria-label=\"\(page.t(item.title))\">",
                 page.t(Wording.save), "")
         }
     }
@@ -704,7 +734,10 @@ extension WorkstationServer {
             } else {
                 out += """
                     <div class="blockers"><h2>\(page.t(Wording.blockersTitle))</h2><ul>\
-                    \(blockers.prefix(20).map { HTML("<li><a href=\"#item-\($0.item ?? "")\">\(blockerText($0, sheet, page))</a></li>") })</ul></div>
+                    \(blockers.prefix(20).map { blocker in
+                        HTML(
+                            "<li><a href=\"#item-\(blocker.item ?? "")\">\(blockerText(blocker, sheet, page))</a></li>")
+                    })</ul></div>
                     """
                 // Only failed critical items left (not ones that cannot be checked yet), and this role signs off the
                 // protocol's deviations: the same conditions the engine's completeWithDeviation checks.
@@ -719,7 +752,8 @@ extension WorkstationServer {
                     out += form(
                         PageContext.hidden("verb", "deviate")
                             + PageContext.hidden("value", failed.joined(separator: ","))
-                            + "<input name=\"reason\" required maxlength=\"500\" placeholder=\"\(page.t(Wording.reason))\" aria-label=\"\(page.t(Wording.reason))\">",
+                            + "<input name=\"reason\" required maxlength=\"500\" "
+                            + "placeholder=\"\(page.t(Wording.reason))\" aria-label=\"\(page.t(Wording.reason))\">",
                         page.t(Wording.deviate), "")
                 }
             }
@@ -729,7 +763,8 @@ extension WorkstationServer {
                 out += form(
                     PageContext.hidden("verb", "jump")
                         + "<select name=\"item\" aria-label=\"\(page.t(Wording.jumpTo))\">\(options)</select>"
-                        + "<input name=\"reason\" required maxlength=\"500\" placeholder=\"\(page.t(Wording.reason))\">",
+                        + "<input name=\"reason\" required maxlength=\"500\" "
+                        + "placeholder=\"\(page.t(Wording.reason))\">",
                     page.t(Wording.jumpTo), "")
             }
         }
@@ -742,7 +777,8 @@ extension WorkstationServer {
         for (verb, label, control) in verbs where may(control) {
             out += form(
                 PageContext.hidden("verb", verb)
-                    + "<input name=\"reason\" required maxlength=\"500\" placeholder=\"\(page.t(Wording.reason))\" aria-label=\"\(page.t(Wording.reason))\">",
+                    + "<input name=\"reason\" required maxlength=\"500\" placeholder=\"\(page.t(Wording.reason))\" "
+                    + "aria-label=\"\(page.t(Wording.reason))\">",
                 page.t(label), "")
         }
         return "<div class=\"verbs\">\(out)</div>"
@@ -750,7 +786,6 @@ extension WorkstationServer {
 
     /// What the person should do next on this run, in words.
     func nextAction(_ sheet: RunSheet, _ detail: RunDetail, _ page: PageContext) -> HTML {
-        let zh = page.language == .zh
         switch detail.state.status {
         case .completed, .stopped: return "\(page.t(Wording.status(detail.state.status)))"
         case .suspended: return "\(page.t(Wording.nextAction)): \(page.t(Wording.resume))"
@@ -760,14 +795,16 @@ extension WorkstationServer {
             return "\(page.t(Wording.nextAction)): \(page.t(Wording.readyToComplete))"
         }
         guard sheet.currentPhase < detail.spec.phases.count else {
-            return "\(page.t(Wording.nextAction)): \(zh ? "处理下方列出的问题" : "resolve what is listed below")"
+            return "\(page.t(Wording.nextAction)):"
+                + " \(page.language.text(zh: "处理下方列出的问题", en: "resolve what is listed below"))"
         }
         let phase = detail.spec.phases[sheet.currentPhase]
         let item = phase.items.first { sheet.status(of: $0) == .open && sheet.isRequired($0) }
         let phaseTitle = page.t(phase.title)
         guard let item else { return "\(page.t(Wording.workOn)): \(phaseTitle)" }
         return
-            "\(page.t(Wording.workOn)): \(phaseTitle) — \(page.t(Wording.nextAction)): <a href=\"#item-\(item.id)\">\(page.t(item.title))</a>"
+            "\(page.t(Wording.workOn)): \(phaseTitle) — \(page.t(Wording.nextAction)): <a "
+            + "href=\"#item-\(item.id)\">\(page.t(item.title))</a>"
     }
 
     /// An answer as the person reads it: option labels, yes/no in the page language, times in the site's zone.
@@ -794,9 +831,9 @@ extension WorkstationServer {
                     text = text.replacingOccurrences(of: id, with: "「\(page.t(other.title))」")
                 }
             }
-            return (page.language == .zh ? "未达到规则：" : "rule not met: ") + text
+            return (page.language.text(zh: "未达到规则：", en: "rule not met: ")) + text
         }
-        return page.language == .zh ? "回答为“否”" : "answered No"
+        return page.language.text(zh: "回答为“否”", en: "answered No")
     }
 
     /// A completion blocker in the page language, naming the item by its title.
@@ -814,7 +851,7 @@ extension WorkstationServer {
                     ? "「\(title)」还需\(missing.joined(separator: "、"))签名"
                     : "\(title): still needs the signature of \(missing.joined(separator: ", "))"
             }
-            return zh ? "「\(title)」尚未填写" : "\(title): not answered yet"
+            return page.language.text(zh: "「\(title)」尚未填写", en: "\(title): not answered yet")
         case .criticalFailure:
             if case .fail(let why)? = sheet.outcome(of: item) {
                 let reason = failureText(item, why, sheet, page)
@@ -918,14 +955,16 @@ extension PageContext {
         let roles = Access.allRoles.map { HTML("<option value=\"\($0)\">\(t(Access.roleTitle($0)))</option>") }
         let other: Language = language == .zh ? .en : .zh
         let body: HTML = """
-            <h1>QualityFlow · \(t(Wording.signIn))</h1>\(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)
+            <h1>QualityFlow · \(t(Wording.signIn))\
+            </h1>\(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)
             <form method="post" action="/login" class="signin">
             <label>\(t(Wording.staffId)) <input name="user" required autocomplete="username"></label>
-            <label>\(t(Wording.password)) <input name="password" type="password" required autocomplete="current-password"></label>
+            <label>\(t(Wording.password)) <input name="password" type="password" required\
+             autocomplete="current-password"></label>
             <label>\(t(Wording.role)) <select name="role">\(roles)</select></label>
             <label>\(t(Wording.workstation)) <input name="workstation"></label>
             <button class="yes">\(t(Wording.signIn))</button></form>
-            <p><a href="?lang=\(other.rawValue)">\(other == .zh ? "中文" : "English")</a></p>
+            <p><a href="?lang=\(other.rawValue)">\(other.text(zh: "中文", en: "English"))</a></p>
             """
         return document(t(Wording.signIn), body, status: status)
     }
@@ -950,7 +989,8 @@ extension PageContext {
         case (_, .roleNotAllowed?):
             return zh
                 ? "当前角色（\(t(Access.roleTitle(session?.role ?? "")))）不能执行此操作\(title.map { "：「\($0)」" } ?? "")。"
-                : "Your role (\(t(Access.roleTitle(session?.role ?? "")))) may not do this\(title.map { ": \($0)" } ?? "")."
+                : "Your role (\(t(Access.roleTitle(session?.role ?? "")))) may not do "
+                    + "this\(title.map { ": \($0)" } ?? "")."
         case (_, .duplicateSigner?):
             return zh
                 ? "您已以其他角色签署「\(title ?? "")」：需由另一人签名。"
@@ -958,20 +998,24 @@ extension PageContext {
         case (_, .gated?):
             return zh
                 ? "「\(title ?? "")」是必须先通过的关键项：它通过之前，后续步骤不能记录。"
-                : "\(title ?? "A gate item") is a hard stop: it must be answered and pass before later steps can be recorded."
+                : "\(title ?? "A gate item") is a hard stop: it must be answered and pass before later steps can be "
+                    + "recorded."
         case (_, .reasonRequired?):
-            return zh ? "请填写原因。" : "Give a reason."
+            return language.text(zh: "请填写原因。", en: "Give a reason.")
         case (_, .invalidAnswer?):
             return zh
                 ? "「\(title ?? "")」的答案格式不符（\(error.message)）。" : "\(title.map { "\($0): " } ?? "")\(error.message)"
         case (_, .invalidState?):
-            return zh ? "此流程当前状态不允许该操作。" : "The checklist's state does not allow this: \(error.message)"
+            return language.text(
+                zh: "此流程当前状态不允许该操作。",
+                en: "The checklist's state does not allow "
+                    + "this: \(error.message)")
         case (_, .invalidDeviation?):
             return zh
                 ? "不能以偏差方式完成（\(title.map { "「\($0)」" } ?? "")）：偏差须列出全部且仅列出未通过的关键条目。"
                 : "The deviation was not accepted: \(error.message)"
         case (_, .incomplete?), (_, .criticalFailure?):
-            return zh ? "尚不能完成：请处理下方列出的事项。" : "Not yet complete: see what is listed below."
+            return language.text(zh: "尚不能完成：请处理下方列出的事项。", en: "Not yet complete: see what is listed below.")
         case (.forbidden, _) where zh: return "当前角色（\(t(Access.roleTitle(session?.role ?? "")))）不能执行此操作。"
         default:
             guard zh, let first = error.problems.first else { return error.message }

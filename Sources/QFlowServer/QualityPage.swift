@@ -43,13 +43,13 @@ extension WorkstationServer {
         let measure = query.get("measure").map { String($0) } ?? "item:sat.overall"
         let a = query.get("a").map { String($0) }
         let b = query.get("b").map { String($0) }
-        let zh = page.language == .zh
         var body: HTML = "<h1>\(page.t(Wording.quality))</h1>"
         body += """
-            <form method="get" action="/quality"><label>\(zh ? "指标" : "Measure") <input name="measure" value="\(measure)"></label>
-            <label>\(zh ? "队列 A" : "Cohort A") <select name="a">\(options(a))</select></label>\
-            <label>\(zh ? "队列 B" : "Cohort B") <select name="b">\(options(b))</select></label>
-            <button class="yes">\(zh ? "比较" : "Compare")</button></form>
+            <form method="get" action="/quality">\
+            <label>\(page.language.text(zh: "指标", en: "Measure")) <input name="measure" value="\(measure)"></label>
+            <label>\(page.language.text(zh: "队列 A", en: "Cohort A")) <select name="a">\(options(a))</select></label>\
+            <label>\(page.language.text(zh: "队列 B", en: "Cohort B")) <select name="b">\(options(b))</select></label>
+            <button class="yes">\(page.language.text(zh: "比较", en: "Compare"))</button></form>
             """
         if let a, let b {
             let language = page.language
@@ -70,10 +70,11 @@ extension WorkstationServer {
         if !files.isEmpty {
             let links = files.map {
                 HTML(
-                    "<li><a href=\"/quality/report?file=\($0)&amp;lang=\(page.language.rawValue)\">\($0) (.xlsx)</a></li>"
+                    "<li><a href=\"/quality/report?file=\($0)&amp;lang=\(page.language.rawValue)\">\($0) (.xlsx)</a>"
+                        + "</li>"
                 )
             }
-            body += "<h2>\(zh ? "报告" : "Reports")</h2><ul>\(links)</ul>"
+            body += "<h2>\(page.language.text(zh: "报告", en: "Reports"))</h2><ul>\(links)</ul>"
         }
         return page.document(page.t(Wording.quality), body)
     }

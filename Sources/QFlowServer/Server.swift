@@ -161,7 +161,8 @@ public struct WorkstationServer: Sendable {
             if isPage, request.method == .get { return lockedPage(session, request: request) }
             throw APIError(
                 .unauthorized, "locked",
-                "this workstation is locked after a while without use: unlock it with the password (POST /api/v1/sessions/unlock)"
+                "this workstation is locked after a while without use: unlock it with the password (POST "
+                    + "/api/v1/sessions/unlock)"
             )
         }
         guard rule.readers.admit(session.role) else {
@@ -309,9 +310,11 @@ public struct WorkstationServer: Sendable {
             <h1>\(page.t(Wording.unlock))</h1><p>\(page.t(Wording.lockedTitle))</p><p>\(session.user.name)</p>\
             <form method="post" action="/unlock">\(PageContext.hidden("csrf", session.csrf))\
             \(PageContext.hidden("back", request.uri.path))\
-            <label>\(page.t(Wording.password)) <input type="password" name="password" autocomplete="current-password" required></label>\
+            <label>\(page.t(Wording.password)) <input type="password" name="password" autocomplete="current-password"\
+             required></label>\
             <button class="yes">\(page.t(Wording.unlock))</button></form>\
-            <form method="post" action="/logout">\(PageContext.hidden("csrf", session.csrf))<button>\(page.t(Wording.signOut))</button></form>
+            <form method="post" action="/logout">\(PageContext.hidden("csrf", session.csrf))\
+            <button>\(page.t(Wording.signOut))</button></form>
             """
         return page.document(page.t(Wording.unlock), body, status: .unauthorized)
     }
@@ -321,7 +324,8 @@ public struct WorkstationServer: Sendable {
         let page = PageContext(language: lang(request), session: session, timeZone: .gmt, idleLockSeconds: 0)
         return page.document(
             page.t(Wording.forbidden),
-            "<h1>\(page.t(Wording.forbidden))</h1><p>\(page.t(Wording.forbiddenText))</p><p><a href=\"/\">\(page.t(Wording.today))</a></p>",
+            "<h1>\(page.t(Wording.forbidden))</h1><p>\(page.t(Wording.forbiddenText))</p><p><a "
+                + "href=\"/\">\(page.t(Wording.today))</a></p>",
             status: .forbidden)
     }
 }

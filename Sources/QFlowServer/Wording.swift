@@ -67,7 +67,8 @@ enum Wording {
     static let role = w("Role", "角色")
     static let workstation = w("Workstation", "工作站")
     static let lockedTitle = w(
-        "This workstation was locked after a while without use. Enter your password to go on; nothing you typed is lost.",
+        "This workstation was locked after a while without use. Enter your password to go on; nothing you typed is "
+            + "lost.",
         "工作站因一段时间未操作已锁定。请输入密码继续；已填写的内容不会丢失。")
     static let unlock = w("Unlock", "解锁")
     static let unlockRefused = w("Password not accepted.", "密码不正确。")
@@ -108,7 +109,8 @@ enum Wording {
     static let complete = w("Complete", "完成")
     static let deviate = w("Complete with a documented deviation", "记录偏差并完成")
     static let deviationHelp = w(
-        "These critical items failed. As the protocol's sign-off role you may close the run with a documented deviation: it stays non-compliant in every measure and is listed in reports.",
+        "These critical items failed. As the protocol's sign-off role you may close the run with a documented "
+            + "deviation: it stays non-compliant in every measure and is listed in reports.",
         "以下关键条目未通过。作为本流程指定的签批角色，您可以记录偏差后关闭此流程：它在所有指标中仍计为不合格，并列入报告。")
     static let document = w("Document", "文件")
     static let version = w("version", "版本")
@@ -125,7 +127,8 @@ enum Wording {
     static let readyToComplete = w("Everything required is answered: complete the checklist.", "必填项已全部完成：请点击完成。")
     static let requiredWord = w("required", "必填")
     static let conflict = w(
-        "Another workstation changed this run first. The page now shows the current answers; nothing of yours was recorded — check and answer again.",
+        "Another workstation changed this run first. The page now shows the current answers; nothing of yours was "
+            + "recorded — check and answer again.",
         "其他工作站已先修改此流程。页面已显示最新内容；您的填写未被记录，请核对后重新填写。")
     static let startProtocol = w("Start a checklist", "启动流程")
     static let start = w("Start", "启动")
@@ -136,8 +139,11 @@ enum Wording {
     static let oneCase = w("One case", "单个病例")
     static let schedule = w("The day's schedule (CSV)", "当日手术排程（CSV）")
     static let scheduleHelp = w(
-        "UTF-8 CSV with a header row; columns as in the README (case_id, room, procedure, scheduled_start, patient_ref, ward, and the case facts). The whole file is checked first: nothing is imported while any row is wrong.",
-        "UTF-8 编码、带表头的 CSV；列名见 README（case_id、room、procedure、scheduled_start、patient_ref、ward 及病例信息）。系统先检查整个文件：有任何一行错误则全部不导入。"
+        "UTF-8 CSV with a header row; columns as in the README (case_id, room, procedure, scheduled_start, "
+            + "patient_ref, ward, and the case facts). The whole file is checked first: nothing is imported while any "
+            + "row is wrong.",
+        "UTF-8 编码、带表头的 CSV；列名见 README（case_id、room、procedure、scheduled_start、patient_ref、ward "
+            + "及病例信息）。系统先检查整个文件：有任何一行错误则全部不导入。"
     )
     static let upload = w("Import", "导入")
     static let updateChanged = w("Update cases whose details changed", "更新信息有变动的病例")

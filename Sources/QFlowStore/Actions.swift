@@ -175,7 +175,8 @@ struct Actions {
             guard published.spec.subject == subject.kind else {
                 throw StoreError(
                     .invalidInput,
-                    "\(published.spec.reference) runs on \(published.spec.subject) subjects; \(subjectId) is a \(subject.kind)"
+                    "\(published.spec.reference) runs on \(published.spec.subject) subjects; \(subjectId) is "
+                        + "a \(subject.kind)"
                 )
             }
             let runId = try nextRunId()
@@ -309,7 +310,8 @@ struct Actions {
         }
         throw StoreError(
             .conflict,
-            "run \(entry.state.runId) changed since you loaded it (you saw event \(expected), it is now at \(entry.state.eventCount)): reload; nothing was recorded"
+            "run \(entry.state.runId) changed since you loaded it (you saw event \(expected), it is now "
+                + "at \(entry.state.eventCount)): reload; nothing was recorded"
         )
     }
 

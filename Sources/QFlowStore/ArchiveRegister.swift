@@ -96,7 +96,8 @@ enum ArchiveRegister {
         guard let archive = try Store.site(db)?.spec.archive else {
             throw StoreError(
                 .invalidInput,
-                "the published site has no archive section: add `archive:` (fonds, classes) to the site file and publish it with qflow site apply",
+                "the published site has no archive section: add `archive:` (fonds, classes) to the site file and "
+                    + "publish it with qflow site apply",
                 item: "archive")
         }
         return archive
@@ -253,7 +254,8 @@ enum ArchiveRegister {
             try db.cachedStatement(
                 sql: """
                     INSERT INTO archive_number (number, fonds, class, year, retention, org, seq, subject_id, run_id,
-                        event_id, assigned_at, assigned_by, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')
+                        event_id, assigned_at, assigned_by, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,\
+                         'active')
                     """
             ).execute(arguments: [
                 number.description, number.fonds, number.classCode, number.year, number.retention.rawValue, number.org,

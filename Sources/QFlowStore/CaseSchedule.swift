@@ -98,7 +98,8 @@ public enum CaseSchedule {
                     LocalizedText(
                         zh: "文件有 \(dataRecords.count) 行；一份排程最多 \(maximumRows) 行（请拆分）",
                         en:
-                            "the file has \(dataRecords.count) rows; a schedule may have at most \(maximumRows) (split it)"
+                            "the file has \(dataRecords.count) rows; a schedule may have at most \(maximumRows) "
+                            + "(split it)"
                     ))
             )
             return []
@@ -134,7 +135,8 @@ public enum CaseSchedule {
                     LocalizedText(
                         zh: "文件超过 \(maximumBytes / 1_048_576) MB，即排程的上限（请拆分）",
                         en:
-                            "the file is larger than \(maximumBytes / 1_048_576) MB, the most a schedule may be (split it)"
+                            "the file is larger than \(maximumBytes / 1_048_576) MB, the most a schedule may be "
+                            + "(split it)"
                     ))
             )
             return nil
@@ -159,7 +161,8 @@ public enum CaseSchedule {
                     LocalizedText(
                         zh: "文件不是 UTF-8 编码（可能是 GB 18030 等）；请另存为 UTF-8（Excel 中选“CSV UTF-8”）",
                         en:
-                            "the file is not UTF-8 (GB 18030 or another encoding?); save it as UTF-8 (in Excel: CSV UTF-8)"
+                            "the file is not UTF-8 (GB 18030 or another encoding?); save it as UTF-8 (in Excel: CSV "
+                            + "UTF-8)"
                     ))
             )
             return nil
@@ -248,7 +251,8 @@ public enum CaseSchedule {
                             LocalizedText(
                                 zh: "未加引号的字段中有引号（第 \(fields.count + 1) 列）：请给整个字段加引号，字段内的引号写两次",
                                 en:
-                                    "a quote inside an unquoted field (column \(fields.count + 1)); quote the whole field and write the quote twice"
+                                    "a quote inside an unquoted field (column \(fields.count + 1)); quote the whole "
+                                    + "field and write the quote twice"
                             )))
                 }
                 field = ""
@@ -457,7 +461,8 @@ public enum CaseSchedule {
                     LocalizedText(
                         zh: "不带时区的时间需要院区时区，但尚未发布院区文件：请加上时区（如 +08:00）或发布院区文件",
                         en:
-                            "a time without a zone needs the site's time zone, and no site is published: add the zone (e.g. +08:00) or publish the site file"
+                            "a time without a zone needs the site's time zone, and no site is published: add the zone "
+                            + "(e.g. +08:00) or publish the site file"
                     )))
         }
         let digits = trimmed.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }

@@ -47,7 +47,8 @@ public struct ImportReport: Sendable, Hashable, Codable {
 
     /// `12 added, 0 unchanged, 0 updated; 52 runs started`.
     public var summary: String {
-        "\(added.count) added, \(unchanged.count) unchanged, \(updated.count) updated; \(runsStarted) run\(runsStarted == 1 ? "" : "s") started"
+        "\(added.count) added, \(unchanged.count) unchanged, \(updated.count) updated; \(runsStarted) "
+            + "run\(runsStarted == 1 ? "" : "s") started"
     }
 }
 
@@ -206,7 +207,8 @@ extension Store {
                             LocalizedText(
                                 zh: "此手术已存在且内容不同：如需修改，请以更新模式导入（--update）",
                                 en:
-                                    "the case exists with different content: import in update mode (--update) to change it"
+                                    "the case exists with different content: import in update mode (--update) to "
+                                    + "change it"
                             ))
                     )
                 } else {
@@ -281,7 +283,8 @@ enum Intake {
         return LocalizedText(
             zh: "不是已发布流程所针对的对象类别（\(kinds.isEmpty ? "尚未发布" : kinds.joined(separator: "、"))）",
             en:
-                "not a kind of subject the published protocols run on (\(kinds.isEmpty ? "none published" : kinds.joined(separator: ", ")))"
+                "not a kind of subject the published protocols run on "
+                + "(\(kinds.isEmpty ? "none published" : kinds.joined(separator: ", ")))"
         )
     }
 
@@ -418,9 +421,12 @@ enum Intake {
                         safe,
                         LocalizedText(
                             zh:
-                                "不是 \(subject.kind) 对象的信息项\(closest.map { "（是否应为 '\($0)'？）" } ?? "")（信息项：\(facts.joined(separator: "、"))）",
+                                "不是 \(subject.kind) 对象的信息项\(closest.map { "（是否应为 '\($0)'？）" } ?? "")（信息项"
+                                + "：\(facts.joined(separator: "、"))）",
                             en:
-                                "not a fact of \(subject.kind) subjects\(closest.map { " (did you mean '\($0)'?)" } ?? "") (facts: \(facts.joined(separator: ", ")))"
+                                "not a fact of \(subject.kind) "
+                                + "subjects\(closest.map { " (did you mean '\($0)'?)" } ?? "") "
+                                + "(facts: \(facts.joined(separator: ", ")))"
                         ))
                     continue
                 }

@@ -29,7 +29,9 @@ public enum Measure: Hashable, Sendable, CustomStringConvertible {
         guard parts.count == 2, !parts[1].isEmpty else {
             throw StoreError(
                 .invalidInput,
-                "measure '\(text.prefix(60))': write KIND:NAME, e.g. item:sat.overall, completion:PROTOCOL, critical-free:PROTOCOL, compliance:PROTOCOL, duration:PROTOCOL, number:ITEM, skipped:PROTOCOL, returned:PROTOCOL, on-time:PROTOCOL"
+                "measure '\(text.prefix(60))': write KIND:NAME, e.g. item:sat.overall, completion:PROTOCOL, "
+                    + "critical-free:PROTOCOL, compliance:PROTOCOL, duration:PROTOCOL, number:ITEM, skipped:PROTOCOL, "
+                    + "returned:PROTOCOL, on-time:PROTOCOL"
             )
         }
         switch parts[0] {
@@ -45,7 +47,8 @@ public enum Measure: Hashable, Sendable, CustomStringConvertible {
         default:
             throw StoreError(
                 .invalidInput,
-                "measure kind '\(parts[0].prefix(30))' is not one of item, completion, critical-free, compliance, duration, number, skipped, returned, on-time"
+                "measure kind '\(parts[0].prefix(30))' is not one of item, completion, critical-free, compliance, "
+                    + "duration, number, skipped, returned, on-time"
             )
         }
     }
@@ -175,7 +178,8 @@ extension Store {
             .item: "a.item", .phase: "a.phase", .protocol: "r.protocol_id", .role: "COALESCE(a.role, '')",
             .room: "COALESCE(s.room, '')",
             .month:
-                "strftime('%Y-%m', COALESCE(s.scheduled_start, r.started_at), '\(offset >= 0 ? "+" : "")\(offset) seconds')",
+                "strftime('%Y-%m', COALESCE(s.scheduled_start, r.started_at), '\(offset >= 0 ? "+" : "")\(offset) "
+                + "seconds')",
         ]
         let keys = dimensions.map { expressions[$0]! }
         let select = keys.isEmpty ? "" : keys.joined(separator: ", ") + ", "

@@ -353,7 +353,8 @@ package struct RowChanges {
         for values in escalations {
             try db.cachedStatement(
                 sql: """
-                    INSERT OR REPLACE INTO escalation (run_id, n, item, step, to_roles, escalates, due_at, fired_at, owner)
+                    INSERT OR REPLACE INTO escalation (run_id, n, item, step, to_roles, escalates, due_at, fired_at,\
+                     owner)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).run(values)

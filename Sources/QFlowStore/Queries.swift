@@ -146,7 +146,8 @@ extension Store {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT \(RunSummary.columns) FROM run WHERE (?1 IS NULL OR subject_id = ?1) AND (?2 IS NULL OR protocol_id = ?2)
+                    SELECT \(RunSummary.columns) FROM run WHERE (?1 IS NULL OR subject_id = ?1) AND (?2 IS NULL OR\
+                     protocol_id = ?2)
                         AND (?3 IS NULL OR status = ?3)
                     ORDER BY rowid DESC LIMIT ?4
                     """, arguments: [subject, protocolId, status, limit]

@@ -134,7 +134,8 @@ enum Registry {
             }
             throw StoreError(
                 .notFound,
-                "no published protocol '\(id)'\(RuleExpression.suggestion(id, known)) (publish it with qflow protocol publish)"
+                "no published protocol '\(id)'\(RuleExpression.suggestion(id, known)) (publish it with qflow protocol "
+                    + "publish)"
             )
         }
         let published = try published(row)
@@ -151,7 +152,8 @@ enum Registry {
             guard existing == hash else {
                 throw StoreError(
                     .alreadyExists,
-                    "\(spec.reference) is already published with different content: a published version never changes; give the new content a higher version"
+                    "\(spec.reference) is already published with different content: a published version never "
+                        + "changes; give the new content a higher version"
                 )
             }
             return .unchanged
@@ -166,7 +168,8 @@ enum Registry {
         }
         try db.execute(
             sql: """
-                INSERT INTO protocol_version (protocol_id, version, kind, subject_kind, title_zh, title_en, content_hash,
+                INSERT INTO protocol_version (protocol_id, version, kind, subject_kind, title_zh, title_en,\
+                 content_hash,
                     definition, source_file, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [

@@ -373,7 +373,8 @@ enum Schema {
                     void_reason  TEXT,
                     UNIQUE (class, year, retention, org, seq)
                 );
-                CREATE UNIQUE INDEX archive_number_active_subject ON archive_number (subject_id) WHERE status = 'active';
+                CREATE UNIQUE INDEX archive_number_active_subject ON archive_number (subject_id) WHERE status =\
+                 'active';
                 CREATE INDEX archive_number_by_year ON archive_number (year, class, seq);
                 """)
     }

@@ -38,7 +38,8 @@ extension Store {
             let issues = spec.validate(library: library)
             guard issues.isEmpty else {
                 throw StoreError(
-                    "the site definition has \(issues.count) problem\(issues.count == 1 ? "" : "s"); nothing was published",
+                    "the site definition has \(issues.count) problem\(issues.count == 1 ? "" : "s"); nothing was "
+                        + "published",
                     problems: issues.map { StoreError.Problem(field: $0.path.description, message: $0.message) })
             }
             let hash = spec.contentHash
@@ -48,7 +49,8 @@ extension Store {
                 guard existing["content_hash"] == hash as String else {
                     throw StoreError(
                         .alreadyExists,
-                        "site version \(spec.version) is already published with different content: a published version never changes; give the new content a higher version"
+                        "site version \(spec.version) is already published with different content: a published "
+                            + "version never changes; give the new content a higher version"
                     )
                 }
                 return .unchanged
@@ -65,7 +67,8 @@ extension Store {
                 guard version < spec.version else {
                     throw StoreError(
                         .invalidInput,
-                        "site version \(spec.version) is older than the published version \(version): versions only go up",
+                        "site version \(spec.version) is older than the published version \(version): versions only "
+                            + "go up",
                         item: "version")
                 }
             }

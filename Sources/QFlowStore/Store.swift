@@ -10,7 +10,8 @@ import Synchronization
 /// let store = try Store.open(path: "qflow.sqlite", create: true)
 /// try store.publish(spec, sourceFile: "Protocols/surgical_counts.yaml", at: now)
 /// try store.addSubject(Subject(id: "C-001", kind: "surgical-case", room: "OR3"), at: now)
-/// let started = try store.perform(ActionRequest(.start(protocolId: "surgical_counts", subjectId: "C-001"), by: nurse, at: now))
+/// let started = try store.perform(
+///     ActionRequest(.start(protocolId: "surgical_counts", subjectId: "C-001"), by: nurse, at: now))
 /// ```
 ///
 /// Every write goes through one group-commit writer: safe to call from many threads, each call returns once its

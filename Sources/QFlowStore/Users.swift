@@ -350,7 +350,8 @@ extension Store {
             }
             try db.execute(
                 sql: """
-                    INSERT INTO session (token_hash, user_id, role, workstation, csrf, created_at, expires_at, last_seen_at)
+                    INSERT INTO session (token_hash, user_id, role, workstation, csrf, created_at, expires_at,\
+                     last_seen_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
@@ -466,7 +467,8 @@ extension Store {
             for row in try Row.fetchAll(
                 db,
                 sql:
-                    "SELECT action, count(*) FROM account_event WHERE user_id = ? AND action IN ('wrong password', 'refused') GROUP BY action",
+                    "SELECT action, count(*) FROM account_event WHERE user_id = ? AND action IN ('wrong password', "
+                    + "'refused') GROUP BY action",
                 arguments: [user])
             {
                 out[row[0]] = row[1]
@@ -491,7 +493,9 @@ extension Store {
         if policy.iterations < SignInPolicy.productionIterations, try !isTestDatabase {
             throw StoreError(
                 .refused,
-                "a password cost of \(policy.iterations) iterations (QFLOW_PASSWORD_ITERATIONS) is below production's \(SignInPolicy.productionIterations): only a test database (qflow init --test-database) accepts it",
+                "a password cost of \(policy.iterations) iterations (QFLOW_PASSWORD_ITERATIONS) is below "
+                    + "production's \(SignInPolicy.productionIterations): only a test database (qflow init "
+                    + "--test-database) accepts it",
                 item: "QFLOW_PASSWORD_ITERATIONS")
         }
         return Self.hashPassword(password, iterations: policy.iterations)

@@ -195,7 +195,8 @@ extension Store {
             var subjects = try Row.fetchAll(
                 db,
                 sql:
-                    "SELECT \(Registry.subjectColumns) FROM subject s WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order) LIMIT ?",
+                    "SELECT \(Registry.subjectColumns) FROM subject s WHERE \(conditions.joined(separator: " AND ")) "
+                    + "ORDER BY \(order) LIMIT ?",
                 arguments: arguments
             ).map(Registry.subject)
             var next: CaseCursor?
@@ -221,7 +222,8 @@ extension Store {
                 grouping: try Row.fetchAll(
                     db,
                     sql:
-                        "SELECT \(RunSummary.columns) FROM run WHERE subject_id IN (\(marks))\(runFilter) ORDER BY rowid",
+                        "SELECT \(RunSummary.columns) FROM run WHERE subject_id IN (\(marks))\(runFilter) ORDER BY "
+                        + "rowid",
                     arguments: runArguments
                 ).map(RunSummary.init), by: \.subjectId)
             var overdueArguments = StatementArguments(ids)
@@ -232,7 +234,8 @@ extension Store {
                     db,
                     sql: """
                         SELECT r.subject_id, count(*) FROM deadline d JOIN run r ON r.id = d.run_id
-                        WHERE r.subject_id IN (\(marks)) AND d.due_at < ?\(runFilter.replacingOccurrences(of: "+protocol_id", with: "+r.protocol_id"))
+                        WHERE r.subject_id IN (\(marks)) AND d.due_at <\
+                         ?\(runFilter.replacingOccurrences(of: "+protocol_id", with: "+r.protocol_id"))
                         GROUP BY r.subject_id
                         """, arguments: overdueArguments
                 ).map { ($0[0] as String, $0[1] as Int) })
@@ -316,7 +319,8 @@ extension Store {
                     // Without INDEXED BY, SQLite picks the kind index and sorts every subject of the kind per
                     // seek: 6 s for the home page at 180,000 cases.
                     sql:
-                        "SELECT room FROM subject INDEXED BY subject_by_room WHERE room > ? AND kind = ? ORDER BY room LIMIT 1"
+                        "SELECT room FROM subject INDEXED BY subject_by_room WHERE room > ? AND kind = ? ORDER BY "
+                        + "room LIMIT 1"
                 ),
                 arguments: [last, kind])
             {

@@ -38,7 +38,8 @@ struct DocumentControlTests {
         let overdue = ProtocolFile.load(bytes: Array(text.utf8), file: "p.yaml", today: "2029-12-01")
         #expect(
             overdue.diagnostics.map(\.description) == [
-                "p.yaml:11:14: review date 2029-11-30 has passed (today is 2029-12-01): review the protocol and publish a new version, or pass --allow-overdue-review in a sandbox"
+                "p.yaml:11:14: review date 2029-11-30 has passed (today is 2029-12-01): review the protocol and "
+                    + "publish a new version, or pass --allow-overdue-review in a sandbox"
             ])
     }
 

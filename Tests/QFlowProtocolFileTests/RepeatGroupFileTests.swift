@@ -26,7 +26,8 @@ let repeatingYAML = """
             min: 0
             max: 3
             items:
-              - { id: hand.count, title: { zh: 交接清点数, en: Count at handover }, type: count, critical: true, pass_if: hand.count == base }
+              - { id: hand.count, title: { zh: 交接清点数, en: Count at handover }, type: count, critical: true, pass_if:\
+               hand.count == base }
       - id: close
         title: { zh: 关闭, en: Closing }
         items:

@@ -107,7 +107,8 @@ struct SiteFileTests {
         ),
         (
             "when: subject.special_infection }", "when: subject.special_infektion }",
-            "21:46: no protocol for surgical-case subjects declares the fact 'special_infektion' (did you mean 'special_infection'?)"
+            "21:46: no protocol for surgical-case subjects declares the fact 'special_infektion' (did you mean "
+                + "'special_infection'?)"
         ),
         (
             "when: subject.special_infection }", "when: special_infection }",

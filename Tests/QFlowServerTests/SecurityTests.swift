@@ -206,7 +206,8 @@ struct SecurityTests {
               - id: only
                 title: { zh: 核查, en: Check }
                 items:
-                  - { id: to.sign, title: { zh: 三方签名, en: Three-party signature }, type: signature, signers: [surgeon, anesthetist, circulating_nurse] }
+                  - { id: to.sign, title: { zh: 三方签名, en: Three-party signature }, type: signature, signers:\
+                   [surgeon, anesthetist, circulating_nurse] }
             """
         try server.store.publish(
             try #require(ProtocolFile.load(bytes: Array(threeParty.utf8), file: "t.yaml").spec), at: Date())

@@ -199,7 +199,8 @@ struct ArchiveNumberTests {
         try queue.write {
             try $0.execute(
                 sql:
-                    "UPDATE event SET payload = replace(payload, '\"seq\":1', '\"seq\":7') WHERE kind = 'archive-assigned'"
+                    "UPDATE event SET payload = replace(payload, '\"seq\":1', '\"seq\":7') WHERE kind = "
+                    + "'archive-assigned'"
             )
         }
         try queue.close()

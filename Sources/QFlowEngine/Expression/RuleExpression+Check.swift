@@ -63,7 +63,8 @@ extension RuleExpression {
             guard let item = scope.items[id] else {
                 if scope.templates[id] != nil {
                     throw ExpressionError(
-                        "'\(id)' is an item of a repeating group: read it with sum(), count(), all(), any() or latest()",
+                        "'\(id)' is an item of a repeating group: read it with sum(), count(), all(), any() or "
+                            + "latest()",
                         at: node.offset)
                 }
                 throw ExpressionError("unknown item '\(id)'\(suggestion(id, scope.items.keys))", at: node.offset)
@@ -164,7 +165,7 @@ extension RuleExpression {
         let arity = function == .sumBefore ? 2 : 1
         guard args.count == arity, case .item(let id) = args[0].kind else {
             throw ExpressionError(
-                "\(name)() takes \(arity == 2 ? "an item of a repeating group and an item" : "an item of a repeating group")",
+                "\(name)() takes an item of a repeating group\(arity == 2 ? " and an item" : "")",
                 at: node.offset)
         }
         if function == .count, scope.groups.contains(id) { return .number }

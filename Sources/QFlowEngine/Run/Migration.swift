@@ -18,7 +18,8 @@ extension Engine {
         guard old.id == new.id, old.id == state.protocolId, old.version == state.version else {
             throw EngineError(
                 .invalidMigration,
-                "run \(state.runId) follows \(state.protocolId)@\(state.version); cannot migrate from \(old.reference) to \(new.reference)"
+                "run \(state.runId) follows \(state.protocolId)@\(state.version); cannot migrate "
+                    + "from \(old.reference) to \(new.reference)"
             )
         }
         guard new.version > old.version else {

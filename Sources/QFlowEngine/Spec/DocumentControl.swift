@@ -70,7 +70,8 @@ extension ProtocolSpec {
         return [
             SpecIssue(
                 SpecPath().key("document").key("review_by"),
-                "review date \(document.reviewBy) has passed (today is \(today)): review the protocol and publish a new version, or pass --allow-overdue-review in a sandbox"
+                "review date \(document.reviewBy) has passed (today is \(today)): review the protocol and publish a "
+                    + "new version, or pass --allow-overdue-review in a sandbox"
             )
         ]
     }

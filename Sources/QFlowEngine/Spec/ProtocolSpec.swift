@@ -1,4 +1,5 @@
 import QFlowCrypto
+
 /// An immutable protocol definition: a versioned, bilingual checklist with roles, phases, rules and triggers.
 ///
 /// A protocol is identified by ``id`` and ``version``; once published it never changes (its content hash,

@@ -16,8 +16,8 @@
 /// to, superseded, projected and exported like any item. An instance exists once one of its items has been
 /// recorded, signed or skipped (a return that reopens all of it takes it away); the first `min` instances are
 /// required like the phase's own items, and while fewer than `max` exist, one more is offered with nothing required,
-/// so that recording its first item adds it. Rules of a template item read the other items of their own instance by their template ids; rules
-/// elsewhere read a group through `sum`, `sum_before`, `count`, `all`, `any` and `latest`.
+/// so that recording its first item adds it. Rules of a template item read the other items of their own instance by
+/// their template ids; rules elsewhere read a group through `sum`, `sum_before`, `count`, `all`, `any` and `latest`.
 public struct GroupSpec: Sendable, Hashable, Codable {
     /// Group identifier, unique within the protocol (also the argument of `count(...)`).
     public var id: String

@@ -234,7 +234,9 @@ extension SiteSpec {
                     issues.append(
                         SpecIssue(
                             path.key("subject"),
-                            "no protocol in the library runs on '\(bundle.subjectKind)' subjects\(RuleExpression.suggestion(bundle.subjectKind, known)) (kinds: \(known.joined(separator: ", ")))"
+                            "no protocol in the library runs on '\(bundle.subjectKind)' "
+                                + "subjects\(RuleExpression.suggestion(bundle.subjectKind, known)) "
+                                + "(kinds: \(known.joined(separator: ", ")))"
                         ))
                 }
                 var fields: [String: ValueType] = [:]
@@ -256,14 +258,16 @@ extension SiteSpec {
                             issues.append(
                                 SpecIssue(
                                     entryPath,
-                                    "protocol '\(entry.protocolId)' runs on \(spec.subject) subjects, not \(bundle.subjectKind)"
+                                    "protocol '\(entry.protocolId)' runs on \(spec.subject) subjects, "
+                                        + "not \(bundle.subjectKind)"
                                 ))
                         }
                     } else {
                         issues.append(
                             SpecIssue(
                                 entryPath,
-                                "no protocol '\(entry.protocolId)' in the library\(RuleExpression.suggestion(entry.protocolId, byId.keys))"
+                                "no protocol '\(entry.protocolId)' in the "
+                                    + "library\(RuleExpression.suggestion(entry.protocolId, byId.keys))"
                             ))
                     }
                 }
@@ -306,7 +310,9 @@ extension SiteSpec {
             if message.hasPrefix("unknown subject field") {
                 let name = message.split(separator: "'").dropFirst().first.map(String.init) ?? ""
                 message =
-                    "no protocol for \(kind) subjects declares the fact '\(name)'\(RuleExpression.suggestion(name, scope.subjectFields.keys)) (see their subject_fields)"
+                    "no protocol for \(kind) subjects declares the fact "
+                    + "'\(name)'\(RuleExpression.suggestion(name, scope.subjectFields.keys)) (see their "
+                    + "subject_fields)"
             }
             return [SpecIssue(path, message, offset: error.offset)]
         }

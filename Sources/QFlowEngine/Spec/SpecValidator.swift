@@ -423,7 +423,8 @@ public enum ProtocolLibrary {
                         .init(
                             protocolIndex: i, path: SpecPath().key("triggers").index(t).key("protocol"),
                             message:
-                                "trigger '\(trigger.id)' starts unknown protocol '\(trigger.protocolId)'\(RuleExpression.suggestion(trigger.protocolId, ids))"
+                                "trigger '\(trigger.id)' starts unknown protocol "
+                                + "'\(trigger.protocolId)'\(RuleExpression.suggestion(trigger.protocolId, ids))"
                         ))
                 } else {
                     edges[spec.id, default: []].insert(trigger.protocolId)
