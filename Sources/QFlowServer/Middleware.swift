@@ -125,7 +125,7 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
 
 /// Closes a connection whose request head has not arrived in time (after it opened, or after its last response):
 /// a client that sends its headers a byte at a time holds no connection for long.
-final class HeaderDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler, @unchecked Sendable {
+final class HeaderDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
     typealias OutboundIn = HTTPResponsePart

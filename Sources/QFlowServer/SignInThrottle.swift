@@ -1,8 +1,9 @@
 import Foundation
+import Synchronization
 
 /// Counts sign-in attempts per client address and per account id over a sliding window; an attempt is counted
 /// when it starts (so that parallel guesses cannot all pass) and forgiven when it succeeds.
-public final class SignInThrottle: @unchecked Sendable {
+public final class SignInThrottle: Sendable {
     /// How many failures a window allows.
     public struct Limits: Sendable {
         /// Failed (or unfinished) attempts from one client address per window.
@@ -21,9 +22,12 @@ public final class SignInThrottle: @unchecked Sendable {
     }
 
     let limits: Limits
-    private let lock = NSLock()
-    private var clients: [String: [Date]] = [:]
-    private var accounts: [String: [Date]] = [:]
+    /// Attempt times per client address and per account id, pruned as they leave the window.
+    private struct Attempts {
+        var clients: [String: [Date]] = [:]
+        var accounts: [String: [Date]] = [:]
+    }
+    private let attempts = Mutex(Attempts())
 
     init(_ limits: Limits) {
         self.limits = limits
@@ -32,41 +36,41 @@ public final class SignInThrottle: @unchecked Sendable {
     /// Counts an attempt, or returns how many seconds to wait when a limit is reached.
     func reserve(client: String, account: String, at now: Date) -> Int? {
         let accountKey = String(account.prefix(64))
-        lock.lock()
-        defer { lock.unlock() }
-        if clients.count > 50_000 || accounts.count > 50_000 { prune(now) }
-        let c = recent(clients[client], now)
-        let a = recent(accounts[accountKey], now)
-        for (times, limit) in [(c, limits.perClient), (a, limits.perAccount)] where times.count >= limit {
-            let oldest = times[times.count - limit]
-            return max(1, Int((oldest.addingTimeInterval(limits.window).timeIntervalSince(now)).rounded(.up)))
+        let (limits, window) = (limits, limits.window)
+        return attempts.withLock { attempts -> Int? in
+            if attempts.clients.count > 50_000 || attempts.accounts.count > 50_000 {
+                attempts.clients = Self.pruned(attempts.clients, now, window)
+                attempts.accounts = Self.pruned(attempts.accounts, now, window)
+            }
+            let c = Self.recent(attempts.clients[client], now, window)
+            let a = Self.recent(attempts.accounts[accountKey], now, window)
+            for (times, limit) in [(c, limits.perClient), (a, limits.perAccount)] where times.count >= limit {
+                let oldest = times[times.count - limit]
+                return max(1, Int((oldest.addingTimeInterval(window).timeIntervalSince(now)).rounded(.up)))
+            }
+            attempts.clients[client] = c + [now]
+            attempts.accounts[accountKey] = a + [now]
+            return nil
         }
-        clients[client] = c + [now]
-        accounts[accountKey] = a + [now]
-        return nil
     }
 
     /// Ends an attempt: a failure stays counted, anything else is forgiven.
     func release(client: String, account: String, failed: Bool) {
         guard !failed else { return }
         let accountKey = String(account.prefix(64))
-        lock.lock()
-        defer { lock.unlock() }
-        if !(clients[client]?.isEmpty ?? true) { clients[client]?.removeLast() }
-        if !(accounts[accountKey]?.isEmpty ?? true) { accounts[accountKey]?.removeLast() }
-    }
-
-    private func recent(_ times: [Date]?, _ now: Date) -> [Date] {
-        (times ?? []).filter { now.timeIntervalSince($0) < limits.window }
-    }
-
-    private func prune(_ now: Date) {
-        clients = clients.compactMapValues {
-            let r = recent($0, now)
-            return r.isEmpty ? nil : r
+        attempts.withLock { attempts in
+            if !(attempts.clients[client]?.isEmpty ?? true) { attempts.clients[client]?.removeLast() }
+            if !(attempts.accounts[accountKey]?.isEmpty ?? true) { attempts.accounts[accountKey]?.removeLast() }
         }
-        accounts = accounts.compactMapValues {
-            let r = recent($0, now)
+    }
+
+    private static func recent(_ times: [Date]?, _ now: Date, _ window: TimeInterval) -> [Date] {
+        (times ?? []).filter { now.timeIntervalSince($0) < window }
+    }
+
+    private static func pruned(_ times: [String: [Date]], _ now: Date, _ window: TimeInterval) -> [String: [Date]] {
+        times.compactMapValues {
+            let r = recent($0, now, window)
             return r.isEmpty ? nil : r
         }
     }
@@ -74,13 +78,13 @@ public final class SignInThrottle: @unchecked Sendable {
 
 /// Runs blocking work on a thread of its own, one job at a time, with a bounded queue: work beyond the queue is
 /// refused at once (``Full``) instead of waiting, and the server's other threads stay free.
-final class BoundedExecutor: @unchecked Sendable {
+final class BoundedExecutor: Sendable {
     /// The queue is full.
     struct Full: Error {}
 
     private let queue: DispatchQueue
-    private let lock = NSLock()
-    private var waiting = 0
+    /// Jobs waiting or running.
+    private let waiting = Mutex(0)
     private let queueLimit: Int
 
     init(label: String, queueLimit: Int) {
@@ -90,7 +94,7 @@ final class BoundedExecutor: @unchecked Sendable {
 
     /// Runs `body` in turn; throws ``Full`` when `queueLimit` jobs are already waiting or running.
     func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async throws -> T {
-        let admitted = lock.withLock {
+        let admitted = waiting.withLock { waiting in
             guard waiting < queueLimit else { return false }
             waiting += 1
             return true
@@ -99,7 +103,7 @@ final class BoundedExecutor: @unchecked Sendable {
         return await withCheckedContinuation { continuation in
             queue.async {
                 let result = body()
-                self.lock.withLock { self.waiting -= 1 }
+                self.waiting.withLock { $0 -= 1 }
                 continuation.resume(returning: result)
             }
         }

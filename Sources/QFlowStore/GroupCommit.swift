@@ -11,6 +11,12 @@ import Synchronization
 /// the oldest caller that queued meanwhile. A job that throws
 /// rolls back only its savepoint; a commit that fails fails every job of the batch, and nothing of it is kept.
 /// With one caller this is one transaction per write; with fifty, one fsync is shared by many answers.
+///
+/// Unchecked `Sendable`, deliberately (with ``WriterCache``, the store's only ones): the jobs are caller-owned
+/// objects that the leader fills in while their callers sleep on their semaphores, and the cache passes from leader
+/// to leader with the lead itself (`writing`, under `lock`), so at most one thread touches a job's result or the
+/// cache at a time. A `Mutex` value cannot express that handoff without copying every job; the lock guards `queue`,
+/// `writing` and `released`, and nothing else is shared.
 final class GroupCommit: @unchecked Sendable {
     /// A queued write, whatever its result type: the batch runs it and records how it ended.
     protocol Job: AnyObject {
@@ -167,6 +173,9 @@ final class GroupCommit: @unchecked Sendable {
 /// batch fails to commit; a dropped run is folded from its events the next time. An entry is used only when its
 /// sequence number matches the database's, so writes made by other processes are always seen. Entries of a
 /// committed batch are also published to `committed`, where callers prepare their next command.
+///
+/// Touched only by the current leader of ``GroupCommit`` (see there why that is unchecked); `committed` is the part
+/// callers read, and it is a checked `Sendable` behind a `Mutex`.
 final class WriterCache: @unchecked Sendable {
     private var specs: [String: PublishedSpec] = [:]
     private var runs: [String: Actions.Entry] = [:]
