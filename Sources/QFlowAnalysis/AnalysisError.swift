@@ -3,19 +3,7 @@ import QFlowEngine
 /// A comparison that cannot be made: a code, and one line naming the cohorts or the measure at fault.
 public struct AnalysisError: CodedError, Sendable {
     /// Why the comparison cannot be made.
-    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-        /// The code's text, e.g. `invalid_design`.
-        public let rawValue: String
-        /// Creates a code from its text.
-        public init(rawValue: String) { self.rawValue = rawValue }
-        /// The code's text.
-        public var description: String { rawValue }
-
-        /// The request does not describe a comparison (cohort count, measure type, time series without months).
-        public static let invalidDesign = Code(rawValue: "invalid_design")
-        /// A cohort has nothing to compare: no run in it has the measure recorded.
-        public static let noData = Code(rawValue: "no_data")
-    }
+    public typealias Code = ErrorCode<AnalysisError>
 
     /// Why.
     public var code: Code
@@ -34,4 +22,11 @@ public struct AnalysisError: CodedError, Sendable {
     public var kind: ErrorKind { code == .invalidDesign ? .invalidInput : .refused }
     /// The code's text.
     public var codeText: String { code.rawValue }
+}
+
+extension ErrorCode where Domain == AnalysisError {
+    /// The request does not describe a comparison (cohort count, measure type, time series without months).
+    public static let invalidDesign = Self(rawValue: "invalid_design")
+    /// A cohort has nothing to compare: no run in it has the measure recorded.
+    public static let noData = Self(rawValue: "no_data")
 }

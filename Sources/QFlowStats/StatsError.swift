@@ -4,22 +4,7 @@
 /// input numbers the caller supplied.
 public struct StatsError: Error, Sendable, Equatable, CustomStringConvertible {
     /// An extensible set of error kinds.
-    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-        /// The stable string form of the code.
-        public let rawValue: String
-        /// Creates a code from its string form.
-        public init(rawValue: String) { self.rawValue = rawValue }
-        /// An argument is outside the domain of the function or test (negative count, x > n, empty sample…).
-        public static let invalidInput = Code(rawValue: "invalid_input")
-        /// A JSON document could not be parsed or has the wrong overall shape.
-        public static let malformedJSON = Code(rawValue: "malformed_json")
-        /// A request asked for a test this module does not know.
-        public static let unknownTest = Code(rawValue: "unknown_test")
-        /// An iterative algorithm did not converge (should not happen for valid input).
-        public static let noConvergence = Code(rawValue: "no_convergence")
-        /// The string form of the code.
-        public var description: String { rawValue }
-    }
+    public typealias Code = ErrorCode<StatsError>
 
     /// What kind of error this is.
     public let code: Code
@@ -44,4 +29,15 @@ extension StatsError: CodedError {
     public var kind: ErrorKind { code == .noConvergence ? .internal : .invalidInput }
     /// The code's text.
     public var codeText: String { code.rawValue }
+}
+
+extension ErrorCode where Domain == StatsError {
+    /// An argument is outside the domain of the function or test (negative count, x > n, empty sample…).
+    public static let invalidInput = Self(rawValue: "invalid_input")
+    /// A JSON document could not be parsed or has the wrong overall shape.
+    public static let malformedJSON = Self(rawValue: "malformed_json")
+    /// A request asked for a test this module does not know.
+    public static let unknownTest = Self(rawValue: "unknown_test")
+    /// An iterative algorithm did not converge (should not happen for valid input).
+    public static let noConvergence = Self(rawValue: "no_convergence")
 }

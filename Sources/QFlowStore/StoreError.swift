@@ -4,33 +4,7 @@ import QFlowEngine
 /// Why the store refused or failed an operation. Nothing already recorded is changed when one is thrown.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     /// A stable, machine-readable code (also used by the JSON API).
-    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-        /// The code's text, e.g. `conflict`.
-        public let rawValue: String
-        /// Creates a code from its text.
-        public init(rawValue: String) { self.rawValue = rawValue }
-        /// The code's text.
-        public var description: String { rawValue }
-
-        /// No such protocol, subject or run.
-        public static let notFound = Code(rawValue: "not_found")
-        /// Someone else changed the run first (a stale sequence number); reload and try again.
-        public static let conflict = Code(rawValue: "conflict")
-        /// The thing exists already with different content (a published version never changes).
-        public static let alreadyExists = Code(rawValue: "already_exists")
-        /// The request itself is malformed (unknown subject field, bad value).
-        public static let invalidInput = Code(rawValue: "invalid_input")
-        /// A sign-in was refused (unknown id, wrong password, locked or inactive account: deliberately alike).
-        public static let signInRefused = Code(rawValue: "sign_in_refused")
-        /// The signed-in user may not do this (a role not held, a page or run outside the role's scope).
-        public static let forbidden = Code(rawValue: "forbidden")
-        /// The engine refused the command; `engineCode` says why.
-        public static let refused = Code(rawValue: "refused")
-        /// The database file is not a QualityFlow database, is newer than this program, or is damaged.
-        public static let corrupt = Code(rawValue: "corrupt")
-        /// SQLite failed (disk full, I/O error, locked past the busy timeout).
-        public static let database = Code(rawValue: "database")
-    }
+    public typealias Code = ErrorCode<StoreError>
 
     /// What kind of failure this is.
     public var code: Code
@@ -158,4 +132,25 @@ extension StoreError: CodedError {
     public var codeText: String { engineCode?.rawValue ?? code.rawValue }
     /// The item or field concerned.
     public var field: String? { item }
+}
+
+extension ErrorCode where Domain == StoreError {
+    /// No such protocol, subject or run.
+    public static let notFound = Self(rawValue: "not_found")
+    /// Someone else changed the run first (a stale sequence number); reload and try again.
+    public static let conflict = Self(rawValue: "conflict")
+    /// The thing exists already with different content (a published version never changes).
+    public static let alreadyExists = Self(rawValue: "already_exists")
+    /// The request itself is malformed (unknown subject field, bad value).
+    public static let invalidInput = Self(rawValue: "invalid_input")
+    /// A sign-in was refused (unknown id, wrong password, locked or inactive account: deliberately alike).
+    public static let signInRefused = Self(rawValue: "sign_in_refused")
+    /// The signed-in user may not do this (a role not held, a page or run outside the role's scope).
+    public static let forbidden = Self(rawValue: "forbidden")
+    /// The engine refused the command; `engineCode` says why.
+    public static let refused = Self(rawValue: "refused")
+    /// The database file is not a QualityFlow database, is newer than this program, or is damaged.
+    public static let corrupt = Self(rawValue: "corrupt")
+    /// SQLite failed (disk full, I/O error, locked past the busy timeout).
+    public static let database = Self(rawValue: "database")
 }

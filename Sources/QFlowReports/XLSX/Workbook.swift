@@ -5,25 +5,7 @@ import QFlowEngine
 /// A report that could not be read or written: a code, the operation that failed, and the cause where there is one.
 public struct ReportError: CodedError, Sendable {
     /// What kind of report failure this is.
-    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-        /// The code's text, e.g. `invalid_report_file`.
-        public let rawValue: String
-        /// Creates a code from its text.
-        public init(rawValue: String) { self.rawValue = rawValue }
-        /// The code's text.
-        public var description: String { rawValue }
-
-        /// A report file (`Reports/NAME.yaml`) does not read or does not check.
-        public static let invalidReportFile = Code(rawValue: "invalid_report_file")
-        /// A file could not be read or written (the output folder, a CSV, a report file).
-        public static let io = Code(rawValue: "io")
-        /// libxlsxwriter refused an operation (a bad path, out of memory, a full disk).
-        public static let xlsx = Code(rawValue: "xlsx")
-        /// A PDF was asked for and LibreOffice is not installed.
-        public static let pdfUnavailable = Code(rawValue: "pdf_unavailable")
-        /// LibreOffice did not convert the workbook.
-        public static let pdfFailed = Code(rawValue: "pdf_failed")
-    }
+    public typealias Code = ErrorCode<ReportError>
 
     /// What kind of failure.
     public var code: Code
@@ -251,4 +233,17 @@ public struct FormatSpec: Hashable, Sendable {
     public static let decimal3 = FormatSpec(numberFormat: "0.000")
     /// A sheet title.
     public static let title = FormatSpec(bold: true, size: 14)
+}
+
+extension ErrorCode where Domain == ReportError {
+    /// A report file (`Reports/NAME.yaml`) does not read or does not check.
+    public static let invalidReportFile = Self(rawValue: "invalid_report_file")
+    /// A file could not be read or written (the output folder, a CSV, a report file).
+    public static let io = Self(rawValue: "io")
+    /// libxlsxwriter refused an operation (a bad path, out of memory, a full disk).
+    public static let xlsx = Self(rawValue: "xlsx")
+    /// A PDF was asked for and LibreOffice is not installed.
+    public static let pdfUnavailable = Self(rawValue: "pdf_unavailable")
+    /// LibreOffice did not convert the workbook.
+    public static let pdfFailed = Self(rawValue: "pdf_failed")
 }
