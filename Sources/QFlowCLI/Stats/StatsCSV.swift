@@ -87,8 +87,8 @@ struct StatsCSV {
         }
         if names == nil && order.count > 2 {
             throw CLIError(
-                "the column \"\(group)\" has \(order.count) groups (\(order.joined(separator: ", "))); choose two with --groups A,B"
-            )
+                "the column \"\(group)\" has \(order.count) groups (\(order.joined(separator: ", "))); "
+                    + "choose two with --groups A,B")
         }
         var a: [Double] = []
         var b: [Double] = []
@@ -96,7 +96,7 @@ struct StatsCSV {
             let cell = row[vi].trimmingCharacters(in: .whitespaces)
             if cell.isEmpty { continue }
             guard let v = Double(cell), v.isFinite else {
-                throw CLIError("line \(i + 2): \"\(cell)\" in column \"\(value)\" is not a number")
+                throw CLIError("line \(i + 2), column \"\(value)\": not a number")
             }
             if row[gi] == chosen[0] { a.append(v) } else { b.append(v) }
         }
