@@ -86,6 +86,8 @@ struct InProcessTests {
         let outcome = QFlowCommand.run(arguments)
         #expect(outcome.exitCode == exitCode, "\(outcome)")
         #expect(outcome.stderr.contains(message), "\(outcome.stderr)")
+        // A CodedError from validate() goes through the same map as one from run(): `error: ` and its kind's code.
+        #expect(exitCode == 64 || outcome.stderr.hasPrefix("error: "), "\(outcome.stderr)")
     }
 
     @Test(arguments: ErrorKind.allCases)

@@ -30,11 +30,6 @@ public struct StatsCommand: ParsableCommand {
 }
 
 extension StatsCommand {
-    /// The output format of a report command.
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case text, json
-    }
-
     /// `--lang` and `--format`, shared by the report commands.
     struct OutputOptions: ParsableArguments {
         @Option(help: "Language of the report: en or zh.")
