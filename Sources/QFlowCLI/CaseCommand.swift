@@ -128,7 +128,7 @@ struct CaseCommand: ParsableCommand {
 
         func run() throws {
             let store = try database.open()
-            guard let subject = try store.subject(id) else { throw CLIError("no case \(id)") }
+            guard let subject = try store.subject(id) else { throw CLIError("no case \(id)", kind: .notFound) }
             let runs = try store.runs(subject: id)
             if format == .json {
                 struct Out: Encodable {
@@ -174,7 +174,7 @@ struct SubjectJSON: Encodable {
 /// Reads a schedule file, refusing one larger than the schedule limit without reading all of it.
 func readSchedule(_ path: String) throws -> [UInt8] {
     guard let handle = FileHandle(forReadingAtPath: path) else {
-        throw CLIError("\(path): no such file, or it cannot be read")
+        throw CLIError("\(path): no such file, or it cannot be read", kind: .io)
     }
     defer { try? handle.close() }
     let data = try handle.read(upToCount: CaseSchedule.maximumBytes + 1) ?? Data()

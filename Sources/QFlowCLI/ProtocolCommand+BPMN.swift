@@ -71,7 +71,7 @@ extension ProtocolCommand {
         func run() throws {
             let library = try loadValidLibrary(paths)
             guard let spec = library.filter(id.matches).max(by: { $0.version < $1.version }) else {
-                throw CLIError("no protocol '\(id)' in \(paths.joined(separator: ", "))")
+                throw CLIError("no protocol '\(id)' in \(paths.joined(separator: ", "))", kind: .notFound)
             }
             let xml = try BPMNExporter.export(spec)
             if let out {
@@ -90,7 +90,7 @@ private func readCapped(_ path: String, limit: Int) throws -> [UInt8] {
     do {
         handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
     } catch {
-        throw CLIError("cannot read \(path)")
+        throw CLIError("cannot read \(path)", kind: .io)
     }
     defer { try? handle.close() }
     let data = (try? handle.read(upToCount: limit + 1)) ?? Data()

@@ -85,7 +85,7 @@ struct ProtocolCommand: ParsableCommand {
         func run() throws {
             let library = try loadValidLibrary(paths)
             guard let spec = library.filter(id.matches).max(by: { $0.version < $1.version }) else {
-                throw CLIError("no protocol '\(id)' in \(paths.joined(separator: ", "))")
+                throw CLIError("no protocol '\(id)' in \(paths.joined(separator: ", "))", kind: .notFound)
             }
             print(ChecklistRenderer(spec: spec, language: lang).render(), terminator: "")
         }

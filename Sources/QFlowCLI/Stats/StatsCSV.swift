@@ -11,7 +11,7 @@ struct StatsCSV {
     /// Reads and parses a file; throws `CLIError` naming the file.
     static func read(path: String) throws -> StatsCSV {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIError("cannot read the CSV file \(path)")
+            throw CLIError("cannot read the CSV file \(path)", kind: .io)
         }
         var text = String(decoding: data, as: UTF8.self)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
@@ -86,9 +86,7 @@ struct StatsCSV {
             throw CLIError("the column \"\(group)\" has \(order.count) group value(s); two are needed")
         }
         if names == nil && order.count > 2 {
-            throw CLIError(
-                "the column \"\(group)\" has \(order.count) groups (\(order.joined(separator: ", "))); "
-                    + "choose two with --groups A,B")
+            throw CLIError("the column \"\(group)\" has \(order.count) groups; choose two with --groups A,B")
         }
         var a: [Double] = []
         var b: [Double] = []
