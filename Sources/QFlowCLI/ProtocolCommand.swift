@@ -38,10 +38,9 @@ struct ProtocolCommand: ParsableCommand {
             } else {
                 let bad = Set(result.diagnostics.map(\.file)).count
                 let problems = result.diagnostics.count
-                printError(
+                throw CLIError(
                     "\(problems) problem\(problems == 1 ? "" : "s") in \(bad) of \(max(count, bad)) "
                         + "file\(count == 1 ? "" : "s")")
-                throw ExitCode(1)
             }
         }
     }

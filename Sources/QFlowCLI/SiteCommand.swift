@@ -32,8 +32,7 @@ struct SiteCommand: ParsableCommand {
             for problem in result.diagnostics { print(problem) }
             guard result.isValid, let spec = result.spec else {
                 let n = result.diagnostics.count
-                printError("\(n) problem\(n == 1 ? "" : "s") in \(file)")
-                throw ExitCode(1)
+                throw CLIError("\(n) problem\(n == 1 ? "" : "s") in \(file)")
             }
             let unchecked = " (bundles not checked against a library: pass --protocols DIR)"
             print("ok: \(file): \(SiteCommand.describe(spec))\(library == nil ? unchecked : "")")
