@@ -103,7 +103,8 @@ let package = Package(
             name: "QFlowReportsTests", dependencies: ["QFlowReports", "QFlowProtocolFile", "QFlowDemo"],
             exclude: ["read_xlsx.py"]),
         .testTarget(
-            name: "QFlowCLITests", dependencies: ["QFlowCLI", .product(name: "GRDB", package: "GRDB.swift")]),
+            name: "QFlowCLITests", dependencies: ["QFlowCLI", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,10 +7,6 @@ import QFlowReports
 import QFlowStats
 import QFlowStore
 
-extension Language {
-    var report: Language { self == .zh ? .zh : .en }
-}
-
 /// `qflow demo`: the main job.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,40 +48,35 @@ struct DemoCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reporting {
-            if FileManager.default.fileExists(atPath: path) {
-                // Replace only a QualityFlow database (never some other file given by mistake).
-                _ = try Store.open(path: path)
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-            }
-            let started = Date()
-            let store = try Store.open(path: path, create: true)
-            if hospital { return try buildHospital(store, started: started) }
-            var options = Demo.Options()
-            options.cases = cases
-            options.seed = seed
-            let summary = try Demo.run(store: store, protocols: protocols, options: options, language: lang.report) {
-                printError("demo: \($0)")
-            }
-            print(summary.report, terminator: "")
-            let definition = URL(fileURLWithPath: protocols).deletingLastPathComponent()
-                .appendingPathComponent("Reports/study.yaml").path
-            if FileManager.default.fileExists(atPath: definition) {
-                let workbook = report ?? (path.hasSuffix(".sqlite") ? String(path.dropLast(7)) : path) + ".xlsx"
-                do {
-                    try ReportWriter(spec: try ReportFile.load(path: definition), store: store, language: lang.report)
-                        .write(to: workbook)
-                } catch let error as ReportError {
-                    throw CLIError(error.message)
-                }
-                print(lang == .zh ? "\n报告工作簿：\(workbook)" : "\nReport workbook: \(workbook)")
-            }
-            print(
-                lang == .zh
-                    ? "\n数据库：\(path)（用时 \(String(format: "%.1f", Date().timeIntervalSince(started))) 秒）。可继续：qflow compare item:sat.overall --cohort flows --cohort no-flows --db \(path)"
-                    : "\nDatabase: \(path) (built in \(String(format: "%.1f", Date().timeIntervalSince(started))) s). Try: qflow compare item:sat.overall --cohort flows --cohort no-flows --db \(path)"
-            )
+        if FileManager.default.fileExists(atPath: path) {
+            // Replace only a QualityFlow database (never some other file given by mistake).
+            _ = try Store.open(path: path)
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
+        let started = Date()
+        let store = try Store.open(path: path, create: true)
+        if hospital { return try buildHospital(store, started: started) }
+        var options = Demo.Options()
+        options.cases = cases
+        options.seed = seed
+        let summary = try Demo.run(store: store, protocols: protocols, options: options, language: lang) {
+            printError("demo: \($0)")
+        }
+        print(summary.report, terminator: "")
+        let definition = URL(fileURLWithPath: protocols).deletingLastPathComponent()
+            .appendingPathComponent("Reports/study.yaml").path
+        if FileManager.default.fileExists(atPath: definition) {
+            let workbook = report ?? (path.hasSuffix(".sqlite") ? String(path.dropLast(7)) : path) + ".xlsx"
+            try ReportWriter(spec: try ReportFile.load(path: definition), store: store, language: lang)
+                .write(to: workbook)
+            print(lang.text(zh: "\n报告工作簿：\(workbook)", en: "\nReport workbook: \(workbook)"))
+        }
+        let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
+        let next = "qflow compare item:sat.overall --cohort flows --cohort no-flows --db \(path)"
+        print(
+            lang.text(
+                zh: "\n数据库：\(path)（用时 \(seconds) 秒）。可继续：\(next)",
+                en: "\nDatabase: \(path) (built in \(seconds) s). Try: \(next)"))
     }
 }
 
@@ -95,24 +86,20 @@ extension DemoCommand {
         let parent = (protocols as NSString).deletingLastPathComponent
         let beside = parent.isEmpty ? "Site/site.yaml" : parent + "/Site/site.yaml"
         let siteFile = site ?? (FileManager.default.fileExists(atPath: beside) ? beside : nil)
-        let built: HospitalSandbox.Result
-        do {
-            built = try HospitalSandbox.build(
-                store: store, protocols: protocols, siteFile: siteFile, cases: cases, rooms: rooms, seed: seed
-            ) { printError("demo: \($0)") }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw CLIError("\(error)")
-        }
+        let built = try HospitalSandbox.build(
+            store: store, protocols: protocols, siteFile: siteFile, cases: cases, rooms: rooms, seed: seed
+        ) { printError("demo: \($0)") }
         let scale = built.scale
+        let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
         print(
-            "Built a training hospital: \(scale.cases) cases in \(rooms) rooms over 2025, \(scale.runs) runs, \(scale.events) events (\(String(format: "%.1f", Date().timeIntervalSince(started))) s)."
-        )
+            "Built a training hospital: \(scale.cases) cases in \(rooms) rooms over 2025, \(scale.runs) runs, "
+                + "\(scale.events) events (\(seconds) s).")
         let source = siteFile.map { " from \($0)" } ?? " (generated)"
         print("Site \(built.site.id) version \(built.site.version) published\(source) with rooms OR1…OR\(rooms).")
         print("")
-        print("THIS IS A TEST DATABASE (training sandbox): generated data, no patients. Never record real cases in it.")
+        print(
+            "THIS IS A TEST DATABASE (training sandbox): generated data, no patients. "
+                + "Never record real cases in it.")
         print("Demo accounts (password '\(HospitalSandbox.password)'):")
         for account in HospitalSandbox.accounts { print("  \(account.id)  \(account.roles.joined(separator: ", "))") }
         print("")
@@ -143,22 +130,15 @@ struct CohortCommand: ParsableCommand {
         @Option(help: "Until this date or time (exclusive).") var to: String?
         @Option(help: "Only this room (repeatable).") var room: [String] = []
         @Option(help: "Only this ward (repeatable).") var ward: [String] = []
-        @Option(help: "Subject fact NAME=VALUE (repeatable).") var fact: [String] = []
+        @Option(help: "Subject fact NAME=VALUE (repeatable).") var fact: [Assignment] = []
 
         func run() throws {
-            try reporting {
-                var facts: [String: String] = [:]
-                for entry in fact {
-                    let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-                    guard parts.count == 2 else { throw CLIError("--fact '\(entry.prefix(40))': write NAME=VALUE") }
-                    facts[parts[0]] = parts[1]
-                }
-                let cohort = Cohort(
-                    name: name, description: description, subjectKind: kind, withProtocol: withProtocol,
-                    withoutProtocol: withoutProtocol, from: from, to: to, rooms: room, wards: ward, facts: facts)
-                try database.open().saveCohort(cohort, at: Date())
-                print("saved cohort \(name)")
-            }
+            let facts = Assignment.dictionary(fact)
+            let cohort = Cohort(
+                name: name, description: description, subjectKind: kind, withProtocol: withProtocol,
+                withoutProtocol: withoutProtocol, from: from, to: to, rooms: room, wards: ward, facts: facts)
+            try database.open().saveCohort(cohort, at: Date())
+            print("saved cohort \(name)")
         }
     }
 
@@ -167,11 +147,9 @@ struct CohortCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @Option(help: "text or json") var format: OutputFormat = .text
         func run() throws {
-            try reporting {
-                let cohorts = try database.open().cohorts()
-                if format == .json { return try printJSON(cohorts) }
-                for cohort in cohorts { print("\(cohort.name)  \(cohort.description ?? "")") }
-            }
+            let cohorts = try database.open().cohorts()
+            if format == .json { return try printJSON(cohorts) }
+            for cohort in cohorts { print("\(cohort.name)  \(cohort.description ?? "")") }
         }
     }
 
@@ -181,11 +159,9 @@ struct CohortCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Cohort name.") var name: String
         func run() throws {
-            try reporting {
-                let store = try database.open()
-                let cohort = try store.cohort(name)
-                try printJSON(cohort)
-            }
+            let store = try database.open()
+            let cohort = try store.cohort(name)
+            try printJSON(cohort)
         }
     }
 }
@@ -208,35 +184,37 @@ struct CompareCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Argument(help: "The measure, e.g. item:sat.overall.") var measure: String
     @Option(help: "A saved cohort (give two; one or more with --over).") var cohort: [String] = []
-    @Option(help: "Chart over time instead: month.") var over: String?
+    @Option(help: "Chart over time instead, by this period.") var over: Period?
     @Option(help: "With --over month and two cohorts (before, after): its (interrupted time series).")
-    var design: String?
+    var design: Design?
     @Option(help: "Language: zh or en.") var lang: Language = .en
     @Option(help: "text or json") var format: OutputFormat = .text
 
+    /// The period of a chart over time.
+    enum Period: String, ExpressibleByArgument, CaseIterable {
+        case month
+    }
+
+    /// A study design to analyse the cohorts by.
+    enum Design: String, ExpressibleByArgument, CaseIterable {
+        /// Interrupted time series: the first cohort before, the second after.
+        case its
+    }
+
+    func validate() throws {
+        if design != nil && over == nil { throw CLIError("--design its needs --over month") }
+    }
+
     func run() throws {
-        try reporting {
-            if let over, over != "month" { throw CLIError("--over: only 'month' is supported") }
-            if let design, design != "its" { throw CLIError("--design: only 'its' is supported") }
-            if design != nil && over == nil { throw CLIError("--design its needs --over month") }
-            let store = try database.open()
-            let cohorts = try cohort.map { try store.cohort($0) }
-            let parsed = try Measure(parsing: measure)
-            let comparison: Comparison
-            do {
-                comparison = try Comparison.run(
-                    parsed, cohorts: cohorts, overTime: over != nil, interruptedTimeSeries: design == "its",
-                    store: store)
-            } catch let error as AnalysisError {
-                throw CLIError(error.message)
-            } catch let error as StatsError {
-                throw CLIError(error.message)
-            }
-            if format == .json {
-                print(String(decoding: try comparison.json(language: lang.report), as: UTF8.self))
-            } else {
-                print(comparison.text(language: lang.report), terminator: "")
-            }
+        let store = try database.open()
+        let cohorts = try cohort.map { try store.cohort($0) }
+        let parsed = try Measure(parsing: measure)
+        let comparison = try Comparison.run(
+            parsed, cohorts: cohorts, overTime: over != nil, interruptedTimeSeries: design == .its, store: store)
+        if format == .json {
+            print(String(decoding: try comparison.json(language: lang), as: UTF8.self))
+        } else {
+            print(comparison.text(language: lang), terminator: "")
         }
     }
 }
@@ -248,34 +226,57 @@ struct MeasureCommand: ParsableCommand {
 
     struct Compliance: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract:
-                "Item compliance (passed / (passed + failed); n.a. left out) grouped by item, phase, protocol, role, room or month."
-        )
+            abstract: """
+                Item compliance (passed / (passed + failed); n.a. left out) grouped by item, phase, protocol, role, \
+                room or month.
+                """)
         @OptionGroup var database: DatabaseOptions
-        @Option(help: "Dimensions, comma-separated: item, phase, protocol, role, room, month.") var by = "protocol"
+        @Option(
+            help: ArgumentHelp(
+                "Dimensions, comma-separated: item, phase, protocol, role, room, month.", valueName: "dimension,…"))
+        var by = Dimensions([.protocol])
         @Option(help: "Only this saved cohort.") var cohort: String?
         @Option(name: .customLong("protocol"), help: "Only this protocol.") var protocolId: String?
         @Option(help: "text or json") var format: OutputFormat = .text
 
         func run() throws {
-            try reporting {
-                let dimensions = try by.split(separator: ",").map { name in
-                    guard let d = ComplianceDimension(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
-                        throw CLIError(
-                            "--by: '\(name.prefix(20))' is not one of item, phase, protocol, role, room, month")
-                    }
-                    return d
-                }
-                let store = try database.open()
-                let rows = try store.compliance(
-                    by: dimensions, in: try cohort.map { try store.cohort($0) } ?? .everyone, protocolId: protocolId)
-                if format == .json { return try printJSON(rows) }
-                for row in rows {
-                    let key = dimensions.map { row.group[$0.rawValue] ?? "" }.joined(separator: "  ")
-                    let rate = row.rate.map { String(format: "%5.1f%%", 100 * $0) } ?? "    –"
-                    print("\(key)  \(rate)  pass \(row.pass)  fail \(row.fail)  n.a. \(row.notApplicable)")
-                }
+            let dimensions = by.dimensions
+            let store = try database.open()
+            let rows = try store.compliance(
+                by: dimensions, in: try cohort.map { try store.cohort($0) } ?? .everyone, protocolId: protocolId)
+            if format == .json { return try printJSON(rows) }
+            for row in rows {
+                let key = dimensions.map { row.group[$0.rawValue] ?? "" }.joined(separator: "  ")
+                let rate = row.rate.map { String(format: "%5.1f%%", 100 * $0) } ?? "    –"
+                print("\(key)  \(rate)  pass \(row.pass)  fail \(row.fail)  n.a. \(row.notApplicable)")
             }
         }
+    }
+}
+
+extension MeasureCommand {
+    /// `--by item,month`: the dimensions to group compliance by, each one of ``ComplianceDimension``.
+    struct Dimensions: ExpressibleByArgument {
+        /// The dimensions, in the order given.
+        var dimensions: [ComplianceDimension]
+
+        /// Groups by these dimensions.
+        init(_ dimensions: [ComplianceDimension]) { self.dimensions = dimensions }
+
+        /// Reads a comma-separated list; nil when a name is not a dimension.
+        init?(argument: String) {
+            var dimensions: [ComplianceDimension] = []
+            for name in argument.split(separator: ",") {
+                guard let d = ComplianceDimension(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                    return nil
+                }
+                dimensions.append(d)
+            }
+            guard !dimensions.isEmpty else { return nil }
+            self.dimensions = dimensions
+        }
+
+        /// The default as help shows it.
+        var defaultValueDescription: String { dimensions.map(\.rawValue).joined(separator: ",") }
     }
 }

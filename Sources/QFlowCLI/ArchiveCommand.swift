@@ -28,12 +28,10 @@ struct ArchiveCommand: ParsableCommand {
         @Option(help: "text or json") var format: OutputFormat = .text
 
         func run() throws {
-            try reporting {
-                let store = try database.open()
-                let result = try store.assignArchiveNumber(target, by: try actor.actor(), at: try actor.time())
-                if format == .json { return try printJSON(ArchiveView(result.record, site: try store.site())) }
-                print("\(result.assigned ? "assigned" : "unchanged"): \(result.record.number)")
-            }
+            let store = try database.open()
+            let result = try store.assignArchiveNumber(target, by: try actor.actor(), at: try actor.time())
+            if format == .json { return try printJSON(ArchiveView(result.record, site: try store.site())) }
+            print("\(result.assigned ? "assigned" : "unchanged"): \(result.record.number)")
         }
     }
 
@@ -49,22 +47,20 @@ struct ArchiveCommand: ParsableCommand {
         @Option(help: "text or json") var format: OutputFormat = .text
 
         func run() throws {
-            try reporting {
-                let store = try database.open()
-                let record = try store.archiveRecord(number, as: try actor.actor())
-                let view = ArchiveView(record, site: try store.site())
-                if format == .json { return try printJSON(view) }
-                print("number:      \(view.number)")
-                print("class:       \(view.classCode)\(view.classTitle.map { " (\($0))" } ?? "")")
-                print("year:        \(view.year)")
-                print("retention:   \(view.retention) (\(view.retentionTitle))")
-                print("kept until:  \(view.keptUntil)")
-                print("status:      \(view.status)")
-                print("record:      \(view.subject)\(view.run.map { ", run \($0)" } ?? "")")
-                print("assigned:    \(view.assignedAt) by \(view.assignedBy)")
-                if let voidedAt = view.voidedAt {
-                    print("voided:      \(voidedAt) by \(view.voidedBy ?? "?"): \(view.voidReason ?? "")")
-                }
+            let store = try database.open()
+            let record = try store.archiveRecord(number, as: try actor.actor())
+            let view = ArchiveView(record, site: try store.site())
+            if format == .json { return try printJSON(view) }
+            print("number:      \(view.number)")
+            print("class:       \(view.classCode)\(view.classTitle.map { " (\($0))" } ?? "")")
+            print("year:        \(view.year)")
+            print("retention:   \(view.retention) (\(view.retentionTitle))")
+            print("kept until:  \(view.keptUntil)")
+            print("status:      \(view.status)")
+            print("record:      \(view.subject)\(view.run.map { ", run \($0)" } ?? "")")
+            print("assigned:    \(view.assignedAt) by \(view.assignedBy)")
+            if let voidedAt = view.voidedAt {
+                print("voided:      \(voidedAt) by \(view.voidedBy ?? "?"): \(view.voidReason ?? "")")
             }
         }
     }
@@ -86,27 +82,25 @@ struct ArchiveCommand: ParsableCommand {
         }
 
         func run() throws {
-            try reporting {
-                let store = try database.open()
-                let records = try store.archiveRecords(
-                    classCode: classCode, year: year, as: try actor.actor(), limit: limit)
-                let site = try store.site()
-                let views = records.map { ArchiveView($0, site: site) }
-                if format == .json { return try printJSON(views) }
-                if views.isEmpty { return print("no archive numbers") }
-                let width = views.map(\.number.count).max() ?? 0
+            let store = try database.open()
+            let records = try store.archiveRecords(
+                classCode: classCode, year: year, as: try actor.actor(), limit: limit)
+            let site = try store.site()
+            let views = records.map { ArchiveView($0, site: site) }
+            if format == .json { return try printJSON(views) }
+            if views.isEmpty { return print("no archive numbers") }
+            let width = views.map(\.number.count).max() ?? 0
+            print(
+                "NUMBER".padding(toLength: width, withPad: " ", startingAt: 0)
+                    + "  CLASS  RETENTION  KEPT UNTIL  STATUS")
+            for view in views {
                 print(
-                    "NUMBER".padding(toLength: width, withPad: " ", startingAt: 0)
-                        + "  CLASS  RETENTION  KEPT UNTIL  STATUS")
-                for view in views {
-                    print(
-                        [
-                            view.number.padding(toLength: width, withPad: " ", startingAt: 0),
-                            view.classCode.padding(toLength: 5, withPad: " ", startingAt: 0),
-                            view.retention.padding(toLength: 9, withPad: " ", startingAt: 0),
-                            view.keptUntil.padding(toLength: 10, withPad: " ", startingAt: 0), view.status,
-                        ].joined(separator: "  "))
-                }
+                    [
+                        view.number.padding(toLength: width, withPad: " ", startingAt: 0),
+                        view.classCode.padding(toLength: 5, withPad: " ", startingAt: 0),
+                        view.retention.padding(toLength: 9, withPad: " ", startingAt: 0),
+                        view.keptUntil.padding(toLength: 10, withPad: " ", startingAt: 0), view.status,
+                    ].joined(separator: "  "))
             }
         }
     }
@@ -123,11 +117,9 @@ struct ArchiveCommand: ParsableCommand {
         @Option(help: "Why the number is voided (required).") var reason: String
 
         func run() throws {
-            try reporting {
-                let record = try database.open().voidArchiveNumber(
-                    number, reason: reason, by: try actor.actor(), at: try actor.time())
-                print("voided: \(record.number)")
-            }
+            let record = try database.open().voidArchiveNumber(
+                number, reason: reason, by: try actor.actor(), at: try actor.time())
+            print("voided: \(record.number)")
         }
     }
 }

@@ -33,38 +33,30 @@ struct CaseCommand: ParsableCommand {
         var scheduledStart: String?
         @Option(help: "Pseudonymous patient id.") var patientRef: String?
         @Option(help: "A short label.") var label: String?
-        @Option(name: .customLong("fact"), help: "A subject field as NAME=VALUE (repeatable).") var facts: [String] = []
+        @Option(name: .customLong("fact"), help: "A subject field as NAME=VALUE (repeatable).")
+        var facts: [Assignment] = []
         @Option(name: .customLong("flag"), help: "A yes/no subject field that is true, e.g. implant (repeatable).")
         var flags: [String] = []
 
         func run() throws {
-            try reporting {
-                var values: [String: String] = [:]
-                for fact in facts {
-                    let parts = fact.split(separator: "=", maxSplits: 1).map(String.init)
-                    guard parts.count == 2, !parts[0].isEmpty else {
-                        throw CLIError("--fact '\(fact.prefix(40))': write NAME=VALUE")
-                    }
-                    values[parts[0]] = parts[1]
+            var values = Assignment.dictionary(facts)
+            for flag in flags { values[flag] = "true" }
+            let store = try database.open()
+            let who = try actor.actor()
+            let at = try actor.time()
+            var start: Date?
+            if let scheduledStart {
+                switch CaseSchedule.time(scheduledStart, in: try store.scheduleContext().timeZone) {
+                case .success(let date): start = date
+                case .failure(let why): throw CLIError("--scheduled-start: \(why.message)")
                 }
-                for flag in flags { values[flag] = "true" }
-                let store = try database.open()
-                let who = try actor.actor()
-                let at = try actor.time()
-                var start: Date?
-                if let scheduledStart {
-                    switch CaseSchedule.time(scheduledStart, in: try store.scheduleContext().timeZone) {
-                    case .success(let date): start = date
-                    case .failure(let why): throw CLIError("--scheduled-start: \(why.message)")
-                    }
-                }
-                let subject = Subject(
-                    id: id, kind: kind, label: label, patientRef: patientRef, room: room, ward: ward,
-                    procedure: procedure, scheduledStart: start, facts: values)
-                let result = try store.addCase(subject, by: who, at: at)
-                print("added \(kind) \(id)")
-                for run in result.runs { print("  " + startedLine(run)) }
             }
+            let subject = Subject(
+                id: id, kind: kind, label: label, patientRef: patientRef, room: room, ward: ward,
+                procedure: procedure, scheduledStart: start, facts: values)
+            let result = try store.addCase(subject, by: who, at: at)
+            print("added \(kind) \(id)")
+            for run in result.runs { print("  " + startedLine(run)) }
         }
     }
 
@@ -89,15 +81,21 @@ struct CaseCommand: ParsableCommand {
         @Option(help: "text or json") var format: OutputFormat = .text
 
         func run() throws {
-            try reporting(file: file) {
-                let bytes = try readSchedule(file)
-                let store = try database.open()
-                let who = try actor.actor()
-                let at = try actor.time()
-                let report = try store.importSchedule(bytes, mode: update ? .update : .create, by: who, at: at)
-                if format == .json { return try printJSON(report) }
-                print(report.summary)
+            let bytes = try readSchedule(file)
+            let store = try database.open()
+            let who = try actor.actor()
+            let at = try actor.time()
+            let report: ImportReport
+            do throws(StoreError) {
+                report = try store.importSchedule(bytes, mode: update ? .update : .create, by: who, at: at)
+            } catch {
+                // The problems' lines are lines of this file: the root prints them as FILE:LINE.
+                var located = error
+                located.file = file
+                throw located
             }
+            if format == .json { return try printJSON(report) }
+            print(report.summary)
         }
     }
 
@@ -110,14 +108,12 @@ struct CaseCommand: ParsableCommand {
         @Option(help: "text or json") var format: OutputFormat = .text
 
         func run() throws {
-            try reporting {
-                let subjects = try database.open().subjects(kind: kind)
-                if format == .json { return try printJSON(subjects.map(SubjectJSON.init)) }
-                for s in subjects {
-                    print(
-                        [s.id, s.kind, s.room ?? "-", s.scheduledStart.map(Timestamp.format) ?? "-", s.procedure ?? ""]
-                            .joined(separator: "  "))
-                }
+            let subjects = try database.open().subjects(kind: kind)
+            if format == .json { return try printJSON(subjects.map(SubjectJSON.init)) }
+            for s in subjects {
+                print(
+                    [s.id, s.kind, s.room ?? "-", s.scheduledStart.map(Timestamp.format) ?? "-", s.procedure ?? ""]
+                        .joined(separator: "  "))
             }
         }
     }
@@ -131,29 +127,27 @@ struct CaseCommand: ParsableCommand {
         @Option(help: "text or json") var format: OutputFormat = .text
 
         func run() throws {
-            try reporting {
-                let store = try database.open()
-                guard let subject = try store.subject(id) else { throw CLIError("no case \(id)") }
-                let runs = try store.runs(subject: id)
-                if format == .json {
-                    struct Out: Encodable {
-                        var subject: SubjectJSON
-                        var runs: [RunSummary]
-                    }
-                    return try printJSON(Out(subject: SubjectJSON(subject), runs: runs))
+            let store = try database.open()
+            guard let subject = try store.subject(id) else { throw CLIError("no case \(id)", kind: .notFound) }
+            let runs = try store.runs(subject: id)
+            if format == .json {
+                struct Out: Encodable {
+                    var subject: SubjectJSON
+                    var runs: [RunSummary]
                 }
-                print("\(subject.kind) \(subject.id)")
-                for (key, value) in [
-                    ("room", subject.room), ("ward", subject.ward), ("procedure", subject.procedure),
-                    ("scheduled start", subject.scheduledStart.map(Timestamp.format)),
-                    ("patient ref", subject.patientRef),
-                ] {
-                    if let value { print("  \(key): \(value)") }
-                }
-                for (key, value) in subject.facts.sorted(by: { $0.key < $1.key }) { print("  \(key): \(value)") }
-                print("runs:")
-                for run in runs.reversed() { print("  " + runLine(run)) }
+                return try printJSON(Out(subject: SubjectJSON(subject), runs: runs))
             }
+            print("\(subject.kind) \(subject.id)")
+            for (key, value) in [
+                ("room", subject.room), ("ward", subject.ward), ("procedure", subject.procedure),
+                ("scheduled start", subject.scheduledStart.map(Timestamp.format)),
+                ("patient ref", subject.patientRef),
+            ] {
+                if let value { print("  \(key): \(value)") }
+            }
+            for (key, value) in subject.facts.sorted(by: { $0.key < $1.key }) { print("  \(key): \(value)") }
+            print("runs:")
+            for run in runs.reversed() { print("  " + runLine(run)) }
         }
     }
 }
@@ -180,7 +174,7 @@ struct SubjectJSON: Encodable {
 /// Reads a schedule file, refusing one larger than the schedule limit without reading all of it.
 func readSchedule(_ path: String) throws -> [UInt8] {
     guard let handle = FileHandle(forReadingAtPath: path) else {
-        throw CLIError("\(path): no such file, or it cannot be read")
+        throw CLIError("\(path): no such file, or it cannot be read", kind: .io)
     }
     defer { try? handle.close() }
     let data = try handle.read(upToCount: CaseSchedule.maximumBytes + 1) ?? Data()

@@ -6,22 +6,25 @@ struct ChecklistRenderer {
     let spec: ProtocolSpec
     let language: Language
 
-    private func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
-
     func render() -> String {
         var out = ""
         let title = "\(spec.title.text(language))  (\(spec.reference))"
         out += title + "\n" + String(repeating: "=", count: min(78, title.count + 4)) + "\n"
-        let roles = spec.roles.map { $0.title.text(language) }.joined(separator: language == .zh ? "、" : ", ")
-        out += t("角色：", "Roles: ") + roles + "\n"
-        if let source = spec.source { out += t("依据：", "Source: ") + source + "\n" }
+        let roles = spec.roles.map { $0.title.text(language) }.joined(separator: language.listSeparator)
+        out += language.text(zh: "角色：", en: "Roles: ") + roles + "\n"
+        if let source = spec.source { out += language.text(zh: "依据：", en: "Source: ") + source + "\n" }
         if let d = spec.document {
-            out += t("文件编号：", "Document: ") + d.number + t("　第\(spec.version)版", ", version \(spec.version)") + "\n"
             out +=
-                t("归口部门：", "Owner: ") + d.owner.text(language) + t("　批准：", "; approved by: ")
+                language.text(zh: "文件编号：", en: "Document: ") + d.number
+                + language.text(zh: "　第\(spec.version)版", en: ", version \(spec.version)") + "\n"
+            out +=
+                language.text(zh: "归口部门：", en: "Owner: ") + d.owner.text(language)
+                + language.text(zh: "　批准：", en: "; approved by: ")
                 + d.approver.text(language) + "\n"
-            out += t("生效日期：", "Effective: ") + d.effective + t("　复审期限：", "; review by: ") + d.reviewBy + "\n"
-            out += t("修订记录：", "Changes:") + "\n"
+            out +=
+                language.text(zh: "生效日期：", en: "Effective: ") + d.effective
+                + language.text(zh: "　复审期限：", en: "; review by: ") + d.reviewBy + "\n"
+            out += language.text(zh: "修订记录：", en: "Changes:") + "\n"
             for change in d.changes {
                 out += "  v\(change.version) \(change.date)  \(change.summary.text(language))\n"
             }
@@ -29,11 +32,11 @@ struct ChecklistRenderer {
         let roleNames = Dictionary(spec.roles.map { ($0.id, $0.title.text(language)) }, uniquingKeysWith: { a, _ in a })
         if let queue = spec.queue {
             out +=
-                t("工作队列：", "Queue: claimed by ") + (roleNames[queue.offeredTo] ?? queue.offeredTo)
-                + t("认领；重新分配：", "; reassigned by ")
-                + queue.reassignBy.map { roleNames[$0] ?? $0 }.joined(separator: language == .zh ? "、" : ", ")
+                language.text(zh: "工作队列：", en: "Queue: claimed by ") + (roleNames[queue.offeredTo] ?? queue.offeredTo)
+                + language.text(zh: "认领；重新分配：", en: "; reassigned by ")
+                + queue.reassignBy.map { roleNames[$0] ?? $0 }.joined(separator: language.listSeparator)
             if let limit = queue.unclaimed {
-                out += t("；无人认领超过 \(limit) 上报", "; unclaimed after \(limit) → reassigners")
+                out += language.text(zh: "；无人认领超过 \(limit) 上报", en: "; unclaimed after \(limit) → reassigners")
             }
             out += "\n"
         }
@@ -43,19 +46,25 @@ struct ChecklistRenderer {
             var out = ""
             number += 1
             var flags: [String] = []
-            if item.critical { flags.append(t("关键", "CRITICAL")) }
-            if item.isGate { flags.append(t("未通过则停止后续步骤", "GATE: nothing after it until it passes")) }
-            if !item.required || item.requiredIf != nil { flags.append(t("视情况", "if applicable")) }
-            if item.allowsNotApplicable { flags.append(t("可不适用", "n.a. allowed")) }
+            if item.critical { flags.append(language.text(zh: "关键", en: "CRITICAL")) }
+            if item.isGate {
+                flags.append(language.text(zh: "未通过则停止后续步骤", en: "GATE: nothing after it until it passes"))
+            }
+            if !item.required || item.requiredIf != nil { flags.append(language.text(zh: "视情况", en: "if applicable")) }
+            if item.allowsNotApplicable { flags.append(language.text(zh: "可不适用", en: "n.a. allowed")) }
             let flagText = flags.isEmpty ? "" : "  [\(flags.joined(separator: ", "))]"
             out += "\(number). \(box(item)) \(item.title.text(language))\(flagText)\n"
-            if let show = item.showIf { out += "     " + t("仅当：", "only when: ") + show.source + "\n" }
+            if let show = item.showIf {
+                out += "     " + language.text(zh: "仅当：", en: "only when: ") + show.source + "\n"
+            }
             if let pass = item.passIf, pass.source.trimmingCharacters(in: .whitespaces) != "true" {
-                out += "     " + t("合格条件：", "passes when: ") + pass.source + "\n"
+                out += "     " + language.text(zh: "合格条件：", en: "passes when: ") + pass.source + "\n"
             }
             if case .signature(let signers) = item.type {
                 for signer in signers {
-                    out += "     " + t("签名", "Signed") + " (\(roleNames[signer] ?? signer)): ____________\n"
+                    out +=
+                        "     " + language.text(zh: "签名", en: "Signed")
+                        + " (\(roleNames[signer] ?? signer)): ____________\n"
                 }
             }
             if let deadline = item.deadline {
@@ -64,20 +73,27 @@ struct ChecklistRenderer {
                 case .subjectField(let f): anchor = "subject.\(f)"
                 case .item(let i): anchor = i
                 }
-                let side = deadline.before ? t("之前", "before") : t("之后", "after")
-                out += "     " + t("时限：", "due: ") + "\(deadline.offset) \(side) \(anchor)"
-                if let role = deadline.escalateTo { out += t("；逾期上报 ", "; overdue → ") + (roleNames[role] ?? role) }
+                let side =
+                    deadline.before ? language.text(zh: "之前", en: "before") : language.text(zh: "之后", en: "after")
+                out += "     " + language.text(zh: "时限：", en: "due: ") + "\(deadline.offset) \(side) \(anchor)"
+                if let role = deadline.escalateTo {
+                    out += language.text(zh: "；逾期上报 ", en: "; overdue → ") + (roleNames[role] ?? role)
+                }
                 out += "\n"
                 for (n, step) in (deadline.ladder ?? []).enumerated() {
-                    let when = step.before ? t("截止前", "before due") : t("截止后", "after due")
-                    let what = step.escalates ? t("上报", "escalate to") : t("提醒", "remind")
+                    let when =
+                        step.before
+                        ? language.text(zh: "截止前", en: "before due") : language.text(zh: "截止后", en: "after due")
+                    let what =
+                        step.escalates
+                        ? language.text(zh: "上报", en: "escalate to") : language.text(zh: "提醒", en: "remind")
                     out += "       \(n + 1). \(step.offset) \(when): \(what) \(roleNames[step.role] ?? step.role)\n"
                 }
             }
             if let guidance = item.guidance {
-                out += "     " + t("指引：", "Guidance: ") + guidance.text(language) + "\n"
+                out += "     " + language.text(zh: "指引：", en: "Guidance: ") + guidance.text(language) + "\n"
             }
-            if let source = item.source { out += "     " + t("来源：", "Source: ") + source + "\n" }
+            if let source = item.source { out += "     " + language.text(zh: "来源：", en: "Source: ") + source + "\n" }
             return out
         }
         for phase in spec.phases {
@@ -86,9 +102,11 @@ struct ChecklistRenderer {
             for group in phase.groups ?? [] {
                 let times =
                     group.min > 0
-                    ? t("至少 \(group.min) 次，最多 \(group.max) 次", "at least \(group.min), at most \(group.max) times")
-                    : t("按需，最多 \(group.max) 次", "as needed, at most \(group.max) times")
-                out += "\n### \(group.title.text(language))  (\(t("可重复", "repeats")): \(times))\n"
+                    ? language.text(
+                        zh: "至少 \(group.min) 次，最多 \(group.max) 次",
+                        en: "at least \(group.min), at most \(group.max) times")
+                    : language.text(zh: "按需，最多 \(group.max) 次", en: "as needed, at most \(group.max) times")
+                out += "\n### \(group.title.text(language))  (\(language.text(zh: "可重复", en: "repeats")): \(times))\n"
                 for item in group.items { out += line(item) }
             }
         }
@@ -98,13 +116,15 @@ struct ChecklistRenderer {
     private func box(_ item: ItemSpec) -> String {
         switch item.type {
         case .check:
-            return item.allowsNotApplicable ? t("□是 □否 □不适用", "[ ] yes [ ] no [ ] n.a.") : t("□是 □否", "[ ] yes [ ] no")
-        case .count: return t("数量 ____", "count ____")
+            return item.allowsNotApplicable
+                ? language.text(zh: "□是 □否 □不适用", en: "[ ] yes [ ] no [ ] n.a.")
+                : language.text(zh: "□是 □否", en: "[ ] yes [ ] no")
+        case .count: return language.text(zh: "数量 ____", en: "count ____")
         case .number(let unit, _, _): return "____ \(unit ?? "")"
-        case .time: return t("时间 __:__", "time __:__")
+        case .time: return language.text(zh: "时间 __:__", en: "time __:__")
         case .choice(let options): return options.map { "[ ] " + $0.label.text(language) }.joined(separator: " ")
         case .text: return "__________"
-        case .signature: return t("签名", "sign")
+        case .signature: return language.text(zh: "签名", en: "sign")
         }
     }
 }

@@ -24,38 +24,36 @@ struct DebugCommand: ParsableCommand {
         @Option(help: "Seconds to wait for the database before giving up.") var busyTimeout: Double = 60
 
         func run() throws {
-            try reporting {
-                let store = try Store.open(path: database.resolvedPath, busyTimeout: busyTimeout)
-                let output = NSLock()
-                let failures = Failures()
-                let done = DispatchGroup()
-                for runId in runs {
-                    done.enter()
-                    Thread {
-                        defer { done.leave() }
-                        let actor = Actor(id: "loop", role: "circulating_nurse", workstation: "debug")
-                        var n = 0
-                        while count == 0 || n < count {
-                            do {
-                                let result = try store.perform(
-                                    ActionRequest(
-                                        .command(runId: runId, .record(item: item, value: .count(n))), by: actor,
-                                        at: Date()))
-                                let lines = result.events.map { "ack \($0.id)\n" }.joined()
-                                output.lock()
-                                FileHandle.standardOutput.write(Data(lines.utf8))
-                                output.unlock()
-                            } catch {
-                                failures.add("\(runId): \(error)")
-                                return
-                            }
-                            n += 1
+            let store = try Store.open(path: database.resolvedPath, busyTimeout: busyTimeout)
+            let output = NSLock()
+            let failures = Failures()
+            let done = DispatchGroup()
+            for runId in runs {
+                done.enter()
+                Thread {
+                    defer { done.leave() }
+                    let actor = Actor(id: "loop", role: "circulating_nurse", workstation: "debug")
+                    var n = 0
+                    while count == 0 || n < count {
+                        do {
+                            let result = try store.perform(
+                                ActionRequest(
+                                    .command(runId: runId, .record(item: item, value: .count(n))), by: actor,
+                                    at: Date()))
+                            let lines = result.events.map { "ack \($0.id)\n" }.joined()
+                            output.lock()
+                            FileHandle.standardOutput.write(Data(lines.utf8))
+                            output.unlock()
+                        } catch {
+                            failures.add("\(runId): \(error)")
+                            return
                         }
-                    }.start()
-                }
-                done.wait()
-                if let first = failures.first { throw CLIError(first) }
+                        n += 1
+                    }
+                }.start()
             }
+            done.wait()
+            if let first = failures.first { throw CLIError(first) }
         }
     }
 }

@@ -4,8 +4,6 @@ import QFlowBPMN
 import QFlowEngine
 import QFlowProtocolFile
 
-extension ProtocolKind: ExpressibleByArgument {}
-
 extension ProtocolCommand {
     /// `qflow protocol import-bpmn FILE.bpmn [--out FILE.yaml]`
     struct ImportBPMN: ParsableCommand {
@@ -34,13 +32,9 @@ extension ProtocolCommand {
             let side = translations ?? ((file as NSString).deletingPathExtension + ".zh.yaml")
             if translations != nil || FileManager.default.fileExists(atPath: side) {
                 let sideBytes = try readCapped(side, limit: 2 * 1024 * 1024)
-                options.translations = try bpmnReporting { () throws(BPMNError) in
-                    try BPMNImporter.readTranslations(sideBytes, file: side)
-                }
+                options.translations = try BPMNImporter.readTranslations(sideBytes, file: side)
             }
-            let result = try bpmnReporting { () throws(BPMNError) in
-                try BPMNImporter.importBPMN(bytes, file: file, options: options)
-            }
+            let result = try BPMNImporter.importBPMN(bytes, file: file, options: options)
             if let out {
                 try Data(result.yaml.utf8).write(to: URL(fileURLWithPath: out))
                 print("ok: \(result.spec.reference) with \(result.spec.items.count) items written to \(out)")
@@ -70,20 +64,16 @@ extension ProtocolCommand {
             commandName: "export-bpmn",
             abstract: "Write a protocol as BPMN 2.0 XML with a diagram (bpmn.io, Camunda Modeler, SpiffWorkflow).")
 
-        @Argument(help: "Protocol id, or id@version (default: the latest version).") var id: String
+        @Argument(help: "Protocol id, or id@version (default: the latest version).") var id: ProtocolRef
         @Option(name: .customLong("from"), help: "Protocol files or folders to look in.") var paths = ["Protocols"]
         @Option(help: "Where to write the BPMN file (default: standard output).") var out: String?
 
         func run() throws {
             let library = try loadValidLibrary(paths)
-            let parts = id.split(separator: "@", maxSplits: 1).map(String.init)
-            let candidates = library.filter {
-                $0.id == parts[0] && (parts.count == 1 || String($0.version) == parts[1])
+            guard let spec = library.filter(id.matches).max(by: { $0.version < $1.version }) else {
+                throw CLIError("no protocol '\(id)' in \(paths.joined(separator: ", "))", kind: .notFound)
             }
-            guard let spec = candidates.max(by: { $0.version < $1.version }) else {
-                throw CLIError("no protocol '\(id)' in \(paths.joined(separator: ", "))")
-            }
-            let xml = try bpmnReporting { () throws(BPMNError) in try BPMNExporter.export(spec) }
+            let xml = try BPMNExporter.export(spec)
             if let out {
                 try Data(xml.utf8).write(to: URL(fileURLWithPath: out))
                 print("ok: \(spec.reference) written to \(out)")
@@ -94,27 +84,13 @@ extension ProtocolCommand {
     }
 }
 
-/// Runs a BPMN operation; prints each problem as FILE:LINE:COLUMN: message and exits 1 when it fails.
-private func bpmnReporting<T>(_ body: () throws(BPMNError) -> T) throws -> T {
-    do {
-        return try body()
-    } catch {
-        for problem in error.diagnostics {
-            // An export's problems are about a definition, not a position in a file.
-            printError(error.code == .notExportable ? "\(problem.file): \(problem.message)" : problem.description)
-        }
-        printError("error: \(error.code == .notExportable ? "nothing was exported" : "nothing was imported")")
-        throw ExitCode(1)
-    }
-}
-
 /// Reads at most `limit` bytes of a file (one more to tell that it is too large, without reading it all).
 private func readCapped(_ path: String, limit: Int) throws -> [UInt8] {
     let handle: FileHandle
     do {
         handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
     } catch {
-        throw CLIError("cannot read \(path)")
+        throw CLIError("cannot read \(path)", kind: .io)
     }
     defer { try? handle.close() }
     let data = (try? handle.read(upToCount: limit + 1)) ?? Data()

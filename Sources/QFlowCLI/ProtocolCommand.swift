@@ -37,10 +37,10 @@ struct ProtocolCommand: ParsableCommand {
                 if !quiet { print("ok: \(count) protocol file\(count == 1 ? "" : "s") valid") }
             } else {
                 let bad = Set(result.diagnostics.map(\.file)).count
-                printError(
-                    "\(result.diagnostics.count) problem\(result.diagnostics.count == 1 ? "" : "s") in \(bad) of \(max(count, bad)) file\(count == 1 ? "" : "s")"
-                )
-                throw ExitCode(1)
+                let problems = result.diagnostics.count
+                throw CLIError(
+                    "\(problems) problem\(problems == 1 ? "" : "s") in \(bad) of \(max(count, bad)) "
+                        + "file\(count == 1 ? "" : "s")")
             }
         }
     }
@@ -60,9 +60,9 @@ struct ProtocolCommand: ParsableCommand {
             for spec in library.sorted(by: {
                 ($0.kind.rawValue, $0.id, $0.version) < ($1.kind.rawValue, $1.id, $1.version)
             }) {
-                print(
-                    "\(spec.reference.padding(toLength: 32, withPad: " ", startingAt: 0)) \(spec.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(spec.title.text(lang))"
-                )
+                let reference = spec.reference.padding(toLength: 32, withPad: " ", startingAt: 0)
+                let kind = spec.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+                print("\(reference) \(kind) \(spec.title.text(lang))")
             }
         }
     }
@@ -73,7 +73,7 @@ struct ProtocolCommand: ParsableCommand {
             abstract: "Print a protocol as a checklist a nurse can print and pin up.")
 
         @Argument(help: "Protocol id, or id@version (default: the latest version).")
-        var id: String
+        var id: ProtocolRef
 
         @Option(name: .customLong("from"), help: "Protocol files or folders to look in.")
         var paths: [String] = ["Protocols"]
@@ -83,12 +83,8 @@ struct ProtocolCommand: ParsableCommand {
 
         func run() throws {
             let library = try loadValidLibrary(paths)
-            let parts = id.split(separator: "@", maxSplits: 1).map(String.init)
-            let candidates = library.filter {
-                $0.id == parts[0] && (parts.count == 1 || String($0.version) == parts[1])
-            }
-            guard let spec = candidates.max(by: { $0.version < $1.version }) else {
-                throw CLIError("no protocol '\(id)' in \(paths.joined(separator: ", "))")
+            guard let spec = library.filter(id.matches).max(by: { $0.version < $1.version }) else {
+                throw CLIError("no protocol '\(id)' in \(paths.joined(separator: ", "))", kind: .notFound)
             }
             print(ChecklistRenderer(spec: spec, language: lang).render(), terminator: "")
         }
@@ -113,22 +109,19 @@ extension ProtocolCommand {
             let result = ProtocolLibraryLoader.load(paths: paths, today: try review.checkDay())
             guard result.isValid else {
                 for problem in result.diagnostics { print(problem) }
-                printError("error: nothing was published: fix the problems above first")
-                throw ExitCode(1)
+                throw CLIError("nothing was published: fix the problems above first")
             }
-            try reporting {
-                let store = try database.open()
-                let now = Date()
-                let specs = result.files.compactMap { file in file.spec.map { ($0, Optional(file.file)) } }
-                    .sorted { ($0.0.id, $0.0.version) < ($1.0.id, $1.0.version) }
-                let outcomes = try store.publish(specs, at: now)
-                var published = 0
-                for ((spec, _), outcome) in zip(specs, outcomes) {
-                    if outcome == .published { published += 1 }
-                    print("\(outcome.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(spec.reference)")
-                }
-                print("ok: \(published) published, \(specs.count - published) unchanged")
+            let store = try database.open()
+            let now = Date()
+            let specs = result.files.compactMap { file in file.spec.map { ($0, Optional(file.file)) } }
+                .sorted { ($0.0.id, $0.0.version) < ($1.0.id, $1.0.version) }
+            let outcomes = try store.publish(specs, at: now)
+            var published = 0
+            for ((spec, _), outcome) in zip(specs, outcomes) {
+                if outcome == .published { published += 1 }
+                print("\(outcome.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(spec.reference)")
             }
+            print("ok: \(published) published, \(specs.count - published) unchanged")
         }
     }
 }
@@ -163,5 +156,3 @@ func loadValidLibrary(_ paths: [String]) throws -> [ProtocolSpec] {
     }
     return result.specs
 }
-
-extension Language: ExpressibleByArgument {}

@@ -22,26 +22,24 @@ struct QueueCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reporting {
-            let store = try database.open()
-            let entries: [QueueEntry]
-            if mine {
-                guard let me = user ?? ProcessInfo.processInfo.environment["QFLOW_USER"], !me.isEmpty else {
-                    throw CLIError("whose work? pass --user ID (or set QFLOW_USER)")
-                }
-                entries = try store.myWork(user: me, limit: limit)
-            } else {
-                entries = try store.queue(role: role!, limit: limit)
+        let store = try database.open()
+        let entries: [QueueEntry]
+        if mine {
+            guard let me = user ?? ProcessInfo.processInfo.environment["QFLOW_USER"], !me.isEmpty else {
+                throw CLIError("whose work? pass --user ID (or set QFLOW_USER)")
             }
-            if format == .json { return try printJSON(entries) }
-            if entries.isEmpty { return print(mine ? "no work of yours is open" : "nothing in the queue") }
-            for e in entries {
-                var line = "\(e.runId)  \(e.protocolId)@\(e.version)  \(e.subjectId)  \(e.status)"
-                line += e.owner.map { "  owner \($0)" } ?? "  unclaimed since \(e.waitingSince ?? "-")"
-                if let step = e.lastStep { line += "  reached \(step)" }
-                if let next = e.nextStep, let due = e.nextStepDue { line += "  next \(next) at \(due)" }
-                print(line)
-            }
+            entries = try store.myWork(user: me, limit: limit)
+        } else {
+            entries = try store.queue(role: role!, limit: limit)
+        }
+        if format == .json { return try printJSON(entries) }
+        if entries.isEmpty { return print(mine ? "no work of yours is open" : "nothing in the queue") }
+        for e in entries {
+            var line = "\(e.runId)  \(e.protocolId)@\(e.version)  \(e.subjectId)  \(e.status)"
+            line += e.owner.map { "  owner \($0)" } ?? "  unclaimed since \(e.waitingSince ?? "-")"
+            if let step = e.lastStep { line += "  reached \(step)" }
+            if let next = e.nextStep, let due = e.nextStepDue { line += "  next \(next) at \(due)" }
+            print(line)
         }
     }
 }
@@ -61,24 +59,22 @@ struct EscalateCommand: ParsableCommand {
     @Option(help: "text or json") var format: OutputFormat = .text
 
     func run() throws {
-        try reporting {
-            var moment = Date()
-            if let now {
-                guard let parsed = Timestamp.parse(now) else {
-                    throw CLIError("--now: not a time; write ISO-8601 with a zone, e.g. 2027-01-01T08:00:00+08:00")
-                }
-                moment = parsed
+        var moment = Date()
+        if let now {
+            guard let parsed = Timestamp.parse(now) else {
+                throw CLIError("--now: not a time; write ISO-8601 with a zone, e.g. 2027-01-01T08:00:00+08:00")
             }
-            let result = try database.open().escalate(now: moment)
-            if format == .json { return try printJSON(result) }
-            if result.steps.isEmpty { return print("nothing to escalate") }
-            for s in result.steps {
-                let what = s.item.isEmpty ? "(queue)" : s.item
-                let verb = s.escalates ? "escalated to" : "reminded"
-                print(
-                    "\(s.runId)  \(what)  step \(s.step)  due \(s.dueAt)  \(verb) \(s.to.joined(separator: ","))  owner \(s.owner ?? "-")"
-                )
-            }
+            moment = parsed
+        }
+        let result = try database.open().escalate(now: moment)
+        if format == .json { return try printJSON(result) }
+        if result.steps.isEmpty { return print("nothing to escalate") }
+        for s in result.steps {
+            let what = s.item.isEmpty ? "(queue)" : s.item
+            let verb = s.escalates ? "escalated to" : "reminded"
+            print(
+                "\(s.runId)  \(what)  step \(s.step)  due \(s.dueAt)  "
+                    + "\(verb) \(s.to.joined(separator: ","))  owner \(s.owner ?? "-")")
         }
     }
 }

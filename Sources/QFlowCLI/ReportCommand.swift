@@ -29,55 +29,43 @@ struct ReportCommand: ParsableCommand {
         @Flag(help: "With --pdf: print the raw data and dictionary sheets too.") var pdfData = false
         @Option(help: "The hospital's name, printed in every page header.") var hospital: String?
 
+        func validate() throws {
+            guard out.hasSuffix(".xlsx") else { throw CLIError("--out: the workbook's name must end in .xlsx") }
+            if let pdf, !pdf.hasSuffix(".pdf") { throw CLIError("--pdf: the file's name must end in .pdf") }
+            if pdfData, pdf == nil { throw CLIError("--pdf-data needs --pdf FILE.pdf") }
+        }
+
         func run() throws {
-            try reporting {
-                let spec: ReportSpec
-                do {
-                    spec = try ReportFile.load(path: file)
-                } catch let error as ReportError {
-                    throw CLIError(error.message)
-                }
-                guard out.hasSuffix(".xlsx") else { throw CLIError("--out: the workbook's name must end in .xlsx") }
-                if let pdf, !pdf.hasSuffix(".pdf") { throw CLIError("--pdf: the file's name must end in .pdf") }
-                if pdfData, pdf == nil { throw CLIError("--pdf-data needs --pdf FILE.pdf") }
-                let store = try database.open()
-                let hospital = hospital?.trimmingCharacters(in: .whitespacesAndNewlines)
-                var writer = ReportWriter(
-                    spec: spec, store: store, language: lang.report,
-                    options: ReportOptions(hospital: hospital?.isEmpty == false ? hospital : nil))
-                let terminal = isatty(STDOUT_FILENO) == 1
-                if terminal {
-                    writer.progress = { rows, total in
-                        guard let total, total > 0 else {
-                            return FileHandle.standardError.write(Data("\rwriting data rows: \(rows)".utf8))
-                        }
-                        let done = min(1, Double(rows) / Double(total))
-                        let bar =
-                            String(repeating: "█", count: Int(done * 30))
-                            + String(repeating: "·", count: 30 - Int(done * 30))
-                        FileHandle.standardError.write(
-                            Data("\r[\(bar)] \(Int(done * 100))%  \(rows)/\(total) rows".utf8))
+            let spec = try ReportFile.load(path: file)
+            let store = try database.open()
+            let hospital = hospital?.trimmingCharacters(in: .whitespacesAndNewlines)
+            var writer = ReportWriter(
+                spec: spec, store: store, language: lang,
+                options: ReportOptions(hospital: hospital?.isEmpty == false ? hospital : nil))
+            let terminal = isatty(STDOUT_FILENO) == 1
+            if terminal {
+                writer.progress = { rows, total in
+                    guard let total, total > 0 else {
+                        return FileHandle.standardError.write(Data("\rwriting data rows: \(rows)".utf8))
                     }
+                    let done = min(1, Double(rows) / Double(total))
+                    let bar =
+                        String(repeating: "█", count: Int(done * 30))
+                        + String(repeating: "·", count: 30 - Int(done * 30))
+                    FileHandle.standardError.write(
+                        Data("\r[\(bar)] \(Int(done * 100))%  \(rows)/\(total) rows".utf8))
                 }
-                let now = Date()
-                do {
-                    try writer.write(to: out, now: now)
-                    if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-                    print("wrote \(out)")
-                    if let csv {
-                        for path in try writer.writeCSV(to: csv) { print("wrote \(path)") }
-                    }
-                    if let pdf {
-                        try writer.writePDF(to: pdf, now: now, includeData: pdfData)
-                        print("wrote \(pdf)")
-                    }
-                } catch let error as ReportError {
-                    throw CLIError(error.message)
-                } catch let error as StoreError {
-                    throw error
-                } catch {
-                    throw CLIError("\(error)")
-                }
+            }
+            let now = Date()
+            try writer.write(to: out, now: now)
+            if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            print("wrote \(out)")
+            if let csv {
+                for path in try writer.writeCSV(to: csv) { print("wrote \(path)") }
+            }
+            if let pdf {
+                try writer.writePDF(to: pdf, now: now, includeData: pdfData)
+                print("wrote \(pdf)")
             }
         }
     }

@@ -7,27 +7,28 @@ struct RunRenderer {
     let detail: RunDetail
     let language: Language
 
-    private func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
-
     func render(history: Bool) -> String {
         let sheet = detail.sheet
         let spec = sheet.spec
         let summary = detail.summary
         var out = "\(summary.id)  \(spec.title.text(language))  (\(spec.reference))\n"
-        out += "\(t("对象", "Subject")): \(detail.subject.id)"
-        if let room = detail.subject.room { out += "  \(t("房间", "room")) \(room)" }
-        out += "  \(t("状态", "status")): \(summary.status)  #\(summary.lastSeq)\n"
+        out += "\(language.text(zh: "对象", en: "Subject")): \(detail.subject.id)"
+        if let room = detail.subject.room { out += "  \(language.text(zh: "房间", en: "room")) \(room)" }
+        out += "  \(language.text(zh: "状态", en: "status")): \(summary.status)  #\(summary.lastSeq)\n"
         if let parent = summary.triggeredByRun {
-            out += "\(t("由", "Started by")) \(parent) (\(summary.triggerId ?? ""))\n"
+            out += "\(language.text(zh: "由", en: "Started by")) \(parent) (\(summary.triggerId ?? ""))\n"
         }
         if let queue = spec.queue {
-            let owner = detail.state.owner.map { "\(t("负责人", "owner")) \($0.user)" } ?? t("待认领", "unclaimed")
-            out += "\(t("工作队列", "Queue")): \(queue.offeredTo)  \(owner)\n"
+            let owner =
+                detail.state.owner.map { "\(language.text(zh: "负责人", en: "owner")) \($0.user)" }
+                ?? language.text(zh: "待认领", en: "unclaimed")
+            out += "\(language.text(zh: "工作队列", en: "Queue")): \(queue.offeredTo)  \(owner)\n"
         }
         if let last = detail.state.escalations.last {
             let x = last.escalation
             out +=
-                "\(t("已到提醒/升级", "Ladder step reached")): \(x.item ?? "queue") \(x.step) → \(x.to.joined(separator: ", "))  (\(Timestamp.format(last.at)))\n"
+                "\(language.text(zh: "已到提醒/升级", en: "Ladder step reached")): \(x.item ?? "queue") \(x.step) → "
+                + "\(x.to.joined(separator: ", "))  (\(Timestamp.format(last.at)))\n"
         }
         let current = sheet.currentPhase
         for (index, phase) in spec.phases.enumerated() {
@@ -49,14 +50,19 @@ struct RunRenderer {
                     line += ": \(answer.value.description)  [\(answer.actor.role)]"
                 }
                 if let signed = detail.state.signatures[item.id], !signed.isEmpty {
-                    line += ": \(t("已签", "signed by")) \(signed.keys.sorted().joined(separator: ", "))"
+                    line +=
+                        ": \(language.text(zh: "已签", en: "signed by")) \(signed.keys.sorted().joined(separator: ", "))"
                 }
-                if item.critical { line += t("  【关键】", "  [CRITICAL]") }
+                if item.critical { line += language.text(zh: "  【关键】", en: "  [CRITICAL]") }
                 out += "  \(line)   (\(item.id))\n"
-                if case .fail(let why)? = sheet.outcome(of: item) { out += "      \(t("不合格", "FAILED")): \(why)\n" }
-                if let reason = detail.state.skipped[item.id] { out += "      \(t("跳过", "skipped")): \(reason)\n" }
+                if case .fail(let why)? = sheet.outcome(of: item) {
+                    out += "      \(language.text(zh: "不合格", en: "FAILED")): \(why)\n"
+                }
+                if let reason = detail.state.skipped[item.id] {
+                    out += "      \(language.text(zh: "跳过", en: "skipped")): \(reason)\n"
+                }
                 if status == .open, let due = sheet.due(item) {
-                    out += "      \(t("截止", "due")): \(Timestamp.format(due))\n"
+                    out += "      \(language.text(zh: "截止", en: "due")): \(Timestamp.format(due))\n"
                 }
             }
         }
@@ -64,15 +70,15 @@ struct RunRenderer {
             let blockers = sheet.completionBlockers
             out +=
                 blockers.isEmpty
-                ? "\n\(t("可以完成", "Ready to complete"))\n"
-                : "\n\(t("尚不能完成", "Cannot complete yet")):\n"
+                ? "\n\(language.text(zh: "可以完成", en: "Ready to complete"))\n"
+                : "\n\(language.text(zh: "尚不能完成", en: "Cannot complete yet")):\n"
                     + blockers.prefix(10).map { "  - \($0.message)\n" }.joined()
         }
         if history {
-            out += "\n\(t("记录", "History")):\n"
+            out += "\n\(language.text(zh: "记录", en: "History")):\n"
             for (seq, event) in detail.events {
-                out +=
-                    "  #\(seq) \(Timestamp.format(event.at)) \(event.actor.id)/\(event.actor.role) \(describe(event.change))"
+                let actor = "\(event.actor.id)/\(event.actor.role)"
+                out += "  #\(seq) \(Timestamp.format(event.at)) \(actor) \(describe(event.change))"
                 if let reason = event.reason { out += " — \(reason)" }
                 out += "\n"
             }
@@ -99,7 +105,8 @@ struct RunRenderer {
         case .released: "released"
         case .reassigned(let to, let from): "reassigned to \(to)" + (from.map { " (from \($0))" } ?? "")
         case .escalated(let x):
-            "\(x.escalates ? "escalated" : "reminder"): \(x.item ?? "queue") step \(x.step) (due \(Timestamp.format(x.due))) → \(x.to.joined(separator: ", "))"
+            "\(x.escalates ? "escalated" : "reminder"): \(x.item ?? "queue") step \(x.step) "
+                + "(due \(Timestamp.format(x.due))) → \(x.to.joined(separator: ", "))"
         }
     }
 }

@@ -26,38 +26,33 @@ struct RunVerbsCommand: ParsableCommand {
 
         /// Performs the action and prints what it appended.
         func perform(_ action: RunAction, reason: String? = nil) throws {
-            try reporting {
-                let store = try database.open()
-                let request = ActionRequest(
-                    action, by: try actor.actor(), at: try actor.time(), reason: reason, expectedSeq: expectSeq)
-                let result = try store.perform(request)
-                if format == .json { return try printJSON(result) }
-                let kinds = result.events.filter { $0.runId == result.runId }.map(\.kind).joined(separator: ", ")
-                print("\(result.runId) #\(result.seq) \(result.status): \(kinds)")
-                for run in result.triggeredRuns {
-                    let summary = try store.run(run).summary
-                    print(
-                        "  started \(run) \(summary.protocolId)@\(summary.version) (trigger \(summary.triggerId ?? ""))"
-                    )
-                }
+            let store = try database.open()
+            let request = ActionRequest(
+                action, by: try actor.actor(), at: try actor.time(), reason: reason, expectedSeq: expectSeq)
+            let result = try store.perform(request)
+            if format == .json { return try printJSON(result) }
+            let kinds = result.events.filter { $0.runId == result.runId }.map(\.kind).joined(separator: ", ")
+            print("\(result.runId) #\(result.seq) \(result.status): \(kinds)")
+            for run in result.triggeredRuns {
+                let summary = try store.run(run).summary
+                print(
+                    "  started \(run) \(summary.protocolId)@\(summary.version) (trigger \(summary.triggerId ?? ""))"
+                )
             }
         }
     }
 
     struct Start: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Start a protocol on a case.")
-        @Argument(help: "Protocol id, or id@version (default: the latest published).") var protocolId: String
+        @Argument(
+            help: ArgumentHelp("Protocol id, or id@version (default: the latest published).", valueName: "protocol"))
+        var protocolRef: ProtocolRef
         @Option(name: .customLong("case"), help: "The case (subject) id.") var subject: String
         @OptionGroup var options: WriteOptions
 
         func run() throws {
-            let parts = protocolId.split(separator: "@", maxSplits: 1).map(String.init)
-            var version: Int?
-            if parts.count == 2 {
-                guard let v = Int(parts[1]) else { throw CLIError("'\(protocolId)': write ID or ID@VERSION") }
-                version = v
-            }
-            try options.perform(.start(protocolId: parts[0], version: version, subjectId: subject))
+            try options.perform(
+                .start(protocolId: protocolRef.id, version: protocolRef.version, subjectId: subject))
         }
     }
 
@@ -70,16 +65,14 @@ struct RunVerbsCommand: ParsableCommand {
         @OptionGroup var options: WriteOptions
 
         func run() throws {
-            try reporting {
-                let spec = try options.database.open().scope(ofRun: runId).spec
-                let command: RunCommand
-                do throws(RunCommandTextError) {
-                    command = try RunCommand(verb: "record", item: item, value: value, in: spec)
-                } catch {
-                    throw error.error
-                }
-                try options.perform(.command(runId: runId, command))
+            let spec = try options.database.open().scope(ofRun: runId).spec
+            let command: RunCommand
+            do throws(RunCommandTextError) {
+                command = try RunCommand(verb: "record", item: item, value: value, in: spec)
+            } catch {
+                throw error.error
             }
+            try options.perform(.command(runId: runId, command))
         }
     }
 
@@ -150,44 +143,44 @@ struct RunVerbsCommand: ParsableCommand {
             discussion: "Run with --dry-run first: it lists what carries over, what is dropped and what is new.")
         @Argument(help: "Run id.") var runId: String
         @Option(help: "Target version (default: the latest published).") var toVersion: Int?
-        @Option(name: .customLong("map"), help: "Rename an item: OLD=NEW (repeatable).") var maps: [String] = []
+        @Option(name: .customLong("map"), help: "Rename an item: OLD=NEW (repeatable).") var maps: [Assignment] = []
         @Flag(help: "Show the plan; change nothing.") var dryRun = false
         @Option(help: "Why (required).") var reason: String?
         @OptionGroup var options: WriteOptions
 
-        func run() throws {
-            try reporting {
-                var itemMap: [String: String] = [:]
-                for entry in maps {
-                    let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-                    guard parts.count == 2 else { throw CLIError("--map '\(entry.prefix(40))': write OLD=NEW") }
-                    itemMap[parts[0]] = parts[1]
-                }
-                guard dryRun else {
-                    return try options.perform(
-                        .migrate(runId: runId, toVersion: toVersion, itemMap: itemMap), reason: reason)
-                }
-                let (from, to, plan) = try options.database.open().planMigration(
-                    runId: runId, toVersion: toVersion, itemMap: itemMap)
-                if options.format == .json {
-                    struct Plan: Encodable {
-                        var from, to: String
-                        var carried: [String: String]
-                        var dropped: [String: String]
-                        var added: [String]
-                    }
-                    return try printJSON(
-                        Plan(
-                            from: from.spec.reference, to: to.spec.reference, carried: plan.carried,
-                            dropped: plan.dropped, added: plan.added))
-                }
-                print("dry run: \(runId) \(from.spec.reference) → \(to.spec.reference)")
-                for (old, new) in plan.carried.sorted(by: { $0.key < $1.key }) {
-                    print(old == new ? "  carried  \(old)" : "  carried  \(old) → \(new)")
-                }
-                for (old, why) in plan.dropped.sorted(by: { $0.key < $1.key }) { print("  DROPPED  \(old): \(why)") }
-                for item in plan.added { print("  new      \(item)") }
+        func validate() throws {
+            var seen: Set<String> = []
+            for map in maps where !seen.insert(map.name).inserted {
+                throw ValidationError("--map renames item '\(map.name)' twice")
             }
+        }
+
+        func run() throws {
+            let itemMap = Assignment.dictionary(maps)
+            guard dryRun else {
+                return try options.perform(
+                    .migrate(runId: runId, toVersion: toVersion, itemMap: itemMap), reason: reason)
+            }
+            let (from, to, plan) = try options.database.open().planMigration(
+                runId: runId, toVersion: toVersion, itemMap: itemMap)
+            if options.format == .json {
+                struct Plan: Encodable {
+                    var from, to: String
+                    var carried: [String: String]
+                    var dropped: [String: String]
+                    var added: [String]
+                }
+                return try printJSON(
+                    Plan(
+                        from: from.spec.reference, to: to.spec.reference, carried: plan.carried,
+                        dropped: plan.dropped, added: plan.added))
+            }
+            print("dry run: \(runId) \(from.spec.reference) → \(to.spec.reference)")
+            for (old, new) in plan.carried.sorted(by: { $0.key < $1.key }) {
+                print(old == new ? "  carried  \(old)" : "  carried  \(old) → \(new)")
+            }
+            for (old, why) in plan.dropped.sorted(by: { $0.key < $1.key }) { print("  DROPPED  \(old): \(why)") }
+            for item in plan.added { print("  new      \(item)") }
         }
     }
 
@@ -259,11 +252,9 @@ struct RunVerbsCommand: ParsableCommand {
         @Option(help: "text or json") var format: OutputFormat = .text
 
         func run() throws {
-            try reporting {
-                let detail = try database.open().run(runId)
-                if format == .json { return try printJSON(RunDocument(detail)) }
-                print(RunRenderer(detail: detail, language: lang).render(history: history), terminator: "")
-            }
+            let detail = try database.open().run(runId)
+            if format == .json { return try printJSON(RunDocument(detail)) }
+            print(RunRenderer(detail: detail, language: lang).render(history: history), terminator: "")
         }
     }
 
@@ -272,18 +263,16 @@ struct RunVerbsCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @Option(name: .customLong("case"), help: "Only runs on this case.") var subject: String?
         @Option(name: .customLong("protocol"), help: "Only runs of this protocol.") var protocolId: String?
-        @Option(help: "Only runs with this status: active, suspended, stopped, completed.") var status: String?
+        @Option(help: "Only runs with this status.") var status: RunStatus?
         @Option(help: "At most this many.") var limit = 200
         @Option(help: "text or json") var format: OutputFormat = .text
 
         func run() throws {
-            try reporting {
-                let runs = try database.open().runs(
-                    subject: subject, protocolId: protocolId, status: status, limit: limit)
-                if format == .json { return try printJSON(runs) }
-                if runs.isEmpty { return print("no runs") }
-                for run in runs { print(runLine(run)) }
-            }
+            let runs = try database.open().runs(
+                subject: subject, protocolId: protocolId, status: status?.rawValue, limit: limit)
+            if format == .json { return try printJSON(runs) }
+            if runs.isEmpty { return print("no runs") }
+            for run in runs { print(runLine(run)) }
         }
     }
 }

@@ -32,32 +32,30 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reporting {
-            var policy = SignInPolicy()
-            policy.idleTimeout = TimeInterval(idleMinutes * 60)
-            let transport = WorkstationServer.Transport(
-                tls: tlsCert.flatMap { cert in tlsKey.map { (cert, $0) } }, behindProxy: behindProxy)
-            let server = WorkstationServer(
-                store: try database.open(), policy: policy,
-                reports: FileManager.default.fileExists(atPath: reports) ? reports : nil, transport: transport)
-            let done = DispatchSemaphore(value: 0)
-            let failure = Failures()
-            let host = self.host
-            let port = self.port
-            let scheme = transport.tls == nil ? "http" : "https"
-            Task {
-                do {
-                    try await server.run(host: host, port: port) { bound in
-                        print("serving \(scheme)://\(host):\(bound) (API: /api/v1, description: /api/v1/openapi.json)")
-                        fflush(nil)
-                    }
-                } catch {
-                    failure.add("\(error)")
+        var policy = SignInPolicy()
+        policy.idleTimeout = TimeInterval(idleMinutes * 60)
+        let transport = WorkstationServer.Transport(
+            tls: tlsCert.flatMap { cert in tlsKey.map { (cert, $0) } }, behindProxy: behindProxy)
+        let server = WorkstationServer(
+            store: try database.open(), policy: policy,
+            reports: FileManager.default.fileExists(atPath: reports) ? reports : nil, transport: transport)
+        let done = DispatchSemaphore(value: 0)
+        let failure = Failures()
+        let host = self.host
+        let port = self.port
+        let scheme = transport.tls == nil ? "http" : "https"
+        Task {
+            do {
+                try await server.run(host: host, port: port) { bound in
+                    print("serving \(scheme)://\(host):\(bound) (API: /api/v1, description: /api/v1/openapi.json)")
+                    fflush(nil)
                 }
-                done.signal()
+            } catch {
+                failure.add("\(error)")
             }
-            done.wait()
-            if let message = failure.first { throw CLIError("serve: \(message)") }
+            done.signal()
         }
+        done.wait()
+        if let message = failure.first { throw CLIError("serve: \(message)") }
     }
 }

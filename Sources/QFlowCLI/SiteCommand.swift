@@ -32,12 +32,10 @@ struct SiteCommand: ParsableCommand {
             for problem in result.diagnostics { print(problem) }
             guard result.isValid, let spec = result.spec else {
                 let n = result.diagnostics.count
-                printError("\(n) problem\(n == 1 ? "" : "s") in \(file)")
-                throw ExitCode(1)
+                throw CLIError("\(n) problem\(n == 1 ? "" : "s") in \(file)")
             }
-            print(
-                "ok: \(file): \(SiteCommand.describe(spec))\(library == nil ? " (bundles not checked against a library: pass --protocols DIR)" : "")"
-            )
+            let unchecked = " (bundles not checked against a library: pass --protocols DIR)"
+            print("ok: \(file): \(SiteCommand.describe(spec))\(library == nil ? unchecked : "")")
         }
     }
 
@@ -56,21 +54,19 @@ struct SiteCommand: ParsableCommand {
         @Argument(help: "The site file, e.g. Site/site.yaml.") var file: String
 
         func run() throws {
-            try reporting {
-                let store = try database.open()
-                let who = try actor.actor()
-                let at = try actor.time()
-                let latest = Dictionary(
-                    try store.publishedVersions().map { ($0.spec.id, $0.spec) },
-                    uniquingKeysWith: { $0.version >= $1.version ? $0 : $1 })
-                let result = SiteFile.load(path: file, library: Array(latest.values))
-                guard result.isValid, let spec = result.spec else {
-                    for problem in result.diagnostics { print(problem) }
-                    throw CLIError("nothing was published: fix the problems above first")
-                }
-                let outcome = try store.publishSite(spec, sourceFile: file, by: who, at: at)
-                print("\(outcome.rawValue): site \(spec.id) version \(spec.version) (\(SiteCommand.describe(spec)))")
+            let store = try database.open()
+            let who = try actor.actor()
+            let at = try actor.time()
+            let latest = Dictionary(
+                try store.publishedVersions().map { ($0.spec.id, $0.spec) },
+                uniquingKeysWith: { $0.version >= $1.version ? $0 : $1 })
+            let result = SiteFile.load(path: file, library: Array(latest.values))
+            guard result.isValid, let spec = result.spec else {
+                for problem in result.diagnostics { print(problem) }
+                throw CLIError("nothing was published: fix the problems above first")
             }
+            let outcome = try store.publishSite(spec, sourceFile: file, by: who, at: at)
+            print("\(outcome.rawValue): site \(spec.id) version \(spec.version) (\(SiteCommand.describe(spec)))")
         }
     }
 
@@ -83,36 +79,37 @@ struct SiteCommand: ParsableCommand {
         @Option(help: "text or json") var format: OutputFormat = .text
 
         func run() throws {
-            try reporting {
-                guard let site = try database.open().site() else {
-                    throw CLIError("no site is published: publish one with qflow site apply Site/site.yaml")
-                }
-                if format == .json { return try printJSON(site.spec) }
-                let spec = site.spec
-                print("site \(spec.id) version \(spec.version): \(spec.name.text(lang))")
-                print(
-                    "  published \(Timestamp.format(site.publishedAt)) by \(site.publishedBy.id) (\(site.publishedBy.role))\(site.sourceFile.map { " from \($0)" } ?? "")"
-                )
-                print("  time zone \(spec.timeZone); linen parameter set \(spec.linenParameterSet.rawValue)")
-                print("  idle lock after \(spec.idleLockMinutes) min; sessions last at most \(spec.sessionHours) h")
-                print("  rooms: \(spec.rooms.map(\.id).joined(separator: ", "))")
-                print(
-                    "  laundry lines: \(spec.laundryLines.isEmpty ? "none" : spec.laundryLines.map(\.id).joined(separator: ", "))"
-                )
-                for bundle in spec.bundles {
-                    print(
-                        "  bundle \(bundle.id) (\(bundle.subjectKind)): \(bundle.title.text(lang))\(bundle.when.map { " when \($0)" } ?? "")"
-                    )
-                    for entry in bundle.protocols {
-                        print("    \(entry.protocolId)\(entry.when.map { "  when \($0)" } ?? "")")
-                    }
+            guard let site = try database.open().site() else {
+                throw CLIError("no site is published: publish one with qflow site apply Site/site.yaml")
+            }
+            if format == .json { return try printJSON(site.spec) }
+            let spec = site.spec
+            print("site \(spec.id) version \(spec.version): \(spec.name.text(lang))")
+            print(
+                "  published \(Timestamp.format(site.publishedAt)) by \(site.publishedBy.id) "
+                    + "(\(site.publishedBy.role))\(site.sourceFile.map { " from \($0)" } ?? "")")
+            print("  time zone \(spec.timeZone); linen parameter set \(spec.linenParameterSet.rawValue)")
+            print("  idle lock after \(spec.idleLockMinutes) min; sessions last at most \(spec.sessionHours) h")
+            print("  rooms: \(spec.rooms.map(\.id).joined(separator: ", "))")
+            let lines = spec.laundryLines.map(\.id).joined(separator: ", ")
+            print("  laundry lines: \(spec.laundryLines.isEmpty ? "none" : lines)")
+            for bundle in spec.bundles {
+                let when = bundle.when.map { " when \($0)" } ?? ""
+                print("  bundle \(bundle.id) (\(bundle.subjectKind)): \(bundle.title.text(lang))\(when)")
+                for entry in bundle.protocols {
+                    print("    \(entry.protocolId)\(entry.when.map { "  when \($0)" } ?? "")")
                 }
             }
         }
     }
 
+    /// `site ID version N, R rooms, L laundry lines, B bundles` (and the archive's fonds when it has one).
     static func describe(_ spec: SiteSpec) -> String {
-        "site \(spec.id) version \(spec.version), \(spec.rooms.count) room\(spec.rooms.count == 1 ? "" : "s"), \(spec.laundryLines.count) laundry line\(spec.laundryLines.count == 1 ? "" : "s"), \(spec.bundles.count) bundle\(spec.bundles.count == 1 ? "" : "s")"
+        func counted(_ n: Int, _ noun: String, _ plural: String = "s") -> String {
+            "\(n) \(noun)\(n == 1 ? "" : plural)"
+        }
+        return "site \(spec.id) version \(spec.version), \(counted(spec.rooms.count, "room")), "
+            + "\(counted(spec.laundryLines.count, "laundry line")), \(counted(spec.bundles.count, "bundle"))"
             + (spec.archive.map {
                 ", archive \($0.fonds) with \($0.classes.count) class\($0.classes.count == 1 ? "" : "es")"
             } ?? "")

@@ -15,12 +15,10 @@ struct InitCommand: ParsableCommand {
     var testDatabase = false
 
     func run() throws {
-        try reporting {
-            let existed = FileManager.default.fileExists(atPath: database.resolvedPath)
-            let store = try database.open(create: true)
-            if testDatabase { try store.markAsTestDatabase() }
-            print("\(existed ? "ok" : "created"): \(store.path)\(testDatabase ? " (test database)" : "")")
-        }
+        let existed = FileManager.default.fileExists(atPath: database.resolvedPath)
+        let store = try database.open(create: true)
+        if testDatabase { try store.markAsTestDatabase() }
+        print("\(existed ? "ok" : "created"): \(store.path)\(testDatabase ? " (test database)" : "")")
     }
 }
 
@@ -35,21 +33,19 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "text or json") var format: OutputFormat = .text
 
     func run() throws {
-        try reporting {
-            let report = try database.open().verify()
-            if format == .json {
-                try printJSON(report)
-            } else if report.isIntact {
-                print("ok: \(report.events) events in \(report.runs) runs; hash chain intact; integrity ok")
-            } else {
-                if let first = report.firstBrokenEvent { print("first broken event: \(first)") }
-                if report.integrity != "ok" { print("integrity_check: \(report.integrity)") }
-                for problem in report.problems { print(problem) }
-            }
-            if !report.isIntact {
-                printError("error: the database does not verify")
-                throw ExitCode(1)
-            }
+        let report = try database.open().verify()
+        if format == .json {
+            try printJSON(report)
+        } else if report.isIntact {
+            print("ok: \(report.events) events in \(report.runs) runs; hash chain intact; integrity ok")
+        } else {
+            if let first = report.firstBrokenEvent { print("first broken event: \(first)") }
+            if report.integrity != "ok" { print("integrity_check: \(report.integrity)") }
+            for problem in report.problems { print(problem) }
+        }
+        if !report.isIntact {
+            printError("error: the database does not verify")
+            throw ExitCode(1)
         }
     }
 }
@@ -62,10 +58,8 @@ struct RebuildCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        try reporting {
-            let count = try database.open().rebuild()
-            print("rebuilt: \(count) runs from the event log")
-        }
+        let count = try database.open().rebuild()
+        print("rebuilt: \(count) runs from the event log")
     }
 }
 
@@ -81,7 +75,8 @@ struct BackupCommand: ParsableCommand {
             chain) and only then moved into place. A destination that exists is refused unless --overwrite is
             given; then nothing is copied. One destination failing does not stop the others: each is reported, and
             the command exits 1 if any failed.
-            Example: qflow backup --to /mnt/keep/qflow.sqlite --to /mnt/offsite/qflow.sqlite --to /srv/daily/qflow.sqlite
+            Example: qflow backup --to /mnt/keep/qflow.sqlite --to /mnt/offsite/qflow.sqlite \\
+                       --to /srv/daily/qflow.sqlite
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -99,28 +94,25 @@ struct BackupCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reporting {
-            if all.count < 3 {
-                printError(
-                    "warning: \(all.count) destination\(all.count == 1 ? "" : "s"); "
-                        + "archive practice keeps three copies (三套式): add --to for each")
+        if all.count < 3 {
+            printError(
+                "warning: \(all.count) destination\(all.count == 1 ? "" : "s"); "
+                    + "archive practice keeps three copies (三套式): add --to for each")
+        }
+        let results = try database.open().backup(to: all.map { URL(fileURLWithPath: $0) }, overwrite: overwrite)
+        var failed = 0
+        for result in results {
+            if let report = result.report, result.error == nil {
+                print(
+                    "ok: backed up \(report.events) events in \(report.runs) runs to \(result.destination); "
+                        + "the copy verifies")
+            } else {
+                failed += 1
+                printError("error: \(result.error?.message ?? "backup to \(result.destination) failed")")
             }
-            let results = try database.open().backup(to: all.map { URL(fileURLWithPath: $0) }, overwrite: overwrite)
-            var failed = 0
-            for result in results {
-                if let report = result.report, result.error == nil {
-                    print(
-                        "ok: backed up \(report.events) events in \(report.runs) runs to \(result.destination); "
-                            + "the copy verifies")
-                } else {
-                    failed += 1
-                    printError("error: \(result.error?.message ?? "backup to \(result.destination) failed")")
-                }
-            }
-            if failed > 0 {
-                printError("error: \(failed) of \(results.count) backups failed")
-                throw ExitCode(1)
-            }
+        }
+        if failed > 0 {
+            throw CLIError("\(failed) of \(results.count) backups failed", kind: .io)
         }
     }
 }
@@ -140,39 +132,39 @@ struct OverdueCommand: ParsableCommand {
     @Option(help: "text or json") var format: OutputFormat = .text
 
     func run() throws {
-        try reporting {
-            var now = Date()
-            if let at {
-                guard let parsed = Timestamp.parse(at) else { throw CLIError("--at: '\(at.prefix(40))' is not a time") }
-                now = parsed
+        var now = Date()
+        if let at {
+            guard let parsed = Timestamp.parse(at) else {
+                throw CLIError("--at: not a time; write ISO-8601 with a zone, e.g. 2027-01-01T08:00:00+08:00")
             }
-            if let upcoming {
-                let period: ISODuration
-                do {
-                    period = try ISODuration(parsing: upcoming)
-                } catch {
-                    throw CLIError("--upcoming: a period is an ISO-8601 duration such as P7D or PT12H")
-                }
-                let steps = try database.open().upcoming(within: period, at: now)
-                if format == .json { return try printJSON(steps) }
-                if steps.isEmpty { return print("nothing falls due within \(period.text)") }
-                for s in steps {
-                    let what = s.item.isEmpty ? "(queue)" : s.item
-                    let verb = s.to.isEmpty ? "due" : s.escalates ? "escalate to" : "remind"
-                    print(
-                        "\(s.dueAt)  \(s.runId)  \(s.subjectId)  \(s.protocolId)/\(what)  step \(s.step)  \(verb) \(s.to.joined(separator: ","))  owner \(s.owner ?? "-")"
-                    )
-                }
-                return
+            now = parsed
+        }
+        if let upcoming {
+            let period: ISODuration
+            do {
+                period = try ISODuration(parsing: upcoming)
+            } catch {
+                throw CLIError("--upcoming: a period is an ISO-8601 duration such as P7D or PT12H")
             }
-            let items = try database.open().overdue(at: now)
-            if format == .json { return try printJSON(items) }
-            if items.isEmpty { return print("nothing overdue") }
-            for item in items {
+            let steps = try database.open().upcoming(within: period, at: now)
+            if format == .json { return try printJSON(steps) }
+            if steps.isEmpty { return print("nothing falls due within \(period.text)") }
+            for s in steps {
+                let what = s.item.isEmpty ? "(queue)" : s.item
+                let verb = s.to.isEmpty ? "due" : s.escalates ? "escalate to" : "remind"
                 print(
-                    "\(item.dueAt)  \(item.runId)  \(item.subjectId)  \(item.room ?? "-")  \(item.protocolId)/\(item.item)  → \(item.escalateTo ?? "-")"
-                )
+                    "\(s.dueAt)  \(s.runId)  \(s.subjectId)  \(s.protocolId)/\(what)  step \(s.step)  "
+                        + "\(verb) \(s.to.joined(separator: ","))  owner \(s.owner ?? "-")")
             }
+            return
+        }
+        let items = try database.open().overdue(at: now)
+        if format == .json { return try printJSON(items) }
+        if items.isEmpty { return print("nothing overdue") }
+        for item in items {
+            print(
+                "\(item.dueAt)  \(item.runId)  \(item.subjectId)  \(item.room ?? "-")  "
+                    + "\(item.protocolId)/\(item.item)  → \(item.escalateTo ?? "-")")
         }
     }
 }

@@ -47,20 +47,10 @@ struct ActorOptions: ParsableArguments {
     func time() throws -> Date {
         guard let at else { return Date() }
         guard let date = Timestamp.parse(at) else {
-            throw CLIError(
-                "--at: '\(at.prefix(40))' is not a time; write ISO-8601 with a zone, e.g. 2026-03-01T08:30:00+08:00")
+            throw CLIError("--at: not a time; write ISO-8601 with a zone, e.g. 2026-03-01T08:30:00+08:00")
         }
         return date
     }
-}
-
-/// `FILE:LINE: field: message` (without the parts a problem does not have).
-func problemLine(_ file: String, _ problem: StoreError.Problem) -> String {
-    var out = file
-    if let line = problem.line { out += ":\(line)" }
-    out += ": "
-    if let field = problem.field { out += "\(field): " }
-    return out + problem.message
 }
 
 /// `--format text|json`.
@@ -74,36 +64,4 @@ func printJSON(_ value: some Encodable) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
-}
-
-/// Runs a command body and turns store errors into one line on stderr and a distinct exit code.
-///
-/// An error that carries problems (a refused schedule or case) prints each first: as `FILE:LINE: column: message`
-/// when `file` names the input, else as `  field: message` after the error line.
-/// Exit codes: 1 refused or invalid, 3 conflict (reload and retry), 4 database problem.
-func reporting(file: String? = nil, _ body: () throws -> Void) throws {
-    do {
-        try body()
-    } catch let error as StoreError {
-        if let file {
-            for problem in error.problems {
-                printError(problemLine(file, problem))
-            }
-            printError("error: \(error.message)")
-        } else {
-            printError("error: \(error.message)")
-            if error.problems.count > 1 { for problem in error.problems { printError("  \(problem)") } }
-        }
-        switch error.code {
-        case .conflict: throw ExitCode(3)
-        case .database, .corrupt: throw ExitCode(4)
-        default: throw ExitCode(1)
-        }
-    } catch let error as EngineError {
-        printError("error: \(error.message)")
-        throw ExitCode(1)
-    } catch let error as CLIError {
-        printError("error: \(error.message)")
-        throw ExitCode(1)
-    }
 }

@@ -7,8 +7,10 @@ import QFlowStore
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Manage the users who sign in at workstations, and their sessions.",
-        discussion:
-            "Every change takes effect on the user's next request: a deactivated user, a removed role or a revoked session can no longer act.",
+        discussion: """
+            Every change takes effect on the user's next request: a deactivated user, a removed role or a revoked \
+            session can no longer act.
+            """,
         subcommands: [
             Add.self, List.self, Deactivate.self, Activate.self, Roles.self, ResetPassword.self, Sessions.self,
             Revoke.self,
@@ -25,9 +27,10 @@ struct UserCommand: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a user; the password is read from standard input and stored as a PBKDF2-SHA256 hash.",
-            discussion:
-                "Example: printf '%s\\n' \"$PW\" | qflow user add n-042 --name 'Li Na' --role circulating_nurse --role scrub_nurse"
-        )
+            discussion: """
+                Example: printf '%s\\n' "$PW" | qflow user add n-042 --name 'Li Na' --role circulating_nurse \\
+                           --role scrub_nurse
+                """)
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Staff id.") var id: String
         @Option(help: "Display name.") var name: String
@@ -36,12 +39,10 @@ struct UserCommand: ParsableCommand {
         var subject: String?
 
         func run() throws {
-            try reporting {
-                let password = try UserCommand.password()
-                try database.open().addUser(
-                    id: id, name: name, roles: role, password: password, subject: subject, at: Date())
-                print("added user \(id) (\(role.joined(separator: ", ")))")
-            }
+            let password = try UserCommand.password()
+            try database.open().addUser(
+                id: id, name: name, roles: role, password: password, subject: subject, at: Date())
+            print("added user \(id) (\(role.joined(separator: ", ")))")
         }
     }
 
@@ -50,15 +51,12 @@ struct UserCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @Option(help: "text or json") var format: OutputFormat = .text
         func run() throws {
-            try reporting {
-                let users = try database.open().users()
-                if format == .json { return try printJSON(users) }
-                for user in users {
-                    let subject = user.subject.map { "  subject \($0)" } ?? ""
-                    print(
-                        "\(user.id)  \(user.name)  \(user.roles.joined(separator: ","))\(subject)\(user.active ? "" : "  (inactive)")"
-                    )
-                }
+            let users = try database.open().users()
+            if format == .json { return try printJSON(users) }
+            for user in users {
+                let subject = user.subject.map { "  subject \($0)" } ?? ""
+                let inactive = user.active ? "" : "  (inactive)"
+                print("\(user.id)  \(user.name)  \(user.roles.joined(separator: ","))\(subject)\(inactive)")
             }
         }
     }
@@ -68,10 +66,8 @@ struct UserCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Staff id.") var id: String
         func run() throws {
-            try reporting {
-                try database.open().setActive(id, false, at: Date())
-                print("deactivated \(id)")
-            }
+            try database.open().setActive(id, false, at: Date())
+            print("deactivated \(id)")
         }
     }
 
@@ -80,10 +76,8 @@ struct UserCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Staff id.") var id: String
         func run() throws {
-            try reporting {
-                try database.open().setActive(id, true, at: Date())
-                print("activated \(id)")
-            }
+            try database.open().setActive(id, true, at: Date())
+            print("activated \(id)")
         }
     }
 
@@ -97,10 +91,8 @@ struct UserCommand: ParsableCommand {
             if role.isEmpty { throw ValidationError("give at least one --role") }
         }
         func run() throws {
-            try reporting {
-                try database.open().setRoles(id, role, at: Date())
-                print("\(id): \(role.joined(separator: ", "))")
-            }
+            try database.open().setRoles(id, role, at: Date())
+            print("\(id): \(role.joined(separator: ", "))")
         }
     }
 
@@ -111,10 +103,8 @@ struct UserCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Staff id.") var id: String
         func run() throws {
-            try reporting {
-                try database.open().resetPassword(id, password: try UserCommand.password(), at: Date())
-                print("password reset for \(id)")
-            }
+            try database.open().resetPassword(id, password: try UserCommand.password(), at: Date())
+            print("password reset for \(id)")
         }
     }
 
@@ -124,14 +114,12 @@ struct UserCommand: ParsableCommand {
         @Argument(help: "Staff id (all users when left out).") var id: String?
         @Option(help: "text or json") var format: OutputFormat = .text
         func run() throws {
-            try reporting {
-                let sessions = try database.open().sessions(user: id, at: Date())
-                if format == .json { return try printJSON(sessions) }
-                for s in sessions {
-                    print(
-                        "\(s.id)  \(s.userId)  \(s.role)  \(s.workstation ?? "-")  last seen \(Timestamp.format(s.lastSeenAt))  until \(Timestamp.format(s.expiresAt))"
-                    )
-                }
+            let sessions = try database.open().sessions(user: id, at: Date())
+            if format == .json { return try printJSON(sessions) }
+            for s in sessions {
+                print(
+                    "\(s.id)  \(s.userId)  \(s.role)  \(s.workstation ?? "-")  "
+                        + "last seen \(Timestamp.format(s.lastSeenAt))  until \(Timestamp.format(s.expiresAt))")
             }
         }
     }
@@ -143,10 +131,8 @@ struct UserCommand: ParsableCommand {
         @Option(help: "The session id shown by `qflow user sessions` (all of the user's when left out).")
         var session: String?
         func run() throws {
-            try reporting {
-                let count = try database.open().revokeSessions(user: id, session: session, at: Date())
-                print("ended \(count) session(s) of \(id)")
-            }
+            let count = try database.open().revokeSessions(user: id, session: session, at: Date())
+            print("ended \(count) session(s) of \(id)")
         }
     }
 }

@@ -84,7 +84,8 @@ struct ProtocolCommandTests {
         #expect(en.stdout.contains("After skin closure: sponges and gauze"))
         #expect(
             en.stdout.contains(
-                "### Count at each further cavity or layer closed (one per closure)  (repeats: as needed, at most 6 times)"
+                "### Count at each further cavity or layer closed (one per closure)  "
+                    + "(repeats: as needed, at most 6 times)"
             ))
         #expect(en.stdout.contains("CRITICAL"))
         let zh = try QFlow.run(["protocol", "show", "surgical_counts", "--lang", "zh"])
@@ -127,9 +128,10 @@ struct StatsCommandTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qflow-stats-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let input = dir.appendingPathComponent("in.json")
-        try
-            #"[{"id":"a","test":"proportions","a":[229,233],"b":[221,233]},{"id":"b","test":"proportions","a":[5,3],"b":[1,2]}]"#
-            .write(to: input, atomically: true, encoding: .utf8)
+        let requests =
+            #"[{"id":"a","test":"proportions","a":[229,233],"b":[221,233]},"#
+            + #"{"id":"b","test":"proportions","a":[5,3],"b":[1,2]}]"#
+        try requests.write(to: input, atomically: true, encoding: .utf8)
         let result = try QFlow.run(["stats", "run", "--input", input.path])
         #expect(result.status == 0)
         let array = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])

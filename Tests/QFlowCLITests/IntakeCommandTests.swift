@@ -91,8 +91,10 @@ struct IntakeCommandTests {
         #expect(
             lines == [
                 "\(bad):2: room: not one of the site's rooms (OR1, OR2)",
-                "\(bad):3: scheduled_start: not a time: write 2026-03-02 08:00 (site time) or 2026-03-02T08:00:00+08:00",
-                "\(bad):4: case_id: the case exists with different content: import in update mode (--update) to change it",
+                "\(bad):3: scheduled_start: not a time: write 2026-03-02 08:00 (site time) "
+                    + "or 2026-03-02T08:00:00+08:00",
+                "\(bad):4: case_id: the case exists with different content: "
+                    + "import in update mode (--update) to change it",
                 "error: 3 problems in 3 lines; nothing was imported",
             ])
         #expect(try ws.count("subject") == subjects)
@@ -100,7 +102,8 @@ struct IntakeCommandTests {
         // With --update, the changed case is updated (and nothing else may be wrong in the file).
         let moved = try ws.write(
             "moved.csv",
-            "case_id,room,procedure,scheduled_start,patient_ref,ward\nC-1,OR1,Lap chole,2026-03-02 10:00,P-1,General surgery\n"
+            "case_id,room,procedure,scheduled_start,patient_ref,ward\n"
+                + "C-1,OR1,Lap chole,2026-03-02 10:00,P-1,General surgery\n"
         )
         #expect(
             try ws.expectOK(["case", "import", moved, "--update"])

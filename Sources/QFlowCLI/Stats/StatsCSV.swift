@@ -11,7 +11,7 @@ struct StatsCSV {
     /// Reads and parses a file; throws `CLIError` naming the file.
     static func read(path: String) throws -> StatsCSV {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIError("cannot read the CSV file \(path)")
+            throw CLIError("cannot read the CSV file \(path)", kind: .io)
         }
         var text = String(decoding: data, as: UTF8.self)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
@@ -86,9 +86,7 @@ struct StatsCSV {
             throw CLIError("the column \"\(group)\" has \(order.count) group value(s); two are needed")
         }
         if names == nil && order.count > 2 {
-            throw CLIError(
-                "the column \"\(group)\" has \(order.count) groups (\(order.joined(separator: ", "))); choose two with --groups A,B"
-            )
+            throw CLIError("the column \"\(group)\" has \(order.count) groups; choose two with --groups A,B")
         }
         var a: [Double] = []
         var b: [Double] = []
@@ -96,7 +94,7 @@ struct StatsCSV {
             let cell = row[vi].trimmingCharacters(in: .whitespaces)
             if cell.isEmpty { continue }
             guard let v = Double(cell), v.isFinite else {
-                throw CLIError("line \(i + 2): \"\(cell)\" in column \"\(value)\" is not a number")
+                throw CLIError("line \(i + 2), column \"\(value)\": not a number")
             }
             if row[gi] == chosen[0] { a.append(v) } else { b.append(v) }
         }

@@ -59,16 +59,18 @@ extension StatsCommand {
                 return try StatsCommand.printContractResult(
                     #"{"test":"power_proportions","p1":\#(p1),"p2":\#(p2),\#(plan.fields)}"#)
             }
-            let text = try StatsCommand.reporting { () throws(StatsError) -> String in
-                if let target = plan.power {
-                    let s = try ProportionsPower.sampleSize(p1: p1, p2: p2, power: target, alpha: plan.alpha)
-                    return StatsReport.proportionsPower(s.achieved, required: s.n, language: output.lang.report)
-                }
-                let p = try ProportionsPower(
-                    p1: p1, p2: p2, n1: plan.n ?? plan.n1 ?? 0, n2: plan.n ?? plan.n2 ?? 0, alpha: plan.alpha)
-                return StatsReport.proportionsPower(p, language: output.lang.report)
+            print(try report(), terminator: "")
+        }
+
+        /// The report: the power for the sizes given, or the size that reaches the target power.
+        func report() throws(StatsError) -> String {
+            if let target = plan.power {
+                let s = try ProportionsPower.sampleSize(p1: p1, p2: p2, power: target, alpha: plan.alpha)
+                return StatsReport.proportionsPower(s.achieved, required: s.n, language: output.lang)
             }
-            print(text, terminator: "")
+            let p = try ProportionsPower(
+                p1: p1, p2: p2, n1: plan.n ?? plan.n1 ?? 0, n2: plan.n ?? plan.n2 ?? 0, alpha: plan.alpha)
+            return StatsReport.proportionsPower(p, language: output.lang)
         }
     }
 
@@ -89,15 +91,17 @@ extension StatsCommand {
                 return try StatsCommand.printContractResult(
                     #"{"test":"power_mcnemar","p01":\#(p01),"p10":\#(p10),\#(plan.fields)}"#)
             }
-            let text = try StatsCommand.reporting { () throws(StatsError) -> String in
-                if let target = plan.power {
-                    let s = try McNemarPower.sampleSize(p01: p01, p10: p10, power: target, alpha: plan.alpha)
-                    return StatsReport.mcnemarPower(s.achieved, required: s.n, language: output.lang.report)
-                }
-                let p = try McNemarPower(pairs: plan.n ?? 0, p01: p01, p10: p10, alpha: plan.alpha)
-                return StatsReport.mcnemarPower(p, language: output.lang.report)
+            print(try report(), terminator: "")
+        }
+
+        /// The report: the power for the sizes given, or the size that reaches the target power.
+        func report() throws(StatsError) -> String {
+            if let target = plan.power {
+                let s = try McNemarPower.sampleSize(p01: p01, p10: p10, power: target, alpha: plan.alpha)
+                return StatsReport.mcnemarPower(s.achieved, required: s.n, language: output.lang)
             }
-            print(text, terminator: "")
+            let p = try McNemarPower(pairs: plan.n ?? 0, p01: p01, p10: p10, alpha: plan.alpha)
+            return StatsReport.mcnemarPower(p, language: output.lang)
         }
     }
 
@@ -117,23 +121,29 @@ extension StatsCommand {
             }
         }
 
+        /// The standard deviations of groups A and B.
+        var deviations: (a: Double, b: Double) { (sd1 ?? sd ?? 0, sd2 ?? sd ?? 0) }
+
         func run() throws {
-            let (a, b) = (sd1 ?? sd ?? 0, sd2 ?? sd ?? 0)
+            let (a, b) = deviations
             if output.format == .json {
                 return try StatsCommand.printContractResult(
                     #"{"test":"power_welch","delta":\#(delta),"sd1":\#(a),"sd2":\#(b),\#(plan.fields)}"#)
             }
-            let text = try StatsCommand.reporting { () throws(StatsError) -> String in
-                if let target = plan.power {
-                    let s = try WelchPower.sampleSize(delta: delta, sd1: a, sd2: b, power: target, alpha: plan.alpha)
-                    return StatsReport.welchPower(s.achieved, required: s.n, language: output.lang.report)
-                }
-                let n1 = Double(plan.n ?? plan.n1 ?? 0)
-                let n2 = Double(plan.n ?? plan.n2 ?? 0)
-                let p = try WelchPower(delta: delta, sd1: a, sd2: b, n1: n1, n2: n2, alpha: plan.alpha)
-                return StatsReport.welchPower(p, language: output.lang.report)
+            print(try report(), terminator: "")
+        }
+
+        /// The report: the power for the sizes given, or the size that reaches the target power.
+        func report() throws(StatsError) -> String {
+            let (a, b) = deviations
+            if let target = plan.power {
+                let s = try WelchPower.sampleSize(delta: delta, sd1: a, sd2: b, power: target, alpha: plan.alpha)
+                return StatsReport.welchPower(s.achieved, required: s.n, language: output.lang)
             }
-            print(text, terminator: "")
+            let n1 = Double(plan.n ?? plan.n1 ?? 0)
+            let n2 = Double(plan.n ?? plan.n2 ?? 0)
+            let p = try WelchPower(delta: delta, sd1: a, sd2: b, n1: n1, n2: n2, alpha: plan.alpha)
+            return StatsReport.welchPower(p, language: output.lang)
         }
     }
 
@@ -157,13 +167,11 @@ extension StatsCommand {
                 let list = { (v: [Int]) in v.map(String.init).joined(separator: ",") }
                 let timesField = t.map { #","times":[\#(list($0))]"# } ?? ""
                 return try StatsCommand.printContractResult(
-                    #"{"test":"its","events":[\#(list(e))],"totals":[\#(list(n))],"intervention":\#(intervention)\#(timesField)}"#
-                )
+                    #"{"test":"its","events":[\#(list(e))],"totals":[\#(list(n))],"#
+                        + #""intervention":\#(intervention)\#(timesField)}"#)
             }
-            let its = try StatsCommand.reporting { () throws(StatsError) in
-                try InterruptedTimeSeries(events: e, totals: n, times: t, intervention: intervention)
-            }
-            print(StatsReport.interruptedTimeSeries(its, language: output.lang.report), terminator: "")
+            let its = try InterruptedTimeSeries(events: e, totals: n, times: t, intervention: intervention)
+            print(StatsReport.interruptedTimeSeries(its, language: output.lang), terminator: "")
         }
     }
 }

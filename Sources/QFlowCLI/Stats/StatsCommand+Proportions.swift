@@ -23,8 +23,8 @@ extension StatsCommand {
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            _ = try Self.fraction(groupA)
-            _ = try Self.fraction(groupB)
+            _ = try Self.fraction(groupA, name: "x1/n1")
+            _ = try Self.fraction(groupB, name: "x2/n2")
             for (name, value) in [("--labels", labels), ("--outcomes", outcomes)] {
                 if let value, value.split(separator: ",").count != 2 {
                     throw ValidationError("\(name) needs exactly two comma-separated names")
@@ -32,32 +32,30 @@ extension StatsCommand {
             }
         }
 
-        /// Parses "x/n" into counts, checking 0 ≤ x ≤ n and n ≥ 1.
-        static func fraction(_ text: String) throws -> (x: Int, n: Int) {
+        /// Parses "x/n" into counts, checking 0 ≤ x ≤ n and n ≥ 1; errors name the argument (`x1/n1`), not its text.
+        static func fraction(_ text: String, name: String) throws -> (x: Int, n: Int) {
             let parts = text.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 2, let x = Int(parts[0]), let n = Int(parts[1]) else {
-                throw ValidationError("\"\(text)\" is not x/n (events/size), e.g. 229/233")
+                throw ValidationError("<\(name)>: write events/size, e.g. 229/233")
             }
-            guard n >= 1 else { throw ValidationError("\"\(text)\": the group size must be at least 1") }
-            guard x >= 0, x <= n else { throw ValidationError("\"\(text)\": events must be between 0 and \(n)") }
+            guard n >= 1 else { throw ValidationError("<\(name)>: the group size must be at least 1") }
+            guard x >= 0, x <= n else { throw ValidationError("<\(name)>: events must be between 0 and the size") }
             return (x, n)
         }
 
         func run() throws {
-            let a = try Self.fraction(groupA)
-            let b = try Self.fraction(groupB)
+            let a = try Self.fraction(groupA, name: "x1/n1")
+            let b = try Self.fraction(groupB, name: "x2/n2")
             if output.format == .json {
                 try StatsCommand.printContractResult(
                     #"{"test":"proportions","a":[\#(a.x),\#(a.n)],"b":[\#(b.x),\#(b.n)]}"#)
                 return
             }
-            let block = try StatsCommand.reporting { () throws(StatsError) in
-                try ProportionsComparison(x1: a.x, n1: a.n, x2: b.x, n2: b.n)
-            }
+            let block = try ProportionsComparison(x1: a.x, n1: a.n, x2: b.x, n2: b.n)
             print(
                 StatsReport.proportions(
                     block, groupLabels: Self.pair(labels), outcomeLabels: Self.pair(outcomes),
-                    language: output.lang.report), terminator: "")
+                    language: output.lang), terminator: "")
         }
 
         static func pair(_ text: String?) -> (String, String)? {
@@ -91,8 +89,8 @@ extension StatsCommand {
                 try StatsCommand.printContractResult(#"{"test":"mcnemar","b":\#(b),"c":\#(c)}"#)
                 return
             }
-            let m = try StatsCommand.reporting { () throws(StatsError) in try McNemarTest(b: b, c: c) }
-            print(StatsReport.mcnemar(m, language: output.lang.report), terminator: "")
+            let m = try McNemarTest(b: b, c: c)
+            print(StatsReport.mcnemar(m, language: output.lang), terminator: "")
         }
     }
 
@@ -127,10 +125,8 @@ extension StatsCommand {
                     #"{"test":"pchart","events":[\#(list(e))],"totals":[\#(list(t))]}"#)
                 return
             }
-            let chart = try StatsCommand.reporting { () throws(StatsError) in
-                try QFlowStats.PChart(events: e, totals: t)
-            }
-            print(StatsReport.pChart(chart, language: output.lang.report), terminator: "")
+            let chart = try QFlowStats.PChart(events: e, totals: t)
+            print(StatsReport.pChart(chart, language: output.lang), terminator: "")
         }
     }
 }

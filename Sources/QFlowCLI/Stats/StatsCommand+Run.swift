@@ -30,12 +30,11 @@ extension StatsCommand {
                 data = FileHandle.standardInput.readDataToEndOfFile()
             } else {
                 guard let contents = FileManager.default.contents(atPath: input) else {
-                    printError("error: cannot read the input file \(input)")
-                    throw ExitCode(1)
+                    throw CLIError("cannot read the input file \(input)", kind: .io)
                 }
                 data = contents
             }
-            let output = try StatsCommand.reporting { () throws(StatsError) in try StatsContract.run(data) }
+            let output = try StatsContract.run(data)
             FileHandle.standardOutput.write(output)
         }
     }

@@ -48,15 +48,10 @@ extension StatsCommand {
         /// The two samples and their labels (nil labels for inline samples).
         func load() throws -> (a: [Double], b: [Double], labels: (String, String)?) {
             if let csv, let column, let groupColumn {
-                do {
-                    let split = try StatsCSV.read(path: csv).twoGroups(
-                        value: column, group: groupColumn,
-                        names: groups.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
-                    return (split.a, split.b, split.labels)
-                } catch let error as CLIError {
-                    printError("error: \(error.message)")
-                    throw ExitCode(1)
-                }
+                let split = try StatsCSV.read(path: csv).twoGroups(
+                    value: column, group: groupColumn,
+                    names: groups.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
+                return (split.a, split.b, split.labels)
             }
             return (try StatsCommand.numbers(a ?? "", name: "--a"), try StatsCommand.numbers(b ?? "", name: "--b"), nil)
         }
@@ -82,8 +77,8 @@ extension StatsCommand {
                     #"{"test":"welch","a":[\#(SampleInput.json(s.a))],"b":[\#(SampleInput.json(s.b))]}"#)
                 return
             }
-            let w = try StatsCommand.reporting { () throws(StatsError) in try WelchTTest(a: s.a, b: s.b) }
-            print(StatsReport.welch(w, groupLabels: s.labels, language: output.lang.report), terminator: "")
+            let w = try WelchTTest(a: s.a, b: s.b)
+            print(StatsReport.welch(w, groupLabels: s.labels, language: output.lang), terminator: "")
         }
     }
 
@@ -103,10 +98,10 @@ extension StatsCommand {
                     #"{"test":"mann_whitney","a":[\#(SampleInput.json(s.a))],"b":[\#(SampleInput.json(s.b))]}"#)
                 return
             }
-            let m = try StatsCommand.reporting { () throws(StatsError) in try MannWhitneyTest(a: s.a, b: s.b) }
+            let m = try MannWhitneyTest(a: s.a, b: s.b)
             let shift = try? HodgesLehmann(a: s.a, b: s.b)
             print(
-                StatsReport.mannWhitney(m, groupLabels: s.labels, shift: shift, language: output.lang.report),
+                StatsReport.mannWhitney(m, groupLabels: s.labels, shift: shift, language: output.lang),
                 terminator: "")
         }
     }

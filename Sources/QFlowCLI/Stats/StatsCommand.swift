@@ -30,21 +30,10 @@ public struct StatsCommand: ParsableCommand {
 }
 
 extension StatsCommand {
-    /// The language of a report.
-    enum Lang: String, ExpressibleByArgument, CaseIterable {
-        case en, zh
-        var report: Language { self == .en ? .en : .zh }
-    }
-
-    /// The output format of a report command.
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case text, json
-    }
-
     /// `--lang` and `--format`, shared by the report commands.
     struct OutputOptions: ParsableArguments {
         @Option(help: "Language of the report: en or zh.")
-        var lang: Lang = .en
+        var lang: Language = .en
 
         @Option(help: "text (the SPSS-style report) or json (the machine-contract result, as `stats run`).")
         var format: OutputFormat = .text
@@ -52,23 +41,7 @@ extension StatsCommand {
 
     /// Runs one machine-contract request and prints its result array; used by `--format json`.
     static func printContractResult(_ request: String) throws {
-        do {
-            let out = try StatsContract.run(Data("[\(request)]".utf8))
-            FileHandle.standardOutput.write(out)
-        } catch {
-            printError("error: \(error.message)")
-            throw ExitCode(1)
-        }
-    }
-
-    /// Runs a library computation, turning a `StatsError` into one line on standard error and exit code 1.
-    static func reporting<T>(_ body: () throws(StatsError) -> T) throws -> T {
-        do {
-            return try body()
-        } catch {
-            printError("error: \(error.message)")
-            throw ExitCode(1)
-        }
+        FileHandle.standardOutput.write(try StatsContract.run(Data("[\(request)]".utf8)))
     }
 
     /// Parses a comma-separated list of numbers ("1,2.5, 3").
@@ -77,9 +50,10 @@ extension StatsCommand {
             $0.trimmingCharacters(in: .whitespaces)
         }
         var values: [Double] = []
-        for part in parts {
+        for (index, part) in parts.enumerated() {
             guard let v = Double(part), v.isFinite else {
-                throw ValidationError("\(name): \"\(part)\" is not a number (give a comma-separated list like 1,2.5,3)")
+                throw ValidationError(
+                    "\(name): value \(index + 1) is not a number (give a comma-separated list like 1,2.5,3)")
             }
             values.append(v)
         }
@@ -88,10 +62,10 @@ extension StatsCommand {
 
     /// Parses a comma-separated list of non-negative whole numbers.
     static func counts(_ text: String, name: String) throws -> [Int] {
-        try text.split(separator: ",", omittingEmptySubsequences: false).map { raw in
+        try text.split(separator: ",", omittingEmptySubsequences: false).enumerated().map { index, raw in
             let part = raw.trimmingCharacters(in: .whitespaces)
             guard let v = Int(part), v >= 0 else {
-                throw ValidationError("\(name): \"\(part)\" is not a non-negative whole number")
+                throw ValidationError("\(name): value \(index + 1) is not a non-negative whole number")
             }
             return v
         }
