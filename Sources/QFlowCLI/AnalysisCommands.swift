@@ -202,7 +202,7 @@ struct CompareCommand: ParsableCommand {
     }
 
     func validate() throws {
-        if design != nil && over == nil { throw CLIError("--design its needs --over month") }
+        if design != nil && over == nil { throw ValidationError("--design its needs --over month") }
     }
 
     func run() throws {

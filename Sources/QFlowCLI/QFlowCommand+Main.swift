@@ -39,7 +39,7 @@ extension QFlowCommand {
     /// The outcome of an error: a `CodedError` by its kind, anything else (usage errors, `ExitCode`, help requests)
     /// as ArgumentParser reports it, with the value typed left out.
     public static func outcome(of error: any Error) -> Outcome {
-        if let error = error as? any CodedError ?? validationFailure(error) {
+        if let error = error as? any CodedError {
             let report = ErrorReport(error)
             return Outcome(exitCode: report.exitCode, stdout: "", stderr: report.text)
         }
@@ -48,18 +48,6 @@ extension QFlowCommand {
         guard !text.isEmpty else { return Outcome(exitCode: code, stdout: "", stderr: "") }
         if code == ExitCode.success.rawValue { return Outcome(exitCode: code, stdout: text + "\n", stderr: "") }
         return Outcome(exitCode: code, stdout: "", stderr: text + "\n")
-    }
-
-    /// The `CodedError` a command's `validate()` threw (a check across options), which ArgumentParser hands back
-    /// wrapped in its own internal error; nil for anything else, and if ArgumentParser ever wraps it differently
-    /// (the error is then reported as ArgumentParser words it, still with exit code 1).
-    static func validationFailure(_ error: any Error) -> (any CodedError)? {
-        for child in Mirror(reflecting: error).children where child.label == "parserError" {
-            for payload in Mirror(reflecting: child.value).children where payload.label == "userValidationError" {
-                return payload.value as? any CodedError
-            }
-        }
-        return nil
     }
 
     /// ArgumentParser's message without the value it quotes (`The value 'X' is invalid for '--fact <fact>'`): an

@@ -30,9 +30,9 @@ struct ReportCommand: ParsableCommand {
         @Option(help: "The hospital's name, printed in every page header.") var hospital: String?
 
         func validate() throws {
-            guard out.hasSuffix(".xlsx") else { throw CLIError("--out: the workbook's name must end in .xlsx") }
-            if let pdf, !pdf.hasSuffix(".pdf") { throw CLIError("--pdf: the file's name must end in .pdf") }
-            if pdfData, pdf == nil { throw CLIError("--pdf-data needs --pdf FILE.pdf") }
+            guard out.hasSuffix(".xlsx") else { throw ValidationError("--out: the workbook's name must end in .xlsx") }
+            if let pdf, !pdf.hasSuffix(".pdf") { throw ValidationError("--pdf: the file's name must end in .pdf") }
+            if pdfData, pdf == nil { throw ValidationError("--pdf-data needs --pdf FILE.pdf") }
         }
 
         func run() throws {
