@@ -269,7 +269,7 @@ struct RunVerbsCommand: ParsableCommand {
 
         func run() throws {
             let runs = try database.open().runs(
-                subject: subject, protocolId: protocolId, status: status?.rawValue, limit: limit)
+                subject: subject, protocolId: protocolId, status: status, limit: limit)
             if format == .json { return try printJSON(runs) }
             if runs.isEmpty { return print("no runs") }
             for run in runs { print(runLine(run)) }

@@ -63,5 +63,6 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 func printJSON(_ value: some Encodable) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .timestamp
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }

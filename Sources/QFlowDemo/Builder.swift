@@ -241,7 +241,7 @@ struct Builder {
                 guard let spec = specs[run.protocolId] else { continue }
                 if run.triggeredByRun != nil { summary.triggered[run.protocolId, default: 0] += 1 }
                 if run.protocolId == "corrective_action" { summary.correctiveActions += 1 }
-                let start = startTimes[run.id] ?? Timestamp.parse(run.startedAt) ?? Date()
+                let start = startTimes[run.id] ?? run.startedAt
                 let declared = Set(spec.subjectFields.map(\.name))
                 let facts = try SubjectFacts.parse(
                     full.allFacts.filter { declared.contains($0.key) }, fields: spec.subjectFields)

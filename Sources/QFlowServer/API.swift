@@ -120,7 +120,7 @@ enum APIBody {
     struct ActionReply: Encodable {
         var runId: String
         var seq: Int
-        var status: String
+        var status: RunStatus
         var events: [Event]
         var triggeredRuns: [String]
 

@@ -272,6 +272,7 @@ public struct WorkstationServer: Sendable {
     static func encoded(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .timestamp
         if !(value is RunDocument) { encoder.keyEncodingStrategy = .convertToSnakeCase }
         return Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],

@@ -54,7 +54,7 @@ public struct ActionResult: Sendable, Hashable, Codable {
     /// The run's sequence number after the action.
     public var seq: Int
     /// The run's status after the action.
-    public var status: String
+    public var status: RunStatus
     /// Every event appended, in order, including those of runs started by triggers.
     public var events: [StoredEvent]
     /// Runs started by triggers during the action.
@@ -161,7 +161,7 @@ struct Actions {
         }
         func result(_ runId: String, _ entry: Entry) -> ActionResult {
             ActionResult(
-                runId: runId, seq: entry.state.eventCount, status: entry.state.status.rawValue, events: appended,
+                runId: runId, seq: entry.state.eventCount, status: entry.state.status, events: appended,
                 triggeredRuns: triggered)
         }
         try checkActor(request.actor, reason: request.reason)

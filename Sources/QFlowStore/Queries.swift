@@ -31,13 +31,13 @@ public struct RunSummary: Sendable, Hashable, Codable {
     /// The trigger that started this run.
     public var triggerId: String?
     /// When it started.
-    public var startedAt: String
+    public var startedAt: Date
     /// When it was completed or stopped.
-    public var endedAt: String?
+    public var endedAt: Date?
     /// The last sequence number (pass it back as the expected sequence when writing).
     public var lastSeq: Int
     /// When the last event happened.
-    public var lastAt: String
+    public var lastAt: Date
 
     /// The columns ``init(_:)`` reads, in its order: `SELECT \(RunSummary.columns) FROM run`.
     static let columns = """
@@ -64,10 +64,19 @@ public struct RunSummary: Sendable, Hashable, Codable {
         nextRun = row[10]
         triggeredByRun = row[11]
         triggerId = row[12]
-        startedAt = row[13]
-        endedAt = row[14]
+        let run: String = row[0]
+        startedAt = try Self.time(row[13], of: run)
+        endedAt = try (row[14] as String?).map { text throws(StoreError) in try Self.time(text, of: run) }
         lastSeq = row[15]
-        lastAt = row[16]
+        lastAt = try Self.time(row[16], of: run)
+    }
+
+    /// A time column as qflow writes it; anything else is a corrupt database, named, not a crash.
+    private static func time(_ text: String, of run: String) throws(StoreError) -> Date {
+        guard let date = Timestamp.parse(text) else {
+            throw StoreError(.corrupt, "run \(run) has a time qflow does not write; run qflow verify")
+        }
+        return date
     }
 }
 
@@ -139,7 +148,7 @@ extension Store {
     }
 
     /// Runs, newest first, filtered by subject, protocol and status.
-    public func runs(subject: String? = nil, protocolId: String? = nil, status: String? = nil, limit: Int = 500)
+    public func runs(subject: String? = nil, protocolId: String? = nil, status: RunStatus? = nil, limit: Int = 500)
         throws(StoreError) -> [RunSummary]
     {
         try read("list runs") { db in
@@ -150,7 +159,7 @@ extension Store {
                      protocol_id = ?2)
                         AND (?3 IS NULL OR status = ?3)
                     ORDER BY rowid DESC LIMIT ?4
-                    """, arguments: [subject, protocolId, status, limit]
+                    """, arguments: [subject, protocolId, status?.rawValue, limit]
             ).map(RunSummary.init)
         }
     }

@@ -6,22 +6,34 @@ import QFlowEngine
 public struct RunDocument: Encodable, Sendable {
     /// One item.
     public struct Item: Encodable, Sendable {
-        /// Item id, phase id, item type and status (`open`, `answered`, `not_applicable`, `skipped`, `hidden`).
-        public var id, phase, type, status: String
+        /// Item id, phase id and item type.
+        public var id, phase, type: String
+        /// `open`, `answered`, `not_applicable`, `skipped` or `hidden`.
+        public var status: ItemStatus
         /// The item's title in zh and en.
         public var title: LocalizedText
         /// The current answer, as text.
         public var value: String?
         /// `pass`, `fail` or `undetermined` once answered.
-        public var outcome: String?
+        public var outcome: Verdict?
         /// Why it failed, or why it was skipped.
         public var why: String?
         /// Whether it is a hard stop, and whether it must be answered.
         public var critical, required: Bool
         /// When it is due, if it has a deadline whose anchor is known.
-        public var due: String?
+        public var due: Date?
         /// The roles that have signed, for signature items.
         public var signedBy: [String]?
+    }
+
+    /// What an answered item came to (the reason of a failure is the item's `why`).
+    public enum Verdict: String, Encodable, Sendable {
+        /// The answer meets the item's rule.
+        case pass
+        /// It does not.
+        case fail
+        /// The rule cannot be decided yet (it reads an item still open).
+        case undetermined
     }
 
     /// Something that blocks completion.
@@ -38,8 +50,10 @@ public struct RunDocument: Encodable, Sendable {
     public struct Event: Encodable, Sendable {
         /// The event's sequence number in the run.
         public var seq: Int
-        /// Kind of change, when, who, in which role.
-        public var kind, at, user, role: String
+        /// Kind of change, who, in which role.
+        public var kind, user, role: String
+        /// When.
+        public var at: Date
         /// Where, and why (for verbs that need a reason).
         public var workstation, reason: String?
     }
@@ -60,20 +74,20 @@ public struct RunDocument: Encodable, Sendable {
         items = sheet.spec.phases.flatMap { phase in
             phase.items.map { item in
                 var why: String?
-                var outcome: String?
+                var outcome: Verdict?
                 switch sheet.outcome(of: item) {
-                case .pass?: outcome = "pass"
+                case .pass?: outcome = .pass
                 case .fail(let reason)?:
-                    outcome = "fail"
+                    outcome = .fail
                     why = reason
-                case .undetermined?: outcome = "undetermined"
+                case .undetermined?: outcome = .undetermined
                 case nil: break
                 }
                 return Item(
-                    id: item.id, phase: phase.id, type: item.type.name, status: sheet.status(of: item).rawValue,
+                    id: item.id, phase: phase.id, type: item.type.name, status: sheet.status(of: item),
                     title: item.title, value: detail.state.answers[item.id]?.value.description, outcome: outcome,
                     why: why ?? detail.state.skipped[item.id], critical: item.critical,
-                    required: sheet.isRequired(item), due: sheet.due(item).map(Timestamp.format),
+                    required: sheet.isRequired(item), due: sheet.due(item),
                     signedBy: detail.state.signatures[item.id].map { $0.keys.sorted() })
             }
         }
@@ -82,8 +96,9 @@ public struct RunDocument: Encodable, Sendable {
             ? sheet.completionBlockers.map { Blocker(code: $0.code.rawValue, item: $0.item, message: $0.message) } : []
         events = detail.events.map {
             Event(
-                seq: $0.seq, kind: $0.event.kind, at: Timestamp.format($0.event.at), user: $0.event.actor.id,
-                role: $0.event.actor.role, workstation: $0.event.actor.workstation, reason: $0.event.reason)
+                seq: $0.seq, kind: $0.event.kind, user: $0.event.actor.id,
+                role: $0.event.actor.role, at: $0.event.at, workstation: $0.event.actor.workstation,
+                reason: $0.event.reason)
         }
     }
 }

@@ -47,7 +47,7 @@ struct DemoTests {
         #expect(summary.report.contains("below LCL"))
         #expect(try store.verify().isIntact)
         // Every flows case's core runs were completed.
-        let incomplete = try store.runs(status: "active", limit: 10_000).filter { $0.protocolId.hasPrefix("or_") }
+        let incomplete = try store.runs(status: .active, limit: 10_000).filter { $0.protocolId.hasPrefix("or_") }
         #expect(incomplete.isEmpty, "\(incomplete.prefix(5).map(\.id))")
         // Case ids read C2014-0001N / C2015-0001F (no stray parenthesis).
         let cases = try store.subjects(kind: "surgical-case", limit: 1_000)

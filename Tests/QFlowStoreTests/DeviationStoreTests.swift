@@ -39,7 +39,7 @@ struct DeviationStoreTests {
             ActionRequest(
                 .command(runId: deviated, .completeWithDeviation(items: ["final"])), by: Self.headNurse,
                 at: minutes(90), reason: "X-ray read clear; count sheet error; incident report IR-2026-014"))
-        #expect(result.status == "completed")
+        #expect(result.status == .completed)
         #expect(result.events.map(\.kind).suffix(2) == ["deviated", "completed"])
 
         func check() throws {

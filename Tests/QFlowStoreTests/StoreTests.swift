@@ -21,7 +21,7 @@ struct StoreTests {
         try store.perform(ActionRequest(.command(runId: run, .sign(item: "signed")), by: scrub, at: minutes(91)))
         try store.perform(ActionRequest(.command(runId: run, .sign(item: "signed")), by: circulator, at: minutes(92)))
         let done = try store.perform(ActionRequest(.command(runId: run, .complete), by: circulator, at: minutes(93)))
-        #expect(done.status == "completed")
+        #expect(done.status == .completed)
         #expect(done.seq == 6)
 
         let detail = try store.run(run)

@@ -6,10 +6,7 @@ public enum CanonicalJSON {
     public static func encode(_ value: some Encodable) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Timestamp.format(date))
-        }
+        encoder.dateEncodingStrategy = .timestamp
         do {
             return Array(try encoder.encode(value))
         } catch {
@@ -134,5 +131,16 @@ public enum Timestamp {
         let days = era * 146_097 + doe - 719_468
         let seconds = days * 86_400 + hh * 3600 + mi * 60 + ss - offset
         return Date(timeIntervalSince1970: Double(seconds) + frac)
+    }
+}
+
+extension JSONEncoder.DateEncodingStrategy {
+    /// Every time as ``Timestamp/format(_:)`` writes it (`2026-03-01T08:30:00.000Z`): how QualityFlow writes times
+    /// in all its JSON (event payloads, the API, `--format json`).
+    public static var timestamp: Self {
+        .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Timestamp.format(date))
+        }
     }
 }
