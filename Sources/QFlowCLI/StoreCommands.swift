@@ -163,7 +163,7 @@ struct OverdueCommand: ParsableCommand {
         if items.isEmpty { return print("nothing overdue") }
         for item in items {
             print(
-                "\(item.dueAt)  \(item.runId)  \(item.subjectId)  \(item.room ?? "-")  "
+                "\(Timestamp.format(item.dueAt))  \(item.runId)  \(item.subjectId)  \(item.room ?? "-")  "
                     + "\(item.protocolId)/\(item.item)  → \(item.escalateTo ?? "-")")
         }
     }

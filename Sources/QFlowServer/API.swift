@@ -162,7 +162,8 @@ enum APIBody {
 
     /// An overdue item.
     struct Overdue: Encodable {
-        var runId, `protocol`, subject, item, dueAt: String
+        var runId, `protocol`, subject, item: String
+        var dueAt: Date
         var room, escalateTo: String?
     }
 

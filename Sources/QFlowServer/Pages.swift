@@ -428,7 +428,7 @@ extension WorkstationServer {
         }
         let rows = items.map { entry, spec -> HTML in
             let item = spec.items.first { $0.id == entry.item }.map { page.t($0.title) } ?? entry.item
-            let due = Timestamp.parse(entry.dueAt).map(page.dateTime) ?? entry.dueAt
+            let due = page.dateTime(entry.dueAt)
             return """
                 <tr><td>\(due)</td><td><a href="/runs/\(entry.runId)">\(page.t(spec.title))</a></td>\
                 <td><a href="/cases/\(entry.subjectId)">\(entry.subjectId)</a></td><td>\(entry.room)</td><td>\(item)\

@@ -109,9 +109,26 @@ public struct OverdueEntry: Sendable, Hashable, Codable {
     /// The item.
     public var item: String
     /// When it was due.
-    public var dueAt: String
+    public var dueAt: Date
     /// The role it escalates to.
     public var escalateTo: String?
+
+    /// The columns ``init(_:)`` reads, in its order, from `deadline d JOIN run r … JOIN subject s …`.
+    static let columns = "d.run_id, r.protocol_id, r.subject_id, s.room, d.item, d.due_at, d.escalate_to"
+
+    /// Reads a row of ``columns``; a due time qflow never writes is a corrupt database, named.
+    init(_ row: Row) throws(StoreError) {
+        runId = row[0]
+        protocolId = row[1]
+        subjectId = row[2]
+        room = row[3]
+        item = row[4]
+        guard let due = Timestamp.parse(row[5]) else {
+            throw StoreError(.corrupt, "run \(runId) has a deadline qflow does not write; run qflow verify")
+        }
+        dueAt = due
+        escalateTo = row[6]
+    }
 }
 
 extension Store {
@@ -170,15 +187,11 @@ extension Store {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT d.run_id, r.protocol_id, r.subject_id, s.room, d.item, d.due_at, d.escalate_to
+                    SELECT \(OverdueEntry.columns)
                     FROM deadline d JOIN run r ON r.id = d.run_id JOIN subject s ON s.id = r.subject_id
                     WHERE d.due_at < ? ORDER BY d.due_at, d.run_id, d.item
                     """, arguments: [Timestamp.format(now)]
-            ).map {
-                OverdueEntry(
-                    runId: $0[0], protocolId: $0[1], subjectId: $0[2], room: $0[3], item: $0[4], dueAt: $0[5],
-                    escalateTo: $0[6])
-            }
+            ).map(OverdueEntry.init)
         }
     }
 }

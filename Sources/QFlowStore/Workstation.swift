@@ -290,19 +290,15 @@ extension Store {
             var items = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT d.run_id, r.protocol_id, r.subject_id, s.room, d.item, d.due_at, d.escalate_to
+                    SELECT \(OverdueEntry.columns)
                     FROM deadline d JOIN run r ON r.id = d.run_id JOIN subject s ON s.id = r.subject_id
                     WHERE d.due_at < ?\(filter) ORDER BY d.due_at, d.run_id, d.item LIMIT ?
                     """, arguments: arguments
-            ).map {
-                OverdueEntry(
-                    runId: $0[0], protocolId: $0[1], subjectId: $0[2], room: $0[3], item: $0[4], dueAt: $0[5],
-                    escalateTo: $0[6])
-            }
+            ).map(OverdueEntry.init)
             var next: OverdueCursor?
             if items.count > limit {
                 items.removeLast()
-                next = items.last.map { OverdueCursor(dueAt: $0.dueAt, runId: $0.runId, item: $0.item) }
+                next = items.last.map { OverdueCursor(dueAt: Timestamp.format($0.dueAt), runId: $0.runId, item: $0.item) }
             }
             return (items, next)
         }
