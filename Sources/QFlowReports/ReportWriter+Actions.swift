@@ -7,7 +7,10 @@ extension ReportWriter {
     func actionsSheet(_ w: Writing) throws {
         let items = (try? store.spec("corrective_action").spec.items) ?? []
         let headers: [String] =
-            [t("action", "整改单"), t("audit", "督查"), t("status", "状态")] + items.map { $0.title.text(lang) }
+            [
+                language.text(zh: "整改单", en: "action"), language.text(zh: "督查", en: "audit"),
+                language.text(zh: "状态", en: "status"),
+            ] + items.map { $0.title.text(language) }
         var b = SheetBuilder(columns: headers.count)
         b.maxWidth = 18
         b.cells(headers.map { .text($0) }, format: .header)
@@ -24,7 +27,7 @@ extension ReportWriter {
                 if case .time = item.type, let value = a.value {
                     row.append(w.date(value))
                 } else if a.status == .notApplicable {
-                    row.append(.text(t("n.a.", "不适用")))
+                    row.append(.text(language.text(zh: "不适用", en: "n.a.")))
                 } else {
                     row.append(.text(a.value ?? ""))
                 }
@@ -40,7 +43,7 @@ extension ReportWriter {
             cells[a.item] = a
         }
         flush()
-        let (sheet, lastRow) = try b.write(to: w.book, name: t("Corrective actions", "整改"))
+        let (sheet, lastRow) = try b.write(to: w.book, name: language.text(zh: "整改", en: "Corrective actions"))
         sheet.freeze(rows: 1)
         try sheet.autofilter(headerRow: 0, lastRow: lastRow, columns: headers.count)
         try finish(w, sheet, lastRow: lastRow, columns: headers.count, repeatRows: 0...0)

@@ -4,7 +4,7 @@ import QFlowStore
 extension ReportWriter {
     /// Every item of the protocols the report exports: type, unit, options, pass rule and both titles.
     func dictionarySheet(_ w: Writing) throws {
-        let sheet = try w.book.addWorksheet(t("Dictionary", "数据字典"))
+        let sheet = try w.book.addWorksheet(language.text(zh: "数据字典", en: "Dictionary"))
         let headers = [
             "protocol", "version", "phase", "item", "type", "unit", "options", "critical", "pass_if", "title_en",
             "title_zh",

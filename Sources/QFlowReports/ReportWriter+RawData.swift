@@ -10,7 +10,7 @@ extension ReportWriter {
 
     /// One row per answer, streamed from SQLite in constant memory.
     func longSheet(_ w: Writing, _ raw: (cohort: String?, protocols: [String])) throws {
-        let sheet = try w.book.addWorksheet(t("Data (long)", "数据（长格式）"))
+        let sheet = try w.book.addWorksheet(language.text(zh: "数据（长格式）", en: "Data (long)"))
         try sheet.widths([10, 14, 8, 22, 24, 8, 10, 14, 24, 14, 24, 10, 10, 30, 22, 14, 18])
         try sheet.row(0, Self.longColumns.map { .text($0) }, format: .header)
         sheet.freeze(rows: 1)
@@ -39,7 +39,8 @@ extension ReportWriter {
         for protocolId in raw.protocols {
             let published = try store.spec(protocolId)
             let items = published.spec.answerableItemIds
-            let sheet = try w.book.addWorksheet(String(t("Wide ", "宽 ") + protocolId).prefix(31).description)
+            let sheet = try w.book.addWorksheet(
+                String(language.text(zh: "宽 ", en: "Wide ") + protocolId).prefix(31).description)
             let headers = ["run_id", "subject_id", "time", "run_status"] + items
             try sheet.row(0, headers.map { .text($0) }, format: .header)
             sheet.freeze(rows: 1)
