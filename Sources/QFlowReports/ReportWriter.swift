@@ -85,6 +85,31 @@ public struct ReportWriter {
         }
     }
 
+    /// The raw answers one run at a time: the run's first answer and its answers by item.
+    ///
+    /// - Parameter pseudonymised: read through ``forEachAnswer(in:protocols:_:)`` (respondents pseudonymised when
+    ///   asked); `false` reads the store's answers as recorded.
+    func forEachRun(
+        in cohort: Cohort = .everyone, protocols: [String], pseudonymised: Bool = true,
+        _ body: (_ first: AnswerRecord, _ answers: [String: AnswerRecord]) throws -> Void
+    ) throws {
+        var run: (first: AnswerRecord, answers: [String: AnswerRecord])?
+        func add(_ a: AnswerRecord) throws {
+            if let current = run, current.first.runId != a.runId {
+                try body(current.first, current.answers)
+                run = nil
+            }
+            if run == nil { run = (a, [:]) }
+            run?.answers[a.item] = a
+        }
+        if pseudonymised {
+            try forEachAnswer(in: cohort, protocols: protocols, add)
+        } else {
+            try store.forEachAnswer(in: cohort, protocols: protocols, add)
+        }
+        if let run { try body(run.first, run.answers) }
+    }
+
     /// A comparison as this workbook's reader may see it (respondents counted, not named, when pseudonymised).
     func identified(_ comparison: Comparison) -> Comparison {
         options.pseudonymiseRespondents ? comparison.withoutRespondentIds() : comparison
