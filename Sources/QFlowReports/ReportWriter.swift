@@ -5,25 +5,6 @@ import QFlowEngine
 import QFlowStats
 import QFlowStore
 
-/// What a workbook carries beyond the report definition.
-public struct ReportOptions: Sendable {
-    /// The hospital's name, printed in every committee sheet's page header (nil: left out).
-    public var hospital: String?
-    /// Only the sheets a committee reads (Summary, Comparison, Compliance, SPC, Corrective actions): the raw data
-    /// and the dictionary are left out. This is the workbook a PDF is made from.
-    public var committeeOnly = false
-    /// Replace the ids of respondents who are the subject of their run (staff surveys) by pseudonyms made for this
-    /// workbook alone, in the raw data: for readers outside the quality office. Pairs stay pairs within the file.
-    public var pseudonymiseRespondents = false
-
-    /// Creates options.
-    public init(hospital: String? = nil, committeeOnly: Bool = false, pseudonymiseRespondents: Bool = false) {
-        self.hospital = hospital
-        self.committeeOnly = committeeOnly
-        self.pseudonymiseRespondents = pseudonymiseRespondents
-    }
-}
-
 /// Writes a report's workbook: summary, comparisons laid out like SPSS, compliance, SPC charts, corrective actions,
 /// raw data (long and wide) and a data dictionary.
 ///
@@ -160,25 +141,7 @@ public struct ReportWriter {
         let w = Writing(
             book: book, title: title, now: now, zone: try store.localTimeZone(),
             charts: ChartData(sheet: language.text(zh: "图表数据", en: "Chart data")))
-        let comparisons = try spec.comparisons.map { c in
-            (
-                c,
-                try identified(
-                    Comparison.run(
-                        try Measure(parsing: c.measure), cohorts: try c.cohorts.map(cohort),
-                        overTime: c.overTime, interruptedTimeSeries: c.interruptedTimeSeries, store: store))
-            )
-        }
-        // Committee sheets, in reading order.
-        try summarySheet(w, comparisons: comparisons)
-        for (index, (c, result)) in comparisons.enumerated() {
-            try comparisonSheet(w, index: index + 1, spec: c, result: result)
-        }
-        if let compliance = spec.compliance { try complianceSheet(w, compliance) }
-        if let spc = spec.spc { try spcSheet(w, spc) }
-        if spec.actions { try actionsSheet(w) }
-        if spec.deviations { try deviationsSheet(w) }
-        try documentsSheet(w)
+        try committeeSheets(w)
         // Data sheets: not part of a committee print.
         if !options.committeeOnly {
             if let raw = spec.raw {
@@ -191,49 +154,26 @@ public struct ReportWriter {
         try book.close()
     }
 
-    // MARK: Printing
-
-    /// A committee sheet's page setup: A4, landscape when its columns are wider than a portrait page, one page
-    /// wide, `repeatRows` on every page, the report title, hospital and generation time in the header, the sheet
-    /// and "page N of M" in the footer, and a print area over what was written.
-    func finish(
-        _ w: Writing, _ sheet: Worksheet, lastRow: Int, columns: Int, repeatRows: ClosedRange<Int>? = nil,
-        pageBreaks: [Int] = []
-    ) throws(ReportError) {
-        var page = PageSetup()
-        page.landscape = sheet.span(0...(max(1, columns) - 1)) > Self.portraitWidth
-        page.repeatRows = repeatRows
-        page.header = pageHeader(w)
-        page.footer = "&L&9&A&R&9" + language.text(zh: "第 &P 页，共 &N 页", en: "Page &P of &N")
-        page.printArea = (0...max(0, lastRow), 0...(max(1, columns) - 1))
-        page.pageBreaks = pageBreaks
-        try sheet.apply(page)
-    }
-
-    /// A data sheet's page setup, should someone print it: landscape, one page wide, the header row repeated.
-    func finishData(_ w: Writing, _ sheet: Worksheet) throws(ReportError) {
-        var page = PageSetup()
-        page.landscape = true
-        page.repeatRows = 0...0
-        page.header = pageHeader(w)
-        page.footer = "&L&9&A&R&9" + language.text(zh: "第 &P 页，共 &N 页", en: "Page &P of &N")
-        try sheet.apply(page)
-    }
-
-    /// Characters that fit across a portrait A4 page at 100% (Calibri 11, 0.5-inch side margins).
-    static let portraitWidth = 95.0
-
-    /// `&L` the title over the hospital, `&R` the generation time: at most 255 characters, the title shortened first.
-    func pageHeader(_ w: Writing) -> String {
-        let generated = language.text(zh: "生成于 ", en: "Generated ") + w.generated
-        let hospital = options.hospital.map { "\n" + PageSetup.literal(String($0.prefix(80))) } ?? ""
-        let right = "&R&9" + PageSetup.literal(generated)
-        var title = w.title
-        while true {
-            let header = "&L&9" + PageSetup.literal(title) + hospital + right
-            if header.count <= 255 || title.isEmpty { return header }
-            title = String(title.dropLast(2)) + "…"
-            if title == "…" { title = "" }
+    /// The sheets a committee reads, in reading order: summary, comparisons, compliance, SPC, actions, deviations
+    /// and documents.
+    func committeeSheets(_ w: Writing) throws {
+        let comparisons = try spec.comparisons.map { c in (c, try comparison(c)) }
+        try summarySheet(w, comparisons: comparisons)
+        for (index, (c, result)) in comparisons.enumerated() {
+            try comparisonSheet(w, index: index + 1, spec: c, result: result)
         }
+        if let compliance = spec.compliance { try complianceSheet(w, compliance) }
+        if let spc = spec.spc { try spcSheet(w, spc) }
+        if spec.actions { try actionsSheet(w) }
+        if spec.deviations { try deviationsSheet(w) }
+        try documentsSheet(w)
+    }
+
+    /// A comparison of the report, run on the database, as this workbook's reader may see it.
+    func comparison(_ c: ReportSpec.ComparisonSpec) throws -> Comparison {
+        try identified(
+            Comparison.run(
+                try Measure(parsing: c.measure), cohorts: try c.cohorts.map(cohort), overTime: c.overTime,
+                interruptedTimeSeries: c.interruptedTimeSeries, store: store))
     }
 }
