@@ -77,7 +77,8 @@ enum ScaleBench {
         print(
             String(
                 format:
-                    "  compliance by month (%d), by item×phase (%d), by room×month (%d), 2×2 comparison (n = %d), monthly p-charts (%d)",
+                    "  compliance by month (%d), by item×phase (%d), by room×month (%d), "
+                    + "2×2 comparison (n = %d), monthly p-charts (%d)",
                 byMonth.count, byItem.count, byRoom.count,
                 comparison.groups.map(\.units.count).reduce(0, +), monthlyCharts))
         print(
@@ -85,7 +86,8 @@ enum ScaleBench {
         print(
             String(
                 format:
-                    "  peak RSS %.0f MB (%.0f MB before the measures): SQLite aggregates the answers; only one small record per compared case is held (target: flat)",
+                    "  peak RSS %.0f MB (%.0f MB before the measures): SQLite aggregates the answers; "
+                    + "only one small record per compared case is held (target: flat)",
                 rss, rssBefore))
     }
 

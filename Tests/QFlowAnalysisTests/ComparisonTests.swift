@@ -264,7 +264,10 @@ struct ProcessMeasureTests {
               - id: p
                 title: { zh: 阶段, en: Phase }
                 items:
-                  - { id: a, title: { zh: 甲, en: A }, type: check, deadline: { before: PT0M, of: subject.scheduled_start } }
+                  - id: a
+                    title: { zh: 甲, en: A }
+                    type: check
+                    deadline: { before: PT0M, of: subject.scheduled_start }
                   - { id: b, title: { zh: 乙, en: B }, type: check }
                   - { id: c, title: { zh: 丙, en: C }, type: check }
 
