@@ -77,9 +77,9 @@ extension ReportWriter {
     func pChart(_ w: Writing, title: String, months: [String], chart: PChart) -> ChartSpec {
         let n = months.count
         let grid = MonthAxis(months)
-        let top = w.charts.append(PChartColumn.allCases.map { "\($0)" }, Self.pChartRows(months, chart, grid))
-        func points(_ c: PChartColumn) -> ChartSpec.Range { w.charts.range(c.rawValue, from: top, count: n) }
-        func steps(_ c: PChartColumn) -> ChartSpec.Range { w.charts.range(c.rawValue, from: top, count: 2 * n) }
+        let top = w.charts.append(Self.pChartRows(months, chart, grid))
+        func points(_ c: PChartColumn) -> ChartSpec.Range { w.charts.range(c, from: top, count: n) }
+        func steps(_ c: PChartColumn) -> ChartSpec.Range { w.charts.range(c, from: top, count: 2 * n) }
         var spec = ChartSpec(kind: .scatter, title: title)
         var lcl = ChartSpec.Series(
             name: "LCL", categories: steps(.stepX), values: steps(.lcl), color: ChartPalette.limit, dashed: true)
@@ -107,24 +107,24 @@ extension ReportWriter {
     }
 
     /// The helper rows of a p-chart: a point per month in the first `n` rows, two step ends per month in all `2n`.
-    static func pChartRows(_ months: [String], _ chart: PChart, _ grid: MonthAxis) -> [[Worksheet.Cell]] {
+    static func pChartRows(_ months: [String], _ chart: PChart, _ grid: MonthAxis) -> [ChartRow<PChartColumn>] {
         let n = months.count
         return (0..<(2 * max(n, 1))).map { r in
-            var cells: [Worksheet.Cell] = Array(repeating: .blank, count: PChartColumn.allCases.count)
+            var cells = ChartRow<PChartColumn>()
             if r < n {
-                cells[PChartColumn.month.rawValue] = .text(months[r])
-                cells[PChartColumn.x.rawValue] = .number(grid.x[r])
-                cells[PChartColumn.p.rawValue] = .number(chart.proportions[r])
-                cells[PChartColumn.centre.rawValue] = .number(chart.center)
+                cells[.month] = .text(months[r])
+                cells[.x] = .number(grid.x[r])
+                cells[.p] = .number(chart.proportions[r])
+                cells[.centre] = .number(chart.center)
                 if chart.outOfControl.contains(r) {
-                    cells[PChartColumn.signal.rawValue] = .number(chart.proportions[r])
+                    cells[.signal] = .number(chart.proportions[r])
                 }
             }
             if n > 0 {
                 let month = r / 2
-                cells[PChartColumn.stepX.rawValue] = .number(grid.stepEdge(month, left: r % 2 == 0))
-                cells[PChartColumn.lcl.rawValue] = .number(chart.lowerLimits[month])
-                cells[PChartColumn.ucl.rawValue] = .number(chart.upperLimits[month])
+                cells[.stepX] = .number(grid.stepEdge(month, left: r % 2 == 0))
+                cells[.lcl] = .number(chart.lowerLimits[month])
+                cells[.ucl] = .number(chart.upperLimits[month])
             }
             return cells
         }

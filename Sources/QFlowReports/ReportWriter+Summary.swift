@@ -160,23 +160,26 @@ extension ReportWriter {
         _ w: Writing, title: String, yAxis: String, percent: Bool,
         groups: [(label: String, estimate: Double, interval: ConfidenceInterval)]
     ) -> ChartSpec {
-        let block: [[Worksheet.Cell]] = groups.enumerated().map { i, g in
-            [
-                .text(g.label), i == 0 ? .number(g.estimate) : .blank, i == 1 ? .number(g.estimate) : .blank,
-                .number(g.interval.low), .number(g.interval.high),
-            ]
+        let estimates: [IntervalColumn] = [.first, .second]
+        let block = zip(groups, estimates).map { g, estimate in
+            var row = ChartRow<IntervalColumn>()
+            row[.label] = .text(g.label)
+            row[estimate] = .number(g.estimate)
+            row[.low] = .number(g.interval.low)
+            row[.high] = .number(g.interval.high)
+            return row
         }
-        let first = w.charts.append(IntervalColumn.allCases.map { "\($0)" }, block)
-        let categories = w.charts.range(IntervalColumn.label.rawValue, from: first, count: 2)
+        let first = w.charts.append(block)
+        let categories = w.charts.range(IntervalColumn.label, from: first, count: groups.count)
         var chart = ChartSpec(kind: .line, title: title)
         chart.height = 240
         chart.legend = false
         let colors = [ChartPalette.primary, ChartPalette.secondary]
-        for (i, g) in groups.enumerated() {
-            let column = i == 0 ? IntervalColumn.first : .second
+        for (i, (g, estimate)) in zip(groups, estimates).enumerated() {
             var upper = ChartSpec.Series(
-                name: g.label, categories: categories, values: w.charts.range(column.rawValue, from: first, count: 2),
-                marker: .circle, color: colors[i], line: false)
+                name: g.label, categories: categories,
+                values: w.charts.range(estimate, from: first, count: groups.count), marker: .circle, color: colors[i],
+                line: false)
             upper.errorBar = .plus(g.interval.high - g.estimate)
             upper.labels = percent ? "0.0%" : "0.0"
             var lower = upper

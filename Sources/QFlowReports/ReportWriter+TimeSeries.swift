@@ -2,20 +2,6 @@ import Foundation
 import QFlowAnalysis
 import QFlowStats
 
-/// Columns of an interrupted time series' block on the helper sheet: one row per month.
-enum TimeSeriesColumn: Int, CaseIterable {
-    /// The month, as text.
-    case month
-    /// The point's x on the month grid (as the p-charts place it).
-    case x
-    /// The observed proportion.
-    case observed
-    /// The segmented regression's fitted value.
-    case fitted
-    /// After the intervention: the pre-intervention trend carried on (what would have happened), else blank.
-    case counterfactual
-}
-
 extension ReportWriter {
     /// The interrupted time series of a before/after comparison: the segmented regression's coefficients with
     /// Newey–West intervals, the autocorrelation checks, and a chart of the months with the fitted segments and
@@ -86,19 +72,19 @@ extension ReportWriter {
         let m = fit.model
         let n = fit.months.count
         let grid = MonthAxis(fit.months)
-        let rows: [[Worksheet.Cell]] = (0..<n).map { i in
-            var cells: [Worksheet.Cell] = Array(repeating: .blank, count: TimeSeriesColumn.allCases.count)
-            cells[TimeSeriesColumn.month.rawValue] = .text(fit.months[i])
-            cells[TimeSeriesColumn.x.rawValue] = .number(grid.x[i])
-            cells[TimeSeriesColumn.observed.rawValue] = .number(m.values[i])
-            cells[TimeSeriesColumn.fitted.rawValue] = .number(m.fitted[i])
+        let rows = (0..<n).map { i in
+            var cells = ChartRow<TimeSeriesColumn>()
+            cells[.month] = .text(fit.months[i])
+            cells[.x] = .number(grid.x[i])
+            cells[.observed] = .number(m.values[i])
+            cells[.fitted] = .number(m.fitted[i])
             if i >= m.intervention - 1, i < m.counterfactual.count {
-                cells[TimeSeriesColumn.counterfactual.rawValue] = .number(m.counterfactual[i])
+                cells[.counterfactual] = .number(m.counterfactual[i])
             }
             return cells
         }
-        let top = w.charts.append(TimeSeriesColumn.allCases.map { "\($0)" }, rows)
-        func column(_ c: TimeSeriesColumn) -> ChartSpec.Range { w.charts.range(c.rawValue, from: top, count: n) }
+        let top = w.charts.append(rows)
+        func column(_ c: TimeSeriesColumn) -> ChartSpec.Range { w.charts.range(c, from: top, count: n) }
         var spec = ChartSpec(kind: .scatter, title: language.text(zh: "间断时间序列", en: "Interrupted time series"))
         spec.series = [
             ChartSpec.Series(
