@@ -37,21 +37,25 @@ public enum Demo {
         public var report = ""
     }
 
+    /// Cases run under the OR process flows.
+    static let flows = Cohort(
+        name: "flows", description: "cases run under the OR process flows", subjectKind: "surgical-case",
+        withProtocol: ["or_circulating_nurse"])
+    /// Cases cared for without the flows.
+    static let noFlows = Cohort(
+        name: "no-flows", description: "cases cared for without the flows", subjectKind: "surgical-case",
+        withoutProtocol: ["or_circulating_nurse"])
+    /// The staff survey before the flows.
+    static let staffBefore = Cohort(
+        name: "staff-before", description: "staff survey before the flows", subjectKind: "respondent",
+        from: "2024-12-01", to: "2025-01-01")
+    /// The staff survey after six months of flows.
+    static let staffAfter = Cohort(
+        name: "staff-after", description: "staff survey after six months of flows", subjectKind: "respondent",
+        from: "2025-06-01", to: "2025-07-01")
+
     /// The cohorts the demo saves: flows / no-flows by protocol use, staff before / after by period.
-    public static let cohorts: [Cohort] = [
-        Cohort(
-            name: "flows", description: "cases run under the OR process flows", subjectKind: "surgical-case",
-            withProtocol: ["or_circulating_nurse"]),
-        Cohort(
-            name: "no-flows", description: "cases cared for without the flows", subjectKind: "surgical-case",
-            withoutProtocol: ["or_circulating_nurse"]),
-        Cohort(
-            name: "staff-before", description: "staff survey before the flows", subjectKind: "respondent",
-            from: "2024-12-01", to: "2025-01-01"),
-        Cohort(
-            name: "staff-after", description: "staff survey after six months of flows", subjectKind: "respondent",
-            from: "2025-06-01", to: "2025-07-01"),
-    ]
+    public static let cohorts: [Cohort] = [flows, noFlows, staffBefore, staffAfter]
 
     /// Builds the demo into `store` from the protocol library in `protocols` (with its `examples/` worked runs).
     public static func run(
@@ -100,13 +104,12 @@ public enum Demo {
 
     /// The printed findings: patient satisfaction, the paired staff survey, monthly compliance with SPC signals.
     static func report(store: Store, summary: Summary, language: Language) throws -> String {
-        let named = Dictionary(uniqueKeysWithValues: cohorts.map { ($0.name, $0) })
         var out = preamble(summary, language: language)
         out +=
             "\n== "
             + language.text(zh: "1. 患者满意度：流程组与非流程组", en: "1. Patient satisfaction, flows vs no flows") + "\n"
         let patients = try Comparison.run(
-            .item("sat.overall"), cohorts: [named["flows"]!, named["no-flows"]!], store: store)
+            .item("sat.overall"), cohorts: [flows, noFlows], store: store)
         out += patients.text(language: language)
         if case .independentBinary(let block) = patients.result {
             out += "\n" + patientsInWords(block, language: language) + "\n"
@@ -117,7 +120,7 @@ public enum Demo {
                 zh: "2. 手术人员满意度：实施前后（按人配对）", en: "2. Staff satisfaction, before vs after (paired by respondent)")
             + "\n"
         let staff = try Comparison.run(
-            .item("staff.overall"), cohorts: [named["staff-before"]!, named["staff-after"]!], store: store)
+            .item("staff.overall"), cohorts: [staffBefore, staffAfter], store: store)
         out += staff.text(language: language)
         if case .pairedBinary(_, let mcnemar) = staff.result {
             out += "\n" + staffInWords(mcnemar, language: language) + "\n"
@@ -127,7 +130,7 @@ public enum Demo {
             + language.text(
                 zh: "3. 流程组各月条目合格率（p 控制图）", en: "3. Item compliance under the flows, month by month (p-chart)")
             + "\n"
-        let monthly = try store.compliance(by: [.month], in: named["flows"]!)
+        let monthly = try store.compliance(by: [.month], in: flows)
         let chart = try PChart(events: monthly.map(\.pass), totals: monthly.map { $0.pass + $0.fail })
         out +=
             language.text(zh: "月份：", en: "months: ") + monthly.map { $0.group["month"] ?? "" }.joined(separator: " ")
