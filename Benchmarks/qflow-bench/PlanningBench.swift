@@ -6,7 +6,8 @@ import QFlowStats
 /// peers' venv) in the same invocation, and prints µs per call and the ratios (target ≥ 100×).
 func runPlanningBenchmark() {
     print(
-        "== stats (issue 20): power, effect sizes, SPC rules, ITS — each call beside its R and Python (SciPy, statsmodels) equivalents"
+        "== stats (issue 20): power, effect sizes, SPC rules, ITS "
+            + "— each call beside its R and Python (SciPy, statsmodels) equivalents"
     )
     let ours = PlanningBench.cases.map { c -> (String, Double) in
         _ = PlanningBench.time(c.body, seconds: 0.05)  // warm-up
@@ -15,7 +16,8 @@ func runPlanningBenchmark() {
     let r = PlanningBench.runR()
     let python = PlanningBench.runPython()
     print(
-        "  call                                       qflow          R    ratio      Python    ratio   ≥ 100× R or Python"
+        "  call                                       qflow          R "
+            + "   ratio      Python    ratio   ≥ 100× R or Python"
     )
     for (name, us) in ours {
         let padded = name.count < 34 ? name + String(repeating: " ", count: 34 - name.count) : name
@@ -150,14 +152,17 @@ enum PlanningBench {
 
     /// The R equivalents, timed in one R process: µs per call, tab-separated after the case name.
     static let rScript = """
-        suppressMessages({ ok_pwr <- requireNamespace("pwr", quietly = TRUE); ok_sw <- requireNamespace("sandwich", quietly = TRUE) })
-        tm <- function(name, reps, expr) { f <- function() eval(expr); f(); t <- system.time(for (i in 1:reps) f())[["elapsed"]]
+        suppressMessages({ ok_pwr <- requireNamespace("pwr", quietly = TRUE)
+          ok_sw <- requireNamespace("sandwich", quietly = TRUE) })
+        tm <- function(name, reps, expr) { f <- function() eval(expr); f()
+          t <- system.time(for (i in 1:reps) f())[["elapsed"]]
           cat(name, "\\t", 1e6 * t / reps, "\\n", sep = "") }
         p1 <- 229/233; p2 <- 221/233
         tm("power_proportions (normal)", 5000, quote(power.prop.test(n = 233, p1 = p1, p2 = p2)$power))
         tm("sample size, two proportions", 2000, quote(power.prop.test(p1 = p1, p2 = p2, power = 0.8)$n))
         mcn <- function(n, p01, p10, alpha = 0.05) { psi <- p01 + p10; tot <- 0; for (D in 1:n) { b <- 0:D
-          pv <- pmin(1, 2 * pbinom(pmin(b, D - b), D, 0.5)); tot <- tot + dbinom(D, n, psi) * sum(dbinom(b, D, p01 / psi)[pv <= alpha]) }; tot }
+          pv <- pmin(1, 2 * pbinom(pmin(b, D - b), D, 0.5))
+          tot <- tot + dbinom(D, n, psi) * sum(dbinom(b, D, p01 / psi)[pv <= alpha]) }; tot }
         tm("power_mcnemar (exact, 200 pairs)", 50, quote(mcn(200, 0.15, 0.05)))
         wp <- function(delta, sd1, sd2, n1, n2, alpha = 0.05) { va <- sd1^2/n1; vb <- sd2^2/n2; se <- sqrt(va + vb)
           df <- (va + vb)^2 / (va^2/(n1 - 1) + vb^2/(n2 - 1))
@@ -167,8 +172,10 @@ enum PlanningBench {
         m <- matrix(c(229, 221, 4, 12), 2)
         tm("conditional OR + exact CI", 500, quote(fisher.test(m)$conf.int))
         x <- 50 + 10 * sin((0:59) * 1.7) + (0:59) %% 7; y <- 46 + 12 * cos((0:69) * 1.3) + (0:69) %% 5
-        tm("Hodges–Lehmann + CI (60 vs 70)", 100, quote(suppressWarnings(wilcox.test(x, y, exact = FALSE, conf.int = TRUE))$conf.int))
-        ev <- c(171, 168, 175, 170, 166, 172, 169, 174, 171, 167, 173, 170, 186, 188, 185, 190, 189, 192, 191, 190, 194, 193, 195, 196)
+        tm("Hodges–Lehmann + CI (60 vs 70)", 100,
+          quote(suppressWarnings(wilcox.test(x, y, exact = FALSE, conf.int = TRUE))$conf.int))
+        ev <- c(171, 168, 175, 170, 166, 172, 169, 174, 171, 167, 173, 170,
+          186, 188, 185, 190, 189, 192, 191, 190, 194, 193, 195, 196)
         yy <- ev / 200; tt <- 0:23; D <- as.numeric(tt >= 12); s <- D * (tt - 12)
         # The same outputs as qflow's call: OLS and Newey–West standard errors, t, p and 95% intervals of the four
         # coefficients and of the post-intervention slope, fitted and counterfactual lines, Durbin–Watson, the lag-1
@@ -181,9 +188,13 @@ enum PlanningBench {
           e <- resid(fit); fv <- fitted(fit); cf <- b[1] + b[2] * tt; dw <- sum(diff(e)^2) / sum(e^2)
           r1 <- sum(e[-1] * e[-length(e)]) / sum(e^2); e1 <- c(0, e[-24]); e2 <- c(0, 0, e[-(23:24)])
           aux <- lm(e ~ tt + D + s + e1 + e2); bg <- 24 * summary(aux)$r.squared; pchisq(bg, 2, lower.tail = FALSE) }))
-        xl <- c(14210, 14262, 14180, 14301, 14255, 14190, 14320, 14240, 14270, 14205, 14290, 14060); nl <- rep(15000, 12)
-        tm("Laney p′ + dispersion + Anhøj", 5000, quote({ p <- sum(xl)/sum(nl); sg <- sqrt(p*(1-p)/nl); z <- (xl/nl - p)/sg
-          sz <- mean(abs(diff(z)))/1.128; u <- p + 3*sg*sz; l <- p - 3*sg*sz; pc <- pchisq(sum(z^2), 11, lower.tail = FALSE)
-          r <- sign(xl/nl - p); r <- r[r != 0]; rl <- rle(r)$lengths; c(max(rl) > round(log2(length(r))) + 3, length(rl) - 1 < qbinom(0.05, length(r) - 1, 0.5)) }))
+        xl <- c(14210, 14262, 14180, 14301, 14255, 14190, 14320, 14240, 14270, 14205, 14290, 14060)
+        nl <- rep(15000, 12)
+        tm("Laney p′ + dispersion + Anhøj", 5000, quote({ p <- sum(xl)/sum(nl); sg <- sqrt(p*(1-p)/nl)
+          z <- (xl/nl - p)/sg
+          sz <- mean(abs(diff(z)))/1.128; u <- p + 3*sg*sz; l <- p - 3*sg*sz
+          pc <- pchisq(sum(z^2), 11, lower.tail = FALSE)
+          r <- sign(xl/nl - p); r <- r[r != 0]; rl <- rle(r)$lengths
+          c(max(rl) > round(log2(length(r))) + 3, length(rl) - 1 < qbinom(0.05, length(r) - 1, 0.5)) }))
         """
 }

@@ -42,7 +42,10 @@ enum QFlowBench {
                 return
             default:
                 print(
-                    "usage: qflow-bench [--instances N] [--calls N] [--answers N] [--writers N] [--rounds N] [--scale-cases N] [--xlsx-rows N] [--workstation-sizes N,N,N] [--workstation-requests N] [--only engine|stats|store|slow-disk|scale|xlsx|report|serve|workstation]"
+                    "usage: qflow-bench [--instances N] [--calls N] [--answers N] [--writers N] "
+                        + "[--rounds N] [--scale-cases N] [--xlsx-rows N] "
+                        + "[--workstation-sizes N,N,N] [--workstation-requests N] "
+                        + "[--only engine|stats|store|slow-disk|scale|xlsx|report|serve|workstation]"
                 )
                 exit(2)
             }

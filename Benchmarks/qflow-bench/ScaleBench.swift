@@ -70,18 +70,24 @@ enum ScaleBench {
             .item("sat.overall"), cohorts: [cohorts[0], cohorts[1]], overTime: true, store: store)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let rss = peakRSS()
+        guard case .overTime(let charts) = chart.result else {
+            throw CLIBenchError(message: "the p-charts are not over time")
+        }
+        let monthlyCharts = charts.count
         print(
             String(
                 format:
-                    "  compliance by month (%d), by item×phase (%d), by room×month (%d), 2×2 comparison (n = %d), monthly p-charts (%d)",
+                    "  compliance by month (%d), by item×phase (%d), by room×month (%d), "
+                    + "2×2 comparison (n = %d), monthly p-charts (%d)",
                 byMonth.count, byItem.count, byRoom.count,
-                comparison.groups.map(\.units.count).reduce(0, +), chart.charts.count))
+                comparison.groups.map(\.units.count).reduce(0, +), monthlyCharts))
         print(
             String(format: "  %d answers in the projections; full result in %.2f s (target < 10 s)", answers, seconds))
         print(
             String(
                 format:
-                    "  peak RSS %.0f MB (%.0f MB before the measures): SQLite aggregates the answers; only one small record per compared case is held (target: flat)",
+                    "  peak RSS %.0f MB (%.0f MB before the measures): SQLite aggregates the answers; "
+                    + "only one small record per compared case is held (target: flat)",
                 rss, rssBefore))
     }
 

@@ -96,7 +96,8 @@ enum ServeBench {
         print(
             String(
                 format:
-                    "  %d answers in %.2f s: %.0f answers/s, p50 %.2f ms, p99 %.2f ms, %d error responses (target: p99 < 50 ms, no errors)",
+                    "  %d answers in %.2f s: %.0f answers/s, p50 %.2f ms, p99 %.2f ms, "
+                    + "%d error responses (target: p99 < 50 ms, no errors)",
                 sorted.count, seconds, Double(sorted.count) / seconds, p50, p99, results.1))
     }
 }
@@ -131,8 +132,10 @@ extension ServeBench {
         }
         let errors = value("Non-2xx or 3xx responses:")
         print(
-            "  wrk, \(connections) connections, 10 s: \(value("Requests/sec:")) answers/s, p50 \(value("50%")), p99 \(value("99%")), "
-                + "\(errors == "?" ? "0" : errors) error responses, \(value("Socket errors:") == "?" ? "no" : value("Socket errors:")) socket errors"
+            "  wrk, \(connections) connections, 10 s: \(value("Requests/sec:")) answers/s, "
+                + "p50 \(value("50%")), p99 \(value("99%")), "
+                + "\(errors == "?" ? "0" : errors) error responses, "
+                + "\(value("Socket errors:") == "?" ? "no" : value("Socket errors:")) socket errors"
                 + " (target: p99 < 50 ms, no errors)")
     }
 }

@@ -17,7 +17,8 @@ enum SlowDiskBench {
     /// Runs the child with the shim preloaded and passes its report through.
     static func run(answers: Int, writers: Int, rounds: Int) {
         print(
-            "== store on a slow disk: every fsync +\(delayMicroseconds / 1000) ms (preloaded shim), \(rounds) interleaved rounds, medians"
+            "== store on a slow disk: every fsync +\(delayMicroseconds / 1000) ms (preloaded shim), "
+                + "\(rounds) interleaved rounds, medians"
         )
         guard FileManager.default.fileExists(atPath: shimPath) else {
             print("  skipped: \(shimPath) is missing (make bench builds it from Benchmarks/slow-fsync/slow_fsync.c)")
@@ -106,17 +107,20 @@ enum SlowDiskBench {
         print(
             String(
                 format:
-                    "  qflow, 1 writer                   %7.0f answers/s  p50 %6.2f ms  p99 %6.2f ms   %.2f× raw (target ≥ 0.9×)",
+                    "  qflow, 1 writer                   %7.0f answers/s  p50 %6.2f ms  p99 %6.2f ms   "
+                    + "%.2f× raw (target ≥ 0.9×)",
                 oneRate, StoreBench.median(one.map(\.p50)), StoreBench.median(one.map(\.p99)), oneRate / rawRate))
         print(
             String(
                 format:
-                    "  qflow, %d writers                 %7.0f answers/s  p50 %6.2f ms  p99 %6.2f ms   %.1f× raw (target ≥ 20×)",
+                    "  qflow, %d writers                 %7.0f answers/s  p50 %6.2f ms  p99 %6.2f ms   "
+                    + "%.1f× raw (target ≥ 20×)",
                 writers, manyRate, StoreBench.median(many.map(\.p50)), p99, manyRate / rawRate))
         print(
             String(
                 format:
-                    "  p99 = %.1f commit times (target < 3); %.1f answers per fsync (the shim's count, WAL and checkpoints included)",
+                    "  p99 = %.1f commit times (target < 3); "
+                    + "%.1f answers per fsync (the shim's count, WAL and checkpoints included)",
                 p99 / commitMs, StoreBench.median(perFsync)))
     }
 }

@@ -70,7 +70,8 @@ enum StoreBench {
             print(
                 String(
                     format:
-                        "  round %d: raw %7.0f commits/s   qflow 1 writer %7.0f/s   qflow %d writers %8.0f/s   SQLite floor %8.0f/s",
+                        "  round %d: raw %7.0f commits/s   qflow 1 writer %7.0f/s   "
+                        + "qflow %d writers %8.0f/s   SQLite floor %8.0f/s",
                     round, raw.last ?? .nan, one.last!.answersPerSecond, writers, many.last!.answersPerSecond,
                     floors.last!))
         }
@@ -87,12 +88,14 @@ enum StoreBench {
         print(
             String(
                 format:
-                    "  qflow, 1 writer                   %8.0f answers/s  p50 %6.2f ms  p99 %6.2f ms   %.2f× raw (target ≥ 0.9×)",
+                    "  qflow, 1 writer                   %8.0f answers/s  p50 %6.2f ms  p99 %6.2f ms   "
+                    + "%.2f× raw (target ≥ 0.9×)",
                 oneRate, median(one.map(\.p50)), median(one.map(\.p99)), oneRate / rawRate))
         print(
             String(
                 format:
-                    "  qflow, %d writers                 %8.0f answers/s  p50 %6.2f ms  p99 %6.2f ms   %.1f× raw (target ≥ 20×)",
+                    "  qflow, %d writers                 %8.0f answers/s  p50 %6.2f ms  p99 %6.2f ms   "
+                    + "%.1f× raw (target ≥ 20×)",
                 writers, manyRate, median(many.map(\.p50)), median(many.map(\.p99)), manyRate / rawRate))
         let perCommit = median(many.map(\.answersPerCommit))
         print(String(format: "  group commit: %.1f answers per fsync on average with %d writers", perCommit, writers))
@@ -100,7 +103,8 @@ enum StoreBench {
         print(
             String(
                 format:
-                    "  SQLite floor (same rows, %d per commit, one thread, no engine) %8.0f answers/s   %.1f× raw; qflow %d writers at %.0f%% of it",
+                    "  SQLite floor (same rows, %d per commit, one thread, no engine) %8.0f answers/s   "
+                    + "%.1f× raw; qflow %d writers at %.0f%% of it",
                 writers, floorRate, floorRate / rawRate, writers, 100 * manyRate / floorRate))
         let logRate = median(logFloors)
         print(
@@ -116,14 +120,17 @@ enum StoreBench {
             print(
                 String(
                     format:
-                        "  note: a raw commit takes %.2f ms on this disk now, so 20× raw is %.0f answers/s. %d writers that each\n"
-                        + "        wait for their commit put at most %d answers in one; at %d per commit SQLite alone needs %.1f µs per\n"
+                        "  note: a raw commit takes %.2f ms on this disk now, so 20× raw is %.0f answers/s. %d writers "
+                        + "that each\n"
+                        + "        wait for their commit put at most %d answers in one; at %d per commit "
+                        + "SQLite alone needs %.1f µs per\n"
                         + "        answer for the rows qflow writes and %.1f µs for the event rows alone:\n        ",
                     1e3 / rawRate, 20 * rawRate, writers, writers, writers, 1e6 / floorRate, 1e6 / logRate)
                     + verdict
                     + String(
                         format:
-                            ".\n        With a commit of ≥ %.1f ms (this disk on a slow minute) qflow's rate would be 20× raw",
+                            ".\n        With a commit of ≥ %.1f ms (this disk on a slow minute) "
+                            + "qflow's rate would be 20× raw",
                         20 * 1e3 / manyRate))
         }
     }

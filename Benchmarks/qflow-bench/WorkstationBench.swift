@@ -27,7 +27,8 @@ enum WorkstationBench {
 
     static func run(sizes: [Int], requests: Int) async throws {
         print(
-            "== workstation at scale: p50/p99 of pages and lists (target: p99 ≤ 50 ms at 180,000 cases, ≤ 2× the 3,600 figure)"
+            "== workstation at scale: p50/p99 of pages and lists "
+                + "(target: p99 ≤ 50 ms at 180,000 cases, ≤ 2× the 3,600 figure)"
         )
         var table: [Int: [Measured]] = [:]
         for cases in sizes {

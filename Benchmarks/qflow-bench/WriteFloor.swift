@@ -20,7 +20,8 @@ extension Store {
     {
         precondition(!runIds.isEmpty && answersEach > 0, "measureWriteFloor needs writers and answers")
         let payload =
-            #"{"actor":{"id":"n-1","role":"nurse","workstation":"bench"},"at":"2025-01-01T08:00:00.000Z","change":{"recorded":{"item":"chk.1","value":{"check":{"_0":true}}}}}"#
+            #"{"actor":{"id":"n-1","role":"nurse","workstation":"bench"},"at":"2025-01-01T08:00:00.000Z","#
+            + #""change":{"recorded":{"item":"chk.1","value":{"check":{"_0":true}}}}}"#
         let hash = String(repeating: "ab", count: 32)
         let at = "2025-01-01T08:00:00.000Z"
         do {

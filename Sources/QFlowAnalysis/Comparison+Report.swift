@@ -5,85 +5,135 @@ import QFlowStore
 extension Comparison {
     /// The comparison for people: the cohorts, the rule that chose the test, warnings, then the SPSS-style tables.
     public func text(language: Language) -> String {
-        let zh = language == .zh
-        func t(_ en: String, _ zhText: String) -> String { zh ? zhText : en }
-        var out = t("Measure", "指标") + ": \(measure)\n"
-        for group in groups {
-            let n = group.units.count
-            if measure.isBinary {
-                let yes = group.units.filter { $0.value == 1 }.count
-                out += "  \(group.cohort.name): \(yes)/\(n) = \(String(format: "%.1f", 100 * Double(yes) / Double(n)))%"
-            } else {
-                let mean = group.units.map(\.value).reduce(0, +) / Double(n)
-                out += "  \(group.cohort.name): n = \(n), " + t("mean", "均数") + " \(String(format: "%.2f", mean))"
-            }
-            if let description = group.cohort.description { out += "  — \(description)" }
-            out += "\n"
+        var out = language.text(zh: "指标", en: "Measure") + ": \(measure)\n"
+        for group in groups { out += groupLine(group, language: language) + "\n" }
+        out += language.text(zh: "设计", en: "Design") + ": \(design.rawValue) — " + rule.text(language) + "\n"
+        for warning in warnings {
+            out += language.text(zh: "注意", en: "Warning") + ": " + warning.text(language) + "\n"
         }
-        out += t("Design", "设计") + ": \(design.rawValue) — " + (zh ? rule.zh : rule.en) + "\n"
-        for warning in warnings { out += t("Warning", "注意") + ": " + (zh ? warning.zh : warning.en) + "\n" }
-        out += "\n"
-        let labels = (groups[0].cohort.name, groups.count > 1 ? groups[1].cohort.name : "")
-        switch design {
-        case .independentBinary:
-            out += StatsReport.proportions(
-                proportions!, groupLabels: labels, outcomeLabels: (t("Yes", "是"), t("No", "否")), language: language)
-        case .pairedBinary:
-            let p = pairs!
-            out += t("Paired table (rows: ", "配对表（行：") + labels.0 + t(", columns: ", "，列：") + labels.1 + ")\n"
-            out += "             \(t("yes", "是"))    \(t("no", "否"))\n"
-            out += "  \(t("yes", "是"))  \(String(format: "%6d %6d", p.both, p.aOnly))\n"
-            out += "  \(t("no", "否"))   \(String(format: "%6d %6d", p.bOnly, p.neither))\n\n"
-            out += StatsReport.mcnemar(mcnemar!, pairs: p.both + p.aOnly + p.bOnly + p.neither, language: language)
-        case .continuous:
-            out += StatsReport.welch(welch!, groupLabels: labels, language: language)
-            let shift = try? HodgesLehmann(a: groups[0].units.map(\.value), b: groups[1].units.map(\.value))
-            out += "\n" + StatsReport.mannWhitney(mannWhitney!, groupLabels: labels, shift: shift, language: language)
-        case .overTime:
-            for (group, months, chart) in charts {
-                out += "\(group): " + months.joined(separator: " ") + "\n"
-                out += StatsReport.pChart(chart, language: language) + "\n"
-            }
-            if let its = interruptedTimeSeries {
-                out += StatsReport.interruptedTimeSeries(its.model, labels: its.months, language: language)
-            }
-        }
+        out += "\n" + resultText(language: language)
         return out.hasSuffix("\n") ? out : out + "\n"
+    }
+
+    /// One cohort in a line: its share of yes (or its mean) and its description.
+    private func groupLine(_ group: Group, language: Language) -> String {
+        let n = group.units.count
+        var line: String
+        if measure.isBinary {
+            let yes = group.units.filter { $0.value == 1 }.count
+            line = "  \(group.cohort.name): \(yes)/\(n) = \(String(format: "%.1f", 100 * Double(yes) / Double(n)))%"
+        } else {
+            let mean = group.units.map(\.value).reduce(0, +) / Double(n)
+            line =
+                "  \(group.cohort.name): n = \(n), " + language.text(zh: "均数", en: "mean")
+                + " \(String(format: "%.2f", mean))"
+        }
+        if let description = group.cohort.description { line += "  — \(description)" }
+        return line
+    }
+
+    /// The statistics module's tables for the result.
+    private func resultText(language: Language) -> String {
+        let labels = (groups[0].cohort.name, groups.count > 1 ? groups[1].cohort.name : "")
+        switch result {
+        case .independentBinary(let block):
+            let outcomes = (language.text(zh: "是", en: "Yes"), language.text(zh: "否", en: "No"))
+            return StatsReport.proportions(
+                block, groupLabels: labels, outcomeLabels: outcomes, language: language)
+        case .pairedBinary(let table, let mcnemar):
+            return pairedText(table, mcnemar, labels: labels, language: language)
+        case .continuous(let welch, let mannWhitney):
+            let shift = try? HodgesLehmann(a: groups[0].units.map(\.value), b: groups[1].units.map(\.value))
+            return StatsReport.welch(welch, groupLabels: labels, language: language) + "\n"
+                + StatsReport.mannWhitney(mannWhitney, groupLabels: labels, shift: shift, language: language)
+        case .overTime(let charts):
+            return chartsText(charts, language: language)
+        case .interruptedTimeSeries(let charts, let fit):
+            return chartsText(charts, language: language)
+                + StatsReport.interruptedTimeSeries(fit.model, labels: fit.months, language: language)
+        }
+    }
+
+    /// The paired table (rows: the first cohort, columns: the second) and McNemar's test.
+    private func pairedText(
+        _ table: PairedTable, _ mcnemar: McNemarTest, labels: (String, String), language: Language
+    ) -> String {
+        let yes = language.text(zh: "是", en: "yes")
+        let no = language.text(zh: "否", en: "no")
+        var out =
+            language.text(zh: "配对表（行：", en: "Paired table (rows: ") + labels.0
+            + language.text(zh: "，列：", en: ", columns: ") + labels.1 + ")\n"
+        out += "             \(yes)    \(no)\n"
+        out += "  \(yes)  \(String(format: "%6d %6d", table.both, table.aOnly))\n"
+        out += "  \(no)   \(String(format: "%6d %6d", table.bOnly, table.neither))\n\n"
+        return out + StatsReport.mcnemar(mcnemar, pairs: table.total, language: language)
+    }
+
+    /// Each cohort's months and p-chart.
+    private func chartsText(_ charts: [MonthlyChart], language: Language) -> String {
+        charts.map { chart in
+            "\(chart.cohortName): " + chart.months.joined(separator: " ") + "\n"
+                + StatsReport.pChart(chart.chart, language: language) + "\n"
+        }.joined()
     }
 
     /// The comparison for scripts: cohorts, design, rule, warnings, and the statistics module's JSON result.
     public func json(language: Language = .en) throws -> Data {
-        let zh = language == .zh
         var object: [String: Any] = [
             "measure": measure.description,
             "design": design.rawValue,
-            "rule": zh ? rule.zh : rule.en,
-            "warnings": warnings.map { zh ? $0.zh : $0.en },
-            "cohorts": groups.map { group -> [String: Any] in
-                var entry: [String: Any] = ["name": group.cohort.name, "n": group.units.count]
-                if measure.isBinary {
-                    entry["yes"] = group.units.filter { $0.value == 1 }.count
-                } else {
-                    entry["mean"] = group.units.map(\.value).reduce(0, +) / Double(max(1, group.units.count))
-                }
-                return entry
-            },
+            "rule": rule.text(language),
+            "warnings": warnings.map { $0.text(language) },
+            "cohorts": groups.map(cohortObject),
         ]
-        var requests = [statsRequest]
-        if design == .continuous, let a = statsRequest["a"], let b = statsRequest["b"] {
-            requests.append(["test": "mann_whitney", "a": a, "b": b])
-        }
-        if design == .overTime {
-            requests = charts.map { ["test": "pchart", "events": $0.chart.events, "totals": $0.chart.totals] }
-            object["months"] = charts.map { ["cohort": $0.group, "months": $0.months] }
-            if interruptedTimeSeries != nil { requests.append(statsRequest) }
-        }
-        if let p = pairs {
+        switch result {
+        case .pairedBinary(let p, _):
             object["pairs"] = ["yes_yes": p.both, "yes_no": p.aOnly, "no_yes": p.bOnly, "no_no": p.neither]
+        case .overTime(let charts), .interruptedTimeSeries(let charts, _):
+            object["months"] = charts.map { ["cohort": $0.cohortName, "months": $0.months] }
+        case .independentBinary, .continuous:
+            break
         }
-        let input = try JSONSerialization.data(withJSONObject: requests)
+        let input = try JSONSerialization.data(withJSONObject: statsRequests)
         let output = try StatsContract.run(input)
         object["statistics"] = try JSONSerialization.jsonObject(with: output)
         return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    }
+
+    /// A cohort for scripts: its name, n, and its yes count (or its mean).
+    private func cohortObject(_ group: Group) -> [String: Any] {
+        var entry: [String: Any] = ["name": group.cohort.name, "n": group.units.count]
+        if measure.isBinary {
+            entry["yes"] = group.units.filter { $0.value == 1 }.count
+        } else {
+            entry["mean"] = group.units.map(\.value).reduce(0, +) / Double(max(1, group.units.count))
+        }
+        return entry
+    }
+
+    /// The requests the statistics module answers for this result (its JSON contract), for `--format json`.
+    var statsRequests: [[String: Any]] {
+        switch result {
+        case .independentBinary(let p):
+            return [["test": "proportions", "a": [p.x1, p.n1], "b": [p.x2, p.n2]]]
+        case .pairedBinary(let table, _):
+            return [["test": "mcnemar", "b": table.bOnly, "c": table.aOnly, "n": table.total]]
+        case .continuous:
+            let a = groups[0].units.map(\.value)
+            let b = groups[1].units.map(\.value)
+            return [["test": "welch", "a": a, "b": b], ["test": "mann_whitney", "a": a, "b": b]]
+        case .overTime(let charts):
+            return charts.map(Self.pChartRequest)
+        case .interruptedTimeSeries(let charts, let fit):
+            let its: [String: Any] = [
+                "test": "its", "events": fit.events, "totals": fit.totals, "intervention": charts[0].months.count,
+                "times": fit.times,
+            ]
+            return charts.map(Self.pChartRequest) + [its]
+        }
+    }
+
+    private static func pChartRequest(_ chart: MonthlyChart) -> [String: Any] {
+        ["test": "pchart", "events": chart.chart.events, "totals": chart.chart.totals]
     }
 }

@@ -37,21 +37,25 @@ public enum Demo {
         public var report = ""
     }
 
+    /// Cases run under the OR process flows.
+    static let flows = Cohort(
+        name: "flows", description: "cases run under the OR process flows", subjectKind: "surgical-case",
+        withProtocol: ["or_circulating_nurse"])
+    /// Cases cared for without the flows.
+    static let noFlows = Cohort(
+        name: "no-flows", description: "cases cared for without the flows", subjectKind: "surgical-case",
+        withoutProtocol: ["or_circulating_nurse"])
+    /// The staff survey before the flows.
+    static let staffBefore = Cohort(
+        name: "staff-before", description: "staff survey before the flows", subjectKind: "respondent",
+        from: "2024-12-01", to: "2025-01-01")
+    /// The staff survey after six months of flows.
+    static let staffAfter = Cohort(
+        name: "staff-after", description: "staff survey after six months of flows", subjectKind: "respondent",
+        from: "2025-06-01", to: "2025-07-01")
+
     /// The cohorts the demo saves: flows / no-flows by protocol use, staff before / after by period.
-    public static let cohorts: [Cohort] = [
-        Cohort(
-            name: "flows", description: "cases run under the OR process flows", subjectKind: "surgical-case",
-            withProtocol: ["or_circulating_nurse"]),
-        Cohort(
-            name: "no-flows", description: "cases cared for without the flows", subjectKind: "surgical-case",
-            withoutProtocol: ["or_circulating_nurse"]),
-        Cohort(
-            name: "staff-before", description: "staff survey before the flows", subjectKind: "respondent",
-            from: "2024-12-01", to: "2025-01-01"),
-        Cohort(
-            name: "staff-after", description: "staff survey after six months of flows", subjectKind: "respondent",
-            from: "2025-06-01", to: "2025-07-01"),
-    ]
+    public static let cohorts: [Cohort] = [flows, noFlows, staffBefore, staffAfter]
 
     /// Builds the demo into `store` from the protocol library in `protocols` (with its `examples/` worked runs).
     public static func run(
@@ -100,57 +104,88 @@ public enum Demo {
 
     /// The printed findings: patient satisfaction, the paired staff survey, monthly compliance with SPC signals.
     static func report(store: Store, summary: Summary, language: Language) throws -> String {
-        let zh = language == .zh
-        func t(_ en: String, _ z: String) -> String { zh ? z : en }
-        let named = Dictionary(uniqueKeysWithValues: cohorts.map { ($0.name, $0) })
-        var out = t(
-            "RECONSTRUCTION: the study publishes only totals (466 patients, 233 per group, satisfaction 98.3% vs 94.8%;\n32 staff before and after). Every case, answer, audit and linen batch below is generated from a seed to be\nconsistent with those totals; the figures are not patient data.\n",
-            "重建数据：原研究只公布了汇总数（466 例患者，每组 233 例，满意度 98.3% 对 94.8%；手术人员 32 名，流程实施前后各调查一次）。\n以下每一例手术、每一条记录、每一次督查和每一批布类均由固定种子生成，仅与上述汇总数一致，并非真实患者数据。\n"
-        )
-        out += t(
-            "\nRecorded: \(summary.cases) surgical cases, \(summary.runs) runs, \(summary.events) events (hash chain verified).\n",
-            "\n已记录：手术 \(summary.cases) 例，流程运行 \(summary.runs) 次，事件 \(summary.events) 条（哈希链校验通过）。\n")
-        let triggered = summary.triggered.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
-            separator: ", ")
-        out += t("Auxiliary flows started by triggers: ", "由触发条件启动的辅助流程：") + triggered + "\n"
-        out += t(
-            "QC corrective actions opened and closed: \(summary.correctiveActions); linen washes below temperature: \(summary.failedWashes)\n",
-            "质控整改单（已开立并关闭）：\(summary.correctiveActions) 份；布类洗涤温度不合格：\(summary.failedWashes) 次\n")
-
-        out += "\n== " + t("1. Patient satisfaction, flows vs no flows", "1. 患者满意度：流程组与非流程组") + "\n"
+        var out = preamble(summary, language: language)
+        out +=
+            "\n== "
+            + language.text(zh: "1. 患者满意度：流程组与非流程组", en: "1. Patient satisfaction, flows vs no flows") + "\n"
         let patients = try Comparison.run(
-            .item("sat.overall"), cohorts: [named["flows"]!, named["no-flows"]!], store: store)
+            .item("sat.overall"), cohorts: [flows, noFlows], store: store)
         out += patients.text(language: language)
-        if let block = patients.proportions {
-            out +=
-                "\n"
-                + t(
-                    "In words: Pearson χ² = \(String(format: "%.3f", block.pearsonChi2 ?? .nan)), p = \(String(format: "%.3f", block.pearsonP ?? .nan)) (< 0.05), as the study reports; but the continuity-corrected p = \(String(format: "%.3f", block.yatesP ?? .nan)) and Fisher's exact p = \(String(format: "%.3f", block.fisher.twoSidedP)) do not reach 0.05: the difference is borderline.",
-                    "结论：Pearson χ² = \(String(format: "%.3f", block.pearsonChi2 ?? .nan))，p = \(String(format: "%.3f", block.pearsonP ?? .nan))（< 0.05），与原文一致；但连续性校正 p = \(String(format: "%.3f", block.yatesP ?? .nan))、Fisher 精确概率 p = \(String(format: "%.3f", block.fisher.twoSidedP)) 均未达到 0.05，差异处于临界。"
-                ) + "\n"
+        if case .independentBinary(let block) = patients.result {
+            out += "\n" + patientsInWords(block, language: language) + "\n"
         }
-
         out +=
-            "\n== " + t("2. Staff satisfaction, before vs after (paired by respondent)", "2. 手术人员满意度：实施前后（按人配对）") + "\n"
+            "\n== "
+            + language.text(
+                zh: "2. 手术人员满意度：实施前后（按人配对）", en: "2. Staff satisfaction, before vs after (paired by respondent)")
+            + "\n"
         let staff = try Comparison.run(
-            .item("staff.overall"), cohorts: [named["staff-before"]!, named["staff-after"]!], store: store)
+            .item("staff.overall"), cohorts: [staffBefore, staffAfter], store: store)
         out += staff.text(language: language)
-        if let m = staff.mcnemar {
-            out +=
-                "\n"
-                + t(
-                    "In words: the study reports 84.4% → 93.9% with P < 0.05; the same 32 people answered twice, so the right test is McNemar's. On this reconstruction (27/32 → 30/32) its exact p = \(String(format: "%.3f", m.exactP)): with 32 staff the change is not significant.",
-                    "结论：原文报告满意度 84.4% → 93.9%，P < 0.05；但前后两次为同一批 32 人，应采用 McNemar 配对检验。在本重建数据（27/32 → 30/32）上精确概率 p = \(String(format: "%.3f", m.exactP))：32 人的样本下差异无统计学意义。"
-                ) + "\n"
+        if case .pairedBinary(_, let mcnemar) = staff.result {
+            out += "\n" + staffInWords(mcnemar, language: language) + "\n"
         }
-
         out +=
-            "\n== " + t("3. Item compliance under the flows, month by month (p-chart)", "3. 流程组各月条目合格率（p 控制图）") + "\n"
-        let monthly = try store.compliance(by: [.month], in: named["flows"]!)
+            "\n== "
+            + language.text(
+                zh: "3. 流程组各月条目合格率（p 控制图）", en: "3. Item compliance under the flows, month by month (p-chart)")
+            + "\n"
+        let monthly = try store.compliance(by: [.month], in: flows)
         let chart = try PChart(events: monthly.map(\.pass), totals: monthly.map { $0.pass + $0.fail })
-        out += t("months: ", "月份：") + monthly.map { $0.group["month"] ?? "" }.joined(separator: " ") + "\n"
+        out +=
+            language.text(zh: "月份：", en: "months: ") + monthly.map { $0.group["month"] ?? "" }.joined(separator: " ")
+            + "\n"
         out += StatsReport.pChart(chart, language: language) + "\n"
         return out
+    }
+
+    /// What the figures are (a reconstruction, not patient data) and what was recorded.
+    static func preamble(_ summary: Summary, language: Language) -> String {
+        var out = language.text(
+            zh: "重建数据：原研究只公布了汇总数（466 例患者，每组 233 例，满意度 98.3% 对 94.8%；"
+                + "手术人员 32 名，流程实施前后各调查一次）。\n"
+                + "以下每一例手术、每一条记录、每一次督查和每一批布类均由固定种子生成，仅与上述汇总数一致，并非真实患者数据。\n",
+            en: "RECONSTRUCTION: the study publishes only totals (466 patients, 233 per group, satisfaction 98.3% vs "
+                + "94.8%;\n32 staff before and after). Every case, answer, audit and linen batch below is generated "
+                + "from a seed to be\nconsistent with those totals; the figures are not patient data.\n")
+        out += language.text(
+            zh: "\n已记录：手术 \(summary.cases) 例，流程运行 \(summary.runs) 次，事件 \(summary.events) 条（哈希链校验通过）。\n",
+            en: "\nRecorded: \(summary.cases) surgical cases, \(summary.runs) runs, \(summary.events) events "
+                + "(hash chain verified).\n")
+        let triggered = summary.triggered.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            .joined(separator: ", ")
+        out += language.text(zh: "由触发条件启动的辅助流程：", en: "Auxiliary flows started by triggers: ") + triggered + "\n"
+        out += language.text(
+            zh: "质控整改单（已开立并关闭）：\(summary.correctiveActions) 份；"
+                + "布类洗涤温度不合格：\(summary.failedWashes) 次\n",
+            en: "QC corrective actions opened and closed: \(summary.correctiveActions); "
+                + "linen washes below temperature: \(summary.failedWashes)\n")
+        return out
+    }
+
+    /// The patients' comparison in words: significant by Pearson, not by Yates or Fisher.
+    static func patientsInWords(_ block: ProportionsComparison, language: Language) -> String {
+        func p3(_ x: Double?) -> String { String(format: "%.3f", x ?? .nan) }
+        let (chi2, pearson, yates, fisher) = (
+            p3(block.pearsonChi2), p3(block.pearsonP), p3(block.yatesP), p3(block.fisher.twoSidedP)
+        )
+        return language.text(
+            zh: "结论：Pearson χ² = \(chi2)，p = \(pearson)（< 0.05），与原文一致；"
+                + "但连续性校正 p = \(yates)、Fisher 精确概率 p = \(fisher) 均未达到 0.05，差异处于临界。",
+            en: "In words: Pearson χ² = \(chi2), p = \(pearson) (< 0.05), as the study reports; but the "
+                + "continuity-corrected p = \(yates) and Fisher's exact p = \(fisher) do not reach 0.05: the "
+                + "difference is borderline.")
+    }
+
+    /// The staff survey in words: paired, so McNemar, and not significant with 32 people.
+    static func staffInWords(_ m: McNemarTest, language: Language) -> String {
+        let exact = String(format: "%.3f", m.exactP)
+        return language.text(
+            zh: "结论：原文报告满意度 84.4% → 93.9%，P < 0.05；但前后两次为同一批 32 人，应采用 McNemar 配对检验。"
+                + "在本重建数据（27/32 → 30/32）上精确概率 p = \(exact)：32 人的样本下差异无统计学意义。",
+            en: "In words: the study reports 84.4% → 93.9% with P < 0.05; the same 32 people answered twice, so the "
+                + "right test is McNemar's. On this reconstruction (27/32 → 30/32) its exact p = \(exact): with 32 "
+                + "staff the change is not significant.")
     }
 }
 

@@ -10,7 +10,8 @@ import QFlowStore
 /// engine); the site is published afterwards, so cases added later through intake get the site's bundles.
 ///
 /// ```swift
-/// let built = try HospitalSandbox.build(store: store, protocols: "Protocols", siteFile: "Site/site.yaml", cases: 3_600)
+/// let built = try HospitalSandbox.build(
+///     store: store, protocols: "Protocols", siteFile: "Site/site.yaml", cases: 3_600)
 /// ```
 public enum HospitalSandbox {
     /// The password of every demo account (a test database only).

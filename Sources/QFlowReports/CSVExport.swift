@@ -83,8 +83,17 @@ extension ReportWriter {
     public func writeCSV(to directory: String) throws -> [String] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let raw = spec.raw ?? (cohort: nil, protocols: [])
-        var written: [String] = []
-        let long = try CSVWriter(path: directory + "/long.csv")
+        var written = [try longCSV(directory + "/long.csv", raw)]
+        for protocolId in raw.protocols {
+            written.append(try wideCSV(directory + "/wide-\(protocolId).csv", protocolId, cohort: raw.cohort))
+        }
+        written.append(try dictionaryCSV(directory + "/dictionary.csv", protocols: raw.protocols))
+        return written
+    }
+
+    /// `long.csv`: one row per answer, as the long sheet; returns its path.
+    func longCSV(_ path: String, _ raw: (cohort: String?, protocols: [String])) throws -> String {
+        let long = try CSVWriter(path: path)
         try long.row(Self.longColumns)
         try forEachAnswer(in: try cohort(raw.cohort), protocols: raw.protocols) { a in
             try long.row([
@@ -96,39 +105,35 @@ extension ReportWriter {
             ])
         }
         try long.close()
-        written.append(long.path)
-        for protocolId in raw.protocols {
-            let items = try store.spec(protocolId).spec.answerableItemIds
-            let wide = try CSVWriter(path: directory + "/wide-\(protocolId).csv")
-            try wide.row(["run_id", "subject_id", "time", "run_status"] + items)
-            var current: AnswerRecord?
-            var cells: [String: String] = [:]
-            func flush() throws {
-                guard let run = current else { return }
-                try wide.row(
-                    [CSVWriter.text(run.runId), CSVWriter.text(run.subjectId), run.time, run.runStatus.rawValue]
-                        + items.map { cells[$0] ?? "" })
-            }
-            try forEachAnswer(in: try cohort(raw.cohort), protocols: [protocolId]) { a in
-                if a.runId != current?.runId {
-                    try flush()
-                    current = a
-                    cells = [:]
-                }
-                cells[a.item] =
-                    a.number.map { CSVWriter.number($0) }
+        return long.path
+    }
+
+    /// `wide-PROTOCOL.csv`: one row per run, one column per item; returns its path.
+    func wideCSV(_ path: String, _ protocolId: String, cohort name: String?) throws -> String {
+        let items = try store.spec(protocolId).spec.answerableItemIds
+        let wide = try CSVWriter(path: path)
+        try wide.row(["run_id", "subject_id", "time", "run_status"] + items)
+        try forEachRun(in: try cohort(name), protocols: [protocolId]) { run, answers in
+            let cells = items.map { item -> String in
+                guard let a = answers[item] else { return "" }
+                return a.number.map { CSVWriter.number($0) }
                     ?? (a.status == .notApplicable ? "n.a." : CSVWriter.text(a.value ?? ""))
             }
-            try flush()
-            try wide.close()
-            written.append(wide.path)
+            try wide.row(
+                [CSVWriter.text(run.runId), CSVWriter.text(run.subjectId), run.time, run.runStatus.rawValue] + cells)
         }
-        let dictionary = try CSVWriter(path: directory + "/dictionary.csv")
+        try wide.close()
+        return wide.path
+    }
+
+    /// `dictionary.csv`: every item of the exported protocols (all when none is named); returns its path.
+    func dictionaryCSV(_ path: String, protocols: [String]) throws -> String {
+        let dictionary = try CSVWriter(path: path)
         try dictionary.row([
             "protocol", "version", "phase", "item", "type", "critical", "pass_if", "title_en", "title_zh",
         ])
         for published in try store.publishedVersions()
-        where raw.protocols.isEmpty || raw.protocols.contains(published.spec.id) {
+        where protocols.isEmpty || protocols.contains(published.spec.id) {
             for phase in published.spec.phases {
                 for item in phase.items {
                     try dictionary.row([
@@ -140,7 +145,6 @@ extension ReportWriter {
             }
         }
         try dictionary.close()
-        written.append(dictionary.path)
-        return written
+        return dictionary.path
     }
 }

@@ -10,64 +10,32 @@ final class ChartData {
 
     init(sheet: String) { self.sheet = sheet }
 
+    /// Columns of the widest block so far (each gets a width).
+    private(set) var columns = 0
+
     /// Appends a block of rows under a row naming its columns; returns the block's first row on the sheet.
-    func append(_ columns: [String], _ block: [[Worksheet.Cell]]) -> Int {
-        rows.append(columns.map { .text($0) })
+    func append<Column: ChartColumns>(_ block: [ChartRow<Column>]) -> Int {
+        rows.append(Column.allCases.map { .text("\($0)") })
+        columns = max(columns, Column.allCases.count)
         let first = rows.count
-        rows += block
+        rows += block.map(\.cells)
         rows.append([])  // a blank row between blocks, for whoever opens the sheet
         return first
     }
 
     /// `count` rows of one column of a block starting at sheet row `first`.
-    func range(_ column: Int, from first: Int, count: Int) -> ChartSpec.Range {
-        ChartSpec.Range(sheet: sheet, column: column, first: first, last: first + max(1, count) - 1)
+    func range<Column: ChartColumns>(_ column: Column, from first: Int, count: Int) -> ChartSpec.Range {
+        ChartSpec.Range(sheet: sheet, column: column.rawValue, first: first, last: first + max(1, count) - 1)
     }
 
     /// Writes the sheet (if any chart used it) and hides it.
     func write(to book: Workbook) throws(ReportError) {
         guard !rows.isEmpty else { return }
         let helper = try book.addWorksheet(sheet)
-        try helper.widths(Array(repeating: 12, count: PChartColumn.allCases.count))
+        try helper.widths(Array(repeating: 12, count: columns))
         for (r, cells) in rows.enumerated() where !cells.isEmpty {
             try helper.row(r, cells)
         }
         helper.hide()
     }
-}
-
-/// Columns of a p-chart's block on the helper sheet: one row per month for the points, two per month for the
-/// stepped limits (each month's limit from its left edge to its right edge).
-enum PChartColumn: Int, CaseIterable {
-    /// The month, as text (what the table shows).
-    case month
-    /// The point's x: a date in the middle of its month, on a uniform grid so that ticks fall on points.
-    case x
-    /// The proportion.
-    case p
-    /// The centre line.
-    case centre
-    /// The proportion again where the month signals, else blank (drawn in red).
-    case signal
-    /// x of the steps: each month's left and right edges.
-    case stepX
-    /// Lower limit at each step end.
-    case lcl
-    /// Upper limit at each step end.
-    case ucl
-}
-
-/// Columns of a two-group interval block: one row per group, each group's estimate in its own column so that
-/// each gets its own (fixed, asymmetric) error bars.
-enum IntervalColumn: Int, CaseIterable {
-    /// Group label with n.
-    case label
-    /// The first group's estimate (blank on the second row).
-    case first
-    /// The second group's estimate (blank on the first row).
-    case second
-    /// Interval low end.
-    case low
-    /// Interval high end.
-    case high
 }

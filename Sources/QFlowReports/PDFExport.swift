@@ -43,6 +43,19 @@ public enum PDFExport {
         } catch {
             throw ReportError(.io, "convert \(xlsx) to PDF: cannot prepare a working folder: \(error)", cause: error)
         }
+        let produced = try run(office, converting: input, in: work, timeout: timeout, what: xlsx)
+        do {
+            if FileManager.default.fileExists(atPath: pdf) { try FileManager.default.removeItem(atPath: pdf) }
+            try FileManager.default.moveItem(at: produced, to: URL(fileURLWithPath: pdf))
+        } catch {
+            throw ReportError(.io, "write \(pdf): \(error)", cause: error)
+        }
+    }
+
+    /// Runs LibreOffice on `input` with its profile and output in `work`; returns the PDF it wrote.
+    static func run(
+        _ office: String, converting input: URL, in work: URL, timeout: TimeInterval, what xlsx: String
+    ) throws(ReportError) -> URL {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: office)
         process.arguments = [
@@ -64,7 +77,8 @@ public enum PDFExport {
         reader.start()
         if done.wait(timeout: .now() + timeout) == .timedOut {
             process.terminate()
-            throw ReportError(.pdfFailed, "convert \(xlsx) to PDF: LibreOffice did not finish within \(Int(timeout)) s")
+            throw ReportError(
+                .pdfFailed, "convert \(xlsx) to PDF: LibreOffice did not finish within \(Int(timeout)) s")
         }
         let produced = work.appendingPathComponent("report.pdf")
         guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: produced.path) else {
@@ -74,12 +88,7 @@ public enum PDFExport {
                 "convert \(xlsx) to PDF: LibreOffice exited with status \(process.terminationStatus)"
                     + (said.isEmpty ? "" : ": \(said.split(separator: "\n").suffix(3).joined(separator: " / "))"))
         }
-        do {
-            if FileManager.default.fileExists(atPath: pdf) { try FileManager.default.removeItem(atPath: pdf) }
-            try FileManager.default.moveItem(at: produced, to: URL(fileURLWithPath: pdf))
-        } catch {
-            throw ReportError(.io, "write \(pdf): \(error)", cause: error)
-        }
+        return produced
     }
 }
 

@@ -89,74 +89,102 @@ public enum ReportFile {
                 case "comparisons":
                     guard case .sequence(let seq) = value else { throw fail(value, "comparisons must be a list") }
                     for node in seq { spec.comparisons.append(try comparison(node)) }
-                case "compliance":
-                    var cohort: String?
-                    var by: [ComplianceDimension] = [.item]
-                    var threshold = 0.95
-                    for (k, v) in try mapping(value, "compliance", allowed: ["cohort", "by", "threshold"]) {
-                        switch k {
-                        case "cohort": cohort = try string(v, "compliance.cohort")
-                        case "by":
-                            by = []
-                            for name in try strings(v, "compliance.by") {
-                                guard let d = ComplianceDimension(rawValue: name) else {
-                                    throw fail(
-                                        v,
-                                        "compliance.by: '\(name)' is not one of "
-                                            + "item, phase, protocol, role, room, month"
-                                    )
-                                }
-                                by.append(d)
-                            }
-                        default:
-                            guard let x = Double(try string(v, "compliance.threshold")), x > 0, x <= 1 else {
-                                throw fail(v, "compliance.threshold is a share between 0 and 1, e.g. 0.95")
-                            }
-                            threshold = x
-                        }
-                    }
-                    spec.compliance = (cohort, by, threshold)
-                case "spc":
-                    var measures: [String] = []
-                    var cohort: String?
-                    for (k, v) in try mapping(value, "spc", allowed: ["measure", "measures", "cohort"]) {
-                        switch k {
-                        case "measure": measures.append(try checkedMeasure(v))
-                        case "measures":
-                            guard case .sequence(let seq) = v else { throw fail(v, "spc.measures must be a list") }
-                            for node in seq { measures.append(try checkedMeasure(node)) }
-                        default: cohort = try string(v, "spc.cohort")
-                        }
-                    }
-                    guard !measures.isEmpty else { throw fail(value, "spc needs a measure (or measures: [a, b])") }
-                    spec.spc = (measures, cohort)
-                case "actions":
-                    let flag = try string(value, "actions")
-                    guard ["true", "false", "yes", "no"].contains(flag) else {
-                        throw fail(value, "actions is true or false")
-                    }
-                    spec.actions = flag == "true" || flag == "yes"
-                case "deviations":
-                    let flag = try string(value, "deviations")
-                    guard ["true", "false", "yes", "no"].contains(flag) else {
-                        throw fail(value, "deviations is true or false")
-                    }
-                    spec.deviations = flag == "true" || flag == "yes"
-                default:
-                    var cohort: String?
-                    var protocols: [String] = []
-                    for (k, v) in try mapping(value, "raw", allowed: ["cohort", "protocols"]) {
-                        if k == "cohort" {
-                            cohort = try string(v, "raw.cohort")
-                        } else {
-                            protocols = try strings(v, "raw.protocols")
-                        }
-                    }
-                    spec.raw = (cohort, protocols)
+                case "compliance": spec.compliance = try compliance(value)
+                case "spc": spec.spc = try spc(value)
+                case "actions": try actions(value, into: &spec)
+                case "deviations": spec.deviations = try flag(value, "deviations")
+                default: spec.raw = try raw(value)
                 }
             }
             guard hasTitle else { throw fail(root, "a report needs a title: { zh: …, en: … }") }
             return spec
+        }
+
+        /// `true`/`false` (or `yes`/`no`).
+        func flag(_ node: Node, _ what: String) throws(ReportError) -> Bool {
+            let flag = try string(node, what)
+            guard ["true", "false", "yes", "no"].contains(flag) else { throw fail(node, "\(what) is true or false") }
+            return flag == "true" || flag == "yes"
+        }
+
+        /// `compliance: { cohort: NAME, by: [DIMENSION, …], threshold: SHARE }`.
+        func compliance(
+            _ node: Node
+        ) throws(ReportError) -> (cohort: String?, by: [ComplianceDimension], threshold: Double) {
+            var cohort: String?
+            var by: [ComplianceDimension] = [.item]
+            var threshold = 0.95
+            for (k, v) in try mapping(node, "compliance", allowed: ["cohort", "by", "threshold"]) {
+                switch k {
+                case "cohort": cohort = try string(v, "compliance.cohort")
+                case "by":
+                    by = []
+                    for name in try strings(v, "compliance.by") {
+                        guard let d = ComplianceDimension(rawValue: name) else {
+                            throw fail(
+                                v, "compliance.by: '\(name)' is not one of item, phase, protocol, role, room, month")
+                        }
+                        by.append(d)
+                    }
+                default:
+                    guard let x = Double(try string(v, "compliance.threshold")), x > 0, x <= 1 else {
+                        throw fail(v, "compliance.threshold is a share between 0 and 1, e.g. 0.95")
+                    }
+                    threshold = x
+                }
+            }
+            return (cohort, by, threshold)
+        }
+
+        /// `spc: { measure: M }` or `spc: { measures: [M, …], cohort: NAME }`.
+        func spc(_ node: Node) throws(ReportError) -> (measures: [String], cohort: String?) {
+            var measures: [String] = []
+            var cohort: String?
+            for (k, v) in try mapping(node, "spc", allowed: ["measure", "measures", "cohort"]) {
+                switch k {
+                case "measure": measures.append(try checkedMeasure(v))
+                case "measures":
+                    guard case .sequence(let seq) = v else { throw fail(v, "spc.measures must be a list") }
+                    for item in seq { measures.append(try checkedMeasure(item)) }
+                default: cohort = try string(v, "spc.cohort")
+                }
+            }
+            guard !measures.isEmpty else { throw fail(node, "spc needs a measure (or measures: [a, b])") }
+            return (measures, cohort)
+        }
+
+        /// `actions: true`, or `actions: { protocol: ID }` to list another protocol's runs as the corrective actions
+        /// (default ``ReportSpec/defaultActionsProtocol``).
+        func actions(_ node: Node, into spec: inout ReportSpec) throws(ReportError) {
+            guard case .mapping = node else {
+                spec.actions = try flag(node, "actions")
+                return
+            }
+            for (_, v) in try mapping(node, "actions", allowed: ["protocol"]) {
+                let id = try string(v, "actions.protocol")
+                guard ProtocolSpec.isValidIdentifier(id) else {
+                    throw fail(
+                        v,
+                        "actions.protocol must be a protocol id (lowercase letters, digits and _, starting with a "
+                            + "letter), e.g. corrective_action")
+                }
+                spec.actionsProtocol = id
+            }
+            spec.actions = true
+        }
+
+        /// `raw: { cohort: NAME, protocols: [ID, …] }`.
+        func raw(_ node: Node) throws(ReportError) -> (cohort: String?, protocols: [String]) {
+            var cohort: String?
+            var protocols: [String] = []
+            for (k, v) in try mapping(node, "raw", allowed: ["cohort", "protocols"]) {
+                if k == "cohort" {
+                    cohort = try string(v, "raw.cohort")
+                } else {
+                    protocols = try strings(v, "raw.protocols")
+                }
+            }
+            return (cohort, protocols)
         }
 
         func checkedMeasure(_ node: Node) throws(ReportError) -> String {

@@ -30,6 +30,9 @@ public struct ReportSpec: Sendable {
         }
     }
 
+    /// The protocol a report lists as corrective actions unless its file names another: `corrective_action`.
+    public static let defaultActionsProtocol = "corrective_action"
+
     /// The report's title.
     public var title: LocalizedText
     /// Cohorts defined by the report itself (in addition to those saved in the database).
@@ -42,6 +45,9 @@ public struct ReportSpec: Sendable {
     public var spc: (measures: [String], cohort: String?)?
     /// Whether to list corrective actions.
     public var actions: Bool
+    /// The protocol whose runs are the corrective actions (`actions: { protocol: ID }`; default
+    /// ``defaultActionsProtocol``).
+    public var actionsProtocol: String
     /// Whether to list the runs completed with a documented deviation (failed critical items signed off).
     public var deviations: Bool
     /// Raw data: the cohort and protocols exported in long and wide format.
@@ -54,7 +60,8 @@ public struct ReportSpec: Sendable {
         title: LocalizedText, cohorts: [Cohort] = [], comparisons: [ComparisonSpec] = [],
         compliance: (cohort: String?, by: [ComplianceDimension], threshold: Double)? = nil,
         spc: (measures: [String], cohort: String?)? = nil, actions: Bool = false,
-        raw: (cohort: String?, protocols: [String])? = nil, file: String? = nil, deviations: Bool = false
+        raw: (cohort: String?, protocols: [String])? = nil, file: String? = nil, deviations: Bool = false,
+        actionsProtocol: String = ReportSpec.defaultActionsProtocol
     ) {
         self.title = title
         self.cohorts = cohorts
@@ -62,6 +69,7 @@ public struct ReportSpec: Sendable {
         self.compliance = compliance
         self.spc = spc
         self.actions = actions
+        self.actionsProtocol = actionsProtocol
         self.deviations = deviations
         self.raw = raw
         self.file = file

@@ -6,7 +6,10 @@ extension ReportWriter {
     func complianceSheet(_ w: Writing, _ c: (cohort: String?, by: [ComplianceDimension], threshold: Double)) throws {
         let rows = try store.compliance(by: c.by, in: try cohort(c.cohort))
         let headers =
-            c.by.map(dimensionName) + [t("passed", "合格"), t("failed", "不合格"), t("n.a.", "不适用"), t("compliance", "合格率")]
+            c.by.map(dimensionName) + [
+                language.text(zh: "合格", en: "passed"), language.text(zh: "不合格", en: "failed"),
+                language.text(zh: "不适用", en: "n.a."), language.text(zh: "合格率", en: "compliance"),
+            ]
         var b = SheetBuilder(columns: headers.count)
         b.maxWidth = 14
         for (i, d) in c.by.enumerated() { b.maxWidths[i] = d == .item ? 40 : 24 }
@@ -17,7 +20,7 @@ extension ReportWriter {
             cells.append(row.rate.map { .percent($0) } ?? .blank)
             b.cells(cells)
         }
-        let (sheet, lastRow) = try b.write(to: w.book, name: t("Compliance", "条目合格率"))
+        let (sheet, lastRow) = try b.write(to: w.book, name: language.text(zh: "条目合格率", en: "Compliance"))
         sheet.freeze(rows: 1)
         try sheet.highlightBelow(
             c.threshold, firstRow: 1, lastRow: rows.count, column: c.by.count + 3,
@@ -28,12 +31,12 @@ extension ReportWriter {
 
     func dimensionName(_ d: ComplianceDimension) -> String {
         switch d {
-        case .item: t("item", "条目")
-        case .phase: t("phase", "阶段")
-        case .protocol: t("protocol", "流程")
-        case .role: t("role", "角色")
-        case .room: t("room", "手术间")
-        case .month: t("month", "月份")
+        case .item: language.text(zh: "条目", en: "item")
+        case .phase: language.text(zh: "阶段", en: "phase")
+        case .protocol: language.text(zh: "流程", en: "protocol")
+        case .role: language.text(zh: "角色", en: "role")
+        case .room: language.text(zh: "手术间", en: "room")
+        case .month: language.text(zh: "月份", en: "month")
         }
     }
 }

@@ -7,9 +7,11 @@ extension ReportWriter {
     /// off, the reason, and who signed it off when. Such runs count as non-compliant in every measure.
     func deviationsSheet(_ w: Writing) throws {
         let headers = [
-            t("run", "记录"), t("protocol", "流程"), t("version", "版本"), t("subject", "对象"),
-            t("failed critical items", "未通过的关键条目"), t("reason", "原因"), t("signed off by", "签批人"),
-            t("role", "角色"), t("signed off at", "签批时间"),
+            language.text(zh: "记录", en: "run"), language.text(zh: "流程", en: "protocol"),
+            language.text(zh: "版本", en: "version"), language.text(zh: "对象", en: "subject"),
+            language.text(zh: "未通过的关键条目", en: "failed critical items"), language.text(zh: "原因", en: "reason"),
+            language.text(zh: "签批人", en: "signed off by"),
+            language.text(zh: "角色", en: "role"), language.text(zh: "签批时间", en: "signed off at"),
         ]
         var b = SheetBuilder(columns: headers.count)
         b.maxWidth = 40
@@ -22,7 +24,7 @@ extension ReportWriter {
                     w.date(d.at),
                 ], format: FormatSpec(top: true))
         }
-        let (sheet, lastRow) = try b.write(to: w.book, name: t("Deviations", "偏差"))
+        let (sheet, lastRow) = try b.write(to: w.book, name: language.text(zh: "偏差", en: "Deviations"))
         sheet.freeze(rows: 1)
         try sheet.autofilter(headerRow: 0, lastRow: lastRow, columns: headers.count)
         try finish(w, sheet, lastRow: lastRow, columns: headers.count, repeatRows: 0...0)

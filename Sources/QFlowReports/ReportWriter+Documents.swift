@@ -8,9 +8,11 @@ extension ReportWriter {
     /// a committee reads each figure against the version of the protocol it was measured with.
     func documentsSheet(_ w: Writing) throws {
         let headers = [
-            t("protocol", "流程"), t("title", "名称"), t("version", "版本"), t("document number", "文件编号"),
-            t("owner", "归口部门"), t("approved by", "批准人"), t("effective", "生效日期"), t("review by", "复审日期"),
-            t("runs", "记录数"), t("content hash", "内容摘要"),
+            language.text(zh: "流程", en: "protocol"), language.text(zh: "名称", en: "title"),
+            language.text(zh: "版本", en: "version"), language.text(zh: "文件编号", en: "document number"),
+            language.text(zh: "归口部门", en: "owner"), language.text(zh: "批准人", en: "approved by"),
+            language.text(zh: "生效日期", en: "effective"), language.text(zh: "复审日期", en: "review by"),
+            language.text(zh: "记录数", en: "runs"), language.text(zh: "内容摘要", en: "content hash"),
         ]
         var b = SheetBuilder(columns: headers.count)
         b.maxWidth = 40
@@ -23,14 +25,15 @@ extension ReportWriter {
             let document = published.spec.document
             b.cells(
                 [
-                    .text(published.spec.id), .text(published.spec.title.text(lang)),
-                    .number(Double(published.spec.version)), .text(document?.number ?? t("(none)", "（无）")),
-                    .text(document?.owner.text(lang) ?? ""), .text(document?.approver.text(lang) ?? ""),
+                    .text(published.spec.id), .text(published.spec.title.text(language)),
+                    .number(Double(published.spec.version)),
+                    .text(document?.number ?? language.text(zh: "（无）", en: "(none)")),
+                    .text(document?.owner.text(language) ?? ""), .text(document?.approver.text(language) ?? ""),
                     .text(document?.effective ?? ""), .text(document?.reviewBy ?? ""), .number(Double(runs)),
                     .text(String(published.contentHash.prefix(12))),
                 ], format: FormatSpec(top: true))
         }
-        let (sheet, lastRow) = try b.write(to: w.book, name: t("Documents", "文件版本"))
+        let (sheet, lastRow) = try b.write(to: w.book, name: language.text(zh: "文件版本", en: "Documents"))
         sheet.freeze(rows: 1)
         try finish(w, sheet, lastRow: lastRow, columns: headers.count, repeatRows: 0...0)
     }

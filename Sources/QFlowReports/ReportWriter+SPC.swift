@@ -17,27 +17,35 @@ extension ReportWriter {
         for (index, measure) in s.measures.enumerated() {
             let result = try Comparison.run(
                 try Measure(parsing: measure), cohorts: [try cohort(s.cohort)], overTime: true, store: store)
-            guard let (group, months, chart) = result.charts.first else { continue }
+            guard case .overTime(let charts) = result.result, let first = charts.first else { continue }
             if index > 0 { breaks.append(b.row) }
-            b.paragraph("p-chart: \(measure) — \(group)", .title)
-            b.paragraph(
-                t(
-                    "Centre line: the pooled proportion; limits: ±3 standard errors for each month's n. ",
-                    "中心线为合并比例；控制限为按各月例数计算的 ±3 倍标准误。")
-                    + t(
-                        "\(chart.outOfControl.count) month(s) outside the limits.",
-                        "\(chart.outOfControl.count) 个月超出控制限。"))
-            b.skip()
-            let h = monthTable(&b, months: months, chart: chart)
+            let h = spcBlock(w, &b, measure: measure, first)
             if header == nil { header = h }
-            b.skip()
-            b.chart(pChart(w, title: "p-chart — \(group)", months: months, chart: chart))
-            b.skip()
         }
-        let (sheet, lastRow) = try b.write(to: w.book, name: t("SPC", "SPC 控制图"))
+        let (sheet, lastRow) = try b.write(to: w.book, name: language.text(zh: "SPC 控制图", en: "SPC"))
         try finish(
             w, sheet, lastRow: lastRow, columns: Self.monthColumns,
             repeatRows: s.measures.count == 1 ? header.map { $0...$0 } : nil, pageBreaks: breaks)
+    }
+
+    /// One measure's p-chart on the SPC sheet: title, how to read it, month table and chart; returns the table's
+    /// header row.
+    func spcBlock(_ w: Writing, _ b: inout SheetBuilder, measure: String, _ monthly: Comparison.MonthlyChart) -> Int {
+        let chart = monthly.chart
+        b.paragraph("p-chart: \(measure) — \(monthly.cohortName)", .title)
+        b.paragraph(
+            language.text(
+                zh: "中心线为合并比例；控制限为按各月例数计算的 ±3 倍标准误。",
+                en: "Centre line: the pooled proportion; limits: ±3 standard errors for each month's n. ")
+                + language.text(
+                    zh: "\(chart.outOfControl.count) 个月超出控制限。",
+                    en: "\(chart.outOfControl.count) month(s) outside the limits."))
+        b.skip()
+        let header = monthTable(&b, months: monthly.months, chart: chart)
+        b.skip()
+        b.chart(pChart(w, title: "p-chart — \(monthly.cohortName)", months: monthly.months, chart: chart))
+        b.skip()
+        return header
     }
 
     /// The month table of a p-chart; returns its header row.
@@ -45,15 +53,16 @@ extension ReportWriter {
     func monthTable(_ b: inout SheetBuilder, months: [String], chart: PChart) -> Int {
         let header = b.cells(
             [
-                .text(t("Month", "月份")), .text("n"), .text("x"), .text("p"), .text(t("Centre", "中心线")),
-                .text(t("LCL", "下控制限")), .text(t("UCL", "上控制限")), .text(t("Signal", "信号")),
+                .text(language.text(zh: "月份", en: "Month")), .text("n"), .text("x"), .text("p"),
+                .text(language.text(zh: "中心线", en: "Centre")), .text(language.text(zh: "下控制限", en: "LCL")),
+                .text(language.text(zh: "上控制限", en: "UCL")), .text(language.text(zh: "信号", en: "Signal")),
             ], format: .header)
+        let outside = language.text(zh: "超出控制限", en: "outside limits")
         for (i, month) in months.enumerated() {
             b.cells([
                 .text(month), .number(Double(chart.totals[i])), .number(Double(chart.events[i])),
                 .percent(chart.proportions[i]), .percent(chart.center), .percent(chart.lowerLimits[i]),
-                .percent(chart.upperLimits[i]),
-                .text(chart.outOfControl.contains(i) ? t("outside limits", "超出控制限") : ""),
+                .percent(chart.upperLimits[i]), .text(chart.outOfControl.contains(i) ? outside : ""),
             ])
         }
         return header
@@ -67,61 +76,65 @@ extension ReportWriter {
     /// and the months that signal in red.
     func pChart(_ w: Writing, title: String, months: [String], chart: PChart) -> ChartSpec {
         let n = months.count
-        let (x, dated) = Self.monthGrid(months)
-        let unit = dated ? Self.monthDays : 1
-        let low = n > 1 ? x[0] : (x.first ?? 0) - unit / 3
-        let high = n > 1 ? x[n - 1] : (x.first ?? 0) + unit / 3
-        var rows: [[Worksheet.Cell]] = []
-        for r in 0..<(2 * max(n, 1)) {
-            var cells: [Worksheet.Cell] = Array(repeating: .blank, count: PChartColumn.allCases.count)
+        let grid = MonthAxis(months)
+        let top = w.charts.append(Self.pChartRows(months, chart, grid))
+        func points(_ c: PChartColumn) -> ChartSpec.Range { w.charts.range(c, from: top, count: n) }
+        func steps(_ c: PChartColumn) -> ChartSpec.Range { w.charts.range(c, from: top, count: 2 * n) }
+        var spec = ChartSpec(kind: .scatter, title: title)
+        var lcl = ChartSpec.Series(
+            name: "LCL", categories: steps(.stepX), values: steps(.lcl), color: ChartPalette.limit, dashed: true)
+        lcl.width = ChartPalette.limitWidth
+        var ucl = lcl
+        ucl.name = "UCL"
+        ucl.values = steps(.ucl)
+        spec.series = [
+            ChartSpec.Series(
+                name: "p", categories: points(.x), values: points(.p), marker: .circle, color: ChartPalette.primary),
+            ChartSpec.Series(
+                name: language.text(zh: "中心线", en: "centre"), categories: points(.x), values: points(.centre),
+                color: ChartPalette.neutral),
+            lcl, ucl,
+        ]
+        if !chart.outOfControl.isEmpty {
+            spec.series.append(
+                ChartSpec.Series(
+                    name: language.text(zh: "超出控制限", en: "outside limits"), categories: points(.x),
+                    values: points(.signal), marker: .diamond, color: ChartPalette.signal, line: false))
+        }
+        spec.x = grid.axis(name: language.text(zh: "月份", en: "Month"), padSingleMonth: true)
+        spec.y = Self.proportionAxis(chart.proportions + chart.lowerLimits + chart.upperLimits)
+        return spec
+    }
+
+    /// The helper rows of a p-chart: a point per month in the first `n` rows, two step ends per month in all `2n`.
+    static func pChartRows(_ months: [String], _ chart: PChart, _ grid: MonthAxis) -> [ChartRow<PChartColumn>] {
+        let n = months.count
+        return (0..<(2 * max(n, 1))).map { r in
+            var cells = ChartRow<PChartColumn>()
             if r < n {
-                cells[PChartColumn.month.rawValue] = .text(months[r])
-                cells[PChartColumn.x.rawValue] = .number(x[r])
-                cells[PChartColumn.p.rawValue] = .number(chart.proportions[r])
-                cells[PChartColumn.centre.rawValue] = .number(chart.center)
+                cells[.month] = .text(months[r])
+                cells[.x] = .number(grid.x[r])
+                cells[.p] = .number(chart.proportions[r])
+                cells[.centre] = .number(chart.center)
                 if chart.outOfControl.contains(r) {
-                    cells[PChartColumn.signal.rawValue] = .number(chart.proportions[r])
+                    cells[.signal] = .number(chart.proportions[r])
                 }
             }
             if n > 0 {
                 let month = r / 2
-                let edge = r % 2 == 0 ? max(low, x[month] - unit / 2) : min(high, x[month] + unit / 2)
-                cells[PChartColumn.stepX.rawValue] = .number(edge)
-                cells[PChartColumn.lcl.rawValue] = .number(chart.lowerLimits[month])
-                cells[PChartColumn.ucl.rawValue] = .number(chart.upperLimits[month])
+                cells[.stepX] = .number(grid.stepEdge(month, left: r % 2 == 0))
+                cells[.lcl] = .number(chart.lowerLimits[month])
+                cells[.ucl] = .number(chart.upperLimits[month])
             }
-            rows.append(cells)
+            return cells
         }
-        let top = w.charts.append(PChartColumn.allCases.map { "\($0)" }, rows)
-        func points(_ c: PChartColumn) -> ChartSpec.Range { w.charts.range(c.rawValue, from: top, count: n) }
-        func steps(_ c: PChartColumn) -> ChartSpec.Range { w.charts.range(c.rawValue, from: top, count: 2 * n) }
-        var spec = ChartSpec(kind: .scatter, title: title)
-        spec.series = [
-            ChartSpec.Series(name: "p", categories: points(.x), values: points(.p), marker: .circle, color: 0x1F4E79),
-            ChartSpec.Series(
-                name: t("centre", "中心线"), categories: points(.x), values: points(.centre), color: 0x7F7F7F),
-            ChartSpec.Series(
-                name: "LCL", categories: steps(.stepX), values: steps(.lcl), color: 0xC00000, dashed: true),
-            ChartSpec.Series(
-                name: "UCL", categories: steps(.stepX), values: steps(.ucl), color: 0xC00000, dashed: true),
-        ]
-        spec.series[2].width = 1.25
-        spec.series[3].width = 1.25
-        if !chart.outOfControl.isEmpty {
-            spec.series.append(
-                ChartSpec.Series(
-                    name: t("outside limits", "超出控制限"), categories: points(.x), values: points(.signal),
-                    marker: .diamond, color: 0xFF0000, line: false))
-        }
-        let every = Double(max(1, (n + 11) / 12))
-        spec.x = ChartSpec.Axis(
-            name: t("Month", "月份"), numberFormat: dated ? "yyyy-mm" : "0", min: low, max: high + (n > 1 ? 0.01 : 0),
-            majorUnit: unit * every)
-        let values = chart.proportions + chart.lowerLimits + chart.upperLimits
+    }
+
+    /// A proportion axis from just below the lowest value to just above the highest, on 2% steps, within 0…1.
+    static func proportionAxis(_ values: [Double]) -> ChartSpec.Axis {
         let bottom = max(0, ((values.min() ?? 0) - 0.02) * 50).rounded(.down) / 50
         let ceiling = min(1, (((values.max() ?? 1) + 0.02) * 50).rounded(.up) / 50)
-        spec.y = ChartSpec.Axis(name: "p", numberFormat: "0%", min: bottom, max: max(ceiling, bottom + 0.02))
-        return spec
+        return ChartSpec.Axis(name: "p", numberFormat: "0%", min: bottom, max: max(ceiling, bottom + 0.02))
     }
 
     /// Where a chart places its months: an Excel date serial mid-month on a uniform grid when every month parses

@@ -28,7 +28,8 @@ public struct HodgesLehmann: Sendable, Equatable {
         }
         guard a.count * b.count <= Self.maximumPairs else {
             throw .invalid(
-                "the Hodges–Lehmann shift sorts na·nb = \(a.count * b.count) differences; the limit is \(Self.maximumPairs)"
+                "the Hodges–Lehmann shift sorts na·nb = \(a.count * b.count) differences; "
+                    + "the limit is \(Self.maximumPairs)"
             )
         }
         var diffs: [Double] = []

@@ -99,7 +99,8 @@ public struct InterruptedTimeSeries: Sendable, Equatable {
         guard intervention >= k, values.count - intervention >= k else {
             throw .invalid(
                 "an interrupted time series needs at least \(k) months before and \(k) after the intervention "
-                    + "(got \(max(0, min(intervention, values.count))) before and \(max(0, values.count - intervention)) after)"
+                    + "(got \(max(0, min(intervention, values.count))) before "
+                    + "and \(max(0, values.count - intervention)) after)"
             )
         }
         let t = times ?? values.indices.map(Double.init)

@@ -3,20 +3,33 @@ import Foundation
 /// The machine contract behind `qflow stats run`: a JSON array of requests in, a JSON array of results out.
 ///
 /// Each request is an object with an optional `id` (echoed as given, `null` if absent), a `test` name and the
-/// test's inputs. Each result is an object whose first key is `id`, followed by exactly these keys:
+/// test's inputs. Each result is an object whose first key is `id`, followed by exactly these keys
+/// (per test: input keys → result keys):
 ///
-/// | test | input keys | result keys |
-/// |---|---|---|
-/// | `proportions` | `a: [x1, n1]`, `b: [x2, n2]` | `pearson_chi2`, `pearson_p`, `yates_chi2`, `yates_p`, `fisher_p`, `likelihood_ratio_chi2`, `likelihood_ratio_p`, `risk_difference`, `rd_ci_low`, `rd_ci_high`, `odds_ratio`, `or_ci_low`, `or_ci_high`, `wilson_a_low`, `wilson_a_high`, `wilson_b_low`, `wilson_b_high`, `min_expected`, `relative_risk`, `rr_ci_low`, `rr_ci_high`, `cohens_h`, `h_ci_low`, `h_ci_high`, `exact_odds_ratio`, `exact_or_ci_low`, `exact_or_ci_high`, `observed_power`, `observed_power_exact` |
-/// | `contingency` | `table: [[…], …]` | `chi2`, `df`, `p`, `cramers_v`, `min_expected` |
-/// | `mcnemar` | `b`, `c`, optional `n` (all pairs) | `chi2`, `p`, `exact_p`, `mid_p`, `odds_ratio`, `or_ci_low`, `or_ci_high`, `observed_power`, `observed_power_exact` (null without `n`) |
-/// | `welch` | `a: […]`, `b: […]` | `t`, `df`, `p`, `mean_diff`, `ci_low`, `ci_high`, `observed_power` |
-/// | `mann_whitney` | `a: […]`, `b: […]` | `u`, `p`, `hodges_lehmann`, `hl_ci_low`, `hl_ci_high` |
-/// | `pchart` | `events: […]`, `totals: […]` | `center`, `ucl`, `lcl`, `out_of_control`, `dispersion_chi2`, `dispersion_p`, `sigma_z`, `chart` (`"p"` or `"laney"`), `laney_ucl`, `laney_lcl`, `laney_out_of_control`, `anhoj_useful`, `anhoj_longest_run`, `anhoj_longest_run_limit`, `anhoj_crossings`, `anhoj_crossings_limit`, `anhoj_signal` |
-/// | `power_proportions` | `p1`, `p2`, and `n` or `n1`+`n2`, or `power`; optional `alpha` | `n1`, `n2`, `power`, `power_arcsine`, `power_exact`, `cohens_h`, `n_required` |
-/// | `power_mcnemar` | `p01`, `p10`, and `n` (pairs) or `power`; optional `alpha` | `n`, `power`, `power_exact`, `n_required` |
-/// | `power_welch` | `delta`, `sd` or `sd1`+`sd2`, and `n` or `n1`+`n2`, or `power`; optional `alpha` | `n1`, `n2`, `df`, `ncp`, `power`, `n_required` |
-/// | `its` | `events`, `totals`, `intervention` (index of the first month after), optional `times` | `scale`, then for each of `baseline`, `pre_slope`, `level_change`, `slope_change`, `post_slope`: the estimate and `_se` (Newey–West), `_ols_se`, `_p`, `_ci_low`, `_ci_high`; `df`, `nw_lag`, `durbin_watson`, `lag1_autocorrelation`, `bg_chi2`, `bg_df`, `bg_p` |
+/// - `proportions`: `a: [x1, n1]`, `b: [x2, n2]` → `pearson_chi2`, `pearson_p`, `yates_chi2`, `yates_p`, `fisher_p`,
+///   `likelihood_ratio_chi2`, `likelihood_ratio_p`, `risk_difference`, `rd_ci_low`, `rd_ci_high`, `odds_ratio`,
+///   `or_ci_low`, `or_ci_high`, `wilson_a_low`, `wilson_a_high`, `wilson_b_low`, `wilson_b_high`, `min_expected`,
+///   `relative_risk`, `rr_ci_low`, `rr_ci_high`, `cohens_h`, `h_ci_low`, `h_ci_high`, `exact_odds_ratio`,
+///   `exact_or_ci_low`, `exact_or_ci_high`, `observed_power`, `observed_power_exact`
+/// - `contingency`: `table: [[…], …]` → `chi2`, `df`, `p`, `cramers_v`, `min_expected`
+/// - `mcnemar`: `b`, `c`, optional `n` (all pairs) → `chi2`, `p`, `exact_p`, `mid_p`, `odds_ratio`, `or_ci_low`,
+///   `or_ci_high`, `observed_power`, `observed_power_exact` (null without `n`)
+/// - `welch`: `a: […]`, `b: […]` → `t`, `df`, `p`, `mean_diff`, `ci_low`, `ci_high`, `observed_power`
+/// - `mann_whitney`: `a: […]`, `b: […]` → `u`, `p`, `hodges_lehmann`, `hl_ci_low`, `hl_ci_high`
+/// - `pchart`: `events: […]`, `totals: […]` → `center`, `ucl`, `lcl`, `out_of_control`, `dispersion_chi2`,
+///   `dispersion_p`, `sigma_z`, `chart` (`"p"` or `"laney"`), `laney_ucl`, `laney_lcl`, `laney_out_of_control`,
+///   `anhoj_useful`, `anhoj_longest_run`, `anhoj_longest_run_limit`, `anhoj_crossings`, `anhoj_crossings_limit`,
+///   `anhoj_signal`
+/// - `power_proportions`: `p1`, `p2`, and `n` or `n1`+`n2`, or `power`; optional `alpha` → `n1`, `n2`, `power`,
+///   `power_arcsine`, `power_exact`, `cohens_h`, `n_required`
+/// - `power_mcnemar`: `p01`, `p10`, and `n` (pairs) or `power`; optional `alpha` → `n`, `power`, `power_exact`,
+///   `n_required`
+/// - `power_welch`: `delta`, `sd` or `sd1`+`sd2`, and `n` or `n1`+`n2`, or `power`; optional `alpha` → `n1`, `n2`,
+///   `df`, `ncp`, `power`, `n_required`
+/// - `its`: `events`, `totals`, `intervention` (index of the first month after), optional `times` → `scale`, then for
+///   each of `baseline`, `pre_slope`, `level_change`, `slope_change`, `post_slope`: the estimate and `_se`
+///   (Newey–West), `_ols_se`, `_p`, `_ci_low`, `_ci_high`; `df`, `nw_lag`, `durbin_watson`, `lag1_autocorrelation`,
+///   `bg_chi2`, `bg_df`, `bg_p`
 ///
 /// With `power`, the sample size is solved (`n_required`, fractional) and `n1`, `n2`, `power` are those of the
 /// size rounded up. Effect sizes, power conventions and the R function each matches are in the README.

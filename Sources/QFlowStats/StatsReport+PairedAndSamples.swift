@@ -30,12 +30,14 @@ extension StatsReport {
                 "采用的检验：不一致对子的精确二项检验，\(Format.journalP(m.exactP))。"))
         lines.append(
             t(
-                "Rule: the exact test is valid for any number of discordant pairs; the mid-p (Fagerland et al. 2013) is "
+                "Rule: the exact test is valid for any number of discordant pairs; "
+                    + "the mid-p (Fagerland et al. 2013) is "
                     + "shown as a less conservative check.",
                 "规则：精确检验对任意数量的不一致对子均适用；另列 mid-p 值（Fagerland 等，2013）作为较不保守的参考。"))
         lines.append(
             t(
-                "Conclusion: the change between the paired measurements \(significance(m.exactP, language)) at the 0.05 "
+                "Conclusion: the change between the paired measurements \(significance(m.exactP, language)) "
+                    + "at the 0.05 "
                     + "level (\(Format.journalP(m.exactP))).",
                 "结论：配对前后的\(significance(m.exactP, language))（\(Format.journalP(m.exactP))，检验水准 α=0.05）。"))
         lines.append(contentsOf: mcnemarExtras(m, pairs: pairs, language: language))
@@ -87,7 +89,8 @@ extension StatsReport {
         lines.append(
             t(
                 "Conclusion: the difference in means between \(groups.0) and \(groups.1) "
-                    + "(\(Format.fixed(w.meanDifference, 3))) \(significance(w.p, language)) at the 0.05 level (\(stat)).",
+                    + "(\(Format.fixed(w.meanDifference, 3))) \(significance(w.p, language)) "
+                    + "at the 0.05 level (\(stat)).",
                 "结论：\(groups.0)与\(groups.1)均值的\(significance(w.p, language))"
                     + "（均值差 \(Format.fixed(w.meanDifference, 3))，\(stat)，检验水准 α=0.05）。"))
         if let power = w.observedPower { lines.append(welchPowerSentence(power, language: language)) }

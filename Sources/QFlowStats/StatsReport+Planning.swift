@@ -82,7 +82,8 @@ extension StatsReport {
             lines.append("")
             lines.append(
                 t(
-                    "Sample size: n = \(Format.fixed(required, 2)) per group (normal approximation); plan \(p.n1) per group.",
+                    "Sample size: n = \(Format.fixed(required, 2)) per group (normal approximation); "
+                        + "plan \(p.n1) per group.",
                     "样本量：每组 n = \(Format.fixed(required, 2))（正态近似）；按每组 \(p.n1) 例设计。"))
         }
         return lines.joined(separator: "\n") + "\n"
@@ -178,11 +179,13 @@ extension StatsReport {
         lines.append(
             t(
                 "Autocorrelation: Durbin–Watson \(Format.fixed(its.durbinWatson, 3)), lag-1 r = "
-                    + "\(Format.fixed(its.lagOneAutocorrelation, 3)), Breusch–Godfrey χ²(\(bg?.degreesOfFreedom ?? its.lag)) = "
+                    + "\(Format.fixed(its.lagOneAutocorrelation, 3)), "
+                    + "Breusch–Godfrey χ²(\(bg?.degreesOfFreedom ?? its.lag)) = "
                     + "\(Format.fixed(bg?.statistic, 3)), p = \(Format.spssP(bg?.p))"
                     + ((bg?.p ?? 1) < 0.05 ? ": residuals are autocorrelated, so rely on the Newey–West errors." : "."),
                 "自相关：Durbin–Watson \(Format.fixed(its.durbinWatson, 3))，滞后 1 阶 r = "
-                    + "\(Format.fixed(its.lagOneAutocorrelation, 3))，Breusch–Godfrey χ²(\(bg?.degreesOfFreedom ?? its.lag)) = "
+                    + "\(Format.fixed(its.lagOneAutocorrelation, 3))，"
+                    + "Breusch–Godfrey χ²(\(bg?.degreesOfFreedom ?? its.lag)) = "
                     + "\(Format.fixed(bg?.statistic, 3))，p = \(Format.spssP(bg?.p))"
                     + ((bg?.p ?? 1) < 0.05 ? "：残差存在自相关，应以 Newey–West 标准误为准。" : "。")))
         let level = its.levelChange
@@ -195,9 +198,11 @@ extension StatsReport {
                     + "(95% CI \(range(pp(slope.interval.low), pp(slope.interval.high), language))), which "
                     + "\(significance(slope.p, language)).",
                 "结论：干预时水平变化 \(pp(level.estimate)) 个百分点（95% 置信区间 "
-                    + "\(range(pp(level.interval.low), pp(level.interval.high), language))），\(significance(level.p, language))；"
+                    + "\(range(pp(level.interval.low), pp(level.interval.high), language))），"
+                    + "\(significance(level.p, language))；"
                     + "斜率每月变化 \(pp(slope.estimate)) 个百分点（95% 置信区间 "
-                    + "\(range(pp(slope.interval.low), pp(slope.interval.high), language))），\(significance(slope.p, language))。"
+                    + "\(range(pp(slope.interval.low), pp(slope.interval.high), language))），"
+                    + "\(significance(slope.p, language))。"
             ))
         return lines.joined(separator: "\n") + "\n"
     }

@@ -69,7 +69,8 @@ extension StatsReport {
         let minE = Format.fixed(r.minExpected, 2)
         lines.append(
             t(
-                "a. \(r.cellsBelowFive) cells (\(share)%) have expected count less than 5. The minimum expected count is \(minE).",
+                "a. \(r.cellsBelowFive) cells (\(share)%) have expected count less than 5. "
+                    + "The minimum expected count is \(minE).",
                 "a. \(r.cellsBelowFive) 个单元格 (\(share)%) 的期望计数少于 5。最小期望计数为 \(minE)。"))
         lines.append(t("b. Computed only for a 2x2 table", "b. 仅对 2x2 表进行计算"))
         if r.pearsonChi2 == nil {

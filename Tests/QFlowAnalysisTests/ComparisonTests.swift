@@ -133,7 +133,10 @@ struct ComparisonTests {
         let b = Cohort(name: "or2", rooms: ["OR2"])
         let result = try Comparison.run(.item("overall"), cohorts: [a, b], store: f.store)
         #expect(result.design == .independentBinary)
-        let block = try #require(result.proportions)
+        guard case .independentBinary(let block) = result.result else {
+            Issue.record("not a 2×2 block: \(result.design)")
+            return
+        }
         #expect((block.x1, block.n1, block.x2, block.n2) == (8, 10, 3, 10))
         // Expected counts of 4.5 < 5: the rule picks Fisher's exact test.
         #expect(result.rule.en.contains("fisher"))
@@ -161,10 +164,13 @@ struct ComparisonTests {
         ]
         let result = try Comparison.run(.item("overall"), cohorts: cohorts, store: f.store)
         #expect(result.design == .pairedBinary)
-        let pairs = try #require(result.pairs)
+        guard case .pairedBinary(let pairs, let mcnemar) = result.result else {
+            Issue.record("not paired: \(result.design)")
+            return
+        }
         #expect((pairs.both, pairs.aOnly, pairs.bOnly, pairs.neither) == (1, 1, 2, 1))
-        #expect(result.mcnemar?.b == 2)  // no → yes
-        #expect(result.mcnemar?.c == 1)  // yes → no
+        #expect(mcnemar.b == 2)  // no → yes
+        #expect(mcnemar.c == 1)  // yes → no
         let warning = try #require(result.warnings.first?.en)
         #expect(warning.contains("2 respondent(s) cannot be paired"))
         #expect(warning.contains("R6 (before only)"))
@@ -174,7 +180,11 @@ struct ComparisonTests {
         let anonymous = result.withoutRespondentIds()
         #expect(anonymous.warnings.first?.en == "2 respondent(s) cannot be paired and are left out")
         #expect(!anonymous.text(language: .en).contains("R6") && !anonymous.text(language: .zh).contains("R7"))
-        #expect(anonymous.mcnemar?.b == result.mcnemar?.b)
+        guard case .pairedBinary(_, let anonymousTest) = anonymous.result else {
+            Issue.record("no longer paired: \(anonymous.design)")
+            return
+        }
+        #expect(anonymousTest.b == mcnemar.b)
     }
 
     @Test func aContinuousMeasureGetsWelchAndMannWhitney() throws {
@@ -191,9 +201,13 @@ struct ComparisonTests {
             .number("temp"), cohorts: [Cohort(name: "or1", rooms: ["OR1"]), Cohort(name: "or2", rooms: ["OR2"])],
             store: f.store)
         #expect(result.design == .continuous)
+        guard case .continuous(let found, let mannWhitney) = result.result else {
+            Issue.record("not continuous: \(result.design)")
+            return
+        }
         let welch = try WelchTTest(a: [36.1, 36.4, 36.8, 37.0], b: [36.9, 37.3, 37.6, 38.1, 37.2])
-        #expect(result.welch?.p == welch.p)
-        #expect(result.mannWhitney?.countA == 4)
+        #expect(found.p == welch.p)
+        #expect(mannWhitney.countA == 4)
     }
 
     @Test func overTimeGivesAMonthlyPChart() throws {
@@ -207,7 +221,11 @@ struct ComparisonTests {
         }
         let result = try Comparison.run(.item("overall"), cohorts: [.everyone], overTime: true, store: f.store)
         #expect(result.design == .overTime)
-        let chart = try #require(result.charts.first)
+        guard case .overTime(let charts) = result.result else {
+            Issue.record("not over time: \(result.design)")
+            return
+        }
+        let chart = try #require(charts.first)
         #expect(chart.months == ["2025-01", "2025-02", "2025-03"])
         #expect(chart.chart.events == [18, 17, 3])
         #expect(chart.chart.outOfControl.contains(2))
@@ -246,7 +264,10 @@ struct ProcessMeasureTests {
               - id: p
                 title: { zh: 阶段, en: Phase }
                 items:
-                  - { id: a, title: { zh: 甲, en: A }, type: check, deadline: { before: PT0M, of: subject.scheduled_start } }
+                  - id: a
+                    title: { zh: 甲, en: A }
+                    type: check
+                    deadline: { before: PT0M, of: subject.scheduled_start }
                   - { id: b, title: { zh: 乙, en: B }, type: check }
                   - { id: c, title: { zh: 丙, en: C }, type: check }
 

@@ -22,7 +22,10 @@ struct DemoTests {
         let flows = try store.cohort("flows")
         let noFlows = try store.cohort("no-flows")
         let patients = try Comparison.run(.item("sat.overall"), cohorts: [flows, noFlows], store: store)
-        let block = try #require(patients.proportions)
+        guard case .independentBinary(let block) = patients.result else {
+            Issue.record("the patients' comparison is not a 2×2 block: \(patients.design)")
+            return
+        }
         #expect((block.x1, block.n1, block.x2, block.n2) == (229, 233, 221, 233))
         #expect(String(format: "%.3f", block.pearsonChi2!) == "4.142")
         #expect(String(format: "%.3f", block.pearsonP!) == "0.042")

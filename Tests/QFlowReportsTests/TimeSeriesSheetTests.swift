@@ -1,4 +1,5 @@
 import Foundation
+import QFlowAnalysis
 import QFlowReports
 import QFlowStore
 import Testing
@@ -40,6 +41,29 @@ import Testing
         let two = try XLSXReader.sheet(book, "Comparison 2")
         let twoText = (two["cells"] as? [String: [String: Any]])?.values.compactMap { $0["value"] as? String } ?? []
         #expect(twoText.contains { $0.contains("power to detect the observed difference") }, "\(twoText)")
+    }
+
+    @Test func anInterruptedTimeSeriesKeepsBothChartsAndTheFitAndAsksForAllThree() throws {
+        let (_, store) = try StudyDatabase.built.get()
+        let comparison = try Comparison.run(
+            .item("sat.overall"), cohorts: [try store.cohort("no-flows"), try store.cohort("flows")], overTime: true,
+            interruptedTimeSeries: true, store: store)
+        #expect(comparison.design == .overTime)
+        guard case .interruptedTimeSeries(let charts, let fit) = comparison.result else {
+            Issue.record("not an interrupted time series: \(comparison.result)")
+            return
+        }
+        #expect(charts.map(\.cohortName) == ["no-flows", "flows"])
+        #expect(fit.months == charts[0].months + charts[1].months)
+        #expect(fit.model.intervention == charts[0].months.count)
+        #expect(comparison.rule.en.hasPrefix("monthly proportions before (no-flows) and after (flows)"))
+        // Scripts get each cohort's p-chart and the segmented regression, in that order.
+        let json = try JSONSerialization.jsonObject(with: try comparison.json()) as? [String: Any]
+        let statistics = json?["statistics"] as? [[String: Any]] ?? []
+        #expect(statistics.count == 3)
+        #expect(statistics.prefix(2).allSatisfy { $0["center"] != nil })
+        #expect(statistics.last?["level_change"] != nil, "\(statistics.last ?? [:])")
+        #expect((json?["months"] as? [[String: Any]])?.count == 2)
     }
 
     @Test(arguments: [

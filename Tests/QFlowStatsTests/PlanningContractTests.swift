@@ -62,11 +62,12 @@ struct PlanningContractTests {
         let events = TimeSeriesTests.events1.map(String.init).joined(separator: ",")
         let totals = Array(repeating: "200", count: 24).joined(separator: ",")
         let large = LaneyAnhojTests.large.map(String.init).joined(separator: ",")
+        let largeTotals = Array(repeating: "15000", count: 12).joined(separator: ",")
         let r = try results(
             """
             [
               {"test": "its", "events": [\(events)], "totals": [\(totals)], "intervention": 12},
-              {"test": "pchart", "events": [\(large)], "totals": [\(Array(repeating: "15000", count: 12).joined(separator: ","))]},
+              {"test": "pchart", "events": [\(large)], "totals": [\(largeTotals)]},
               {"test": "its", "events": [1], "totals": [2], "intervention": 0}
             ]
             """)

@@ -56,7 +56,8 @@
 //         ya = sum((abs(O[i][j]-EF[i][j])-Y)**2/EF[i][j] for i in range(2) for j in range(2))
 //         pe = mp.mpf(pe.numerator)/pe.denominator; ya = mp.mpf(ya.numerator)/ya.denominator
 //         g = 2*sum(O[i][j]*mp.log(O[i][j]/E[i][j]) for i in range(2) for j in range(2) if O[i][j] > 0)
-//         out.update(pearson_chi2=pe, pearson_p=chi2_sf(pe, 1), yates_chi2=ya, yates_p=chi2_sf(ya, 1), lr=g, lr_p=chi2_sf(g, 1))
+//         out.update(pearson_chi2=pe, pearson_p=chi2_sf(pe, 1), yates_chi2=ya, yates_p=chi2_sf(ya, 1),
+//                    lr=g, lr_p=chi2_sf(g, 1))
 //     two, less, greater = fisher(a, b, c, d)
 //     out.update(fisher=two, fisher1=min(less, greater))
 //     p1, p2 = mp.mpf(x1)/n1, mp.mpf(x2)/n2
@@ -76,12 +77,16 @@
 //
 // print("// proportions")
 // for t in [(229,233,221,233),(229,233,220,233),(30,32,27,32),(12,100,25,100),(3,50,0,50),(40,200,30,200),(1,10,11,14),
-//           (0,10,0,12),(1,2,0,1),(5,10,5,10),(1,5,4,5),(2,5,3,5),(800,1000,200,1000),(900,1000,300,1000),(0,20,20,20)]:
+//           (0,10,0,12),(1,2,0,1),(5,10,5,10),(1,5,4,5),(2,5,3,5),(800,1000,200,1000),(900,1000,300,1000),
+//           (0,20,20,20)]:
 //     o = proportions(*t)
-//     print(f"    ProportionsRow(x1: {t[0]}, n1: {t[1]}, x2: {t[2]}, n2: {t[3]}, pearsonChi2: {opt(o['pearson_chi2'])}, pearsonP: {opt(o['pearson_p'])}, "
-//           f"yatesChi2: {opt(o['yates_chi2'])}, yatesP: {opt(o['yates_p'])}, lrChi2: {opt(o['lr'])}, lrP: {opt(o['lr_p'])}, "
-//           f"fisherP: {f(o['fisher'])}, fisherOneSided: {f(o['fisher1'])}, rd: {f(o['rd'])}, rdLow: {f(o['rd_lo'])}, rdHigh: {f(o['rd_hi'])}, "
-//           f"oddsRatio: {f(o['or_'])}, orLow: {f(o['or_lo'])}, orHigh: {f(o['or_hi'])}, wilsonA: ({f(o['wa_lo'])}, {f(o['wa_hi'])}), "
+//     print(f"    ProportionsRow(x1: {t[0]}, n1: {t[1]}, x2: {t[2]}, n2: {t[3]}, "
+//           f"pearsonChi2: {opt(o['pearson_chi2'])}, pearsonP: {opt(o['pearson_p'])}, "
+//           f"yatesChi2: {opt(o['yates_chi2'])}, yatesP: {opt(o['yates_p'])}, lrChi2: {opt(o['lr'])}, "
+//           f"lrP: {opt(o['lr_p'])}, fisherP: {f(o['fisher'])}, fisherOneSided: {f(o['fisher1'])}, "
+//           f"rd: {f(o['rd'])}, rdLow: {f(o['rd_lo'])}, rdHigh: {f(o['rd_hi'])}, "
+//           f"oddsRatio: {f(o['or_'])}, orLow: {f(o['or_lo'])}, orHigh: {f(o['or_hi'])}, "
+//           f"wilsonA: ({f(o['wa_lo'])}, {f(o['wa_hi'])}), "
 //           f"wilsonB: ({f(o['wb_lo'])}, {f(o['wb_hi'])}), minExpected: {f(o['min_e'])}),")
 //
 // print("// fisher extra (a,b,c,d, two, less, greater)")
@@ -90,11 +95,14 @@
 //     print(f"    ({t[0]}, {t[1]}, {t[2]}, {t[3]}, {f(two)}, {f(less)}, {f(greater)}),")
 //
 // print("// contingency")
-// for tab in [[[10,20,30],[20,20,20]], [[5,1,0],[2,8,3],[1,1,9]], [[400,100,50],[100,400,50],[50,50,400]], [[1,2],[3,4]], [[12,88],[25,75]]]:
-//     R=len(tab); Cn=len(tab[0]); rows=[sum(r) for r in tab]; cols=[sum(tab[i][j] for i in range(R)) for j in range(Cn)]; N=sum(rows)
+// for tab in [[[10,20,30],[20,20,20]], [[5,1,0],[2,8,3],[1,1,9]], [[400,100,50],[100,400,50],[50,50,400]],
+//             [[1,2],[3,4]], [[12,88],[25,75]]]:
+//     R=len(tab); Cn=len(tab[0]); rows=[sum(r) for r in tab]
+//     cols=[sum(tab[i][j] for i in range(R)) for j in range(Cn)]; N=sum(rows)
 //     E=[[mp.mpf(rows[i])*cols[j]/N for j in range(Cn)] for i in range(R)]
 //     ch=sum((tab[i][j]-E[i][j])**2/E[i][j] for i in range(R) for j in range(Cn)); df=(R-1)*(Cn-1)
-//     print(f"    ({tab}, {f(ch)}, {df}, {f(chi2_sf(ch, df))}, {f(mp.sqrt(ch/(N*(min(R,Cn)-1))))}, {f(min(min(r) for r in E))}),")
+//     print(f"    ({tab}, {f(ch)}, {df}, {f(chi2_sf(ch, df))}, {f(mp.sqrt(ch/(N*(min(R,Cn)-1))))}, "
+//           f"{f(min(min(r) for r in E))}),")
 //
 // print("// mcnemar (b, c, chi2, p, exact, mid)")
 // def binom_half_cdf(k, n):
@@ -131,14 +139,17 @@
 // for a, b in [('0.5','0.5'),('2','3'),('100','0.5'),('500.25','0.5'),('12','15'),('1e5','2.5')]:
 //     print(f"    ({a}, {b}, {f(mp.log(mp.beta(mp.mpf(a), mp.mpf(b))))}),")
 // print("// regularized gamma (a, x, P, Q)")
-// for a, x in [('0.5','2.071111111111111'),('0.5','360'),('2.5','1'),('1','1e-3'),('50','60'),('100','40'),('3','700'),('0.5','0.1'),('1000','1100')]:
+// for a, x in [('0.5','2.071111111111111'),('0.5','360'),('2.5','1'),('1','1e-3'),('50','60'),('100','40'),('3','700'),
+//              ('0.5','0.1'),('1000','1100')]:
 //     am, xm = mp.mpf(a), mp.mpf(x)
-//     print(f"    ({a}, {x}, {f(mp.gammainc(am, 0, xm, regularized=True))}, {f(mp.gammainc(am, xm, mp.inf, regularized=True))}),")
+//     print(f"    ({a}, {x}, {f(mp.gammainc(am, 0, xm, regularized=True))}, "
+//           f"{f(mp.gammainc(am, xm, mp.inf, regularized=True))}),")
 // print("// chi-square survival (x, df, sf)")
 // for x, df in [('4.142222222222222','1'),('1000','5'),('3','10'),('50','100'),('0.001','1'),('1500','3'),('900','1')]:
 //     print(f"    ({x}, {df}, {f(mp.gammainc(mp.mpf(df)/2, mp.mpf(x)/2, mp.inf, regularized=True))}),")
 // print("// incomplete beta (x, a, b, I)")
-// for x, a, b in [('0.3','2','3'),('0.9','0.5','0.5'),('0.01','10','0.5'),('0.999','50','2'),('0.5','200','200'),('1e-5','1.5','4')]:
+// for x, a, b in [('0.3','2','3'),('0.9','0.5','0.5'),('0.01','10','0.5'),('0.999','50','2'),('0.5','200','200'),
+//                 ('1e-5','1.5','4')]:
 //     print(f"    ({x}, {a}, {b}, {f(mp.betainc(mp.mpf(a), mp.mpf(b), 0, mp.mpf(x), regularized=True))}),")
 // print("// student t two-sided (t, df, p)")
 // def t2(t, df):
@@ -161,8 +172,9 @@
 //     print(f"    ({x}, {n}, {p}, {f(mp.log(comb(n,x)) + x*mp.log(pm) + (n-x)*mp.log(1-pm))}),")
 //
 // ---- ref3.py ----
-// # Welch (R t.test var.equal=FALSE) and Mann-Whitney (R wilcox.test exact=FALSE correct=TRUE) references, mpmath 60 digits
-// # on the exact double inputs; cross-checked against scipy.stats.ttest_ind(equal_var=False) and mannwhitneyu(asymptotic).
+// # Welch (R t.test var.equal=FALSE) and Mann-Whitney (R wilcox.test exact=FALSE correct=TRUE) references, mpmath
+// # 60 digits on the exact double inputs; cross-checked against scipy.stats.ttest_ind(equal_var=False) and
+// # mannwhitneyu(asymptotic).
 // import mpmath as mp
 // import scipy.stats as st
 // mp.mp.dps = 60
@@ -172,7 +184,8 @@
 //
 // tail_a = [float(i % 7) * 0.5 for i in range(100)]
 // tail_b = [10 + float(i % 5) * 0.3 for i in range(100)]
-// welch = [([1,2,3,4,5],[2,4,6,8,10,12]), ([1,2],[3,5]), ([5.1,4.9,5.6,5.8,6.0,5.5],[6.2,6.9,7.1,6.4,7.3]), (tail_a, tail_b), ([0.1,0.2,0.3],[0.1,0.2,0.30000000000000004])]
+// welch = [([1,2,3,4,5],[2,4,6,8,10,12]), ([1,2],[3,5]), ([5.1,4.9,5.6,5.8,6.0,5.5],[6.2,6.9,7.1,6.4,7.3]),
+//          (tail_a, tail_b), ([0.1,0.2,0.3],[0.1,0.2,0.30000000000000004])]
 // print("// welch (t, df, p, meanDiff, ciLow, ciHigh)")
 // for a, b in welch:
 //     A=[mp.mpf(x) for x in a]; B=[mp.mpf(x) for x in b]
@@ -185,9 +198,11 @@
 //     r=st.ttest_ind(a, b, equal_var=False)
 //     assert abs(float(p)-r.pvalue) <= 1e-9*max(r.pvalue, 1e-300) or float(p) < 1e-200, (p, r.pvalue)
 //     print(f"    // scipy: t {r.statistic!r}, p {r.pvalue!r}")
-//     print(f"    WelchRow(a: {a if len(a) < 20 else 'tailA'}, b: {b if len(b) < 20 else 'tailB'}, t: {f(t)}, df: {f(df)}, p: {f(p)}, meanDiff: {f(ma-mb)}, ciLow: {f(ma-mb-q*se)}, ciHigh: {f(ma-mb+q*se)}),")
+//     print(f"    WelchRow(a: {a if len(a) < 20 else 'tailA'}, b: {b if len(b) < 20 else 'tailB'}, t: {f(t)}, "
+//           f"df: {f(df)}, p: {f(p)}, meanDiff: {f(ma-mb)}, ciLow: {f(ma-mb-q*se)}, ciHigh: {f(ma-mb+q*se)}),")
 //
-// mw = [([1,2,3,4,5],[6,7,8,9,10]), ([1,2,2,3,3,3],[2,3,4,4,5]), ([1],[2]), ([float(i) for i in range(400)], [float(1000+i) for i in range(400)]),
+// mw = [([1,2,3,4,5],[6,7,8,9,10]), ([1,2,2,3,3,3],[2,3,4,4,5]), ([1],[2]),
+//       ([float(i) for i in range(400)], [float(1000+i) for i in range(400)]),
 //       ([3,4,4,5,5,5,2,4],[1,2,2,3,3,4,2,1,3]), ([1.5,2.5],[1.5,2.5,3.5]), ([2,2,2],[2,2])]
 // print("// mann-whitney (u, p)")
 // for a, b in mw:
@@ -213,5 +228,6 @@
 //     p = 2*mp.ncdf(-abs(zz))
 //     r = st.mannwhitneyu(a, b, use_continuity=True, alternative='two-sided', method='asymptotic')
 //     assert float(u) == r.statistic and (abs(float(p)-r.pvalue) <= 1e-9*r.pvalue or float(p) < 1e-200), (u, p, r)
-//     print(f"    MannWhitneyRow(a: {a if len(a) < 20 else 'farA'}, b: {b if len(b) < 20 else 'farB'}, u: {f(u)}, p: {f(p)}),")
+//     print(f"    MannWhitneyRow(a: {a if len(a) < 20 else 'farA'}, b: {b if len(b) < 20 else 'farB'}, "
+//           f"u: {f(u)}, p: {f(p)}),")
 //

@@ -140,71 +140,11 @@ extension Worksheet {
     public func insertChart(_ spec: ChartSpec, at row: Int, _ column: Int) throws(ReportError) -> Int {
         let chart = try workbook.addChart(spec.kind == .scatter ? LXW_CHART_SCATTER_STRAIGHT : LXW_CHART_LINE)
         var font = lxw_chart_font()
-        let fontName = spec.font.map { strdup($0)! }
+        let fontName = spec.font.flatMap { strdup($0) }
         defer { free(fontName) }
         font.name = fontName
         font.size = 9
-        var hidden: [Int] = []
-        for (index, s) in spec.series.enumerated() {
-            guard let added = chart_add_series(chart, nil, nil) else {
-                throw ReportError(.xlsx, "\(name): add chart series")
-            }
-            chart_series_set_categories(
-                added, s.categories.sheet, lxw_row_t(s.categories.first), lxw_col_t(s.categories.column),
-                lxw_row_t(s.categories.last), lxw_col_t(s.categories.column))
-            chart_series_set_values(
-                added, s.values.sheet, lxw_row_t(s.values.first), lxw_col_t(s.values.column),
-                lxw_row_t(s.values.last), lxw_col_t(s.values.column))
-            chart_series_set_name(added, s.name)
-            var line = lxw_chart_line()
-            if s.line {
-                line.width = Float(s.width)
-                if s.dashed { line.dash_type = UInt8(LXW_CHART_LINE_DASH_DASH.rawValue) }
-                if let color = s.color { line.color = color }
-            } else {
-                line.none = UInt8(LXW_TRUE.rawValue)
-            }
-            chart_series_set_line(added, &line)
-            switch s.marker {
-            case nil: chart_series_set_marker_type(added, UInt8(LXW_CHART_MARKER_NONE.rawValue))
-            case .circle?: chart_series_set_marker_type(added, UInt8(LXW_CHART_MARKER_CIRCLE.rawValue))
-            case .diamond?: chart_series_set_marker_type(added, UInt8(LXW_CHART_MARKER_DIAMOND.rawValue))
-            }
-            if s.marker != nil {
-                chart_series_set_marker_size(added, 7)
-                if let color = s.color {
-                    var fill = lxw_chart_fill()
-                    fill.color = color
-                    var border = lxw_chart_line()
-                    border.color = color
-                    chart_series_set_marker_fill(added, &fill)
-                    chart_series_set_marker_line(added, &border)
-                }
-            }
-            if let format = s.labels {
-                chart_series_set_labels(added)
-                chart_series_set_labels_num_format(added, format)
-                chart_series_set_labels_position(added, UInt8(LXW_CHART_LABEL_POSITION_RIGHT.rawValue))
-                chart_series_set_labels_font(added, &font)
-            }
-            if let bar = s.errorBar {
-                let (direction, value) =
-                    switch bar {
-                    case .plus(let v): (LXW_CHART_ERROR_BAR_DIR_PLUS, v)
-                    case .minus(let v): (LXW_CHART_ERROR_BAR_DIR_MINUS, v)
-                    }
-                guard let bars = chart_series_get_error_bars(added, LXW_CHART_ERROR_BAR_AXIS_Y) else {
-                    throw ReportError(.xlsx, "\(name): chart error bars")
-                }
-                chart_series_set_error_bars(bars, UInt8(LXW_CHART_ERROR_BAR_TYPE_FIXED.rawValue), max(0, value))
-                chart_series_set_error_bars_direction(bars, UInt8(direction.rawValue))
-                var barLine = lxw_chart_line()
-                barLine.width = 1.5
-                if let color = s.color { barLine.color = color }
-                chart_series_set_error_bars_line(bars, &barLine)
-            }
-            if !s.inLegend { hidden.append(index) }
-        }
+        for s in spec.series { try addSeries(s, to: chart, font: &font) }
         chart_title_set_name(chart, spec.title)
         var titleFont = font
         titleFont.size = 11
@@ -212,26 +152,9 @@ extension Worksheet {
         chart_title_set_name_font(chart, &titleFont)
         for (axis, a) in [(chart.pointee.x_axis, spec.x), (chart.pointee.y_axis, spec.y)] {
             guard let axis else { continue }
-            if let title = a.name {
-                chart_axis_set_name(axis, title)
-                chart_axis_set_name_font(axis, &font)
-            }
-            chart_axis_set_num_font(axis, &font)
-            if let format = a.numberFormat { chart_axis_set_num_format(axis, format) }
-            if let min = a.min { chart_axis_set_min(axis, min) }
-            if let max = a.max { chart_axis_set_max(axis, max) }
-            if let unit = a.majorUnit { chart_axis_set_major_unit(axis, unit) }
+            Self.setAxis(axis, a, font: &font)
         }
-        if spec.legend {
-            chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue))
-            chart_legend_set_font(chart, &font)
-            if !hidden.isEmpty {
-                var indexes = hidden.map { Int16($0) } + [-1]
-                try check(chart_legend_delete_series(chart, &indexes), "\(name): chart legend")
-            }
-        } else {
-            chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_NONE.rawValue))
-        }
+        try setLegend(chart, spec, font: &font)
         var options = lxw_chart_options()
         options.x_scale = Double(spec.width) / 480
         options.y_scale = Double(spec.height) / 288
@@ -241,5 +164,109 @@ extension Worksheet {
             worksheet_insert_chart_opt(handle, lxw_row_t(row), lxw_col_t(column), chart, &options),
             "\(name): insert chart")
         return (spec.height + 8 + Self.rowPixels - 1) / Self.rowPixels
+    }
+
+    /// One series: its ranges, name, line, marker, labels and error bar.
+    private func addSeries(
+        _ s: ChartSpec.Series, to chart: UnsafeMutablePointer<lxw_chart>, font: inout lxw_chart_font
+    ) throws(ReportError) {
+        guard let added = chart_add_series(chart, nil, nil) else {
+            throw ReportError(.xlsx, "\(name): add chart series")
+        }
+        chart_series_set_categories(
+            added, s.categories.sheet, lxw_row_t(s.categories.first), lxw_col_t(s.categories.column),
+            lxw_row_t(s.categories.last), lxw_col_t(s.categories.column))
+        chart_series_set_values(
+            added, s.values.sheet, lxw_row_t(s.values.first), lxw_col_t(s.values.column),
+            lxw_row_t(s.values.last), lxw_col_t(s.values.column))
+        chart_series_set_name(added, s.name)
+        var line = lxw_chart_line()
+        if s.line {
+            line.width = Float(s.width)
+            if s.dashed { line.dash_type = UInt8(LXW_CHART_LINE_DASH_DASH.rawValue) }
+            if let color = s.color { line.color = color }
+        } else {
+            line.none = UInt8(LXW_TRUE.rawValue)
+        }
+        chart_series_set_line(added, &line)
+        Self.setMarker(added, s)
+        if let format = s.labels {
+            chart_series_set_labels(added)
+            chart_series_set_labels_num_format(added, format)
+            chart_series_set_labels_position(added, UInt8(LXW_CHART_LABEL_POSITION_RIGHT.rawValue))
+            chart_series_set_labels_font(added, &font)
+        }
+        if let bar = s.errorBar { try setErrorBar(added, bar, color: s.color) }
+    }
+
+    /// A series' point marker, filled and outlined in its colour.
+    private static func setMarker(_ added: UnsafeMutablePointer<lxw_chart_series>, _ s: ChartSpec.Series) {
+        switch s.marker {
+        case nil: chart_series_set_marker_type(added, UInt8(LXW_CHART_MARKER_NONE.rawValue))
+        case .circle?: chart_series_set_marker_type(added, UInt8(LXW_CHART_MARKER_CIRCLE.rawValue))
+        case .diamond?: chart_series_set_marker_type(added, UInt8(LXW_CHART_MARKER_DIAMOND.rawValue))
+        }
+        guard s.marker != nil else { return }
+        chart_series_set_marker_size(added, 7)
+        if let color = s.color {
+            var fill = lxw_chart_fill()
+            fill.color = color
+            var border = lxw_chart_line()
+            border.color = color
+            chart_series_set_marker_fill(added, &fill)
+            chart_series_set_marker_line(added, &border)
+        }
+    }
+
+    /// A fixed error bar above or below every point of a series.
+    private func setErrorBar(
+        _ added: UnsafeMutablePointer<lxw_chart_series>, _ bar: ChartSpec.ErrorBar, color: UInt32?
+    ) throws(ReportError) {
+        let (direction, value) =
+            switch bar {
+            case .plus(let v): (LXW_CHART_ERROR_BAR_DIR_PLUS, v)
+            case .minus(let v): (LXW_CHART_ERROR_BAR_DIR_MINUS, v)
+            }
+        guard let bars = chart_series_get_error_bars(added, LXW_CHART_ERROR_BAR_AXIS_Y) else {
+            throw ReportError(.xlsx, "\(name): chart error bars")
+        }
+        chart_series_set_error_bars(bars, UInt8(LXW_CHART_ERROR_BAR_TYPE_FIXED.rawValue), max(0, value))
+        chart_series_set_error_bars_direction(bars, UInt8(direction.rawValue))
+        var barLine = lxw_chart_line()
+        barLine.width = 1.5
+        if let color { barLine.color = color }
+        chart_series_set_error_bars_line(bars, &barLine)
+    }
+
+    /// An axis' title, tick labels, bounds and tick spacing.
+    private static func setAxis(
+        _ axis: UnsafeMutablePointer<lxw_chart_axis>, _ a: ChartSpec.Axis, font: inout lxw_chart_font
+    ) {
+        if let title = a.name {
+            chart_axis_set_name(axis, title)
+            chart_axis_set_name_font(axis, &font)
+        }
+        chart_axis_set_num_font(axis, &font)
+        if let format = a.numberFormat { chart_axis_set_num_format(axis, format) }
+        if let min = a.min { chart_axis_set_min(axis, min) }
+        if let max = a.max { chart_axis_set_max(axis, max) }
+        if let unit = a.majorUnit { chart_axis_set_major_unit(axis, unit) }
+    }
+
+    /// The legend below the plot without the series left out of it, or no legend.
+    private func setLegend(
+        _ chart: UnsafeMutablePointer<lxw_chart>, _ spec: ChartSpec, font: inout lxw_chart_font
+    ) throws(ReportError) {
+        guard spec.legend else {
+            chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_NONE.rawValue))
+            return
+        }
+        chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue))
+        chart_legend_set_font(chart, &font)
+        let hidden = spec.series.indices.filter { !spec.series[$0].inLegend }
+        if !hidden.isEmpty {
+            var indexes = hidden.map { Int16($0) } + [-1]
+            try check(chart_legend_delete_series(chart, &indexes), "\(name): chart legend")
+        }
     }
 }
