@@ -298,7 +298,9 @@ extension Store {
             var next: OverdueCursor?
             if items.count > limit {
                 items.removeLast()
-                next = items.last.map { OverdueCursor(dueAt: Timestamp.format($0.dueAt), runId: $0.runId, item: $0.item) }
+                next = items.last.map {
+                    OverdueCursor(dueAt: Timestamp.format($0.dueAt), runId: $0.runId, item: $0.item)
+                }
             }
             return (items, next)
         }
