@@ -42,7 +42,7 @@ struct EngineTests {
     @Test(arguments: [
         ("baseline", AnswerValue.count(-1), "below 0"),
         ("temp", .number(55), "above the accepted maximum"),
-        ("position", .choice("lateral"), "not an option"),
+        ("position", .choice("lateral"), "not one of its options"),
         ("identity", .notApplicable, "does not allow n.a."),
         ("identity", .count(3), "does not fit"),
     ])
@@ -61,6 +61,17 @@ struct EngineTests {
         let spec = Fixtures.counts()
         let itemSpec = try #require(spec.items.first { $0.id == item })
         #expect(throws: EngineError.self) { try itemSpec.parseAnswer(raw) }
+    }
+
+    /// What a nurse typed may be patient data: a refusal names the item, never the value.
+    @Test(arguments: ["baseline", "temp", "position", "antibiotic", "identity"])
+    func refusedInputIsNeverEchoed(item: String) throws {
+        let typed = "Zhang San 13800138000"
+        let itemSpec = try #require(Fixtures.counts().items.first { $0.id == item })
+        let error = #expect(throws: EngineError.self) { try itemSpec.parseAnswer(typed) }
+        #expect(error?.message.contains(item) == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("Zhang") == false, "\(error?.message ?? "")")
+        #expect(error?.message.contains("13800138000") == false, "\(error?.message ?? "")")
     }
 
     @Test func typedInputParses() throws {

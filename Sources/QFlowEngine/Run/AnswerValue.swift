@@ -68,7 +68,7 @@ extension ItemSpec {
             value = .count(n)
         case .number:
             guard let x = Double(text), x.isFinite, !text.isEmpty, text.allSatisfy({ $0.isASCII }) else {
-                throw EngineError(.invalidAnswer, "'\(id)' is a number: '\(Self.clip(text))' is not a number", item: id)
+                throw EngineError(.invalidAnswer, "'\(id)' is a number: the answer given is not one", item: id)
             }
             value = .number(x)
         case .time:
@@ -124,7 +124,7 @@ extension ItemSpec {
             guard options.contains(where: { $0.id == option }) else {
                 let list = options.map(\.id).joined(separator: ", ")
                 throw EngineError(
-                    .invalidAnswer, "'\(id)': '\(Self.clip(option))' is not an option (options: \(list))", item: id)
+                    .invalidAnswer, "'\(id)': the answer given is not one of its options (options: \(list))", item: id)
             }
         case (.text, .text(let s)):
             guard s.count <= Self.maximumTextLength else {
@@ -136,8 +136,6 @@ extension ItemSpec {
                 .invalidAnswer, "'\(id)' is a \(type.name) item; a \(value.kindName) answer does not fit", item: id)
         }
     }
-
-    private static func clip(_ s: String) -> String { s.count > 40 ? String(s.prefix(40)) + "…" : s }
 }
 
 extension AnswerValue {

@@ -388,11 +388,11 @@ extension SubjectFieldSpec {
             case "true", "yes", "y", "1", "是": return .bool(true)
             case "false", "no", "n", "0", "否": return .bool(false)
             default:
-                throw EngineError(.invalidAnswer, "subject field '\(name)' is true/false, not '\(text.prefix(40))'")
+                throw EngineError(.invalidAnswer, "subject field '\(name)' is true/false; the value given is neither")
             }
         case .number:
             guard let x = Double(text), x.isFinite, text.allSatisfy(\.isASCII) else {
-                throw EngineError(.invalidAnswer, "subject field '\(name)' is a number, not '\(text.prefix(40))'")
+                throw EngineError(.invalidAnswer, "subject field '\(name)' is a number; the value given is not one")
             }
             return .number(x)
         case .time:
