@@ -1,4 +1,5 @@
 import Foundation
+import QFlowEngine
 import QFlowStore
 
 /// UTF-8 CSV with a byte-order mark (Excel needs it to read UTF-8), RFC 4180 quoting, streamed to disk.
@@ -97,10 +98,12 @@ extension ReportWriter {
         try long.row(Self.longColumns)
         try forEachAnswer(in: try cohort(raw.cohort), protocols: raw.protocols) { a in
             try long.row([
-                CSVWriter.text(a.runId), CSVWriter.text(a.subjectId), CSVWriter.text(a.room ?? ""), a.time,
+                CSVWriter.text(a.runId), CSVWriter.text(a.subjectId), CSVWriter.text(a.room ?? ""),
+                Timestamp.format(a.time),
                 CSVWriter.text(a.protocolId), String(a.version), a.runStatus.rawValue, CSVWriter.text(a.phase),
                 CSVWriter.text(a.item), a.status.rawValue, CSVWriter.text(a.value ?? ""), CSVWriter.number(a.number),
-                a.outcome ?? "", CSVWriter.text(a.why ?? ""), a.answeredAt ?? "", CSVWriter.text(a.actor ?? ""),
+                a.outcome?.rawValue ?? "", CSVWriter.text(a.why ?? ""), a.answeredAt.map(Timestamp.format) ?? "",
+                CSVWriter.text(a.actor ?? ""),
                 CSVWriter.text(a.role ?? ""),
             ])
         }
@@ -120,7 +123,11 @@ extension ReportWriter {
                     ?? (a.status == .notApplicable ? "n.a." : CSVWriter.text(a.value ?? ""))
             }
             try wide.row(
-                [CSVWriter.text(run.runId), CSVWriter.text(run.subjectId), run.time, run.runStatus.rawValue] + cells)
+                [
+                    CSVWriter.text(run.runId), CSVWriter.text(run.subjectId), Timestamp.format(run.time),
+                    run.runStatus.rawValue,
+                ]
+                    + cells)
         }
         try wide.close()
         return wide.path

@@ -31,7 +31,8 @@ extension ReportWriter {
             .text(a.runId), .text(a.subjectId), .text(a.room ?? ""), w.date(a.time), .text(a.protocolId),
             .number(Double(a.version)), .text(a.runStatus.rawValue), .text(a.phase), .text(a.item),
             .text(a.status.rawValue), .text(a.value ?? ""), a.number.map { .number($0) } ?? .blank,
-            .text(a.outcome ?? ""), .text(a.why ?? ""), a.answeredAt.map(w.date) ?? .blank, .text(a.actor ?? ""),
+            .text(a.outcome?.rawValue ?? ""), .text(a.why ?? ""), a.answeredAt.map(w.date) ?? .blank,
+            .text(a.actor ?? ""),
             .text(a.role ?? ""),
         ]
     }

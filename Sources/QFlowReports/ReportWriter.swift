@@ -121,7 +121,12 @@ public struct ReportWriter {
         /// An ISO time as an Excel date cell in the workbook's zone (text if it does not parse).
         func date(_ iso: String) -> Worksheet.Cell {
             guard let date = Timestamp.parse(iso) else { return .text(iso) }
-            return .date((date.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: date))) / 86_400 + 25_569)
+            return self.date(date)
+        }
+
+        /// A time as an Excel date cell (days since 1899-12-30) in the workbook's zone.
+        func date(_ date: Date) -> Worksheet.Cell {
+            .date((date.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: date))) / 86_400 + 25_569)
         }
 
         /// The generation time as the reader's local minute, with its UTC offset.

@@ -10,8 +10,8 @@ public struct AnswerRecord: Sendable {
     public var subjectId: String
     /// Room of the subject.
     public var room: String?
-    /// The subject's scheduled start, else the run's start (ISO-8601, UTC).
-    public var time: String
+    /// The subject's scheduled start, else the run's start.
+    public var time: Date
     /// Protocol id and version.
     public var protocolId: String
     /// Protocol version.
@@ -28,12 +28,12 @@ public struct AnswerRecord: Sendable {
     public var value: String?
     /// The answer as a number, for counts and numbers.
     public var number: Double?
-    /// `pass`, `fail`, `undetermined`.
-    public var outcome: String?
+    /// What the answer came to, once answered.
+    public var outcome: Verdict?
     /// Why it failed or was skipped.
     public var why: String?
-    /// When it was answered (ISO-8601, UTC).
-    public var answeredAt: String?
+    /// When it was answered.
+    public var answeredAt: Date?
     /// Who answered (staff id) and in which role.
     public var actor: String?
     /// The role.
@@ -82,20 +82,48 @@ extension Store {
                     db, sql: sql,
                     arguments: StatementArguments(cohortArguments + protocols as [DatabaseValueConvertible?]))
                 while let row = try rows.next() {
-                    guard let runStatus = RunStatus(rawValue: row[6]), let status = ItemStatus(rawValue: row[9]) else {
-                        throw StoreError(
-                            .corrupt, "run \(row[0] as String) has a status qflow does not write; run qflow verify")
-                    }
-                    try body(
-                        AnswerRecord(
-                            runId: row[0], subjectId: row[1], room: row[2], time: row[3], protocolId: row[4],
-                            version: row[5], runStatus: runStatus, phase: row[7], item: row[8], status: status,
-                            value: row[10], number: row[11], outcome: row[12], why: row[13], answeredAt: row[14],
-                            actor: row[15], role: row[16]))
+                    try body(AnswerRecord(row))
                 }
             }
         } catch {
             throw StoreError.wrap(error, "export answers")
         }
+    }
+}
+
+/// What an answered item came to (the reason of a failure is kept beside it).
+public enum Verdict: String, Sendable, Hashable, Codable {
+    /// The answer meets the item's rule.
+    case pass
+    /// It does not.
+    case fail
+    /// The rule cannot be decided yet (it reads an item still open).
+    case undetermined
+}
+
+extension AnswerRecord {
+    /// Reads a row of the export's columns by position; a status, outcome or time qflow never writes is a corrupt
+    /// database, named, not a crash.
+    init(_ row: Row) throws(StoreError) {
+        let run: String = row[0]
+        func corrupt(_ what: String) -> StoreError {
+            StoreError(.corrupt, "run \(run) has \(what) qflow does not write; run qflow verify")
+        }
+        guard let runStatus = RunStatus(rawValue: row[6]), let status = ItemStatus(rawValue: row[9]) else {
+            throw corrupt("a status")
+        }
+        guard let time = Timestamp.parse(row[3]) else { throw corrupt("a time") }
+        let outcome = try (row[12] as String?).map { text throws(StoreError) in
+            guard let verdict = Verdict(rawValue: text) else { throw corrupt("an outcome") }
+            return verdict
+        }
+        let answeredAt = try (row[14] as String?).map { text throws(StoreError) in
+            guard let date = Timestamp.parse(text) else { throw corrupt("a time") }
+            return date
+        }
+        self.init(
+            runId: run, subjectId: row[1], room: row[2], time: time, protocolId: row[4], version: row[5],
+            runStatus: runStatus, phase: row[7], item: row[8], status: status, value: row[10], number: row[11],
+            outcome: outcome, why: row[13], answeredAt: answeredAt, actor: row[15], role: row[16])
     }
 }

@@ -14,7 +14,7 @@ struct RunRows: Equatable {
         var status: ItemStatus
         var value: AnswerValue?
         var signers: [String]?
-        var outcome: String?
+        var outcome: Verdict?
         var why: String?
         var critical: Bool
         var revisions: Int
@@ -133,12 +133,12 @@ struct RunRows: Equatable {
                 }
                 if status == .answered {
                     switch sheet.outcome(of: item) {
-                    case .pass?: row.outcome = "pass"
+                    case .pass?: row.outcome = .pass
                     case .fail(let why)?:
-                        row.outcome = "fail"
+                        row.outcome = .fail
                         row.why = why
                         if item.critical { criticalFailures += 1 }
-                    case .undetermined?: row.outcome = "undetermined"
+                    case .undetermined?: row.outcome = .undetermined
                     case nil: break
                     }
                 }
@@ -164,8 +164,8 @@ struct RunRows: Equatable {
         let phase = sheet.currentPhase
         var counts = (passed: 0, failed: 0, notApplicable: 0, skipped: 0)
         for row in answers.values {
-            if row.outcome == "pass" { counts.passed += 1 }
-            if row.outcome == "fail" { counts.failed += 1 }
+            if row.outcome == .pass { counts.passed += 1 }
+            if row.outcome == .fail { counts.failed += 1 }
             if row.status == .notApplicable { counts.notApplicable += 1 }
             if row.status == .skipped { counts.skipped += 1 }
         }
@@ -222,7 +222,8 @@ struct RunRows: Equatable {
             changes.answers.append([
                 .text(runId), .text(row.item), .text(row.phase), .text(row.status.rawValue),
                 SQLValue(row.value?.description ?? row.signers?.joined(separator: ",")), SQLValue(row.number),
-                SQLValue(row.outcome), SQLValue(row.why), .integer(row.critical ? 1 : 0), SQLValue(row.revisions),
+                SQLValue(row.outcome?.rawValue), SQLValue(row.why), .integer(row.critical ? 1 : 0),
+                SQLValue(row.revisions),
                 SQLValue(row.answeredAt.map(Timestamp.format)), SQLValue(row.actor), SQLValue(row.role),
             ])
         }

@@ -26,16 +26,6 @@ public struct RunDocument: Encodable, Sendable {
         public var signedBy: [String]?
     }
 
-    /// What an answered item came to (the reason of a failure is the item's `why`).
-    public enum Verdict: String, Encodable, Sendable {
-        /// The answer meets the item's rule.
-        case pass
-        /// It does not.
-        case fail
-        /// The rule cannot be decided yet (it reads an item still open).
-        case undetermined
-    }
-
     /// Something that blocks completion.
     public struct Blocker: Encodable, Sendable {
         /// The engine's code (`incomplete`, `critical_failure`).

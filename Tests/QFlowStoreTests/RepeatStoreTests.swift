@@ -66,7 +66,7 @@ struct RepeatStoreTests {
         #expect(detail.summary.criticalFailures == 1)
         #expect(detail.sheet.instances(of: "pt") == ["pt.count#1", "pt.count#2"])
         var rows: [String: String] = [:]
-        try store.forEachAnswer(protocols: ["points"]) { rows[$0.item] = $0.outcome ?? "" }
+        try store.forEachAnswer(protocols: ["points"]) { rows[$0.item] = $0.outcome?.rawValue ?? "" }
         #expect(
             rows == ["base": "pass", "add.n#1": "pass", "add.n#2": "pass", "pt.count#1": "pass", "pt.count#2": "fail"])
         let before = try store.projectionDump()
