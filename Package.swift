@@ -72,7 +72,8 @@ let package = Package(
         .target(
             name: "QFlowCLI",
             dependencies: [
-                "QFlowEngine", "QFlowStats", "QFlowProtocolFile", "QFlowBPMN", "QFlowStore", "QFlowAnalysis", "QFlowDemo", "QFlowReports", "QFlowServer",
+                "QFlowEngine", "QFlowStats", "QFlowProtocolFile", "QFlowBPMN", "QFlowStore", "QFlowAnalysis", "QFlowDemo",
+                "QFlowReports", "QFlowServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -103,7 +104,10 @@ let package = Package(
             name: "QFlowReportsTests", dependencies: ["QFlowReports", "QFlowProtocolFile", "QFlowDemo"],
             exclude: ["read_xlsx.py"]),
         .testTarget(
-            name: "QFlowCLITests", dependencies: ["QFlowCLI", .product(name: "GRDB", package: "GRDB.swift")],
+            name: "QFlowCLITests",
+            dependencies: [
+                "QFlowCLI", "QFlowEngine", "QFlowStore", "QFlowBPMN", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
