@@ -94,7 +94,7 @@ enum XLSXBench {
                     format: "  %-18@ %6.2f s  peak RSS %5.1f MB  %@", name as NSString, seconds, rss, ratio as NSString)
             )
         }
-        print("  targets: qflow ≤ 1.3× the C program's time, peak RSS under 64 MB")
+        print("  targets: qflow ≤ 1.15× the C program's time, peak RSS under 64 MB")
     }
 
     /// Runs a program and returns its wall time and peak RSS.

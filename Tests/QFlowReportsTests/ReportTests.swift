@@ -261,6 +261,31 @@ struct ReportTests {
         #expect(TextWidth.lines("short", width: 20) == 1)
         #expect(TextWidth.lines("one two three four five six", width: 12) == 3)
         #expect(TextWidth.lines(String(repeating: "中", count: 30), width: 21) == 3)
+        #expect(TextWidth.of("two\nlines, the longest wins") == 23)
+        #expect(TextWidth.of("") == 0)
+    }
+
+    /// A number's width is worked out from its digits; it must be what `%.10G` prints, which it replaces.
+    @Test func numberWidthIsTheLengthOfItsGeneralFormat() {
+        func printed(_ x: Double) -> Double { Double(String(format: "%.10G", x).count) }
+        let table: [Double] = [
+            0, 1, -1, 7, 10, 99, 100, 12_345, 9_999_999_999, 1e10, 12_345_678_901, -42, 0.5, 0.25, -0.125, 1.0 / 3,
+            2.0 / 3, 100.0 / 3, 30.25, 269.75, 1499.0 / 3, 9.99999999999, 0.1 + 0.2, 0.0001, 0.00012345, 0.00009,
+            1e-7, 123_456.789, 1e300, -1e-300, 3.141592653589793, 45_292, 0.999999999951,
+        ]
+        for x in table { #expect(TextWidth.ofNumber(x, format: nil) == printed(x), "\(x)") }
+        // The bench's and the raw sheets' kinds of values, and a spread of magnitudes.
+        var generator = SystemRandomNumberGenerator()
+        var mismatches = 0
+        for i in 0..<20_000 {
+            let values = [
+                Double(i % 1000) / 997 * 10, Double((i * 37) % 1500) / 3, Double(30 + i % 240) + 0.25 * Double(i % 4),
+                Double.random(in: -1e6...1e6, using: &generator),
+                Foundation.pow(10, Double.random(in: -4...9.9, using: &generator)),
+            ]
+            for x in values where TextWidth.ofNumber(x, format: nil) != printed(x) { mismatches += 1 }
+        }
+        #expect(mismatches <= 2, "at most a tie's rounding error in 100,000 values; \(mismatches) differed")
     }
 
     @Test func aHugeHospitalNameOrTitleStillGivesAValidHeader() throws {

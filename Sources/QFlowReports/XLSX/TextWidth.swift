@@ -5,7 +5,11 @@ import Foundation
 public enum TextWidth {
     /// The width of `text`'s longest line.
     public static func of(_ text: String) -> Double {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+        // Most cells are one line of ASCII: their width is their byte count, read without splitting.
+        var text = text
+        let ascii = text.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 && $0 != 0x0A } }
+        if ascii { return Double(text.utf8.count) }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
             line.unicodeScalars.reduce(0.0) { $0 + (isWide($1) ? 2 : 1) }
         }.max() ?? 0
     }
@@ -19,8 +23,51 @@ public enum TextWidth {
         case "yyyy-mm-dd hh:mm"?: 16
         case "yyyy-mm-dd"?: 10
         case "yyyy-mm"?: 7
-        default: Double(String(format: "%.10G", value).count)
+        default: Double(generalLength(value))
         }
+    }
+
+    /// The length of `value` as `%.10G` prints it (Excel's General format shows about as much), worked out from
+    /// the digits instead of formatting: a raw-data sheet has a number in most of its million cells.
+    ///
+    /// Exact for integers below 10¹⁰ and for other values from 10⁻⁴ to 10¹⁰ except within a rounding error of a
+    /// tie at the tenth digit (then it may count one digit more or less); anything else is formatted.
+    static func generalLength(_ value: Double) -> Int {
+        let magnitude = value.magnitude
+        let sign = value < 0 ? 1 : 0
+        if magnitude == 0 { return 1 }
+        guard magnitude >= 1e-4, magnitude < 1e10 else { return String(format: "%.10G", value).count }
+        if magnitude.rounded(.towardZero) == magnitude {
+            var digits = 1
+            var rest = Int64(magnitude) / 10
+            while rest > 0 {
+                digits += 1
+                rest /= 10
+            }
+            return sign + digits
+        }
+        var exponent = Int(Foundation.floor(Foundation.log10(magnitude)))
+        var decimals = 9 - exponent
+        var scaled = (magnitude * power10(decimals)).rounded()
+        if scaled >= 1e10 {  // rounding carried into a new digit (9.9999999999 → 10)
+            exponent += 1
+            decimals -= 1
+            scaled = (magnitude * power10(decimals)).rounded()
+        }
+        guard exponent < 10 else { return String(format: "%.10G", value).count }
+        var digits = Int64(scaled)
+        while decimals > 0 && digits % 10 == 0 {
+            digits /= 10
+            decimals -= 1
+        }
+        let integerDigits = max(exponent + 1, 1)
+        return sign + integerDigits + (decimals > 0 ? 1 + decimals : 0)
+    }
+
+    private static func power10(_ n: Int) -> Double {
+        var x = 1.0
+        for _ in 0..<n { x *= 10 }
+        return x
     }
 
     /// How many lines `text` wraps to in a cell `width` characters wide (words break at spaces; CJK anywhere).

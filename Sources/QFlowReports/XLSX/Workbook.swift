@@ -50,6 +50,8 @@ public final class Workbook {
     /// Where the file goes.
     public let path: String
     private var formats: [FormatSpec: UnsafeMutablePointer<lxw_format>] = [:]
+    /// The last format asked for and what it resolved to.
+    private var lastFormat: (requested: FormatSpec, format: UnsafeMutablePointer<lxw_format>?)?
     private var sheets: [Worksheet] = []
     /// The font of every cell, chart and header (e.g. a CJK font for a Chinese workbook); nil keeps Excel's default.
     public var font: String?
@@ -89,9 +91,19 @@ public final class Workbook {
 
     /// A cell format, created once per distinct spec.
     func format(_ requested: FormatSpec) throws(ReportError) -> UnsafeMutablePointer<lxw_format>? {
+        // Most cells have no format, and the others of a raw-data row ask for the same few cell after cell: a
+        // comparison or two instead of hashing the spec.
+        if font == nil, requested == FormatSpec.plain { return nil }
+        if let last = lastFormat, last.requested == requested { return last.format }
+        let format = try newOrCachedFormat(requested)
+        lastFormat = (requested, format)
+        return format
+    }
+
+    private func newOrCachedFormat(_ requested: FormatSpec) throws(ReportError) -> UnsafeMutablePointer<lxw_format>? {
         var spec = requested
         if spec.fontName == nil { spec.fontName = font }
-        if spec == FormatSpec() { return nil }
+        if spec == FormatSpec.plain { return nil }
         if let existing = formats[spec] { return existing }
         guard let format = workbook_add_format(try workbook()) else {
             throw ReportError(.xlsx, "add format: out of memory")
@@ -223,6 +235,8 @@ public struct FormatSpec: Hashable, Sendable {
         return spec
     }
 
+    /// No formatting at all: Excel's default cell.
+    static let plain = FormatSpec()
     /// Column headers (wrapped, so that a long header grows the row instead of running into its neighbour).
     public static let header = FormatSpec(bold: true, wrap: true, background: 0xDDE5F0, border: true)
     /// Percentages with one decimal.

@@ -8,7 +8,11 @@ public final class Worksheet {
     public let name: String
     let workbook: Workbook
     /// The widest content written to each column, in character widths (CJK characters count two).
-    public private(set) var contentWidths: [Int: Double] = [:]
+    public var contentWidths: [Int: Double] {
+        Dictionary(uniqueKeysWithValues: widest.enumerated().filter { $0.element >= 0 }.map { ($0.offset, $0.element) })
+    }
+    /// ``contentWidths`` by column index (-1 where nothing was written): one array write a cell, no hashing.
+    private var widest: [Double] = []
     /// Column widths set so far, in characters (Excel's default is 8.43).
     public private(set) var columnWidths: [Int: Double] = [:]
     /// The last row and column written (for print areas).
@@ -86,9 +90,10 @@ public final class Worksheet {
     }
 
     func note(_ row: Int, _ column: Int, _ width: Double) {
-        contentWidths[column] = max(contentWidths[column] ?? 0, width)
-        lastRow = max(lastRow, row)
-        lastColumn = max(lastColumn, column)
+        if column >= widest.count { widest.append(contentsOf: repeatElement(-1, count: column + 1 - widest.count)) }
+        if width > widest[column] { widest[column] = width }
+        if row > lastRow { lastRow = row }
+        if column > lastColumn { lastColumn = column }
     }
 
     /// Column widths in characters, from the first column.
@@ -108,7 +113,8 @@ public final class Worksheet {
     /// (longer text wraps or is cut at the cell edge). Columns already set by `width` are left alone.
     public func autofit(columns: Range<Int>, min low: Double = 6, max high: Double = 45) throws(ReportError) {
         for column in columns where columnWidths[column] == nil {
-            try width(column, Swift.min(high, Swift.max(low, (contentWidths[column] ?? 0) + 2)))
+            let content = column < widest.count ? Swift.max(0, widest[column]) : 0
+            try width(column, Swift.min(high, Swift.max(low, content + 2)))
         }
     }
 
