@@ -54,7 +54,9 @@ public final class Workbook {
     private var lastFormat: (requested: FormatSpec, format: UnsafeMutablePointer<lxw_format>?)?
     private var sheets: [Worksheet] = []
     /// The font of every cell, chart and header (e.g. a CJK font for a Chinese workbook); nil keeps Excel's default.
-    public var font: String?
+    public var font: String? {
+        didSet { lastFormat = nil }  // a format resolved before names the font it was made with
+    }
 
     /// Starts a workbook; `constantMemory` streams each sheet's rows to disk (rows must then be written in order).
     public init(path: String, constantMemory: Bool = false) throws(ReportError) {
