@@ -50,15 +50,14 @@ extension QFlowCommand {
         return Outcome(exitCode: code, stdout: "", stderr: text + "\n")
     }
 
-    /// ArgumentParser's message without the value it quotes (`The value 'X' is invalid for '--fact <fact>'`): an
-    /// option's value may hold patient data, and the message names the option anyway.
+    /// ArgumentParser's message without the values it quotes (`The value 'X' is invalid for '--fact <fact>'`,
+    /// `Unexpected argument 'X'`): what was typed may hold patient data, and the message names the option anyway.
     static func withoutValue(_ message: String) -> String {
-        let lead = "The value '"
-        guard let start = message.range(of: lead) else { return message }
-        let lineEnd = message[start.upperBound...].firstIndex(of: "\n") ?? message.endIndex
-        guard let end = message.range(of: "' is invalid", options: .backwards, range: start.upperBound..<lineEnd)
-        else { return message }
-        return message.replacingCharacters(in: start.lowerBound..<end.upperBound, with: "The value given is invalid")
+        message
+            .replacing(#/The value '[^\n]*' is invalid/#, with: "The value given is invalid")
+            .replacing(#/Unexpected argument '[^\n]*'/#, with: "An unexpected argument was given (not repeated here)")
+            .replacing(#/([0-9]+) unexpected arguments: '[^\n]*'/#) { "\($0.1) unexpected arguments were given" }
+            .replacing(#/but '[^\n]*' was specified/#, with: "but a value was given")
     }
 
     /// Runs `qflow` with the process's arguments and exits with the outcome's code.

@@ -59,6 +59,8 @@ struct InProcessTests {
         (["cohort", "add", "q1", "--fact", "emergency"], "--fact", "emergency"),
         (["compare", "item:x", "--over", "week"], "--over", "week"),
         (["measure", "compliance", "--by", "item,weekday"], "--by", "weekday"),
+        (["run", "show", "R000001", "Zhang San"], "unexpected argument", "Zhang San"),
+        (["run", "show", "R000001", "Zhang", "San"], "unexpected arguments", "Zhang"),
     ])
     func badValuesAreRefusedNamingTheOption(arguments: [String], option: String, value: String) {
         #expect(throws: (any Error).self) { try QFlowCommand.parseAsRoot(arguments) }
