@@ -172,11 +172,14 @@ struct RunRows: Equatable {
         // Deadline items answered (or signed) on or before their due time, and after it.
         var onTime = 0
         var late = 0
-        for item in sheet.spec.items where item.deadline != nil {
-            guard let row = answers[item.id], row.status == .answered, let at = row.answeredAt,
-                let due = sheet.due(item)
-            else { continue }
-            if at <= due { onTime += 1 } else { late += 1 }
+        // In place: `spec.items` would copy every item of the definition on each write.
+        for phase in sheet.spec.phases {
+            for item in phase.items where item.deadline != nil {
+                guard let row = answers[item.id], row.status == .answered, let at = row.answeredAt,
+                    let due = sheet.due(item)
+                else { continue }
+                if at <= due { onTime += 1 } else { late += 1 }
+            }
         }
         run = RunRow(
             state: state.summary, currentPhase: phase < sheet.spec.phases.count ? sheet.spec.phases[phase].id : nil,

@@ -70,7 +70,7 @@ extension RunCommand {
         case "deviate":
             let named = (value ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }
-            guard !named.isEmpty, named.count <= spec.items.count else {
+            guard !named.isEmpty, named.count <= spec.itemCount else {
                 throw RunCommandTextError(
                     field: "value",
                     error: EngineError(

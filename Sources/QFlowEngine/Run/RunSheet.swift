@@ -251,10 +251,13 @@ public struct RunSheet: RuleEnvironment, Sendable {
 
     /// The critical items answered and failing their rule, in checklist order (what a deviation must name).
     public var failedCriticalItems: [ItemSpec] {
-        spec.items.filter { item in
-            guard item.critical, case .fail? = outcome(of: item) else { return false }
-            return true
+        var failed: [ItemSpec] = []
+        for phase in spec.phases {
+            for item in phase.items where item.critical {
+                if case .fail? = outcome(of: item) { failed.append(item) }
+            }
         }
+        return failed
     }
 
     /// Everything that stands between the run and `complete`, as engine errors (empty when it can complete).
@@ -300,10 +303,15 @@ public struct RunSheet: RuleEnvironment, Sendable {
     /// Items that have a deadline, are still open and were due before `now`.
     public func overdue(at now: Date) -> [OverdueItem] {
         guard state.status.isOpen else { return [] }
-        return spec.items.compactMap { item in
-            guard let due = due(item), due < now, status(of: item) == .open else { return nil }
-            return OverdueItem(runId: state.runId, item: item.id, due: due, escalateTo: item.deadline?.escalateTo)
+        var late: [OverdueItem] = []
+        for phase in spec.phases {
+            for item in phase.items where item.deadline != nil {
+                guard let due = due(item), due < now, status(of: item) == .open else { continue }
+                late.append(
+                    OverdueItem(runId: state.runId, item: item.id, due: due, escalateTo: item.deadline?.escalateTo))
+            }
         }
+        return late
     }
 
     /// When the item is due, or nil when it has no deadline or the anchor is not known yet.

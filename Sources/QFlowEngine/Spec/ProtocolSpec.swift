@@ -70,6 +70,8 @@ public struct ProtocolSpec: Sendable, Hashable, Codable {
 
     /// All items in checklist order, across phases.
     public var items: [ItemSpec] { phases.flatMap(\.items) }
+    /// How many items the protocol has (without copying them, as ``items`` does).
+    public var itemCount: Int { phases.reduce(0) { $0 + $1.items.count } }
 
     /// The SHA-256 of the canonical JSON encoding of this definition, as lowercase hex.
     public var contentHash: String {
