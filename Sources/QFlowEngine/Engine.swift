@@ -27,69 +27,88 @@ public enum Engine {
             triggeredBy: origin ?? previous?.triggeredBy)
         let first = RunEvent(at: context.at, actor: context.actor, reason: context.reason, change: .started(start))
         let state = try RunState(start: first)
-        return [first] + triggers(spec, state, context)
+        return [first] + triggers(spec, state, context.subject, context)
     }
 
     /// Applies a verb to a run and returns the events it appends.
     public static func execute(
         _ command: RunCommand, spec: ProtocolSpec, state: RunState, context: CommandContext
     ) throws(EngineError) -> [RunEvent] {
-        guard spec.id == state.protocolId, spec.version == state.version else {
+        try execute(command, on: RunSheet(spec: spec, state: state, subject: context.subject), context: context)
+    }
+
+    /// Applies a verb to the run a sheet reads and returns the events it appends; the same events and errors as
+    /// ``execute(_:spec:state:context:)``, read from the sheet (and from what a tracking sheet keeps up to date).
+    ///
+    /// Rules read the sheet's subject facts; `context.subject` is not read.
+    ///
+    /// ```swift
+    /// var sheet = RunSheet(tracking: spec, state: try RunState.fold(started))
+    /// for event in try Engine.execute(.record(item: "si.identity", value: .check(true)), on: sheet, context: ctx) {
+    ///     try sheet.apply(event)
+    /// }
+    /// ```
+    public static func execute(
+        _ command: RunCommand, on sheet: borrowing RunSheet, context: CommandContext
+    ) throws(EngineError) -> [RunEvent] {
+        // The sheet's definition and state are read in place (`sheet.state`): a copy is a retain per field.
+        guard sheet.definition.id == sheet.state.protocolId, sheet.definition.version == sheet.state.version else {
             throw EngineError(
-                .invalidState, "run \(state.runId) follows \(state.protocolId)@\(state.version), not \(spec.reference)")
+                .invalidState,
+                "run \(sheet.state.runId) follows \(sheet.state.protocolId)@\(sheet.state.version), "
+                    + "not \(sheet.definition.reference)")
         }
-        try requireSubject(spec, state, context.actor)
-        if let verb = command.controlVerb { try requireVerb(verb, spec, context.actor) }
+        try requireSubject(sheet.definition, sheet.state, context.actor)
+        if let verb = command.controlVerb { try requireVerb(verb, sheet.definition, context.actor) }
         let reason = context.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if command.needsReason, reason?.isEmpty ?? true {
             throw EngineError(.reasonRequired, "\(command.verb) needs a reason")
         }
-        let sheet = RunSheet(spec: spec, state: state, subject: context.subject)
         func event(_ change: RunEvent.Change) -> RunEvent {
             RunEvent(
                 at: context.at, actor: context.actor, reason: reason?.isEmpty == false ? reason : nil, change: change)
         }
         switch command {
         case .record(let id, let value):
-            try requireActive(state, command)
+            try requireActive(sheet.state, command)
             let item = try reachable(id, sheet)
             try requireRole(item.roles, context.actor, item.id, "answer")
             try item.validate(value)
             let recorded = event(.recorded(item: id, value: value))
-            guard !spec.triggers.isEmpty else { return [recorded] }
-            var next = state
+            guard !sheet.definition.triggers.isEmpty else { return [recorded] }
+            var next = sheet.state
             try next.apply(recorded)
-            return [recorded] + triggers(spec, next, context)
+            return [recorded] + triggers(sheet.definition, next, sheet.subject, context)
 
         case .sign(let id):
-            try requireActive(state, command)
+            try requireActive(sheet.state, command)
             let item = try reachable(id, sheet, signing: true)
             guard case .signature(let signers) = item.type else {
                 throw EngineError(
                     .notRecordable, "'\(id)' is a \(item.type.name) item, not a signature: use record", item: id)
             }
             try requireRole(signers, context.actor, id, "sign")
-            if state.signatures[id]?[context.actor.role] != nil {
+            if sheet.state.signatures[id]?[context.actor.role] != nil {
                 throw EngineError(.invalidState, "'\(id)' is already signed by \(context.actor.role)", item: id)
             }
             // One person, one signature: a check signed by several roles needs as many people.
-            if let (role, _) = state.signatures[id]?.first(where: { $0.value.actor.id == context.actor.id }) {
+            if let (role, _) = sheet.state.signatures[id]?.first(where: { $0.value.actor.id == context.actor.id }) {
                 throw EngineError(
                     .duplicateSigner,
                     "'\(id)' needs a different person for each role: \(context.actor.id) already signed it as \(role)",
                     item: id)
             }
-            var next = state
+            var next = sheet.state
             let signed = event(.signed(item: id, role: context.actor.role))
             try next.apply(signed)
-            return [signed] + triggers(spec, next, context)
+            return [signed] + triggers(sheet.definition, next, sheet.subject, context)
 
         case .returnTo(let target):
-            try requireOpen(state, command)
+            try requireOpen(sheet.state, command)
             let items = sheet.orderedItems
             let start: Int
             if let target {
-                guard let location = sheet.location(of: target) else { throw unknownItem(target, spec) }
+                guard let location = sheet.location(of: target) else { throw unknownItem(target, sheet.definition) }
                 start = location.position
             } else {
                 guard let last = items.lastIndex(where: { sheet.isTouched($0.id) }) else {
@@ -107,8 +126,8 @@ public enum Engine {
             return [event(.returned(to: items[start].id, reopened: reopened))]
 
         case .jump(let target):
-            try requireActive(state, command)
-            guard let location = sheet.location(of: target) else { throw unknownItem(target, spec) }
+            try requireActive(sheet.state, command)
+            guard let location = sheet.location(of: target) else { throw unknownItem(target, sheet.definition) }
             let before = sheet.orderedItems[..<location.position]
             guard let firstOpen = sheet.orderedItems.firstIndex(where: { sheet.status(of: $0) == .open }),
                 firstOpen < location.position
@@ -135,21 +154,22 @@ public enum Engine {
             return [event(.jumped(to: target, skipped: passed.map(\.id)))]
 
         case .suspend:
-            try requireActive(state, command)
+            try requireActive(sheet.state, command)
             return [event(.suspended)]
 
         case .resume:
-            guard state.status == .suspended else {
-                throw EngineError(.invalidState, "run \(state.runId) is \(state.status.rawValue), not suspended")
+            guard sheet.state.status == .suspended else {
+                throw EngineError(
+                    .invalidState, "run \(sheet.state.runId) is \(sheet.state.status.rawValue), not suspended")
             }
             return [event(.resumed)]
 
         case .stop:
-            try requireOpen(state, command)
+            try requireOpen(sheet.state, command)
             return [event(.stopped)]
 
         case .complete:
-            try requireActive(state, command)
+            try requireActive(sheet.state, command)
             if let blocker = sheet.completionBlockers.first(where: { $0.code == .criticalFailure })
                 ?? sheet.completionBlockers.first
             {
@@ -158,18 +178,18 @@ public enum Engine {
             return [event(.completed)]
 
         case .completeWithDeviation(let named):
-            try requireActive(state, command)
-            guard let clause = spec.deviation else {
+            try requireActive(sheet.state, command)
+            guard let clause = sheet.definition.deviation else {
                 throw EngineError(
                     .invalidDeviation,
-                    "\(spec.reference) allows no deviation: a run with a failed critical item cannot be completed "
-                        + "(stop it)"
+                    "\(sheet.definition.reference) allows no deviation: a run with a failed critical item cannot be "
+                        + "completed (stop it)"
                 )
             }
             guard clause.signOff.contains(context.actor.role) else {
                 throw EngineError(
                     .roleNotAllowed,
-                    "role \(context.actor.role) may not sign off a deviation of \(spec.reference) "
+                    "role \(context.actor.role) may not sign off a deviation of \(sheet.definition.reference) "
                         + "(allowed: \(clause.signOff.joined(separator: ", ")))"
                 )
             }
@@ -198,8 +218,8 @@ public enum Engine {
             return [event(.deviated(items: failed)), event(.completed)]
 
         case .claim, .release, .reassign:
-            try requireOpen(state, command)
-            return [event(try queueChange(command, spec: spec, state: state, actor: context.actor))]
+            try requireOpen(sheet.state, command)
+            return [event(try queueChange(command, spec: sheet.definition, state: sheet.state, actor: context.actor))]
         }
     }
 
@@ -228,6 +248,7 @@ public enum Engine {
         return ([old], new)
     }
 
+    @inline(__always)
     private static func requireActive(_ state: RunState, _ command: RunCommand) throws(EngineError) {
         switch state.status {
         case .active: return
@@ -239,6 +260,7 @@ public enum Engine {
         }
     }
 
+    @inline(__always)
     private static func requireOpen(_ state: RunState, _ command: RunCommand) throws(EngineError) {
         guard state.status.isOpen else {
             throw EngineError(
@@ -259,6 +281,7 @@ public enum Engine {
     }
 
     /// An actor bound to a subject acts only on that subject's runs, and a subject role needs such an actor.
+    @inline(__always)
     static func requireSubject(_ spec: ProtocolSpec, _ state: RunState, _ actor: Actor) throws(EngineError) {
         if let bound = actor.subject, bound != state.subjectId {
             throw EngineError(.roleNotAllowed, "\(actor.id) may act only on the runs of their own subject")
@@ -269,6 +292,7 @@ public enum Engine {
         }
     }
 
+    @inline(__always)
     private static func requireRole(_ roles: [String], _ actor: Actor, _ item: String, _ verb: String)
         throws(EngineError)
     {
@@ -289,10 +313,9 @@ public enum Engine {
     private static func reachable(_ id: String, _ sheet: RunSheet, signing: Bool = false) throws(EngineError)
         -> ItemSpec
     {
-        guard let item = sheet.item(id), let location = sheet.location(of: id) else {
-            throw unknownItem(id, sheet.spec)
-        }
-        if item.type.name == "signature", !signing {
+        guard let slot = sheet.slot(of: id) else { throw unknownItem(id, sheet.spec) }
+        let item = sheet.item(at: slot)
+        if case .signature = item.type, !signing {
             throw EngineError(.notRecordable, "'\(id)' is a signature: use sign", item: id)
         }
         guard sheet.isVisible(item) else {
@@ -300,13 +323,13 @@ public enum Engine {
                 .itemHidden, "'\(id)' does not apply here (its show_if rule does not hold: \(item.showIf!.source))",
                 item: id)
         }
-        if let gate = sheet.closedGate(holding: item) { throw gated(id, by: gate, sheet) }
-        let current = sheet.firstPhaseWithOpenRequiredItem(before: location.phase)
-        guard location.phase <= current else {
+        if let gate = sheet.closedGate(holding: item, inPhase: slot.phase) { throw gated(id, by: gate, sheet) }
+        let current = sheet.firstPhaseWithOpenRequiredItem(before: slot.phase)
+        guard slot.phase <= current else {
             let phase = sheet.spec.phases[current]
             throw EngineError(
                 .itemNotReached,
-                "'\(id)' belongs to phase '\(sheet.spec.phases[location.phase].id)'; finish phase '\(phase.id)' first "
+                "'\(id)' belongs to phase '\(sheet.spec.phases[slot.phase].id)'; finish phase '\(phase.id)' first "
                     + "(or jump)",
                 item: id)
         }
@@ -329,9 +352,11 @@ public enum Engine {
     }
 
     /// `triggered` events for triggers whose condition holds now and that have not fired before.
-    private static func triggers(_ spec: ProtocolSpec, _ state: RunState, _ context: CommandContext) -> [RunEvent] {
+    private static func triggers(
+        _ spec: ProtocolSpec, _ state: RunState, _ subject: SubjectFacts, _ context: CommandContext
+    ) -> [RunEvent] {
         guard !spec.triggers.isEmpty else { return [] }
-        let sheet = RunSheet(spec: spec, state: state, subject: context.subject)
+        let sheet = RunSheet(spec: spec, state: state, subject: subject)
         return spec.triggers.compactMap { trigger in
             guard !state.firedTriggers.contains(trigger.id), trigger.when.holds(in: sheet) == true else { return nil }
             return RunEvent(

@@ -1,5 +1,7 @@
 import Foundation
-import QFlowEngine
+import Testing
+
+@testable import QFlowEngine
 
 /// Small definitions built directly, for engine tests.
 enum Fixtures {
@@ -121,15 +123,38 @@ struct Session {
         (state, log) = try Fixtures.started(spec, subject: subject)
     }
 
+    /// A tracking sheet kept beside the state: every command is also executed on it, and must give the same events
+    /// or the same error as on the state, and it must read as a sheet tracked from scratch would (the incremental
+    /// path is checked by every test that runs a session).
+    private var tracked: RunSheet?
+
     @discardableResult
     mutating func run(
         _ command: RunCommand, as actor: Actor = Fixtures.circulator, minutes: Double = 1,
         reason: String? = nil
     ) throws(EngineError) -> [RunEvent] {
-        let events = try Engine.execute(
-            command, spec: spec, state: state,
-            context: Fixtures.context(actor, minutes: minutes, reason: reason, subject: subject))
+        let context = Fixtures.context(actor, minutes: minutes, reason: reason, subject: subject)
+        if tracked?.state != state || tracked?.definition != spec || tracked?.subject != subject {
+            tracked = RunSheet(tracking: spec, state: state, subject: subject)  // a test set the state itself
+        }
+        let incremental = Result { () throws(EngineError) in try Engine.execute(command, on: tracked!, context: context)
+        }
+        let events: [RunEvent]
+        do {
+            events = try Engine.execute(command, spec: spec, state: state, context: context)
+        } catch {
+            #expect(incremental.failure == error, "a tracking sheet refuses \(command.verb) as the state does")
+            throw error
+        }
+        #expect(try incremental.get() == events, "a tracking sheet gives the same events for \(command.verb)")
         for event in events { try state.apply(event) }
+        if events.contains(where: { if case .migrated = $0.change { true } else { false } }) {
+            tracked = nil
+        } else {
+            for event in events { try tracked!.apply(event) }
+            #expect(tracked!.state == state)
+            #expect(tracked!.progress == RunSheet(tracking: spec, state: state, subject: subject).progress)
+        }
         log += events
         return events
     }
@@ -152,4 +177,12 @@ struct Session {
     }
 
     var sheet: RunSheet { RunSheet(spec: spec, state: state, subject: subject) }
+}
+
+extension Result {
+    /// The error, if this is a failure.
+    var failure: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
 }

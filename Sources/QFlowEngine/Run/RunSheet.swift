@@ -48,24 +48,55 @@ public struct RunSheet: RuleEnvironment, Sendable {
     /// The definition the run follows, with its repeating groups expanded into this run's instances.
     public let spec: ProtocolSpec
     /// The run.
-    public let state: RunState
+    public private(set) var state: RunState
     /// The subject's facts.
     public let subject: SubjectFacts
+    /// The definition as given, before its groups are expanded (``spec`` when it has none).
+    let definition: ProtocolSpec
+    /// Whether the definition has repeating groups: then ``spec`` depends on the run's instances.
+    private let hasGroups: Bool
     /// The existing instances' item ids of each template (and of each group id, its first template's).
     private let instanceIds: [String: [String]]
+    /// Where each item of ``spec`` sits: the definition's shared index, or, for a definition with groups, nil
+    /// (the items are then found by a scan) unless the sheet tracks its progress.
+    private let index: SheetIndex?
+    /// Whether each item is open and required (or, if critical, fails), and each phase's open required items, kept
+    /// up to date by ``apply(_:)`` on a sheet made with ``init(tracking:state:subject:)``; nil on a sheet that works
+    /// everything out when asked.
+    private(set) var progress: Progress?
 
-    /// Reads `state` against `spec`.
+    /// Reads `state` against `spec`; every question is worked out when asked.
     public init(spec: ProtocolSpec, state: RunState, subject: SubjectFacts = SubjectFacts()) {
+        self.init(spec, state, subject, tracking: false)
+    }
+
+    /// Reads `state` against `spec` and keeps each item's status and each phase's open required items as events are
+    /// applied with ``apply(_:)``: an answer re-reads only its item and the items whose rules read it, so that a
+    /// command on a long run is checked without re-reading the whole sheet (what a caller that keeps the run in
+    /// memory, from one answer to the next, wants).
+    public init(tracking spec: ProtocolSpec, state: RunState, subject: SubjectFacts = SubjectFacts()) {
+        self.init(spec, state, subject, tracking: true)
+    }
+
+    private init(_ definition: ProtocolSpec, _ state: RunState, _ subject: SubjectFacts, tracking: Bool) {
         self.state = state
         self.subject = subject
-        let groups = spec.groups
-        guard !groups.isEmpty else {
-            self.spec = spec
+        self.definition = definition
+        let groups = definition.groups
+        hasGroups = !groups.isEmpty
+        guard hasGroups else {
+            spec = definition
             instanceIds = [:]
+            let index = definition.sheetIndex
+            self.index = index
+            if tracking {
+                self.state.reserveCapacity(answers: index.entries.count)
+                progress = Progress(self, index)
+            }
             return
         }
         let counts = Self.instanceCounts(groups, state)
-        self.spec = spec.expanded { counts[$0.id] ?? 0 }
+        spec = definition.expanded { counts[$0.id] ?? 0 }
         var ids: [String: [String]] = [:]
         for group in groups {
             let present = min(max(counts[group.id] ?? 0, group.min), group.max)
@@ -75,6 +106,48 @@ public struct RunSheet: RuleEnvironment, Sendable {
             if let first = group.items.first { ids[group.id] = ids[first.id] }
         }
         instanceIds = ids
+        guard tracking else {
+            index = nil
+            return
+        }
+        let index = spec.sheetIndex
+        self.index = index
+        progress = Progress(self, index)
+    }
+
+    /// Applies one of the run's events to the sheet (``RunState/apply(_:)``), re-reading what it changes.
+    ///
+    /// A migration moves the run to another definition: read it with a new sheet against that version.
+    public mutating func apply(_ event: RunEvent) throws(EngineError) {
+        if case .migrated(let migration) = event.change {
+            throw EngineError(
+                .invalidState,
+                "run \(state.runId) moves to version \(migration.toVersion): read it with a sheet of that version")
+        }
+        try state.apply(event)
+        if hasGroups {
+            // An answer may add an instance, which changes the expanded definition itself.
+            self = RunSheet(definition, state, subject, tracking: progress != nil)
+            return
+        }
+        guard progress != nil, let index else { return }
+        switch event.change {
+        case .recorded(let item, _), .signed(let item, _):
+            refresh(item, index)
+        case .returned(_, let items), .jumped(_, let items):
+            for item in items { refresh(item, index) }
+        default:
+            break  // statuses read answers, signatures and skips only
+        }
+    }
+
+    /// Re-reads the item and every item whose rules read it.
+    private mutating func refresh(_ id: String, _ index: SheetIndex) {
+        guard let positions = index.affected[id] else { return }
+        for position in positions {
+            let reading = Progress.reading(index.entries[position].item, in: self)
+            progress!.set(position, phase: index.ordered[position].phase, reading)
+        }
     }
 
     /// How many instances of each group the run has: the highest instance with an item recorded, signed or
@@ -143,6 +216,10 @@ public struct RunSheet: RuleEnvironment, Sendable {
     /// The scans here read `items[i]` in place: `for item in items` would copy every ``ItemSpec`` it passes (a
     /// large struct, a retain per field), which was most of the engine's time per answer.
     private func index(of id: String) -> (phase: Int, index: Int)? {
+        if let index {
+            guard let slot = index.slots[id] else { return nil }
+            return (slot.phase, slot.index)
+        }
         for p in spec.phases.indices {
             let items = spec.phases[p].items
             for i in items.indices where items[i].id == id { return (p, i) }
@@ -155,12 +232,24 @@ public struct RunSheet: RuleEnvironment, Sendable {
 
     /// Checklist position (0-based, across phases) and phase index of an item.
     public func location(of id: String) -> (phase: Int, position: Int)? {
-        // A linear scan: checklists have tens to hundreds of items, and this builds nothing per command.
+        slot(of: id).map { ($0.phase, $0.position) }
+    }
+
+    /// The item at a slot of ``spec``.
+    func item(at slot: SheetIndex.Slot) -> ItemSpec {
+        if let index { return index.entries[slot.position].item }
+        return spec.phases[slot.phase].items[slot.index]
+    }
+
+    /// Where an item sits in ``spec``.
+    func slot(of id: String) -> SheetIndex.Slot? {
+        if let index { return index.slots[id] }
+        // A linear scan, for a definition with groups read once: it builds nothing.
         var position = 0
         for p in spec.phases.indices {
             let items = spec.phases[p].items
             for i in items.indices {
-                if items[i].id == id { return (p, position) }
+                if items[i].id == id { return SheetIndex.Slot(phase: p, index: i, position: position) }
                 position += 1
             }
         }
@@ -224,11 +313,26 @@ public struct RunSheet: RuleEnvironment, Sendable {
     /// The first gate, in checklist order, that is not open and holds `item` back (the item is in a later phase, or
     /// the gate names it in `gates`); nil when nothing holds it.
     public func closedGate(holding item: ItemSpec) -> ItemSpec? {
-        guard let target = location(of: item.id) else { return nil }
-        for p in 0...target.phase {
+        guard let target = slot(of: item.id) else { return nil }
+        return closedGate(holding: item, inPhase: target.phase)
+    }
+
+    /// ``closedGate(holding:)`` for an item of phase `target`.
+    func closedGate(holding item: ItemSpec, inPhase target: Int) -> ItemSpec? {
+        if let index {
+            for slot in index.gates where slot.phase <= target {
+                let gate = spec.phases[slot.phase].items[slot.index]
+                guard gate.id != item.id, slot.phase < target || (gate.gates ?? []).contains(item.id) else {
+                    continue
+                }
+                if !isGateOpen(gate) { return gate }
+            }
+            return nil
+        }
+        for p in 0...target {
             let items = spec.phases[p].items
             for i in items.indices where items[i].isGate && items[i].id != item.id {
-                guard p < target.phase || (items[i].gates ?? []).contains(item.id) else { continue }
+                guard p < target || (items[i].gates ?? []).contains(item.id) else { continue }
                 if !isGateOpen(items[i]) { return items[i] }
             }
         }
@@ -240,6 +344,9 @@ public struct RunSheet: RuleEnvironment, Sendable {
 
     /// The first phase before `limit` that has an open required item, or `limit` when none has.
     func firstPhaseWithOpenRequiredItem(before limit: Int) -> Int {
+        if let progress {
+            return progress.openRequired[..<limit].firstIndex { $0 > 0 } ?? limit
+        }
         for phase in 0..<limit {
             let items = spec.phases[phase].items
             for i in items.indices where status(of: items[i]) == .open && isRequired(items[i]) {
@@ -262,6 +369,7 @@ public struct RunSheet: RuleEnvironment, Sendable {
 
     /// Everything that stands between the run and `complete`, as engine errors (empty when it can complete).
     public var completionBlockers: [EngineError] {
+        if let progress, progress.unsettled == 0, !progress.openRequired.contains(where: { $0 > 0 }) { return [] }
         var blockers: [EngineError] = []
         for p in spec.phases.indices {
             for i in spec.phases[p].items.indices { appendBlockers(of: spec.phases[p].items[i], to: &blockers) }
@@ -349,6 +457,62 @@ public struct RunSheet: RuleEnvironment, Sendable {
     private func isFullySigned(_ id: String, _ signers: [String]) -> Bool {
         guard let signed = state.signatures[id] else { return false }
         return signers.allSatisfy { signed[$0] != nil }
+    }
+}
+
+extension RunSheet {
+    /// What a tracking sheet keeps up to date (``RunSheet/init(tracking:state:subject:)``): the answers to the
+    /// questions a command asks of every item before it, so that it asks them of none.
+    struct Progress: Sendable, Hashable {
+        /// What one item reads as now.
+        struct Reading: Sendable, Hashable {
+            /// Open and required: it holds its phase (and completion) back.
+            var openRequired: Bool
+            /// A critical item whose outcome fails or cannot be decided: it blocks completion.
+            var unsettled: Bool
+        }
+
+        /// Each item's reading, by checklist position.
+        private(set) var items: [Reading]
+        /// Each phase's open required items.
+        private(set) var openRequired: [Int]
+        /// The unsettled critical items.
+        private(set) var unsettled = 0
+
+        /// Reads every item of `sheet`.
+        init(_ sheet: RunSheet, _ index: SheetIndex) {
+            items = []
+            items.reserveCapacity(index.entries.count)
+            openRequired = Array(repeating: 0, count: sheet.spec.phases.count)
+            for position in index.entries.indices {
+                let reading = Self.reading(index.entries[position].item, in: sheet)
+                items.append(reading)
+                if reading.openRequired { openRequired[index.ordered[position].phase] += 1 }
+                if reading.unsettled { unsettled += 1 }
+            }
+        }
+
+        /// How `item` reads on `sheet`.
+        static func reading(_ item: ItemSpec, in sheet: RunSheet) -> Reading {
+            let status = sheet.status(of: item)
+            var unsettled = false
+            if item.critical, status == .answered {
+                switch sheet.outcome(of: item) {
+                case .fail?, .undetermined?: unsettled = true
+                case .pass?, nil: break
+                }
+            }
+            return Reading(openRequired: status == .open && sheet.isRequired(item), unsettled: unsettled)
+        }
+
+        /// Replaces the reading at `position`, in `phase`, and the counts it takes part in.
+        mutating func set(_ position: Int, phase: Int, _ reading: Reading) {
+            let old = items[position]
+            guard old != reading else { return }
+            openRequired[phase] += (reading.openRequired ? 1 : 0) - (old.openRequired ? 1 : 0)
+            unsettled += (reading.unsettled ? 1 : 0) - (old.unsettled ? 1 : 0)
+            items[position] = reading
+        }
     }
 }
 

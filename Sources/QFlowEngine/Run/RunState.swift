@@ -137,6 +137,11 @@ public struct RunState: Sendable, Hashable {
         eventCount = 1
     }
 
+    /// Makes room for the answers of `items` items, so that recording them one by one never regrows the table.
+    mutating func reserveCapacity(answers items: Int) {
+        answers.reserveCapacity(items)
+    }
+
     /// Replays a run's events from the first; throws when the history is not a valid one.
     public static func fold(_ events: some Sequence<RunEvent>) throws(EngineError) -> RunState {
         var state: RunState?
@@ -159,18 +164,19 @@ public struct RunState: Sendable, Hashable {
         if isWork {
             // Work on the run (an escalation is not): a later stall may be told again.
             lastWorkAt = event.at
-            firedSteps.remove("/" + LadderStep.stalledStep)
+            if !firedSteps.isEmpty { firedSteps.remove("/" + LadderStep.stalledStep) }
         }
         switch event.change {
         case .started:
             throw EngineError(.corruptHistory, "run \(runId) cannot start twice")
         case .recorded(let item, let value):
-            if answers[item] != nil { revisions[item, default: 0] += 1 }
-            answers[item] = Answer(value: value, at: event.at, actor: event.actor)
-            skipped[item] = nil
+            if answers.updateValue(Answer(value: value, at: event.at, actor: event.actor), forKey: item) != nil {
+                revisions[item, default: 0] += 1
+            }
+            if !skipped.isEmpty { skipped[item] = nil }
         case .signed(let item, let role):
             signatures[item, default: [:]][role] = Signature(at: event.at, actor: event.actor)
-            skipped[item] = nil
+            if !skipped.isEmpty { skipped[item] = nil }
         case .returned(_, let reopened):
             for item in reopened {
                 if answers.removeValue(forKey: item) != nil || signatures.removeValue(forKey: item) != nil {

@@ -25,7 +25,9 @@ public struct ProtocolSpec: Sendable, Hashable, Codable {
     /// The roles that take part.
     public var roles: [RoleSpec]
     /// Ordered phases, each with ordered items.
-    public var phases: [PhaseSpec]
+    public var phases: [PhaseSpec] {
+        didSet { indexCache = SheetIndexCache() }
+    }
     /// Other protocols started when a condition holds.
     public var triggers: [TriggerSpec]
     /// Where the content comes from (standard, guideline, study).
@@ -41,6 +43,13 @@ public struct ProtocolSpec: Sendable, Hashable, Codable {
     public var document: DocumentControl?
     /// The work queue its runs are offered in; nil keeps the content hash of definitions without one.
     public var queue: QueueSpec?
+    /// Where each item sits and which rules read it, built once from ``phases`` (``RunSheet`` reads it).
+    var indexCache = SheetIndexCache()
+
+    private enum CodingKeys: String, CodingKey {
+        case id, version, title, kind, subject, subjectFields, roles, phases, triggers, source, permissions
+        case deviation, document, queue
+    }
 
     /// Creates a protocol definition.
     public init(
