@@ -32,6 +32,8 @@ enum EngineBench {
     static func run(instances: Int) throws -> (usPerAnswer: Double, answers: Int) {
         let spec = checklist()
         let hash = spec.contentHash
+        // The answers a nurse gives, in order: the item and whether it is on the infection branch.
+        let items = spec.items.map { ($0.id, $0.showIf != nil) }
         let actor = Actor(id: "n1", role: "nurse", workstation: "ws")
         let t0 = Date(timeIntervalSince1970: 1_772_000_000)
         var answers = 0
@@ -40,22 +42,23 @@ enum EngineBench {
             for i in 0..<instances {
                 let infection = i % 2 == 0
                 let context = CommandContext(actor: actor, at: t0)
-                var state = try RunState.fold(
-                    Engine.start(spec, runId: "r\(i)", subjectId: "s\(i)", context: context, specHash: hash))
-                for item in spec.items {
-                    if item.showIf != nil && !infection { continue }
-                    let value = AnswerValue.check(item.id == "task_12" ? infection : true)
-                    for event in try Engine.execute(
-                        .record(item: item.id, value: value), spec: spec, state: state, context: context)
-                    {
-                        try state.apply(event)
+                // The run kept in memory from one answer to the next, as SpiffWorkflow keeps its workflow.
+                var sheet = RunSheet(
+                    tracking: spec,
+                    state: try RunState.fold(
+                        Engine.start(spec, runId: "r\(i)", subjectId: "s\(i)", context: context, specHash: hash)))
+                for (id, branch) in items {
+                    if branch && !infection { continue }
+                    let value = AnswerValue.check(id == "task_12" ? infection : true)
+                    for event in try Engine.execute(.record(item: id, value: value), on: sheet, context: context) {
+                        try sheet.apply(event)
                     }
                     answers += 1
                 }
-                for event in try Engine.execute(.complete, spec: spec, state: state, context: context) {
-                    try state.apply(event)
+                for event in try Engine.execute(.complete, on: sheet, context: context) {
+                    try sheet.apply(event)
                 }
-                precondition(state.status == .completed, "benchmark run did not complete")
+                precondition(sheet.state.status == .completed, "benchmark run did not complete")
             }
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

@@ -54,7 +54,7 @@ enum QFlowBench {
             try SlowDiskBench.child(answers: answers, writers: writers, rounds: rounds)
             return
         }
-        if only == nil || only == "engine" { try engine(instances: instances) }
+        if only == nil || only == "engine" { try engine(instances: instances, rounds: rounds) }
         if only == nil || only == "stats" { runStatsBenchmark(calls: calls) }
         if only == nil || only == "store" { try StoreBench.run(answers: answers, writers: writers, rounds: rounds) }
         if only == nil || only == "store" || only == "slow-disk" {
@@ -69,21 +69,40 @@ enum QFlowBench {
         }
     }
 
-    static func engine(instances: Int) throws {
-        print("== engine: 30-item checklist with one exclusive 3-item branch, \(instances) runs in memory")
-        _ = try EngineBench.run(instances: max(1, instances / 10))  // warm-up
-        let ours = try EngineBench.run(instances: instances)
+    static func engine(instances: Int, rounds: Int) throws {
         print(
-            String(
-                format: "  qflow engine      %9.2f µs per recorded answer (%d answers)", ours.usPerAnswer, ours.answers)
-        )
+            "== engine: 30-item checklist with one exclusive 3-item branch, in memory: qflow \(instances * 20) runs, "
+                + "median of \(max(rounds, 3)) rounds around the peer's \(instances)")
+        _ = try EngineBench.run(instances: max(1, instances / 10))  // warm-up
+        // Rounds before and after the peer, so that a slow minute of this shared machine hits both alike; each of
+        // ours runs 20 times the peer's instances, so that it lasts about a second, not a scheduler's time slice.
+        let rounds = max(rounds, 3)
+        let ourInstances = instances * 20
+        var ours = [try EngineBench.run(instances: ourInstances)]
+        func finish() throws {
+            while ours.count < rounds { ours.append(try EngineBench.run(instances: ourInstances)) }
+        }
+        let answers = ours[0].answers
+        func report() -> Double {
+            let median = StoreBench.median(ours.map(\.usPerAnswer))
+            let each = ours.map { String(format: "%.2f", $0.usPerAnswer) }.joined(separator: ", ")
+            print(
+                String(
+                    format: "  qflow engine      %9.2f µs per recorded answer (%d answers a round; ", median, answers)
+                    + "rounds: \(each))")
+            return median
+        }
         guard Peers.sharedBench != nil,
             let output = runPeer(
                 [Peers.benchDirectory + "/bench_spiff.py", "plain", "--instances", String(instances)], python: true)
         else {
+            try finish()
+            _ = report()
             if Peers.sharedBench == nil { print("  SpiffWorkflow peer skipped: ../shared/bench not found") }
             return
         }
+        try finish()
+        let median = report()
         guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
             let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
             let spiff = json["us_per_user_task"] as? Double
@@ -92,7 +111,7 @@ enum QFlowBench {
             return
         }
         print(String(format: "  SpiffWorkflow     %9.2f µs per user task (plain, in memory, same invocation)", spiff))
-        print(String(format: "  ratio             %9.1f× faster (target ≥ 50×)", spiff / ours.usPerAnswer))
+        print(String(format: "  ratio             %9.1f× faster (target ≥ 200×)", spiff / median))
     }
 }
 
