@@ -58,7 +58,7 @@ public enum Engine {
                 "run \(sheet.state.runId) follows \(sheet.state.protocolId)@\(sheet.state.version), "
                     + "not \(sheet.definition.reference)")
         }
-        try requireSubject(sheet.definition, sheet.state, context.actor)
+        try requireSubject(sheet.definition, subject: sheet.state.subjectId, context.actor)
         if let verb = command.controlVerb { try requireVerb(verb, sheet.definition, context.actor) }
         let reason = context.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if command.needsReason, reason?.isEmpty ?? true {
@@ -70,7 +70,7 @@ public enum Engine {
         }
         switch command {
         case .record(let id, let value):
-            try requireActive(sheet.state, command)
+            try requireActive(sheet.state.status, of: sheet.state.runId, command)
             let item = try reachable(id, sheet)
             try requireRole(item.roles, context.actor, item.id, "answer")
             try item.validate(value)
@@ -81,7 +81,7 @@ public enum Engine {
             return [recorded] + triggers(sheet.definition, next, sheet.subject, context)
 
         case .sign(let id):
-            try requireActive(sheet.state, command)
+            try requireActive(sheet.state.status, of: sheet.state.runId, command)
             let item = try reachable(id, sheet, signing: true)
             guard case .signature(let signers) = item.type else {
                 throw EngineError(
@@ -104,7 +104,7 @@ public enum Engine {
             return [signed] + triggers(sheet.definition, next, sheet.subject, context)
 
         case .returnTo(let target):
-            try requireOpen(sheet.state, command)
+            try requireOpen(sheet.state.status, of: sheet.state.runId, command)
             let items = sheet.orderedItems
             let start: Int
             if let target {
@@ -126,7 +126,7 @@ public enum Engine {
             return [event(.returned(to: items[start].id, reopened: reopened))]
 
         case .jump(let target):
-            try requireActive(sheet.state, command)
+            try requireActive(sheet.state.status, of: sheet.state.runId, command)
             guard let location = sheet.location(of: target) else { throw unknownItem(target, sheet.definition) }
             let before = sheet.orderedItems[..<location.position]
             guard let firstOpen = sheet.orderedItems.firstIndex(where: { sheet.status(of: $0) == .open }),
@@ -154,7 +154,7 @@ public enum Engine {
             return [event(.jumped(to: target, skipped: passed.map(\.id)))]
 
         case .suspend:
-            try requireActive(sheet.state, command)
+            try requireActive(sheet.state.status, of: sheet.state.runId, command)
             return [event(.suspended)]
 
         case .resume:
@@ -165,11 +165,11 @@ public enum Engine {
             return [event(.resumed)]
 
         case .stop:
-            try requireOpen(sheet.state, command)
+            try requireOpen(sheet.state.status, of: sheet.state.runId, command)
             return [event(.stopped)]
 
         case .complete:
-            try requireActive(sheet.state, command)
+            try requireActive(sheet.state.status, of: sheet.state.runId, command)
             if let blocker = sheet.completionBlockers.first(where: { $0.code == .criticalFailure })
                 ?? sheet.completionBlockers.first
             {
@@ -178,7 +178,7 @@ public enum Engine {
             return [event(.completed)]
 
         case .completeWithDeviation(let named):
-            try requireActive(sheet.state, command)
+            try requireActive(sheet.state.status, of: sheet.state.runId, command)
             guard let clause = sheet.definition.deviation else {
                 throw EngineError(
                     .invalidDeviation,
@@ -218,7 +218,7 @@ public enum Engine {
             return [event(.deviated(items: failed)), event(.completed)]
 
         case .claim, .release, .reassign:
-            try requireOpen(sheet.state, command)
+            try requireOpen(sheet.state.status, of: sheet.state.runId, command)
             return [event(try queueChange(command, spec: sheet.definition, state: sheet.state, actor: context.actor))]
         }
     }
@@ -234,7 +234,7 @@ public enum Engine {
         guard state.nextRun == nil else {
             throw EngineError(.invalidState, "run \(state.runId) was already restarted as \(state.nextRun!)")
         }
-        try requireSubject(spec, state, context.actor)
+        try requireSubject(spec, subject: state.subjectId, context.actor)
         try requireVerb(.restart, spec, context.actor)
         guard !(context.reason?.trimmingCharacters(in: .whitespaces).isEmpty ?? true) else {
             throw EngineError(.reasonRequired, "restart needs a reason")
@@ -248,23 +248,26 @@ public enum Engine {
         return ([old], new)
     }
 
-    @inline(__always)
-    private static func requireActive(_ state: RunState, _ command: RunCommand) throws(EngineError) {
-        switch state.status {
+    // The checks below take the run's status, id and subject rather than its whole state: handing `sheet.state` to
+    // a function made the optimiser copy it (a retain per field) on every command.
+
+    private static func requireActive(_ status: RunStatus, of runId: String, _ command: RunCommand)
+        throws(EngineError)
+    {
+        switch status {
         case .active: return
         case .suspended:
-            throw EngineError(.invalidState, "run \(state.runId) is suspended: resume it before \(command.verb)")
+            throw EngineError(.invalidState, "run \(runId) is suspended: resume it before \(command.verb)")
         case .stopped, .completed:
-            throw EngineError(
-                .invalidState, "run \(state.runId) is \(state.status.rawValue): \(command.verb) is not possible")
+            throw EngineError(.invalidState, "run \(runId) is \(status.rawValue): \(command.verb) is not possible")
         }
     }
 
-    @inline(__always)
-    private static func requireOpen(_ state: RunState, _ command: RunCommand) throws(EngineError) {
-        guard state.status.isOpen else {
-            throw EngineError(
-                .invalidState, "run \(state.runId) is \(state.status.rawValue): \(command.verb) is not possible")
+    private static func requireOpen(_ status: RunStatus, of runId: String, _ command: RunCommand)
+        throws(EngineError)
+    {
+        guard status.isOpen else {
+            throw EngineError(.invalidState, "run \(runId) is \(status.rawValue): \(command.verb) is not possible")
         }
     }
 
@@ -281,18 +284,16 @@ public enum Engine {
     }
 
     /// An actor bound to a subject acts only on that subject's runs, and a subject role needs such an actor.
-    @inline(__always)
-    static func requireSubject(_ spec: ProtocolSpec, _ state: RunState, _ actor: Actor) throws(EngineError) {
-        if let bound = actor.subject, bound != state.subjectId {
+    static func requireSubject(_ spec: ProtocolSpec, subject subjectId: String, _ actor: Actor) throws(EngineError) {
+        if let bound = actor.subject, bound != subjectId {
             throw EngineError(.roleNotAllowed, "\(actor.id) may act only on the runs of their own subject")
         }
-        if spec.isSubjectRole(actor.role), actor.subject != state.subjectId {
+        if spec.isSubjectRole(actor.role), actor.subject != subjectId {
             throw EngineError(
                 .roleNotAllowed, "role \(actor.role) stands for the subject: only the subject's own session may act")
         }
     }
 
-    @inline(__always)
     private static func requireRole(_ roles: [String], _ actor: Actor, _ item: String, _ verb: String)
         throws(EngineError)
     {

@@ -92,7 +92,7 @@ extension Engine {
         guard state.status.isOpen else {
             throw EngineError(.invalidState, "run \(state.runId) is \(state.status.rawValue): migrate is not possible")
         }
-        try Engine.requireSubject(old, state, context.actor)
+        try Engine.requireSubject(old, subject: state.subjectId, context.actor)
         try Engine.requireVerb(.migrate, old, context.actor)
         guard !(context.reason?.trimmingCharacters(in: .whitespaces).isEmpty ?? true) else {
             throw EngineError(.reasonRequired, "migrate needs a reason")
