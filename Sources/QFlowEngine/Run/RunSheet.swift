@@ -207,24 +207,7 @@ public struct RunSheet: RuleEnvironment, Sendable {
 
     /// The definition of an item.
     public func item(_ id: String) -> ItemSpec? {
-        guard let (phase, index) = index(of: id) else { return nil }
-        return spec.phases[phase].items[index]
-    }
-
-    /// The phase and the index in that phase's items of an item.
-    ///
-    /// The scans here read `items[i]` in place: `for item in items` would copy every ``ItemSpec`` it passes (a
-    /// large struct, a retain per field), which was most of the engine's time per answer.
-    private func index(of id: String) -> (phase: Int, index: Int)? {
-        if let index {
-            guard let slot = index.slots[id] else { return nil }
-            return (slot.phase, slot.index)
-        }
-        for p in spec.phases.indices {
-            let items = spec.phases[p].items
-            for i in items.indices where items[i].id == id { return (p, i) }
-        }
-        return nil
+        slot(of: id).map(item(at:))
     }
 
     /// All items in order.
@@ -244,7 +227,8 @@ public struct RunSheet: RuleEnvironment, Sendable {
     /// Where an item sits in ``spec``.
     func slot(of id: String) -> SheetIndex.Slot? {
         if let index { return index.slots[id] }
-        // A linear scan, for a definition with groups read once: it builds nothing.
+        // A linear scan, for a definition with groups read once: it builds nothing. It reads `items[i]` in place:
+        // `for item in items` would copy every ``ItemSpec`` it passes (a large struct, a retain per field).
         var position = 0
         for p in spec.phases.indices {
             let items = spec.phases[p].items
