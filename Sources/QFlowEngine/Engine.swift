@@ -74,11 +74,7 @@ public enum Engine {
             let item = try reachable(id, sheet)
             try requireRole(item.roles, context.actor, item.id, "answer")
             try item.validate(value)
-            let recorded = event(.recorded(item: id, value: value))
-            guard !sheet.definition.triggers.isEmpty else { return [recorded] }
-            var next = sheet.state
-            try next.apply(recorded)
-            return [recorded] + triggers(sheet.definition, next, sheet.subject, context)
+            return try withTriggers(event(.recorded(item: id, value: value)), sheet, context)
 
         case .sign(let id):
             try requireActive(sheet.state.status, of: sheet.state.runId, command)
@@ -98,10 +94,7 @@ public enum Engine {
                     "'\(id)' needs a different person for each role: \(context.actor.id) already signed it as \(role)",
                     item: id)
             }
-            var next = sheet.state
-            let signed = event(.signed(item: id, role: context.actor.role))
-            try next.apply(signed)
-            return [signed] + triggers(sheet.definition, next, sheet.subject, context)
+            return try withTriggers(event(.signed(item: id, role: context.actor.role)), sheet, context)
 
         case .returnTo(let target):
             try requireOpen(sheet.state.status, of: sheet.state.runId, command)
@@ -350,6 +343,19 @@ public enum Engine {
             "'\(id)' is held by gate '\(gate.id)', which \(why): the gate must pass first (or return to it and "
                 + "correct it)",
             item: gate.id)
+    }
+
+    /// The event, then the `triggered` events of the triggers it makes hold.
+    ///
+    /// Out of line: the state's copy it needs, made in ``execute(_:on:context:)``, was made on every command.
+    @inline(never)
+    private static func withTriggers(_ event: RunEvent, _ sheet: borrowing RunSheet, _ context: CommandContext)
+        throws(EngineError) -> [RunEvent]
+    {
+        guard !sheet.definition.triggers.isEmpty else { return [event] }
+        var next = sheet.state
+        try next.apply(event)
+        return [event] + triggers(sheet.definition, next, sheet.subject, context)
     }
 
     /// `triggered` events for triggers whose condition holds now and that have not fired before.
