@@ -39,6 +39,9 @@ final class LiveServer: @unchecked Sendable {
         configuration.httpCookieStorage = nil
         configuration.httpShouldSetCookies = false
         configuration.httpCookieAcceptPolicy = .never
+        // The suite runs many servers at once, each hashing passwords; on a 2-core machine that is also building,
+        // a request waited past the default 60 s. A server that hangs still fails the test, later.
+        configuration.timeoutIntervalForRequest = 300
         return URLSession(configuration: configuration)
     }()
 
