@@ -305,7 +305,7 @@ public struct RunSheet: RuleEnvironment, Sendable {
     func closedGate(holding item: ItemSpec, inPhase target: Int) -> ItemSpec? {
         if let index {
             for slot in index.gates where slot.phase <= target {
-                let gate = spec.phases[slot.phase].items[slot.index]
+                let gate = index.entries[slot.position].item
                 guard gate.id != item.id, slot.phase < target || (gate.gates ?? []).contains(item.id) else {
                     continue
                 }

@@ -1,7 +1,7 @@
 import Synchronization
 
-/// What a definition's structure tells without a run: where each item sits, which items are gates or critical, and
-/// which items' rules read each item. Built once per definition (``ProtocolSpec`` keeps it beside its phases) and
+/// What a definition's structure tells without a run: where each item sits, which items are gates, and which items'
+/// rules read each item. Built once per definition (``ProtocolSpec`` keeps it beside its phases) and
 /// shared by every sheet read against it.
 final class SheetIndex: Sendable {
     /// Where an item sits: its phase, its index in that phase's items, its position across phases (0-based).
@@ -26,8 +26,6 @@ final class SheetIndex: Sendable {
     let ordered: [Slot]
     /// The gate items, in checklist order.
     let gates: [Slot]
-    /// The positions of the critical items, in checklist order.
-    let critical: [Int]
     /// For each item id, the positions of the items whose status, requirement or outcome may change when that item's
     /// answer, signatures or skip change: the item itself, then the items whose `show_if`, `required_if` or
     /// `pass_if` read it, directly or through another item (a `failed(x)` reads x's own rules), in checklist order.
@@ -39,7 +37,6 @@ final class SheetIndex: Sendable {
         var ordered: [Slot] = []
         var entries: [Entry] = []
         var gates: [Slot] = []
-        var critical: [Int] = []
         var readers: [String: [Int]] = [:]
         var ids: [String] = []
         for p in phases.indices {
@@ -52,7 +49,6 @@ final class SheetIndex: Sendable {
                 entries.append(Entry(items[i]))
                 ids.append(items[i].id)
                 if items[i].isGate { gates.append(slot) }
-                if items[i].critical { critical.append(slot.position) }
                 var read = Set<String>()
                 for rule in [items[i].showIf, items[i].requiredIf, items[i].passIf] {
                     if let rule { read.formUnion(rule.referencedItems) }
@@ -76,7 +72,6 @@ final class SheetIndex: Sendable {
         self.ordered = ordered
         self.entries = entries
         self.gates = gates
-        self.critical = critical
         self.affected = affected
     }
 }
